@@ -1,0 +1,18 @@
+import { GraphQLError } from 'graphql';
+import { ErrorCodes, type ErrorCode } from './codes.ts';
+
+/** Access and unexpected failures: thrown, with a stable `extensions.code` and an HTTP status hint. */
+export function graphQLError(code: ErrorCode, message: string, httpStatus?: number): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
+  });
+}
+
+export const unauthenticated = (message = 'You must be signed in to do this.') =>
+  graphQLError(ErrorCodes.UNAUTHENTICATED, message, 401);
+
+export const forbidden = (message = 'You are not allowed to do this.') => graphQLError(ErrorCodes.FORBIDDEN, message);
+
+export const badUserInput = (message: string) => graphQLError(ErrorCodes.BAD_USER_INPUT, message);
+
+export const notFound = (message: string) => graphQLError(ErrorCodes.NOT_FOUND, message);

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AccessTokenError, bearerToken, type AccessTokenVerifier } from '../auth/access-token.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { unauthenticated } from '../errors/graphql-errors.ts';
+import type { Logger } from '../logging/logger.ts';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** The end client's address as the gateway saw it; used only for rate limiting, never for identity. */
+export const CLIENT_IP_HEADER = 'x-client-ip';
+
+/** What every resolver gets first, in every process. Subgraphs extend it with their loaders. */
+export interface BaseRequestContext {
+  requestId: string;
+  logger: Logger;
+  viewer: Viewer | null;
+  /** The caller's raw bearer token, so it can be forwarded (never logged). */
+  accessToken: string | null;
+  clientIp: string;
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Keeps a caller's request id when it is sane, so one id follows a request across services. */
+export function requestIdFrom(req: IncomingMessage): string {
+  const incoming = req.headers[REQUEST_ID_HEADER];
+  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/**
+ * Verifies the bearer token (if any) and builds the base context. A present but bad token is
+ * refused outright: clients should refresh, not be silently treated as anonymous.
+ */
+export async function baseRequestContext(
+  req: IncomingMessage,
+  verifier: AccessTokenVerifier,
+  logger: Logger,
+  clientIp: string,
+): Promise<BaseRequestContext> {
+  const requestId = requestIdFrom(req);
+  const log = logger.child({ requestId });
+  let accessToken: string | null;
+  let viewer: Viewer | null = null;
+  try {
+    accessToken = bearerToken(req.headers.authorization);
+    if (accessToken) viewer = await verifier.verify(accessToken);
+  } catch (error) {
+    if (error instanceof AccessTokenError) {
+      throw unauthenticated(
+        error.reason === 'expired' ? 'Your access token has expired; refresh it and retry.' : 'Your access token is not valid.',
+      );
+    }
+    throw error;
+  }
+  return { requestId, logger: viewer ? log.child({ userId: viewer.userId }) : log, viewer, accessToken, clientIp };
+}

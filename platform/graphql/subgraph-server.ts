@@ -1,0 +1,87 @@
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { DocumentNode } from 'graphql';
+import type { AccessTokenVerifier } from '../auth/access-token.ts';
+import { healthRoutes, type ReadinessCheck } from '../http/health.ts';
+import { startHttpServer, type RunningHttpServer, type Routes } from '../http/http-server.ts';
+import type { Logger } from '../logging/logger.ts';
+import { createMetrics, metricsPlugin, metricsRoute } from '../metrics/metrics.ts';
+import { apolloRoute } from './apollo-route.ts';
+import { maskUnexpectedErrors } from './error-masking.ts';
+import { baseRequestContext, CLIENT_IP_HEADER, type BaseRequestContext } from './request-context.ts';
+
+/** @apollo/subgraph does not export its resolver-map type; codegen's typed map is checked where it is written. */
+type SubgraphResolvers = NonNullable<Parameters<typeof buildSubgraphSchema>[0] extends infer M
+  ? M extends readonly (infer Module)[] ? Module extends { resolvers?: infer R } ? R : never : never
+  : never>;
+
+export interface SubgraphServerOptions<TContext extends BaseRequestContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  /** The codegen-typed resolver map (`Resolvers<TContext>`). */
+  resolvers: object;
+  host: string;
+  port: number;
+  logger: Logger;
+  verifier: AccessTokenVerifier;
+  readiness: ReadinessCheck[];
+  /** Adds the subgraph's own per-request pieces (DataLoaders, services) to the base context. */
+  createContext: (base: BaseRequestContext) => TContext;
+  /** Extra HTTP routes, e.g. the users subgraph's JWKS. */
+  routes?: Routes;
+  maxBodyBytes?: number;
+}
+
+export interface RunningSubgraph extends RunningHttpServer {
+  /** The GraphQL endpoint, for supergraph.yaml and the gateway. */
+  graphqlUrl: string;
+}
+
+/**
+ * The one way every subgraph is served: Apollo Server 5 over `buildSubgraphSchema`, on
+ * node:http with /graphql, /health/live, /health/ready and /metrics. Subgraphs only talk to
+ * the gateway, so they never show a landing page.
+ */
+export async function startSubgraphServer<TContext extends BaseRequestContext>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<RunningSubgraph> {
+  const logger = options.logger.child({ component: 'http' });
+  const metrics = createMetrics(options.name);
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as SubgraphResolvers }]),
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<TContext>(metrics)],
+    includeStacktraceInErrorResponses: false,
+    formatError: maskUnexpectedErrors(logger),
+    // The gateway is the only caller and sends JSON; CSRF prevention would refuse nothing useful here.
+    csrfPrevention: true,
+  });
+  await apollo.start();
+  let shuttingDown = false;
+  const contextFor = async (req: IncomingMessage) => {
+    const forwardedIp = req.headers[CLIENT_IP_HEADER];
+    const clientIp = typeof forwardedIp === 'string' && forwardedIp ? forwardedIp : (req.socket.remoteAddress ?? 'unknown');
+    return options.createContext(await baseRequestContext(req, options.verifier, options.logger, clientIp));
+  };
+  const http = await startHttpServer({
+    host: options.host,
+    port: options.port,
+    logger,
+    routes: {
+      '/graphql': apolloRoute({ server: apollo, context: contextFor, maxBodyBytes: options.maxBodyBytes ?? 1_000_000 }),
+      ...healthRoutes(options.readiness, () => shuttingDown),
+      '/metrics': metricsRoute(metrics),
+      ...options.routes,
+    },
+  });
+  return {
+    ...http,
+    graphqlUrl: `${http.url}/graphql`,
+    close: async () => {
+      shuttingDown = true;
+      await http.close();
+      await apollo.stop();
+    },
+  };
+}

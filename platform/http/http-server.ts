@@ -1,0 +1,96 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logging/logger.ts';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+/** Exact-path routes; anything else is 404. Small on purpose: each process has a handful of paths. */
+export type Routes = Record<string, RouteHandler>;
+
+export interface RunningHttpServer {
+  server: Server;
+  /** e.g. http://127.0.0.1:4001 */
+  url: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes idle sockets. */
+  close(): Promise<void>;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), ...headers });
+  res.end(payload);
+}
+
+export async function startHttpServer(options: {
+  routes: Routes;
+  host: string;
+  port: number;
+  logger: Logger;
+  /** How long shutdown waits for in-flight requests before cutting connections. */
+  shutdownGraceMs?: number;
+  /** Tunes the server before it listens (e.g. attaching a WebSocket server). */
+  onServer?: (server: Server) => void;
+}): Promise<RunningHttpServer> {
+  const { routes, logger } = options;
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const handler = routes[path];
+    if (!handler) {
+      sendJson(res, 404, { error: 'not found' });
+      return;
+    }
+    Promise.resolve(handler(req, res)).catch((error: unknown) => {
+      logger.error({ err: error, path }, 'unhandled error in route');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  // Longer than typical load balancer idle timeouts, so keep-alive sockets are closed by the client side first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  options.onServer?.(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const grace = options.shutdownGraceMs ?? 10_000;
+  return {
+    server,
+    port,
+    url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), grace);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** Reads a request body up to a byte limit; returns null when the limit is exceeded. */
+export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limitBytes) {
+    req.resume();
+    return null;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  // Keep draining past the limit (without buffering) so the socket stays usable for the 413 reply.
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size <= limitBytes) chunks.push(buffer);
+  }
+  return size > limitBytes ? null : Buffer.concat(chunks);
+}

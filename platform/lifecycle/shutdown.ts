@@ -1,0 +1,43 @@
+import type { Logger } from '../logging/logger.ts';
+
+export type ShutdownStep = { name: string; run: () => Promise<unknown> };
+
+/**
+ * Runs shutdown steps in order on SIGINT/SIGTERM (stop accepting first, close connections last),
+ * each bounded so a stuck step cannot hang the process forever. A second signal forces exit.
+ */
+export function onShutdownSignal(logger: Logger, steps: ShutdownStep[], timeoutMs = 15_000): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal; exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    void runSteps(logger, steps, timeoutMs).then((clean) => process.exit(clean ? 0 : 1));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+export async function runSteps(logger: Logger, steps: ShutdownStep[], timeoutMs = 15_000): Promise<boolean> {
+  let clean = true;
+  for (const step of steps) {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        step.run(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      clean = false;
+      logger.error({ err: error, step: step.name }, 'shutdown step failed');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return clean;
+}

@@ -1,0 +1,25 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { PoolConfig } from 'pg';
+
+/**
+ * pg pool settings from a database URL, as discrete fields: the adapter derives its shadow
+ * database config by spreading these, and a `connectionString` would override that name.
+ */
+export function poolConfigFromUrl(databaseUrl: string, max = 10): PoolConfig {
+  const url = new URL(databaseUrl);
+  return {
+    host: decodeURIComponent(url.hostname),
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username || 'postgres'),
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')),
+    max,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+  };
+}
+
+/** The driver adapter a subgraph's generated PrismaClient runs on (no Rust engine). */
+export function createPrismaAdapter(databaseUrl: string, poolSize = 10): PrismaPg {
+  return new PrismaPg(poolConfigFromUrl(databaseUrl, poolSize));
+}

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
+import { databaseUrl } from '../../platform/config/load-config.ts';
+import { poolConfigFromUrl } from '../../platform/prisma/pg-adapter.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export function prismaConfigPath(subgraph: string): string {
+  return path.join(ROOT, 'prisma', subgraph, 'prisma.config.ts');
+}
+
+/** Creates the database if it does not exist yet. */
+export async function ensureDatabase(serverUrl: string, database: string): Promise<boolean> {
+  const client = new pg.Client(poolConfigFromUrl(databaseUrl(serverUrl, 'postgres')));
+  await client.connect();
+  try {
+    const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (existing.rowCount) return false;
+    // Identifiers cannot be bound parameters; the name is validated by the caller's config regex.
+    if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`refusing odd database name ${database}`);
+    await client.query(`CREATE DATABASE "${database}"`);
+    return true;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops a database (tests only start from a clean one). */
+export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`refusing odd database name ${database}`);
+  const client = new pg.Client(poolConfigFromUrl(databaseUrl(serverUrl, 'postgres')));
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs the Prisma CLI for one subgraph against one database; resolves with its output. */
+export function runPrisma(subgraph: string, url: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/prisma/build/index.js'), ...args, '--config', prismaConfigPath(subgraph)],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`prisma ${args.join(' ')} failed for ${subgraph}:\n${output}`))));
+  });
+}
+
+/** Creates (if missing) and migrates every listed subgraph's database. */
+export async function migrateAll(
+  serverUrl: string,
+  prefix: string,
+  subgraphs: readonly string[],
+  report: (line: string) => void = () => {},
+): Promise<void> {
+  for (const subgraph of subgraphs) {
+    const database = `${prefix}${subgraph}`;
+    const created = await ensureDatabase(serverUrl, database);
+    await runPrisma(subgraph, databaseUrl(serverUrl, database), ['migrate', 'deploy']);
+    report(`${database}: ${created ? 'created and ' : ''}migrated`);
+  }
+}

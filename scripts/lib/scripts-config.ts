@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, loadConfig, processEnv } from '../../platform/config/load-config.ts';
+
+/** Settings for the developer scripts (migrate, seed, start, bench); read once, like every service's. */
+const schema = z.object({
+  POSTGRES_URL: z.string().url().default(DEFAULT_POSTGRES_URL),
+  REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
+  RABBITMQ_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  /** Database names are `${DATABASE_PREFIX}${subgraph}`; tests use `shop_test_`. */
+  DATABASE_PREFIX: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('shop_'),
+  GATEWAY_PORT: z.coerce.number().int().default(4000),
+  CI: z.string().optional(),
+});
+
+export const scriptsConfig = loadConfig('scripts', schema, processEnv());

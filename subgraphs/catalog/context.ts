@@ -1,0 +1,1 @@
+export interface CatalogContext { x: 1 }

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, databaseUrl, loadConfig, processEnv } from '../../platform/config/load-config.ts';
+
+/**
+ * Where tests keep their state: databases `${TEST_DATABASE_PREFIX}<subgraph>` (never the dev
+ * `shop_*` ones) and Redis keys under `TEST_REDIS_PREFIX`. Override the prefixes to run two
+ * suites side by side.
+ */
+const schema = z.object({
+  POSTGRES_URL: z.string().url().default(DEFAULT_POSTGRES_URL),
+  REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
+  TEST_DATABASE_PREFIX: z.string().regex(/^shop_test_[a-z0-9_]*$/, 'must start with shop_test_').default('shop_test_'),
+  TEST_REDIS_PREFIX: z.string().min(1).default('shop_test:'),
+});
+
+export const testEnv = loadConfig('tests', schema, processEnv());
+
+export function testDatabaseUrl(subgraph: string): string {
+  return databaseUrl(testEnv.POSTGRES_URL, `${testEnv.TEST_DATABASE_PREFIX}${subgraph}`);
+}
+
+export function testRedisPrefix(scope: string): string {
+  return `${testEnv.TEST_REDIS_PREFIX}${scope}:`;
+}
