@@ -27,9 +27,26 @@ const config: CodegenConfig = {
   silent: true,
   generates: {
     // users: mappers are edited by whoever owns subgraphs/users.
-    ...subgraph('users', '../context.ts#UsersContext', {}),
+    ...subgraph('users', '../context.ts#UsersContext', {
+      User: '../domain/models.ts#User as UserModel',
+      Vendor: '../domain/models.ts#Vendor as VendorModel',
+      Address: '../domain/models.ts#Address as AddressModel',
+    }),
     // catalog: mappers are edited by whoever owns subgraphs/catalog.
-    ...subgraph('catalog', '../context.ts#CatalogContext', {}),
+    ...subgraph('catalog', '../context.ts#CatalogContext', {
+      Product: '../domain/product.ts#Product as ProductModel',
+      ProductVariant: '../domain/product.ts#ProductVariant as ProductVariantModel',
+      ProductOption: '../domain/product.ts#OptionValue as OptionValueModel',
+      PriceRange: '../domain/product.ts#PriceRange as PriceRangeModel',
+      Vendor: '../domain/product.ts#VendorRef as VendorRefModel',
+      Category: '../domain/category.ts#Category as CategoryModel',
+      Money: '../../../platform/money/money.ts#Money as MoneyModel',
+      UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
+      ProductConnection: '../application/catalog-query.service.ts#ProductConnection as ProductConnectionModel',
+      ProductFacets: '../application/catalog-query.service.ts#ProductFacets as ProductFacetsModel',
+      CategoryFacet: '../application/catalog-query.service.ts#CategoryFacetCount as CategoryFacetCountModel',
+      VendorFacet: '../application/catalog-query.service.ts#VendorFacetCount as VendorFacetCountModel',
+    }),
   },
 };
 

@@ -35,7 +35,9 @@ function patchConnection<T extends Connection>(connection: T): T {
 
 /** The adapter factory the Prisma CLI uses for migrations (see prisma/<service>/prisma.config.ts). */
 export function migrationAdapter(databaseUrl: string): PrismaPg {
-  const factory = new PrismaPg(poolConfigFromUrl(databaseUrl, 2));
+  // allowExitOnIdle: the CLI never disposes the pool, and idle clients would otherwise hold the
+  // process open for the whole idle timeout (30 s per command).
+  const factory = new PrismaPg({ ...poolConfigFromUrl(databaseUrl, 2), allowExitOnIdle: true });
   const connect = factory.connect.bind(factory);
   const connectToShadowDb = factory.connectToShadowDb.bind(factory);
   factory.connect = async () => patchConnection((await connect()) as unknown as Connection) as unknown as Awaited<ReturnType<typeof connect>>;

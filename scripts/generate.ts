@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { processEnv } from '../platform/config/load-config.ts';
 import { ROOT } from './lib/databases.ts';
 import { SUBGRAPHS } from './lib/services.ts';
 
@@ -9,7 +10,7 @@ import { SUBGRAPHS } from './lib/services.ts';
  */
 function run(label: string, args: string[]): void {
   const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: {
-      ...process.env,
+      ...processEnv(),
       PRISMA_HIDE_UPDATE_MESSAGE: '1',
       // generate never connects, but without a URL in env the CLI looks for a native engine to download.
       DATABASE_URL: 'postgresql://generate-only@127.0.0.1:5432/none',

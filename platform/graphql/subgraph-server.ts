@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import type { AccessTokenVerifier } from '../auth/access-token.ts';
@@ -51,10 +51,16 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
   const metrics = createMetrics(options.name);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as SubgraphResolvers }]),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<TContext>(metrics)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      // Traces are for Apollo's hosted studio, which this platform does not report to.
+      ApolloServerPluginInlineTraceDisabled(),
+      metricsPlugin<TContext>(metrics),
+    ],
+    // The process' own shutdown sequence (platform/lifecycle) stops Apollo in order.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: maskUnexpectedErrors(logger),
-    // The gateway is the only caller and sends JSON; CSRF prevention would refuse nothing useful here.
     csrfPrevention: true,
   });
   await apollo.start();

@@ -33,7 +33,10 @@ export async function startHttpServer(options: {
   onServer?: (server: Server) => void;
 }): Promise<RunningHttpServer> {
   const { routes, logger } = options;
+  let closing = false;
   const server = createServer((req, res) => {
+    // While draining, tell keep-alive clients to reconnect elsewhere instead of reusing this socket.
+    if (closing) res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     const handler = routes[path];
     if (!handler) {
@@ -66,10 +69,14 @@ export async function startHttpServer(options: {
     url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         const timer = setTimeout(() => server.closeAllConnections(), grace);
         timer.unref();
+        // Sockets that finish their in-flight request become idle later; close them as they do.
+        const sweeper = setInterval(() => server.closeIdleConnections(), 100);
         server.close(() => {
           clearTimeout(timer);
+          clearInterval(sweeper);
           resolve();
         });
         server.closeIdleConnections();

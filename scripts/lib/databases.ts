@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
-import { databaseUrl } from '../../platform/config/load-config.ts';
+import { databaseUrl, processEnv } from '../../platform/config/load-config.ts';
 import { poolConfigFromUrl } from '../../platform/prisma/pg-adapter.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -38,19 +38,43 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
   }
 }
 
+/**
+ * Lines after which the CLI's work is done. Its WebAssembly engine leaves a 10 s timer behind that
+ * keeps the process alive after success, so we resolve on the line and let the process end alone.
+ */
+const DONE_MARKERS = ['All migrations have been successfully applied.', 'No pending migrations to apply.'];
+
 /** Runs the Prisma CLI for one subgraph against one database; resolves with its output. */
 export function runPrisma(subgraph: string, url: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [path.join(ROOT, 'node_modules/prisma/build/index.js'), ...args, '--config', prismaConfigPath(subgraph)],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: ROOT,
+        env: { ...processEnv(), DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let settled = false;
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!settled && DONE_MARKERS.some((marker) => output.includes(marker))) {
+        settled = true;
+        child.unref();
+        resolve(output);
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`prisma ${args.join(' ')} failed for ${subgraph}:\n${output}`))));
+    child.on('close', (code) => {
+      if (settled) return;
+      settled = true;
+      if (code === 0) resolve(output);
+      else reject(new Error(`prisma ${args.join(' ')} failed for ${subgraph}:\n${output}`));
+    });
   });
 }
 
@@ -61,10 +85,13 @@ export async function migrateAll(
   subgraphs: readonly string[],
   report: (line: string) => void = () => {},
 ): Promise<void> {
-  for (const subgraph of subgraphs) {
-    const database = `${prefix}${subgraph}`;
-    const created = await ensureDatabase(serverUrl, database);
-    await runPrisma(subgraph, databaseUrl(serverUrl, database), ['migrate', 'deploy']);
-    report(`${database}: ${created ? 'created and ' : ''}migrated`);
-  }
+  // Each subgraph has its own database, so they migrate side by side.
+  await Promise.all(
+    subgraphs.map(async (subgraph) => {
+      const database = `${prefix}${subgraph}`;
+      const created = await ensureDatabase(serverUrl, database);
+      await runPrisma(subgraph, databaseUrl(serverUrl, database), ['migrate', 'deploy']);
+      report(`${database}: ${created ? 'created and ' : ''}migrated`);
+    }),
+  );
 }

@@ -11,6 +11,8 @@ const schema = z.object({
   REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
   TEST_DATABASE_PREFIX: z.string().regex(/^shop_test_[a-z0-9_]*$/, 'must start with shop_test_').default('shop_test_'),
   TEST_REDIS_PREFIX: z.string().min(1).default('shop_test:'),
+  /** Set to info/debug to see the booted services' logs while debugging a test. */
+  TEST_LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('silent'),
 });
 
 export const testEnv = loadConfig('tests', schema, processEnv());

@@ -1,0 +1,62 @@
+/**
+ * The boundaries of ../shared/ARCHITECTURE.md, checked by `npm run lint:boundaries` and by
+ * test/architecture.test.ts (so `npm test` fails when one is crossed).
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cross-subgraph-imports',
+      comment: 'A subgraph never imports another subgraph (code or Prisma client); shared code goes to platform/.',
+      severity: 'error',
+      from: { path: '^subgraphs/([^/]+)/' },
+      to: { path: '^subgraphs/', pathNot: '^subgraphs/$1/' },
+    },
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ holds rules only: no GraphQL, Prisma, Redis, HTTP or other layers.',
+      severity: 'error',
+      from: { path: '^subgraphs/[^/]+/domain/' },
+      to: {
+        path: [
+          '^node_modules/(graphql|@apollo|@prisma|prisma|ioredis|pg|amqplib|dataloader|jose|@node-rs)/',
+          '^subgraphs/[^/]+/(resolvers|application|infra|__generated__)/',
+          '^subgraphs/[^/]+/(app|main|context)\\.ts$',
+          '^platform/(graphql|http|redis|prisma|metrics|lifecycle)/',
+        ],
+      },
+    },
+    {
+      name: 'platform-has-no-domain',
+      comment: 'platform/ is shared runtime; it never reaches into a service.',
+      severity: 'error',
+      from: { path: '^platform/' },
+      to: { path: '^(subgraphs|gateway|scripts|test)/' },
+    },
+    {
+      name: 'gateway-knows-no-subgraph-code',
+      comment: 'The gateway sees subgraphs only through the composed supergraph.',
+      severity: 'error',
+      from: { path: '^gateway/' },
+      to: { path: '^subgraphs/' },
+    },
+    {
+      name: 'services-do-not-import-scripts-or-tests',
+      severity: 'error',
+      from: { path: '^(platform|gateway|subgraphs)/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^(scripts|test)/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: { pathNot: '__generated__' },
+      to: { circular: true, pathNot: '__generated__' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: ['node_modules', '__generated__'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs', '.cjs'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

@@ -1,0 +1,155 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { createAccessTokenVerifier, type AccessTokenVerifier } from '../platform/auth/access-token.ts';
+import { apolloRoute } from '../platform/graphql/apollo-route.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../platform/graphql/request-context.ts';
+import { healthRoutes, type ReadinessCheck } from '../platform/http/health.ts';
+import { startHttpServer, type RouteHandler, type RunningHttpServer } from '../platform/http/http-server.ts';
+import type { Logger } from '../platform/logging/logger.ts';
+import { metricsPlugin, metricsRoute } from '../platform/metrics/metrics.ts';
+import type { GatewayConfig } from './config.ts';
+import { gatewayContext, type GatewayContext } from './context.ts';
+import { gatewayErrorFormatter } from './format-error.ts';
+import { createKeepAliveFetcher, type KeepAliveFetcher } from './http/keep-alive-fetcher.ts';
+import { SubgraphDataSource } from './http/subgraph-data-source.ts';
+import { maxAliasesRule } from './limits/alias-count.rule.ts';
+import { INTROSPECTION_MAX_DEPTH, maxDepthRule } from './limits/query-depth.rule.ts';
+import { createGatewayMetrics } from './metrics.ts';
+import { loadSupergraph, type SupergraphSubgraph } from './supergraph/load-supergraph.ts';
+
+export interface RunningGateway extends RunningHttpServer {
+  /** The public GraphQL endpoint. */
+  graphqlUrl: string;
+}
+
+export interface GatewayDependencies {
+  /** Verifies access tokens; by default against the users subgraph's JWKS (config.jwksUrl). */
+  verifier?: AccessTokenVerifier;
+}
+
+/**
+ * Serves the static supergraph as one GraphQL endpoint on node:http: /graphql, /health/live,
+ * /health/ready (the supergraph is loaded and every subgraph is ready) and /metrics.
+ */
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  dependencies: GatewayDependencies = {},
+): Promise<RunningGateway> {
+  const log = logger.child({ component: 'gateway' });
+  const supergraph = await loadSupergraph(config.supergraphPath, config.subgraphUrls);
+  const verifier = dependencies.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl });
+  const metrics = createGatewayMetrics();
+  const fetcher = createKeepAliveFetcher({ maxSockets: config.subgraphMaxSockets, timeoutMs: config.subgraphTimeoutMs });
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraph.sdl,
+    logger: logger.child({ component: 'apollo-gateway' }),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource({
+        name,
+        url: url ?? '',
+        fetcher: config.subgraphFetcher === 'stock' ? null : fetcher.fetch,
+        fetches: metrics.subgraphFetches,
+      }),
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    logger: logger.child({ component: 'apollo-server' }),
+    nodeEnv: config.nodeEnv,
+    introspection: config.introspection,
+    // Without introspection, "did you mean …" suggestions would still map the schema for a stranger.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    // main.ts owns signals, so shutdown runs in order (stop accepting, drain, then stop Apollo).
+    stopOnTerminationSignals: false,
+    validationRules: [
+      maxDepthRule(config.maxQueryDepth, { introspectionMaxDepth: config.introspection ? INTROSPECTION_MAX_DEPTH : undefined }),
+      maxAliasesRule(config.maxAliases),
+    ],
+    formatError: gatewayErrorFormatter(log),
+    plugins: [
+      config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      metricsPlugin<GatewayContext>(metrics),
+    ],
+  });
+  try {
+    await apollo.start();
+  } catch (error) {
+    fetcher.close();
+    throw error;
+  }
+
+  let shuttingDown = false;
+  let http: RunningHttpServer | undefined;
+  try {
+    http = await startHttpServer({
+      host: config.host,
+      port: config.port,
+      logger: log,
+      shutdownGraceMs: config.shutdownGraceMs,
+      routes: {
+        '/graphql': withRequestId(
+          apolloRoute({ server: apollo, context: gatewayContext(verifier, logger), maxBodyBytes: config.maxBodyBytes }),
+        ),
+        ...healthRoutes(readinessChecks(supergraph.subgraphs, fetcher), () => shuttingDown),
+        '/metrics': metricsRoute(metrics),
+      },
+    });
+  } catch (error) {
+    await apollo.stop();
+    fetcher.close();
+    throw error;
+  }
+  log.info({ url: `${http.url}/graphql`, subgraphs: supergraph.subgraphs }, 'gateway listening');
+
+  return {
+    ...http,
+    graphqlUrl: `${http.url}/graphql`,
+    close: async () => {
+      shuttingDown = true;
+      await http.close();
+      await apollo.stop();
+      fetcher.close();
+    },
+  };
+}
+
+/**
+ * One id follows a request through every service: the caller's (when sane) or a new one,
+ * written back onto the request so the context reads the same id, and echoed to the client
+ * even when the request is refused before GraphQL runs (413, bad JSON, bad token).
+ */
+function withRequestId(handler: RouteHandler): RouteHandler {
+  return (req, res) => {
+    const requestId = requestIdFrom(req);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    return handler(req, res);
+  };
+}
+
+/** Ready when every subgraph says it is ready: a gateway whose subgraphs cannot serve should get no traffic. */
+function readinessChecks(subgraphs: SupergraphSubgraph[], fetcher: KeepAliveFetcher): ReadinessCheck[] {
+  return subgraphs.map((subgraph) => {
+    const healthUrl = subgraphHealthUrl(subgraph.url);
+    return {
+      name: `subgraph:${subgraph.name}`,
+      check: async () => {
+        const response = await fetcher.fetch(healthUrl, { method: 'GET' });
+        if (!response.ok) throw new Error(`${healthUrl} answered ${response.status}`);
+      },
+    };
+  });
+}
+
+/** `http://host:4001/graphql` → `http://host:4001/health/ready` (the platform serves both). */
+export function subgraphHealthUrl(graphqlUrl: string): string {
+  const url = new URL(graphqlUrl);
+  url.pathname = url.pathname.replace(/\/graphql\/?$/, '') + '/health/ready';
+  url.search = '';
+  return url.toString();
+}

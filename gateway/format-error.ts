@@ -1,0 +1,36 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCodes } from '../platform/errors/codes.ts';
+import { maskUnexpectedErrors } from '../platform/graphql/error-masking.ts';
+import type { Logger } from '../platform/logging/logger.ts';
+import { queryLimitErrorIn } from './limits/query-limit-error.ts';
+
+/** What @apollo/gateway calls a subgraph error that came without a code: unexpected by definition. */
+const DOWNSTREAM_SERVICE_ERROR = 'DOWNSTREAM_SERVICE_ERROR';
+
+/**
+ * The platform's masking plus what only the gateway knows: limit errors get their own code back
+ * (Apollo Server files them under GRAPHQL_VALIDATION_FAILED), uncoded subgraph errors are treated
+ * as unexpected, and the name of the subgraph an error came from stays inside.
+ */
+export function gatewayErrorFormatter(logger: Logger) {
+  const mask = maskUnexpectedErrors(logger);
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const limit = queryLimitErrorIn(error);
+    if (limit) {
+      return {
+        message: limit.message,
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        extensions: { code: limit.limitCode },
+      };
+    }
+    const code = formatted.extensions?.code;
+    const input =
+      code === DOWNSTREAM_SERVICE_ERROR
+        ? { ...formatted, extensions: { ...formatted.extensions, code: ErrorCodes.INTERNAL_SERVER_ERROR } }
+        : formatted;
+    const masked = mask(input, error);
+    if (!masked.extensions || !('serviceName' in masked.extensions)) return masked;
+    const { serviceName: _serviceName, ...extensions } = masked.extensions;
+    return { ...masked, extensions };
+  };
+}

@@ -1,0 +1,143 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import type { Counter } from 'prom-client';
+import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from '../../platform/graphql/request-context.ts';
+import type { GatewayContext } from '../context.ts';
+import type { Fetcher, FetcherResponse } from './keep-alive-fetcher.ts';
+
+type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
+type ProcessResult = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
+type IncomingOperation = Extract<ProcessOptions, { incomingRequestContext: unknown }>;
+
+/** Client operations carry our context; the gateway's own health checks and schema loads do not. */
+function isIncomingOperation(options: ProcessOptions): options is IncomingOperation {
+  return 'incomingRequestContext' in options;
+}
+
+/** Outcomes counted per subgraph fetch: answered cleanly, answered with GraphQL errors, or failed (HTTP/network/timeout). */
+export type SubgraphFetchOutcome = 'ok' | 'graphql_errors' | 'failed';
+
+export interface SubgraphDataSourceOptions {
+  name: string;
+  url: string;
+  /** Null keeps @apollo/gateway's default client (for side-by-side measurements only). */
+  fetcher: Fetcher | null;
+  fetches: Counter<'subgraph' | 'outcome'>;
+}
+
+/**
+ * How the gateway talks to one subgraph: forwards the caller's credentials and request id
+ * (subgraphs verify the token again; they never trust a bare user id), counts outcomes, and turns
+ * a non-2xx reply into an error that keeps the subgraph's code but none of its body.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly subgraph: string;
+  private readonly fetches: Counter<'subgraph' | 'outcome'>;
+
+  constructor(options: SubgraphDataSourceOptions) {
+    super({ url: options.url });
+    this.fetcher = acceptGraphQLErrorReplies(options.fetcher ?? this.fetcher);
+    this.subgraph = options.name;
+    this.fetches = options.fetches;
+  }
+
+  override willSendRequest(options: ProcessOptions): void {
+    if (!isIncomingOperation(options)) return;
+    const headers = options.request.http?.headers;
+    const context = options.context;
+    if (!headers) return;
+    headers.set(REQUEST_ID_HEADER, context.requestId);
+    headers.set(CLIENT_IP_HEADER, context.clientIp);
+    if (context.accessToken) headers.set('authorization', `Bearer ${context.accessToken}`);
+  }
+
+  override async process(options: ProcessOptions): Promise<ProcessResult> {
+    try {
+      const response = await super.process(options);
+      this.fetches.inc({ subgraph: this.subgraph, outcome: response.errors?.length ? 'graphql_errors' : 'ok' });
+      return response;
+    } catch (error) {
+      this.fetches.inc({ subgraph: this.subgraph, outcome: 'failed' });
+      // Replies the subgraph itself refused are already described to the client; log only transport failures.
+      if (isIncomingOperation(options) && !(error instanceof SubgraphReplyError)) {
+        options.context.logger.warn({ err: error, subgraph: this.subgraph }, 'subgraph fetch failed');
+      }
+      throw error;
+    }
+  }
+
+  /** A non-2xx reply that is not a GraphQL response (a proxy's error page): nothing in it is for the client. */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    return new SubgraphReplyError(`Subgraph "${this.subgraph}" answered HTTP ${response.status} ${response.statusText}.`);
+  }
+}
+
+/** Has no code on purpose, so the gateway's error masking logs it and shows a generic message. */
+class SubgraphReplyError extends GraphQLError {
+  override name = 'SubgraphReplyError';
+}
+
+/**
+ * Subgraphs answer non-2xx with a full GraphQL response when an error carries an HTTP status
+ * (a field refusing an anonymous caller makes Apollo Server answer 401 with partial data). The
+ * stock data source would throw all of it away for one "401: Unauthorized" error holding the raw
+ * body. Per GraphQL over HTTP such a body is still the result, so it is processed as one and
+ * every error keeps its code and path.
+ */
+function acceptGraphQLErrorReplies(fetcher: Fetcher): Fetcher {
+  return async (url, init) => {
+    const response = await fetcher(url, init);
+    if (response.ok || !isJson(response.headers.get('content-type'))) return response;
+    let body: unknown;
+    try {
+      body = JSON.parse(await response.clone().text());
+    } catch {
+      return response;
+    }
+    return isGraphQLResponse(body) ? new AcceptedReply(response) : response;
+  };
+}
+
+function isJson(contentType: string | null): boolean {
+  return contentType !== null && /^application\/(graphql-response\+)?json\b/i.test(contentType);
+}
+
+function isGraphQLResponse(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && ('data' in body || ('errors' in body && Array.isArray(body.errors)));
+}
+
+/** The same reply, marked ok so the data source reads it as a GraphQL result. */
+class AcceptedReply implements FetcherResponse {
+  readonly ok = true;
+  constructor(private readonly inner: FetcherResponse) {}
+  get bodyUsed() {
+    return this.inner.bodyUsed;
+  }
+  get url() {
+    return this.inner.url;
+  }
+  get redirected() {
+    return this.inner.redirected;
+  }
+  get status() {
+    return this.inner.status;
+  }
+  get statusText() {
+    return this.inner.statusText;
+  }
+  get headers() {
+    return this.inner.headers;
+  }
+  arrayBuffer() {
+    return this.inner.arrayBuffer();
+  }
+  text() {
+    return this.inner.text();
+  }
+  json() {
+    return this.inner.json();
+  }
+  clone(): FetcherResponse {
+    return new AcceptedReply(this.inner.clone());
+  }
+}

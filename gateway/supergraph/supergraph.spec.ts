@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { composeFromConfig } from '../../scripts/compose.ts';
+import { ACCOUNTS_SDL, SHELF_SDL } from '../testing/toy-platform.ts';
+import { CompositionError, composeSupergraph } from './compose.ts';
+import { loadSupergraph, overrideSubgraphUrls, SupergraphLoadError } from './load-supergraph.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'supergraph-spec-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const toys = [
+  { name: 'accounts', url: 'http://127.0.0.1:5001/graphql', typeDefs: ACCOUNTS_SDL },
+  { name: 'shelf', url: 'http://127.0.0.1:5002/graphql', typeDefs: SHELF_SDL },
+];
+
+function compositionError(run: () => unknown): CompositionError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof CompositionError) return error;
+    throw error;
+  }
+  throw new Error('expected a CompositionError');
+}
+
+describe('composeSupergraph', () => {
+  it('composes subgraphs into a supergraph naming each with its URL', () => {
+    const sdl = composeSupergraph(toys);
+    expect(sdl).toContain('@join__graph(name: "accounts", url: "http://127.0.0.1:5001/graphql")');
+    expect(sdl).toContain('@join__graph(name: "shelf", url: "http://127.0.0.1:5002/graphql")');
+  });
+
+  it('names the failing subgraphs and composition message', () => {
+    const clash = SHELF_SDL.replace('type Query {', 'type Query {\n  """Clash."""\n  echo: Int\n');
+    const error = compositionError(() => composeSupergraph([toys[0]!, { ...toys[1]!, typeDefs: clash }]));
+    expect(error.problems.some((p) => p.subgraphs.includes('accounts') && p.subgraphs.includes('shelf'))).toBe(true);
+    expect(error.message).toMatch(/\[accounts, shelf\] .*Query\.echo/);
+  });
+
+  it('names a subgraph whose SDL does not parse, and duplicate names', () => {
+    const error = compositionError(() => composeSupergraph([toys[0]!, { ...toys[1]!, typeDefs: 'type Query {' }, toys[0]!]));
+    expect(error.problems.map((p) => [p.subgraphs, p.code])).toEqual([
+      [['shelf'], 'INVALID_GRAPHQL'],
+      [['accounts'], null],
+    ]);
+  });
+});
+
+describe('loadSupergraph', () => {
+  const sdl = composeSupergraph(toys);
+  const file = path.join(dir, 'supergraph.graphql');
+  writeFileSync(file, sdl);
+
+  it('reads the subgraphs and their URLs', async () => {
+    const loaded = await loadSupergraph(file);
+    expect(loaded.sdl).toBe(sdl);
+    expect(loaded.subgraphs).toEqual([
+      { name: 'accounts', url: 'http://127.0.0.1:5001/graphql' },
+      { name: 'shelf', url: 'http://127.0.0.1:5002/graphql' },
+    ]);
+  });
+
+  it('replaces routing URLs by subgraph name', async () => {
+    const loaded = await loadSupergraph(file, { shelf: 'http://10.0.0.9:80/graphql' });
+    expect(loaded.subgraphs[1]).toEqual({ name: 'shelf', url: 'http://10.0.0.9:80/graphql' });
+    expect(loaded.sdl).toContain('@join__graph(name: "shelf", url: "http://10.0.0.9:80/graphql")');
+    expect(loaded.sdl).not.toContain('5002');
+  });
+
+  it('refuses overrides for unknown subgraphs, a missing file and a non-supergraph', async () => {
+    await expect(loadSupergraph(file, { shelff: 'http://x/graphql' })).rejects.toThrow(/shelff/);
+    await expect(loadSupergraph(path.join(dir, 'missing.graphql'))).rejects.toThrow(/does not exist \(run `npm run compose`\)/);
+    expect(() => overrideSubgraphUrls('type Query { a: Int }', {})).toThrow(SupergraphLoadError);
+  });
+});
+
+describe('composeFromConfig', () => {
+  writeFileSync(path.join(dir, 'accounts.graphql'), ACCOUNTS_SDL);
+  writeFileSync(path.join(dir, 'shelf.graphql'), SHELF_SDL);
+  const config = (federation = '=2.14.4', extra = '') =>
+    `federation_version: ${federation}\nsubgraphs:\n` +
+    `  accounts:\n    routing_url: http://127.0.0.1:5001/graphql\n    schema:\n      file: ./accounts.graphql\n` +
+    `  shelf:\n    routing_url: http://127.0.0.1:5002/graphql\n    schema:\n      file: ./shelf.graphql\n${extra}`;
+
+  it('composes the subgraphs a rover-style file lists, schema paths relative to it, with URL overrides', async () => {
+    const file = path.join(dir, 'ok.yaml');
+    writeFileSync(file, config());
+    const sdl = await composeFromConfig(file, { shelf: 'http://127.0.0.1:6002/graphql' });
+    expect(sdl).toContain('url: "http://127.0.0.1:5001/graphql"');
+    expect(sdl).toContain('url: "http://127.0.0.1:6002/graphql"');
+    await expect(composeFromConfig(file, { nope: 'http://x/graphql' })).rejects.toThrow(/unknown subgraphs: nope/);
+  });
+
+  it('explains an invalid config and a missing schema file', async () => {
+    const bad = path.join(dir, 'bad.yaml');
+    writeFileSync(bad, config('1'));
+    await expect(composeFromConfig(bad)).rejects.toThrow(/federation_version: must be Federation 2/);
+    const missing = path.join(dir, 'missing.yaml');
+    writeFileSync(missing, config('=2.14.4', '  ghost:\n    routing_url: http://127.0.0.1:1/graphql\n    schema:\n      file: ./ghost.graphql\n'));
+    await expect(composeFromConfig(missing)).rejects.toThrow(/\[ghost\] cannot read its schema file/);
+  });
+
+  it('composes the repository supergraph.yaml', async () => {
+    await expect(composeFromConfig()).resolves.toContain('@join__graph(name: "users"');
+  });
+});

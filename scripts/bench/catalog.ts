@@ -1,0 +1,304 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { processEnv } from '../../platform/config/load-config.ts';
+import { ROOT } from '../lib/databases.ts';
+import { startStack, type RunningStack } from '../lib/stack.ts';
+import { measure, referenceAnswer, table, warmUp, type LoadFigures, type LoadTarget } from './load.ts';
+
+const GATEWAY_PORT = 4100;
+const SUBGRAPH_BASE_PORT = 4101;
+/** Extra gateways for --compare, beside the stack's. */
+const COMPARE_BASE_PORT = 4110;
+
+const LISTING_FIELDS = `
+  id name slug
+  priceRange { min { amount currency formatted } max { amount currency formatted } }`;
+
+/** The storefront's product listing: 20 products with their vendor's name (from the users subgraph). */
+export const LISTING_QUERY = `query ProductListing {
+  products(first: 20) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${LISTING_FIELDS}
+    vendor { name } } } }
+}`;
+
+/** The same listing asked of the catalog subgraph alone: no vendor, so no second subgraph. */
+export const LISTING_QUERY_WITHOUT_VENDOR = `query ProductListing {
+  products(first: 20) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${LISTING_FIELDS} } } }
+}`;
+
+export interface CatalogBenchOptions {
+  durationSeconds: number;
+  connections: number;
+  stressConnections: number;
+  stressDurationSeconds: number;
+  warmupRequests: number;
+  /** Also measure the gateway with @apollo/gateway's stock HTTP client and with 2 cluster workers. */
+  compare: boolean;
+}
+
+export interface CatalogBenchResults {
+  startedAt: string;
+  machine: { cpus: number; node: string };
+  options: CatalogBenchOptions;
+  gateway: LoadFigures;
+  subgraph: LoadFigures;
+  ratio: { rps: number; p50: number; p99: number };
+  stress: LoadFigures;
+  compare: LoadFigures[];
+}
+
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+const describe = (f: LoadFigures) => {
+  const cpu = Object.entries(f.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms}`);
+  return (
+    `${f.rps.toFixed(0)} req/s, p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms, ` +
+    `${f.errors} errors (${f.timeouts} timeouts), ${f.non2xx} non-2xx, ${f.mismatches} mismatched` +
+    (cpu.length ? `; CPU ms/request: ${cpu.join(', ')}` : '')
+  );
+};
+const origin = (url: string) => new URL(url).origin;
+
+/**
+ * Boots the stack as separate processes (production mode, demo data), then measures the
+ * product listing through the gateway and straight from the catalog subgraph, the ratio
+ * between them, and the gateway under 1,000 connections. Stops the stack whatever happens.
+ */
+export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise<CatalogBenchResults> {
+  const startedAt = new Date();
+  const logDir = path.join(ROOT, '.logs', 'bench');
+  let stack: RunningStack | null = null;
+  const extras: ChildProcess[] = [];
+  const cleanUp = async () => {
+    for (const child of extras) await stopProcess(child);
+    extras.length = 0;
+    const running = stack;
+    stack = null;
+    if (running) {
+      log('Stopping the stack…');
+      await running.stop();
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping…`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    log(`Starting the stack (gateway :${GATEWAY_PORT}, subgraphs :${SUBGRAPH_BASE_PORT}…, databases shop_bench_*); logs in ${path.relative(process.cwd(), logDir)}/`);
+    stack = await startStack({
+      databasePrefix: 'shop_bench_',
+      redisKeyPrefix: 'shop_bench:',
+      gatewayPort: GATEWAY_PORT,
+      subgraphBasePort: SUBGRAPH_BASE_PORT,
+      nodeEnv: 'production',
+      logLevel: 'warn',
+      logDir,
+      seed: true,
+      report: (line) => log(line),
+    });
+    const gatewayTarget: LoadTarget = { label: 'gateway listing', url: stack.gatewayUrl, body: JSON.stringify({ query: LISTING_QUERY }) };
+    const subgraphTarget: LoadTarget = {
+      label: 'catalog subgraph listing',
+      url: stack.subgraphs.catalog.url,
+      body: JSON.stringify({ query: LISTING_QUERY_WITHOUT_VENDOR }),
+    };
+
+    log(`1. Warming up (${options.warmupRequests} requests each)…`);
+    const gatewayAnswer = await referenceAnswer(gatewayTarget);
+    checkListing(gatewayAnswer, true);
+    const subgraphAnswer = await referenceAnswer(subgraphTarget);
+    checkListing(subgraphAnswer, false);
+    await warmUp(gatewayTarget, options.warmupRequests);
+    await warmUp(subgraphTarget, options.warmupRequests);
+
+    const watch = {
+      gateway: origin(stack.gatewayUrl),
+      users: origin(stack.subgraphs.users.url),
+      catalog: origin(stack.subgraphs.catalog.url),
+    };
+    const load = { connections: options.connections, durationSeconds: options.durationSeconds, watch };
+    log(`2. Gateway: ${load.connections} connections for ${load.durationSeconds} s…`);
+    const gateway = await measure(gatewayTarget, { ...load, expectBody: gatewayAnswer });
+    log(`   ${describe(gateway)}`);
+
+    log(`3. Catalog subgraph directly (no vendor): ${load.connections} connections for ${load.durationSeconds} s…`);
+    const subgraph = await measure(subgraphTarget, { ...load, expectBody: subgraphAnswer });
+    log(`   ${describe(subgraph)}`);
+
+    const ratio = {
+      rps: round(gateway.rps / subgraph.rps),
+      p50: round(gateway.latencyMs.p50 / Math.max(subgraph.latencyMs.p50, 1)),
+      p99: round(gateway.latencyMs.p99 / Math.max(subgraph.latencyMs.p99, 1)),
+    };
+    log(`4. Gateway / subgraph: ${ratio.rps}× the throughput, ${ratio.p50}× the p50 latency, ${ratio.p99}× the p99 latency`);
+
+    log(`5. Gateway under ${options.stressConnections} connections for ${options.stressDurationSeconds} s…`);
+    const stress = await measure(
+      { ...gatewayTarget, label: `gateway listing ×${options.stressConnections}` },
+      {
+        connections: options.stressConnections,
+        durationSeconds: options.stressDurationSeconds,
+        expectBody: gatewayAnswer,
+        timeoutSeconds: 30,
+        watch,
+      },
+    );
+    log(`   ${describe(stress)}`);
+
+    const compare: LoadFigures[] = [];
+    if (options.compare) {
+      // With several workers /metrics shows only one of them, so their CPU is not attributed.
+      const variants: { label: string; env: Record<string, string>; gatewayCpu: boolean }[] = [
+        { label: 'gateway, stock fetcher', env: { SUBGRAPH_FETCHER: 'stock' }, gatewayCpu: true },
+        { label: 'gateway, keep-alive fetcher', env: {}, gatewayCpu: true },
+        { label: 'gateway, keep-alive, 2 workers', env: { GATEWAY_WORKERS: '2' }, gatewayCpu: false },
+      ];
+      for (const [index, variant] of variants.entries()) {
+        const port = COMPARE_BASE_PORT + index;
+        log(`6.${index + 1} ${variant.label} on :${port}: ${load.connections} connections for ${load.durationSeconds} s…`);
+        const child = await startExtraGateway(stack, port, variant.env, logDir, `gateway-compare-${index + 1}`);
+        extras.push(child);
+        const target = { ...gatewayTarget, label: variant.label, url: `http://127.0.0.1:${port}/graphql` };
+        await warmUp(target, options.warmupRequests);
+        const subgraphs = { users: watch.users, catalog: watch.catalog };
+        const figures = await measure(target, {
+          ...load,
+          watch: variant.gatewayCpu ? { gateway: `http://127.0.0.1:${port}`, ...subgraphs } : subgraphs,
+          expectBody: gatewayAnswer,
+        });
+        log(`   ${describe(figures)}`);
+        compare.push(figures);
+        await stopProcess(child);
+        extras.splice(extras.indexOf(child), 1);
+      }
+    }
+
+    const results: CatalogBenchResults = {
+      startedAt: startedAt.toISOString(),
+      machine: { cpus: cpus().length, node: process.version },
+      options,
+      gateway,
+      subgraph,
+      ratio,
+      stress,
+      compare,
+    };
+    console.log(`\n${table([gateway, subgraph, stress, ...compare])}\n`);
+    console.log(`gateway/subgraph: throughput ×${ratio.rps}, p50 ×${ratio.p50}, p99 ×${ratio.p99}`);
+    const resultsDir = path.join(ROOT, 'bench-results');
+    mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, `catalog-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    log(`Figures written to ${path.relative(process.cwd(), file)}`);
+    return results;
+  } finally {
+    await cleanUp();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Refuses to measure a listing that is empty or lacks what the query asks: that would measure nothing. */
+function checkListing(answer: string, withVendor: boolean): void {
+  const body = JSON.parse(answer) as { data?: { products?: { edges: { node: { vendor?: { name?: string } } }[] } } };
+  const edges = body.data?.products?.edges ?? [];
+  if (edges.length !== 20) throw new Error(`The listing returned ${edges.length} products, not 20: is the demo data seeded?`);
+  if (withVendor && !edges.every((edge) => typeof edge.node.vendor?.name === 'string')) {
+    throw new Error('The gateway listing is missing vendor names.');
+  }
+}
+
+/** Another gateway process over the stack's subgraphs, with different settings (for --compare). */
+async function startExtraGateway(
+  stack: RunningStack,
+  port: number,
+  env: Record<string, string>,
+  logDir: string,
+  name: string,
+): Promise<ChildProcess> {
+  const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'gateway/main.ts')], {
+    cwd: ROOT,
+    env: {
+      PATH: processEnv().PATH ?? '',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SUPERGRAPH_PATH: path.join(logDir, 'supergraph.graphql'),
+      JWKS_URL: stack.subgraphs.users.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
+      SUBGRAPH_URL_USERS: stack.subgraphs.users.url,
+      SUBGRAPH_URL_CATALOG: stack.subgraphs.catalog.url,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}; see ${name}.log`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2_000) })).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stopProcess(child);
+      throw new Error(`${name} was not ready within 60 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+export function parseCatalogBenchArgs(args: string[]): CatalogBenchOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '50' },
+      'stress-connections': { type: 'string', default: '1000' },
+      'stress-duration': { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '50' },
+      compare: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const positive = (name: string, value: string) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number <= 0) throw new Error(`--${name} must be a positive integer, got "${value}"`);
+    return number;
+  };
+  return {
+    durationSeconds: positive('duration', values.duration),
+    connections: positive('connections', values.connections),
+    stressConnections: positive('stress-connections', values['stress-connections']),
+    stressDurationSeconds: positive('stress-duration', values['stress-duration']),
+    warmupRequests: positive('warmup', values.warmup),
+    compare: values.compare,
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    await runCatalogBenchmark(parseCatalogBenchArgs(process.argv.slice(2)));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,28 @@
+/** `npm run bench` lists the benchmarks; `npm run bench <name> [-- flags]` runs one. */
+const BENCHMARKS: Record<string, { summary: string; usage: string; run: (args: string[]) => Promise<unknown> }> = {
+  catalog: {
+    summary: 'product listing through the gateway vs the catalog subgraph alone, then 1,000 connections on the gateway',
+    usage: '[--duration 10] [--connections 50] [--stress-connections 1000] [--stress-duration 20] [--warmup 50] [--compare]',
+    // Loaded only when run: listing the benchmarks must not need the whole stack's code.
+    run: async (args) => {
+      const { parseCatalogBenchArgs, runCatalogBenchmark } = await import('./catalog.ts');
+      return runCatalogBenchmark(parseCatalogBenchArgs(args));
+    },
+  },
+};
+
+const [name, ...args] = process.argv.slice(2);
+const benchmark = name ? BENCHMARKS[name] : undefined;
+if (!benchmark) {
+  if (name) console.error(`Unknown benchmark "${name}".\n`);
+  console.log('Benchmarks (npm run bench <name> -- [flags]):');
+  for (const [key, value] of Object.entries(BENCHMARKS)) console.log(`  ${key.padEnd(10)} ${value.summary}\n  ${''.padEnd(10)} ${value.usage}`);
+  process.exitCode = name ? 1 : 0;
+} else {
+  try {
+    await benchmark.run(args);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  }
+}

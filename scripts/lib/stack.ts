@@ -1,0 +1,188 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { databaseUrl, processEnv } from '../../platform/config/load-config.ts';
+import { composeFromConfig } from '../compose.ts';
+import { ROOT, migrateAll } from './databases.ts';
+import { seedDemoData, type DemoSeedSummary } from './demo-data.ts';
+import { scriptsConfig } from './scripts-config.ts';
+import { SUBGRAPHS, type SubgraphName } from './services.ts';
+
+export interface StackOptions {
+  /** Databases are `${databasePrefix}<subgraph>`. */
+  databasePrefix: string;
+  redisKeyPrefix: string;
+  gatewayPort: number;
+  /** users gets this port, catalog the next, in SUBGRAPHS order. */
+  subgraphBasePort: number;
+  nodeEnv: 'development' | 'production';
+  logLevel: string;
+  /** Each process writes its output to <logDir>/<name>.log. */
+  logDir: string;
+  seed: boolean;
+  report?: (line: string) => void;
+}
+
+export interface RunningStack {
+  gatewayUrl: string;
+  subgraphs: Record<SubgraphName, { url: string }>;
+  demo: DemoSeedSummary;
+  stop(): Promise<void>;
+}
+
+interface ManagedProcess {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/**
+ * Starts the whole platform as separate processes, the way production runs it: migrate, seed,
+ * compose, then each subgraph and the gateway, each waited on until `/health/ready` says yes.
+ * Used by `npm start` and the benchmarks.
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const report = options.report ?? (() => {});
+  mkdirSync(options.logDir, { recursive: true });
+  const names = SUBGRAPHS.map((s) => s.name);
+  const urls = Object.fromEntries(
+    SUBGRAPHS.map((s, index) => [s.name, `http://127.0.0.1:${options.subgraphBasePort + index}/graphql`]),
+  ) as Record<SubgraphName, string>;
+  const jwksUrl = urls.users.replace(/\/graphql$/, '/.well-known/jwks.json');
+  const secrets = stackSecrets(options);
+
+  report('Migrating databases…');
+  await migrateAll(scriptsConfig.POSTGRES_URL, options.databasePrefix, names, (line) => report(`  ${line}`));
+
+  const baseEnv = (port: number): Record<string, string> => ({
+    NODE_ENV: options.nodeEnv,
+    LOG_LEVEL: options.logLevel,
+    LOG_PRETTY: 'false',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    JWKS_URL: jwksUrl,
+  });
+  const serviceEnv = (name: SubgraphName, port: number): Record<string, string> => ({
+    ...baseEnv(port),
+    DATABASE_URL: databaseUrl(scriptsConfig.POSTGRES_URL, `${options.databasePrefix}${name}`),
+    REDIS_URL: scriptsConfig.REDIS_URL,
+    REDIS_KEY_PREFIX: `${options.redisKeyPrefix}${name}:`,
+    ...secrets,
+  });
+
+  let demo: DemoSeedSummary = { created: false, logins: [], products: 0, vendors: 0 };
+  if (options.seed) {
+    report('Seeding demo data (only into empty databases)…');
+    // Demo data is a development convenience even when the services run in production mode (benchmarks).
+    demo = await seedDemoData({
+      users: { ...serviceEnv('users', 0), NODE_ENV: 'development' },
+      catalog: { ...serviceEnv('catalog', 0), NODE_ENV: 'development' },
+    });
+    report(demo.created ? `  seeded ${demo.vendors} vendors and ${demo.products} products` : '  demo data already present');
+  }
+
+  report('Composing the supergraph…');
+  const supergraphPath = path.join(options.logDir, 'supergraph.graphql');
+  writeFileSync(supergraphPath, await composeFromConfig(path.join(ROOT, 'supergraph.yaml'), urls));
+
+  const processes: ManagedProcess[] = [];
+  const stop = () => stopAll(processes);
+  // If the launcher dies without a clean stop, do not leave detached services behind.
+  process.once('exit', () => {
+    for (const { child } of processes) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  try {
+    for (const [index, { name }] of SUBGRAPHS.entries()) {
+      const port = options.subgraphBasePort + index;
+      processes.push(spawnService(name, `subgraphs/${name}/main.ts`, serviceEnv(name, port), options.logDir));
+      await waitUntilReady(processes.at(-1)!, `http://127.0.0.1:${port}/health/ready`);
+      report(`  ✓ ${name} subgraph on ${urls[name]}`);
+    }
+    const gatewayEnv: Record<string, string> = {
+      ...baseEnv(options.gatewayPort),
+      REDIS_URL: scriptsConfig.REDIS_URL,
+      REDIS_KEY_PREFIX: `${options.redisKeyPrefix}gateway:`,
+      SUPERGRAPH_PATH: supergraphPath,
+      ...Object.fromEntries(SUBGRAPHS.map((s) => [`SUBGRAPH_URL_${s.name.toUpperCase()}`, urls[s.name]])),
+    };
+    processes.push(spawnService('gateway', 'gateway/main.ts', gatewayEnv, options.logDir));
+    await waitUntilReady(processes.at(-1)!, `http://127.0.0.1:${options.gatewayPort}/health/ready`);
+    report(`  ✓ gateway on http://127.0.0.1:${options.gatewayPort}/graphql`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    gatewayUrl: `http://127.0.0.1:${options.gatewayPort}/graphql`,
+    subgraphs: Object.fromEntries(names.map((name) => [name, { url: urls[name] }])) as Record<SubgraphName, { url: string }>,
+    demo,
+    stop,
+  };
+}
+
+/**
+ * Development keeps its keys in .dev-secrets (generated once by the users subgraph). Production
+ * mode (benchmarks) must be given keys, so the stack makes throwaway ones for that run.
+ */
+function stackSecrets(options: StackOptions): Record<string, string> {
+  if (options.nodeEnv === 'development') return { DEV_SECRETS_DIR: path.join(ROOT, '.dev-secrets') };
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'EdDSA', use: 'sig' };
+  return { JWT_PRIVATE_JWK: JSON.stringify(jwk), PII_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+}
+
+function spawnService(name: string, entry: string, env: Record<string, string>, logDir: string): ManagedProcess {
+  const logFile = path.join(logDir, `${name}.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+    cwd: ROOT,
+    env: { PATH: processEnv().PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: a terminal's Ctrl-C reaches only the launcher, which then stops services in order.
+    detached: true,
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  return { name, child, logFile };
+}
+
+async function waitUntilReady(service: ManagedProcess, healthUrl: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (service.child.exitCode !== null) {
+      throw new Error(`${service.name} exited with code ${service.child.exitCode} during start:\n${tail(service.logFile)}`);
+    }
+    try {
+      const response = await fetch(healthUrl, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${service.name} was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${tail(service.logFile)}`);
+}
+
+function tail(file: string, lines = 25): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log output)';
+  }
+}
+
+/** Gateway first (stop taking traffic), then subgraphs; SIGTERM, then SIGKILL after a grace period. */
+async function stopAll(processes: ManagedProcess[]): Promise<void> {
+  for (const service of [...processes].reverse()) {
+    const { child } = service;
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ROOT } from './lib/databases.ts';
+import { scriptsConfig } from './lib/scripts-config.ts';
+import { SUBGRAPHS } from './lib/services.ts';
+import { startStack } from './lib/stack.ts';
+
+/**
+ * `npm start`: the whole platform on this machine, one command. Progress lines here; each
+ * service's own (JSON) log goes to .logs/<service>.log.
+ */
+const started = Date.now();
+const say = (line: string) => console.log(line);
+const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+function reachable(url: string, defaultPort: number): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || defaultPort), timeout: 2_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+const HOW_TO_START = {
+  PostgreSQL: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start   (or: docker compose up -d postgres)',
+  Redis: 'redis-server --daemonize yes --port 6379 --save "" --appendonly no   (or: docker compose up -d redis)',
+};
+
+say('Checking local services…');
+const checks = [
+  { name: 'PostgreSQL' as const, url: scriptsConfig.POSTGRES_URL, port: 5432 },
+  { name: 'Redis' as const, url: scriptsConfig.REDIS_URL, port: 6379 },
+];
+let missing = false;
+for (const check of checks) {
+  if (await reachable(check.url, check.port)) {
+    say(`  ✓ ${check.name} at ${new URL(check.url).host}`);
+  } else {
+    missing = true;
+    say(`  ✗ ${check.name} is not reachable at ${new URL(check.url).host}. Start it with:\n      ${HOW_TO_START[check.name]}`);
+  }
+}
+if (missing) process.exit(1);
+
+if (!SUBGRAPHS.every(({ name }) => existsSync(path.join(ROOT, 'subgraphs', name, '__generated__', 'prisma', 'client.ts')))) {
+  say('Generated code is missing; run `npm ci` (or `npm run generate`) first.');
+  process.exit(1);
+}
+
+const logDir = path.join(ROOT, '.logs');
+let stack: Awaited<ReturnType<typeof startStack>>;
+try {
+  stack = await startStack({
+    databasePrefix: scriptsConfig.DATABASE_PREFIX,
+    redisKeyPrefix: 'shop:',
+    gatewayPort: scriptsConfig.GATEWAY_PORT,
+    subgraphBasePort: SUBGRAPHS[0].port,
+    nodeEnv: 'development',
+    logLevel: 'info',
+    logDir,
+    seed: true,
+    report: say,
+  });
+} catch (error) {
+  say(`\nStart failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+const endpoint = `http://localhost:${scriptsConfig.GATEWAY_PORT}/graphql`;
+say(`\nReady in ${seconds()}: ${endpoint}  (Apollo Sandbox: open it in a browser)`);
+say('Demo logins (development only):');
+for (const login of stack.demo.logins) {
+  const password = login.password ?? '(generated and printed at first start; see README to reset)';
+  say(`  ${login.role.padEnd(8)} ${login.email.padEnd(24)} ${password}`);
+}
+say(`Service logs: ${path.relative(process.cwd(), logDir) || '.'}/<service>.log · Ctrl-C stops everything.`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  say('\nStopping…');
+  await stack.stop();
+  say('Stopped.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

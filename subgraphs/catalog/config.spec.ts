@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../platform/config/load-config.ts';
+import { loadCatalogConfig } from './config.ts';
+
+describe('loadCatalogConfig', () => {
+  it('has working local defaults', () => {
+    expect(loadCatalogConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 4002,
+      nodeEnv: 'development',
+      logLevel: 'info',
+      logPretty: false,
+      databaseUrl: 'postgresql://postgres@127.0.0.1:5432/shop_catalog',
+      databasePoolSize: 10,
+      redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'shop:catalog:' },
+      jwksUrl: 'http://127.0.0.1:4001/.well-known/jwks.json',
+      productCacheTtlSeconds: 60,
+    });
+  });
+
+  it('reads overrides', () => {
+    const config = loadCatalogConfig({ PORT: '0', PRODUCT_CACHE_TTL_SECONDS: '5', LOG_PRETTY: 'true', REDIS_KEY_PREFIX: 't:' });
+    expect(config).toMatchObject({ port: 0, productCacheTtlSeconds: 5, logPretty: true, redis: { keyPrefix: 't:' } });
+  });
+
+  it('reports every problem at once', () => {
+    try {
+      loadCatalogConfig({ PORT: 'x', DATABASE_URL: 'nope', PRODUCT_CACHE_TTL_SECONDS: '0' });
+      expect.unreachable('config should have been refused');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['PORT', 'DATABASE_URL', 'PRODUCT_CACHE_TTL_SECONDS']);
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { isUuid, type ProductStatus } from './product.ts';
+import { parseSearchQuery, type SearchQuery } from './search-query.ts';
+
+/** A check on a query's arguments: queries have no userErrors, so a failure becomes BAD_USER_INPUT. */
+export type Check<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export const ProductSorts = ['RELEVANCE', 'NEWEST', 'PRICE_ASC', 'PRICE_DESC', 'NAME_ASC'] as const;
+export type ProductSort = (typeof ProductSorts)[number];
+
+/**
+ * RELEVANCE when searching, NEWEST otherwise. RELEVANCE without a search has nothing to rank by,
+ * so it quietly means NEWEST: storefronts can keep sending their default sort.
+ */
+export function effectiveSort(requested: ProductSort | null | undefined, searching: boolean): ProductSort {
+  if (!requested) return searching ? 'RELEVANCE' : 'NEWEST';
+  if (requested === 'RELEVANCE' && !searching) return 'NEWEST';
+  return requested;
+}
+
+/** One listed row's sort keys. The "from" price (cheapest variant) orders PRICE_ASC and PRICE_DESC alike. */
+export interface ProductSortKeys {
+  id: string;
+  createdAt: Date;
+  minPrice: number;
+  /** The name as sorted: lower-cased. */
+  name: string;
+  /**
+   * The search rank exactly as Postgres printed it. Kept as text because a JS number sent back
+   * as a query parameter loses digits, and a keyset must compare the very same value.
+   */
+  rank: string;
+}
+
+const FLOAT_TEXT = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
+
+const id = z.string().refine(isUuid);
+/**
+ * What a cursor holds: the sort it belongs to and the last row's sort key plus id (the tie
+ * breaker), so the next page starts strictly after that row (keyset; no OFFSET).
+ */
+export const productCursorSchema = z.discriminatedUnion('s', [
+  z.object({ s: z.literal('NEWEST'), t: z.iso.datetime(), id }),
+  z.object({ s: z.literal('PRICE_ASC'), p: z.number().int(), id }),
+  z.object({ s: z.literal('PRICE_DESC'), p: z.number().int(), id }),
+  z.object({ s: z.literal('NAME_ASC'), n: z.string().max(1000), id }),
+  z.object({ s: z.literal('RELEVANCE'), r: z.string().max(40).regex(FLOAT_TEXT), id }),
+]);
+export type ProductCursor = z.infer<typeof productCursorSchema>;
+
+export function cursorFor(sort: ProductSort, keys: ProductSortKeys): ProductCursor {
+  switch (sort) {
+    case 'NEWEST':
+      return { s: sort, t: keys.createdAt.toISOString(), id: keys.id };
+    case 'PRICE_ASC':
+    case 'PRICE_DESC':
+      return { s: sort, p: keys.minPrice, id: keys.id };
+    case 'NAME_ASC':
+      return { s: sort, n: keys.name, id: keys.id };
+    case 'RELEVANCE':
+      return { s: sort, r: keys.rank, id: keys.id };
+  }
+}
+
+/** A cursor from one sort (or search) cannot continue a list in another order. */
+export function checkCursorSort(cursor: ProductCursor | null, sort: ProductSort): Check<ProductCursor | null> {
+  if (cursor && cursor.s !== sort) {
+    return { ok: false, message: `The \`after\` cursor belongs to a list sorted by ${cursor.s}, not ${sort}.` };
+  }
+  return { ok: true, value: cursor };
+}
+
+/** Inclusive bounds in minor units; a product matches when one of its variants' prices lies within them. */
+export interface PriceBounds {
+  min: number | null;
+  max: number | null;
+}
+
+export function priceBounds(min: number | null | undefined, max: number | null | undefined): Check<PriceBounds | null> {
+  const lower = min ?? null;
+  const upper = max ?? null;
+  if (lower === null && upper === null) return { ok: true, value: null };
+  for (const [name, value] of [['minPrice', lower], ['maxPrice', upper]] as const) {
+    if (value !== null && (!Number.isSafeInteger(value) || value < 0)) {
+      return { ok: false, message: `\`${name}\` must be a whole, non-negative number of minor units; got ${value}.` };
+    }
+  }
+  if (lower !== null && upper !== null && lower > upper) {
+    return { ok: false, message: `\`minPrice\` (${lower}) must not exceed \`maxPrice\` (${upper}).` };
+  }
+  return { ok: true, value: { min: lower, max: upper } };
+}
+
+export interface ProductFilterInput {
+  search?: string | null;
+  categoryId?: string | null;
+  vendorId?: string | null;
+  minPrice?: number | null;
+  maxPrice?: number | null;
+}
+
+export interface ProductFilter {
+  search: SearchQuery | null;
+  /** Includes the category's descendants. */
+  categoryId: string | null;
+  vendorId: string | null;
+  price: PriceBounds | null;
+}
+
+export function normalizeProductFilter(input: ProductFilterInput | null | undefined): Check<ProductFilter> {
+  const filter = input ?? {};
+  for (const key of ['categoryId', 'vendorId'] as const) {
+    const value = filter[key];
+    if (value != null && !isUuid(value)) return { ok: false, message: `\`filter.${key}\` must be a UUID.` };
+  }
+  const price = priceBounds(filter.minPrice, filter.maxPrice);
+  if (!price.ok) return price;
+  return {
+    ok: true,
+    value: {
+      search: parseSearchQuery(filter.search),
+      categoryId: filter.categoryId ?? null,
+      vendorId: filter.vendorId ?? null,
+      price: price.value,
+    },
+  };
+}
+
+/** Whose products a list may show, decided by who asks (see product-access.ts). */
+export interface ListingScope {
+  statuses: readonly ProductStatus[];
+  /** Restricts the list to one vendor regardless of the filter. */
+  vendorId: string | null;
+}
+
+/** A listing's full description: what the repository turns into one SQL query. */
+export interface ProductListQuery {
+  scope: ListingScope;
+  filter: ProductFilter;
+  sort: ProductSort;
+  after: ProductCursor | null;
+  limit: number;
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseUrl } from '../../../platform/config/load-config.ts';
+import { createLogger } from '../../../platform/logging/logger.ts';
+import { dropDatabase, migrateAll } from '../../../scripts/lib/databases.ts';
+import { testEnv } from '../../../test/support/test-env.ts';
+import { loadCatalogConfig } from '../config.ts';
+import { normalizeProductFilter } from '../domain/product-listing.ts';
+import { isValidSlug } from '../domain/slug.ts';
+import { buildDemoCatalog, DEMO_PRODUCT_COUNT, mulberry32, seedCatalogDemo } from './demo-seed.ts';
+import { createCatalogPrisma } from './prisma.ts';
+import { ProductRepository } from './product.repository.ts';
+
+const vendors = [randomUUID(), randomUUID(), randomUUID()];
+
+describe('buildDemoCatalog (no database)', () => {
+  const demo = buildDemoCatalog(vendors);
+
+  it('is deterministic', () => {
+    expect(buildDemoCatalog(vendors)).toEqual(demo);
+    const a = mulberry32(7);
+    const b = mulberry32(7);
+    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
+  });
+
+  it('builds a tree of ~6 roots and ~30 leaves', () => {
+    const roots = demo.categories.filter((c) => c.parentId === null);
+    const parents = new Set(demo.categories.map((c) => c.parentId));
+    const leaves = demo.categories.filter((c) => !parents.has(c.id));
+    expect(roots).toHaveLength(6);
+    expect(leaves.length).toBeGreaterThanOrEqual(30);
+    const headphones = demo.categories.find((c) => c.slug === 'headphones');
+    const names = headphones?.pathIds.map((id) => demo.categories.find((c) => c.id === id)?.name);
+    expect(names).toEqual(['Electronics', 'Audio', 'Headphones']);
+    expect(new Set(demo.categories.map((c) => c.slug)).size).toBe(demo.categories.length);
+  });
+
+  it('makes 1,000 plausible products spread over vendors and leaf categories', () => {
+    expect(demo.products).toHaveLength(DEMO_PRODUCT_COUNT);
+    expect(new Set(demo.products.map((p) => p.vendorId))).toEqual(new Set(vendors));
+    expect(new Set(demo.products.map((p) => p.slug)).size).toBe(DEMO_PRODUCT_COUNT);
+    for (const product of demo.products) {
+      expect(isValidSlug(product.slug)).toBe(true);
+      expect(product.imageUrls).toContain(`https://images.example.com/products/${product.slug}-1.jpg`);
+    }
+    const statuses = demo.products.map((p) => p.status);
+    const active = statuses.filter((s) => s === 'ACTIVE').length;
+    expect(active).toBeGreaterThan(750);
+    expect(statuses).toContain('DRAFT');
+    expect(statuses).toContain('ARCHIVED');
+    expect(demo.products.some((p) => /Headphones$/.test(p.name))).toBe(true);
+  });
+
+  it('gives each product 1–4 variants with unique SKUs, EUR prices and a consistent range', () => {
+    expect(new Set(demo.variants.map((v) => v.sku)).size).toBe(demo.variants.length);
+    const byProduct = new Map<string, typeof demo.variants>();
+    for (const variant of demo.variants) byProduct.set(variant.productId, [...(byProduct.get(variant.productId) ?? []), variant]);
+    for (const product of demo.products) {
+      const variants = byProduct.get(product.id as string) ?? [];
+      expect(variants.length).toBeGreaterThanOrEqual(1);
+      expect(variants.length).toBeLessThanOrEqual(4);
+      const amounts = variants.map((v) => v.priceAmount);
+      expect(product.minPrice).toBe(Math.min(...amounts));
+      expect(product.maxPrice).toBe(Math.max(...amounts));
+      for (const variant of variants) {
+        expect(variant.currency).toBe('EUR');
+        expect(Number.isInteger(variant.priceAmount) && variant.priceAmount > 0).toBe(true);
+        if (variant.compareAtAmount != null) expect(variant.compareAtAmount).toBeGreaterThan(variant.priceAmount);
+      }
+    }
+  });
+});
+
+describe('seedCatalogDemo (own database)', () => {
+  const prefix = `${testEnv.TEST_DATABASE_PREFIX}seed_`;
+  const url = databaseUrl(testEnv.POSTGRES_URL, `${prefix}catalog`);
+  const logger = createLogger({ service: 'seed-spec', level: 'silent', pretty: false });
+  const config = loadCatalogConfig({ DATABASE_URL: url });
+
+  beforeAll(async () => {
+    await dropDatabase(testEnv.POSTGRES_URL, `${prefix}catalog`);
+    await migrateAll(testEnv.POSTGRES_URL, prefix, ['catalog']);
+  });
+
+  afterAll(async () => {
+    await dropDatabase(testEnv.POSTGRES_URL, `${prefix}catalog`);
+  });
+
+  it('inserts the demo catalog well under 10 s, then does nothing the second time', async () => {
+    const started = Date.now();
+    const first = await seedCatalogDemo(config, logger, vendors);
+    const elapsed = Date.now() - started;
+    expect(first).toEqual({ created: true, products: DEMO_PRODUCT_COUNT, categories: expect.any(Number) });
+    expect(elapsed).toBeLessThan(10_000);
+    const second = await seedCatalogDemo(config, logger, vendors);
+    expect(second).toEqual({ created: false, products: DEMO_PRODUCT_COUNT, categories: first.categories });
+  });
+
+  it('is searchable right away', async () => {
+    const prisma = createCatalogPrisma(url, 2);
+    try {
+      const repo = new ProductRepository(prisma);
+      const filter = normalizeProductFilter({ search: 'hedphones' });
+      if (!filter.ok) throw new Error(filter.message);
+      const rows = await repo.list({ scope: { statuses: ['ACTIVE'], vendorId: null }, filter: filter.value, sort: 'RELEVANCE', after: null, limit: 5 });
+      const found = await repo.findByIds(rows.map((row) => row.id));
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.every((product) => /head/i.test(product.name) || /head/i.test(product.description))).toBe(true);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+});

@@ -1,0 +1,4 @@
+import type { QueryResolvers } from '../../__generated__/resolvers-types.ts';
+
+export const productFacets: NonNullable<QueryResolvers['productFacets']> = (_parent, args, ctx) =>
+  ctx.services.queries.facets(args.filter);

@@ -1,0 +1,176 @@
+import { ErrorCodes } from '../../../platform/errors/codes.ts';
+import { fail, ok, userError, type Result, type UserError } from '../../../platform/errors/user-error.ts';
+import type { Logger } from '../../../platform/logging/logger.ts';
+import { canSignIn } from '../domain/account.process.ts';
+import { parseEmail } from '../domain/email.ts';
+import type { User } from '../domain/models.ts';
+import { checkPasswordPolicy, MAX_PASSWORD_LENGTH } from '../domain/password-policy.ts';
+import { parseName } from '../domain/profile.ts';
+import { decideRefresh } from '../domain/refresh-token.ts';
+import { accessClaimsFor } from '../domain/roles.ts';
+import type { AccessTokenSigner } from '../infra/access-token-signer.ts';
+import type { LoginRateLimiter } from '../infra/login-rate-limiter.ts';
+import type { PasswordHasher } from '../infra/password-hasher.ts';
+import { hashRefreshToken, newRefreshTokenSecret } from '../infra/refresh-token-secret.ts';
+import type { SessionRepository } from '../infra/session.repository.ts';
+import type { UserRepository } from '../infra/user.repository.ts';
+
+/** What a successful sign-up, log-in or refresh hands the client. */
+export interface AuthSession {
+  user: User;
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+}
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export interface LogInInput {
+  email: string;
+  password: string;
+}
+
+export interface AuthService {
+  signUp(input: SignUpInput): Promise<Result<AuthSession>>;
+  logIn(input: LogInInput, clientIp: string): Promise<Result<AuthSession>>;
+  /** Rotates the refresh token; reuse of a rotated one revokes its family (REFRESH_TOKEN_REUSED). */
+  refresh(refreshToken: string): Promise<Result<AuthSession>>;
+  /** Ends the session the token belongs to (its whole family). */
+  logOut(refreshToken: string): Promise<Result<true>>;
+}
+
+export interface AuthServiceDeps {
+  users: UserRepository;
+  sessions: SessionRepository;
+  hasher: PasswordHasher;
+  signer: AccessTokenSigner;
+  limiter: LoginRateLimiter;
+  refreshTokenTtlSeconds: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+// One message for unknown email and wrong password, so the answer reveals nothing about accounts.
+const invalidCredentials = () => userError(ErrorCodes.INVALID_CREDENTIALS, 'The email or password is incorrect.');
+const invalidRefreshToken = () =>
+  userError(ErrorCodes.REFRESH_TOKEN_INVALID, 'This session has ended or the token is not valid; sign in again.', ['refreshToken']);
+// A refresh token is 43 base64url characters; anything far larger is not worth hashing.
+const MAX_REFRESH_TOKEN_LENGTH = 256;
+
+export function createAuthService(deps: AuthServiceDeps): AuthService {
+  const log = deps.logger.child({ component: 'AuthService' });
+  const now = deps.now ?? (() => new Date());
+
+  /** A new family (fresh log-in) or the successor in an existing one has been stored: sign the pair. */
+  async function issue(user: User, approvedVendorId: string | null, refreshToken: string, refreshTokenExpiresAt: Date, at: Date) {
+    const access = await deps.signer.sign(accessClaimsFor(user, approvedVendorId), at);
+    return ok<AuthSession>({
+      user,
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken,
+      refreshTokenExpiresAt,
+    });
+  }
+
+  async function startSession(user: User): Promise<Result<AuthSession>> {
+    const at = now();
+    const refreshToken = newRefreshTokenSecret();
+    const expiresAt = new Date(at.getTime() + deps.refreshTokenTtlSeconds * 1000);
+    await deps.sessions.start(user.id, hashRefreshToken(refreshToken), expiresAt);
+    const forToken = await deps.users.findForToken(user.id);
+    return issue(user, forToken?.approvedVendorId ?? null, refreshToken, expiresAt, at);
+  }
+
+  return {
+    async signUp(input) {
+      const errors: UserError[] = [];
+      const email = parseEmail(input.email, ['input', 'email']);
+      const name = parseName(input.name, ['input', 'name']);
+      if (!email.ok) errors.push(...email.errors);
+      if (!name.ok) errors.push(...name.errors);
+      errors.push(...checkPasswordPolicy(input.password, email.ok ? email.value : input.email, ['input', 'password']));
+      if (errors.length > 0 || !email.ok || !name.ok) return fail(...errors);
+
+      const created = await deps.users.create({
+        email: email.value,
+        name: name.value,
+        passwordHash: await deps.hasher.hash(input.password),
+      });
+      if (created === 'EMAIL_TAKEN') {
+        return fail(userError(ErrorCodes.EMAIL_TAKEN, 'An account with this email already exists; log in instead.', ['input', 'email']));
+      }
+      log.info({ userId: created.id }, 'account created');
+      return startSession(created);
+    },
+
+    async logIn(input, clientIp) {
+      const email = parseEmail(input.email, ['input', 'email']);
+      if (!email.ok) return fail(...email.errors);
+      if ((await deps.limiter.admit(email.value, clientIp)) === 'blocked') {
+        log.warn({ clientIp }, 'log-in refused by rate limit');
+        return fail(userError(ErrorCodes.TOO_MANY_ATTEMPTS, 'Too many log-in attempts; wait a few minutes and try again.'));
+      }
+      const found = input.password.length <= MAX_PASSWORD_LENGTH * 4 ? await deps.users.findCredentialsByEmail(email.value) : null;
+      const matches = found ? await deps.hasher.verify(found.passwordHash, input.password) : await deps.hasher.verifyNobody(input.password);
+      if (!found || !matches) {
+        await deps.limiter.recordFailure(email.value);
+        return fail(invalidCredentials());
+      }
+      // Checked only after the password, so a guesser cannot learn which accounts are suspended.
+      if (!canSignIn(found.user.status)) {
+        return fail(userError(ErrorCodes.ACCOUNT_SUSPENDED, 'This account is suspended; contact support.'));
+      }
+      await deps.limiter.recordSuccess(email.value);
+      log.info({ userId: found.user.id }, 'logged in');
+      return startSession(found.user);
+    },
+
+    async refresh(refreshToken) {
+      if (refreshToken.length === 0 || refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) return fail(invalidRefreshToken());
+      const at = now();
+      const stored = await deps.sessions.findByHash(hashRefreshToken(refreshToken));
+      const decision = decideRefresh(stored, at);
+      if (decision === 'invalid' || !stored) return fail(invalidRefreshToken());
+
+      const reused = async () => {
+        await deps.sessions.revokeFamily(stored.familyId, 'refresh token reused', at);
+        log.warn({ userId: stored.userId, familyId: stored.familyId }, 'rotated refresh token presented again; session revoked');
+        return fail<AuthSession>(
+          userError(
+            ErrorCodes.REFRESH_TOKEN_REUSED,
+            'This refresh token was already used, so the session has been ended for safety; sign in again.',
+            ['refreshToken'],
+          ),
+        );
+      };
+      if (decision === 'reuse') return reused();
+      if (decision === 'suspended') {
+        await deps.sessions.revokeFamily(stored.familyId, 'account suspended', at);
+        return fail(userError(ErrorCodes.ACCOUNT_SUSPENDED, 'This account is suspended; contact support.'));
+      }
+
+      const successor = newRefreshTokenSecret();
+      const expiresAt = new Date(at.getTime() + deps.refreshTokenTtlSeconds * 1000);
+      // Losing the race to a concurrent refresh with the same token means it was used twice.
+      if (!(await deps.sessions.rotate(stored, hashRefreshToken(successor), expiresAt, at))) return reused();
+      const forToken = await deps.users.findForToken(stored.userId);
+      if (!forToken) return fail(invalidRefreshToken());
+      return issue(forToken.user, forToken.approvedVendorId, successor, expiresAt, at);
+    },
+
+    async logOut(refreshToken) {
+      if (refreshToken.length === 0 || refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) return fail(invalidRefreshToken());
+      const stored = await deps.sessions.findByHash(hashRefreshToken(refreshToken));
+      if (!stored) return fail(invalidRefreshToken());
+      // Any token of the family, even an old one, ends the session: logging out is always safe.
+      await deps.sessions.revokeFamily(stored.familyId, 'logged out', now());
+      return ok(true);
+    },
+  };
+}

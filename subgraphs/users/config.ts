@@ -1,0 +1,128 @@
+import path from 'node:path';
+import { z } from 'zod';
+import {
+  DEFAULT_POSTGRES_URL,
+  DEFAULT_REDIS_URL,
+  databaseUrl,
+  env,
+  loadConfig,
+  processEnv,
+} from '../../platform/config/load-config.ts';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** A private Ed25519 JWK as JSON; checked here so a bad key fails at start-up, not at the first log-in. */
+const privateJwk = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '') return null;
+    try {
+      const parsed = z
+        .object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(1), d: z.string().min(1), kid: z.string().min(1) })
+        .passthrough()
+        .parse(JSON.parse(value));
+      return parsed;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a private Ed25519 JWK (JSON with kty OKP, crv Ed25519, x, d and kid)' });
+      return z.NEVER;
+    }
+  });
+
+/** Public JWKs still accepted during a key rotation (the previous signing key), as a JSON array. */
+const extraPublicJwks = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '') return [];
+    try {
+      return z
+        .array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(1), kid: z.string().min(1) }))
+        .parse(JSON.parse(value))
+        .map(({ kty, crv, x, kid }) => ({ kty, crv, x, kid }));
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of public Ed25519 JWKs with kid' });
+      return z.NEVER;
+    }
+  });
+
+const piiKey = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '') return null;
+    const key = Buffer.from(value, 'base64');
+    if (key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'must be base64 of exactly 32 random bytes' });
+      return z.NEVER;
+    }
+    return key;
+  });
+
+export const usersConfigSchema = z
+  .object({
+    NODE_ENV: env.nodeEnv(),
+    HOST: env.host(),
+    PORT: env.port(4001),
+    LOG_LEVEL: env.logLevel(),
+    LOG_PRETTY: env.boolean(false),
+    DATABASE_URL: env.url(databaseUrl(DEFAULT_POSTGRES_URL, 'shop_users')),
+    DATABASE_POOL_SIZE: env.positiveInt(10),
+    REDIS_URL: env.url(DEFAULT_REDIS_URL),
+    REDIS_KEY_PREFIX: z.string().min(1).default('shop:users:'),
+    ACCESS_TOKEN_TTL_SECONDS: env.positiveInt(15 * 60),
+    REFRESH_TOKEN_TTL_SECONDS: env.positiveInt(30 * 24 * 60 * 60),
+    /** Required in production; generated into DEV_SECRETS_DIR otherwise. */
+    JWT_PRIVATE_JWK: privateJwk,
+    JWT_EXTRA_PUBLIC_JWKS: extraPublicJwks,
+    /** base64 of 32 bytes; required in production; generated into DEV_SECRETS_DIR otherwise. */
+    PII_ENCRYPTION_KEY: piiKey,
+    DEV_SECRETS_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.dev-secrets')),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(5),
+    LOGIN_ACCOUNT_WINDOW_SECONDS: env.positiveInt(15 * 60),
+    LOGIN_MAX_ATTEMPTS_PER_IP: env.positiveInt(30),
+    LOGIN_IP_WINDOW_SECONDS: env.positiveInt(5 * 60),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV !== 'production') return;
+    // Generated dev keys would differ per pod and vanish with it: production must bring its own.
+    if (!config.JWT_PRIVATE_JWK) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_JWK'], message: 'is required when NODE_ENV=production' });
+    }
+    if (!config.PII_ENCRYPTION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['PII_ENCRYPTION_KEY'], message: 'is required when NODE_ENV=production' });
+    }
+  })
+  .transform((c) => ({
+    nodeEnv: c.NODE_ENV,
+    host: c.HOST,
+    port: c.PORT,
+    logLevel: c.LOG_LEVEL,
+    logPretty: c.LOG_PRETTY,
+    databaseUrl: c.DATABASE_URL,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
+    redis: { url: c.REDIS_URL, keyPrefix: c.REDIS_KEY_PREFIX },
+    tokens: {
+      accessTokenTtlSeconds: c.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: c.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    secrets: {
+      /** null outside production means "load or generate the dev key". */
+      jwtPrivateJwk: c.JWT_PRIVATE_JWK,
+      extraPublicJwks: c.JWT_EXTRA_PUBLIC_JWKS,
+      piiEncryptionKey: c.PII_ENCRYPTION_KEY,
+      devSecretsDir: path.resolve(c.DEV_SECRETS_DIR),
+    },
+    loginLimits: {
+      maxFailuresPerAccount: c.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      accountWindowSeconds: c.LOGIN_ACCOUNT_WINDOW_SECONDS,
+      maxAttemptsPerIp: c.LOGIN_MAX_ATTEMPTS_PER_IP,
+      ipWindowSeconds: c.LOGIN_IP_WINDOW_SECONDS,
+    },
+  }));
+
+export type UsersConfig = z.infer<typeof usersConfigSchema>;
+
+export function loadUsersConfig(env: Record<string, string | undefined> = processEnv()): UsersConfig {
+  return loadConfig('users', usersConfigSchema, env);
+}

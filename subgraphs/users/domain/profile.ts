@@ -1,0 +1,34 @@
+import { ErrorCodes } from '../../../platform/errors/codes.ts';
+import { fail, ok, userError, type Result } from '../../../platform/errors/user-error.ts';
+
+export const MAX_NAME_LENGTH = 100;
+
+// Control characters break logs and e-mails; nobody's name contains them.
+const CONTROL = /\p{Cc}/u;
+
+/** A display name: trimmed, inner whitespace collapsed, 1 to 100 characters. */
+export function parseName(raw: string, field: string[]): Result<string> {
+  const name = raw.trim().replace(/\s+/g, ' ');
+  if (name.length === 0) return fail(userError(ErrorCodes.VALIDATION_FAILED, 'Enter your name.', field));
+  if ([...name].length > MAX_NAME_LENGTH) {
+    return fail(userError(ErrorCodes.VALIDATION_FAILED, `Use at most ${MAX_NAME_LENGTH} characters.`, field));
+  }
+  if (CONTROL.test(name)) return fail(userError(ErrorCodes.VALIDATION_FAILED, 'The name contains invalid characters.', field));
+  return ok(name);
+}
+
+/**
+ * A phone number in E.164 (`+` country code and number, 8 to 15 digits). Spaces, dots, dashes and
+ * parentheses people type are dropped; an empty string means "no phone" (null).
+ */
+export function parsePhone(raw: string | null | undefined, field: string[]): Result<string | null> {
+  if (raw === null || raw === undefined) return ok(null);
+  const compact = raw.replace(/[\s().-]/g, '');
+  if (compact === '') return ok(null);
+  if (!/^\+[1-9]\d{7,14}$/.test(compact)) {
+    return fail(
+      userError(ErrorCodes.VALIDATION_FAILED, 'Enter the phone number with its country code, e.g. +33 6 12 34 56 78.', field),
+    );
+  }
+  return ok(compact);
+}

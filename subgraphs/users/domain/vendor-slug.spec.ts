@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parseSlug, parseStoreDescription, parseStoreName } from './vendor-slug.ts';
+
+const field = ['input', 'slug'];
+
+describe('store slug', () => {
+  it.each([
+    ['abc', 'abc'],
+    ['Green-Leaf-Tea', 'green-leaf-tea'],
+    ['  shop-42 ', 'shop-42'],
+    ['a'.repeat(48), 'a'.repeat(48)],
+  ])('accepts %j as %j', (raw, slug) => {
+    expect(parseSlug(raw, field)).toEqual({ ok: true, value: slug });
+  });
+
+  it.each(['ab', 'a'.repeat(49), 'green_leaf', 'green leaf', 'café', '-green', 'green-', 'green--leaf', 'admin', 'www', 'a/b'])(
+    'refuses %j',
+    (raw) => {
+      const result = parseSlug(raw, field);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field });
+    },
+  );
+});
+
+describe('store name and description', () => {
+  it('validates lengths', () => {
+    expect(parseStoreName('  Green   Leaf ', ['n'])).toEqual({ ok: true, value: 'Green Leaf' });
+    expect(parseStoreName('G', ['n']).ok).toBe(false);
+    expect(parseStoreName('x'.repeat(81), ['n']).ok).toBe(false);
+    expect(parseStoreDescription('  ', ['d'])).toEqual({ ok: true, value: null });
+    expect(parseStoreDescription('x'.repeat(2001), ['d']).ok).toBe(false);
+  });
+});

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GraphQLTestClient } from '../support/graphql-client.ts';
+import { leaksInternals } from '../support/graphql-client.ts';
+import { bootPlatform, unsignedToken, type TestPlatform } from '../support/platform.ts';
+
+/**
+ * Access tokens are checked at the gateway and again by the users subgraph itself: expired,
+ * foreign-signed, unsigned (`alg: none`) and tampered tokens are refused by both, with
+ * UNAUTHENTICATED and nothing internal in the answer.
+ */
+
+let platform: TestPlatform;
+let userId: string;
+let validToken: string;
+
+beforeAll(async () => {
+  platform = await bootPlatform();
+  const signUp = await platform.gateway.data<{ signUp: { accessToken: string; user: { id: string } } }>(
+    'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken user { id } } }',
+    { input: { email: `tokens-${randomUUID().slice(0, 8)}@example.com`, password: 'Correct-Horse-9', name: 'Token Tester' } },
+  );
+  userId = signUp.signUp.user.id;
+  validToken = signUp.signUp.accessToken;
+});
+afterAll(async () => {
+  await platform?.close();
+});
+
+const TARGETS = ['gateway', 'users subgraph directly'] as const;
+type Target = (typeof TARGETS)[number];
+const client = (target: Target): GraphQLTestClient => (target === 'gateway' ? platform.gateway : platform.subgraphClient('users'));
+const clients = (): [Target, GraphQLTestClient][] => TARGETS.map((target) => [target, client(target)]);
+
+async function expectRefused(target: GraphQLTestClient, token: string, message: RegExp) {
+  const response = await target.request<{ me: unknown }>('{ me { id email } }', undefined, { token });
+  expect(response.status).toBe(401);
+  expect(response.body.data ?? null).toBeNull();
+  expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  expect(response.body.errors?.[0]?.message).toMatch(message);
+  expect(leaksInternals(response.body)).toBe(false);
+}
+
+describe('access tokens', () => {
+  it('a token issued by sign-up is accepted by the gateway and by the subgraph directly', async () => {
+    for (const [, target] of clients()) {
+      const me = await target.data<{ me: { id: string } }>('{ me { id } }', undefined, { token: validToken });
+      expect(me.me.id).toBe(userId);
+    }
+  });
+
+  it('publishes only public keys, cacheable for 5 minutes', async () => {
+    const response = await fetch(platform.users.jwksUrl);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+    const jwks = (await response.json()) as { keys: Record<string, string>[] };
+    expect(jwks.keys.length).toBeGreaterThan(0);
+    for (const key of jwks.keys) {
+      expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', kid: expect.any(String) });
+      expect(key).not.toHaveProperty('d');
+    }
+    const header = JSON.parse(Buffer.from(validToken.split('.')[0] ?? '', 'base64url').toString()) as { alg: string; kid: string };
+    expect(header.alg).toBe('EdDSA');
+    expect(jwks.keys.map((key) => key.kid)).toContain(header.kid);
+  });
+
+  it.each(TARGETS)('refuses an expired token (%s)', async (name) => {
+    const token = await platform.signAccessToken({ sub: userId, role: 'CUSTOMER' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 });
+    await expectRefused(client(name), token, /expired/);
+  });
+
+  it.each(TARGETS)('refuses a token signed by another key (%s)', async (name) => {
+    const token = await platform.signAccessToken({ sub: userId, role: 'ADMIN' }, { key: 'foreign' });
+    await expectRefused(client(name), token, /not valid/);
+  });
+
+  it.each(TARGETS)('refuses an unsigned alg:none token (%s)', async (name) => {
+    await expectRefused(client(name), unsignedToken({ sub: userId, role: 'ADMIN' }), /not valid/);
+  });
+
+  it.each(TARGETS)('refuses a genuine token whose claims were edited (%s)', async (name) => {
+    const [header, payload, signature] = validToken.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, role: 'ADMIN' })).toString('base64url');
+    await expectRefused(client(name), `${header}.${forged}.${signature}`, /not valid/);
+  });
+
+  it('refuses garbage in the Authorization header', async () => {
+    for (const [, target] of clients()) {
+      await expectRefused(target, 'not-a-jwt', /not valid/);
+      const response = await target.request('{ me { id } }', undefined, { headers: { authorization: 'Basic abc' } });
+      expect(response.status).toBe(401);
+      expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+});
+
+describe('access rules', () => {
+  it('mutations needing a user throw UNAUTHENTICATED when anonymous', async () => {
+    const response = await platform.gateway.request<{ updateProfile: unknown }>(
+      'mutation { updateProfile(input: { name: "Nobody" }) { user { id } userErrors { code } } }',
+    );
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(leaksInternals(response.body)).toBe(false);
+  });
+
+  it('admin-only operations throw FORBIDDEN for customers, even with a valid token', async () => {
+    for (const query of ['{ users { totalCount } }', `mutation { suspendUser(id: "${randomUUID()}") { user { id } userErrors { code } } }`]) {
+      const response = await platform.gateway.request(query, undefined, { token: validToken });
+      expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(leaksInternals(response.body)).toBe(false);
+    }
+  });
+});

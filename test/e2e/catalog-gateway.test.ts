@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leaksInternals } from '../support/graphql-client.ts';
+import { bootPlatform, type TestPlatform } from '../support/platform.ts';
+
+/**
+ * The catalog through the one public endpoint: products joined with their vendor from the users
+ * subgraph, vendors joined with their products from the catalog, and the catalog's access rules
+ * holding when the gateway is in front.
+ */
+interface UserErrorShape {
+  code: string;
+  field: string[] | null;
+}
+interface ProductNode {
+  id: string;
+  name: string;
+  slug: string;
+  status: string;
+  vendor: { id: string; name: string };
+  priceRange: { min: { amount: number; formatted: string } };
+}
+
+const run = randomUUID().slice(0, 8);
+let platform: TestPlatform;
+let adminToken: string;
+const vendors: Record<'a' | 'b', { userId: string; vendorId: string; name: string; token: string }> = {} as never;
+let customerToken: string;
+
+const PRODUCT_FIELDS = 'id name slug status vendor { id name } priceRange { min { amount formatted } }';
+
+async function signUpVendor(label: string): Promise<{ userId: string; vendorId: string; name: string; token: string }> {
+  const email = `vendor-${label}-${run}@example.com`;
+  const signUp = await platform.gateway.data<{ signUp: { user: { id: string }; accessToken: string; userErrors: UserErrorShape[] } }>(
+    `mutation($input: SignUpInput!) { signUp(input: $input) { user { id } accessToken userErrors { code field } } }`,
+    { input: { email, password: `Correct-Horse-${run}-Battery`, name: `Owner ${label}` } },
+  );
+  expect(signUp.signUp.userErrors).toEqual([]);
+  const name = `Store ${label.toUpperCase()} ${run}`;
+  const applied = await platform.gateway.data<{ applyForVendor: { vendor: { id: string }; userErrors: UserErrorShape[] } }>(
+    `mutation($input: ApplyForVendorInput!) { applyForVendor(input: $input) { vendor { id } userErrors { code field } } }`,
+    { input: { name, slug: `store-${label}-${run}` } },
+    { token: signUp.signUp.accessToken },
+  );
+  expect(applied.applyForVendor.userErrors).toEqual([]);
+  const vendorId = applied.applyForVendor.vendor.id;
+  const approved = await platform.gateway.data<{ approveVendor: { userErrors: UserErrorShape[] } }>(
+    `mutation($id: ID!) { approveVendor(id: $id) { userErrors { code field } } }`,
+    { id: vendorId },
+    { token: adminToken },
+  );
+  expect(approved.approveVendor.userErrors).toEqual([]);
+  const userId = signUp.signUp.user.id;
+  return { userId, vendorId, name, token: await platform.signAccessToken({ sub: userId, role: 'VENDOR', vid: vendorId }) };
+}
+
+async function createActiveProduct(token: string, name: string, amount: number): Promise<ProductNode> {
+  const created = await platform.gateway.data<{ createProduct: { product: ProductNode | null; userErrors: UserErrorShape[] } }>(
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code field } } }`,
+    { input: { name, description: 'Made for the gateway test.', variants: [{ sku: `E2E-${randomUUID().slice(0, 12)}`, price: { amount, currency: 'EUR' } }] } },
+    { token },
+  );
+  expect(created.createProduct.userErrors).toEqual([]);
+  const id = created.createProduct.product?.id as string;
+  const active = await platform.gateway.data<{ setProductStatus: { product: ProductNode; userErrors: UserErrorShape[] } }>(
+    `mutation($id: ID!) { setProductStatus(input: { id: $id, status: ACTIVE }) { product { ${PRODUCT_FIELDS} } userErrors { code field } } }`,
+    { id },
+    { token },
+  );
+  expect(active.setProductStatus.userErrors).toEqual([]);
+  return active.setProductStatus.product;
+}
+
+beforeAll(async () => {
+  platform = await bootPlatform();
+  adminToken = await platform.signAccessToken({ sub: randomUUID(), role: 'ADMIN' });
+  customerToken = await platform.signAccessToken({ sub: randomUUID(), role: 'CUSTOMER' });
+  vendors.a = await signUpVendor('a');
+  vendors.b = await signUpVendor('b');
+  await createActiveProduct(vendors.a.token, `Aurora Wireless Headphones ${run}`, 12999);
+  await createActiveProduct(vendors.a.token, `Linen Summer Shirt ${run}`, 3999);
+  await createActiveProduct(vendors.b.token, `Harbor Studio Headphones ${run}`, 8999);
+});
+
+afterAll(async () => {
+  await platform?.close();
+});
+
+describe('browsing through the gateway', () => {
+  it("lists a search result with each product's vendor name from the users subgraph", async () => {
+    const data = await platform.gateway.data<{ products: { totalCount: number; edges: { node: ProductNode }[] } }>(
+      `query($s: String) { products(first: 10, filter: { search: $s }) { totalCount edges { node { ${PRODUCT_FIELDS} } } } }`,
+      { s: `hedphones ${run}` },
+    );
+    const nodes = data.products.edges.map((edge) => edge.node);
+    expect(nodes.map((node) => node.name).sort()).toEqual([`Aurora Wireless Headphones ${run}`, `Harbor Studio Headphones ${run}`]);
+    const aurora = nodes.find((node) => node.name.startsWith('Aurora'));
+    expect(aurora?.vendor).toEqual({ id: vendors.a.vendorId, name: vendors.a.name });
+    expect(aurora?.priceRange.min).toEqual({ amount: 12999, formatted: '€129.99' });
+  });
+
+  it("resolves a vendor's products (users → catalog) and a product's vendor (catalog → users) in one query", async () => {
+    const data = await platform.gateway.data<{
+      vendor: { name: string; products: { totalCount: number; edges: { node: { name: string; vendor: { name: string } } }[] } };
+    }>(
+      `query($id: ID) { vendor(id: $id) { name products(first: 5, sort: PRICE_ASC) { totalCount edges { node { name vendor { name } } } } } }`,
+      { id: vendors.a.vendorId },
+    );
+    expect(data.vendor.name).toBe(vendors.a.name);
+    expect(data.vendor.products.totalCount).toBe(2);
+    expect(data.vendor.products.edges.map((edge) => edge.node.name)).toEqual([`Linen Summer Shirt ${run}`, `Aurora Wireless Headphones ${run}`]);
+    expect(new Set(data.vendor.products.edges.map((edge) => edge.node.vendor.name))).toEqual(new Set([vendors.a.name]));
+  });
+
+  it('builds facets with vendor names', async () => {
+    const data = await platform.gateway.data<{ productFacets: { totalCount: number; vendors: { vendor: { name: string }; count: number }[] } }>(
+      `query($s: String) { productFacets(filter: { search: $s }) { totalCount vendors { vendor { name } count } } }`,
+      { s: `headphones ${run}` },
+    );
+    expect(data.productFacets.totalCount).toBe(2);
+    expect(data.productFacets.vendors).toEqual(
+      expect.arrayContaining([
+        { vendor: { name: vendors.a.name }, count: 1 },
+        { vendor: { name: vendors.b.name }, count: 1 },
+      ]),
+    );
+  });
+
+  it('refuses `first: 100000` with a clear BAD_USER_INPUT', async () => {
+    const response = await platform.gateway.request(`{ products(first: 100000) { totalCount } }`);
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(response.body.errors?.[0]?.message).toMatch(/between 1 and 100/);
+    expect(leaksInternals(response.body)).toBe(false);
+  });
+});
+
+describe('catalog access through the gateway', () => {
+  it('refuses a customer creating a product with FORBIDDEN and creates nothing', async () => {
+    const name = `Customer Made ${run}`;
+    const response = await platform.gateway.request<{ createProduct: unknown }>(
+      `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code } } }`,
+      { input: { vendorId: vendors.a.vendorId, name, variants: [{ sku: `CUST-${run}`, price: { amount: 100, currency: 'EUR' } }] } },
+      { token: customerToken },
+    );
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const all = await platform.gateway.data<{ myProducts: { edges: { node: { name: string } }[] } }>(
+      `query($v: ID) { myProducts(first: 100, filter: { vendorId: $v }) { edges { node { name } } } }`,
+      { v: vendors.a.vendorId },
+      { token: adminToken },
+    );
+    expect(all.myProducts.edges.map((edge) => edge.node.name)).not.toContain(name);
+  });
+
+  it("refuses vendor A updating vendor B's product with FORBIDDEN and leaves it unchanged", async () => {
+    const target = await createActiveProduct(vendors.b.token, `Guarded Lamp ${run}`, 4999);
+    const response = await platform.gateway.request(
+      `mutation($input: UpdateProductInput!) { updateProduct(input: $input) { product { id } userErrors { code } } }`,
+      { input: { id: target.id, name: 'Taken over', slug: `taken-over-${run}` } },
+      { token: vendors.a.token },
+    );
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const after = await platform.gateway.data<{ product: ProductNode }>(`query($id: ID) { product(id: $id) { ${PRODUCT_FIELDS} } }`, { id: target.id });
+    expect(after.product).toMatchObject({ name: `Guarded Lamp ${run}`, slug: target.slug, vendor: { id: vendors.b.vendorId } });
+  });
+
+  it('lets a vendor see its own draft but hides it from shoppers', async () => {
+    const created = await platform.gateway.data<{ createProduct: { product: { id: string } } }>(
+      `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }`,
+      { input: { name: `Secret Draft ${run}`, variants: [{ sku: `DRAFT-${run}`, price: { amount: 100, currency: 'EUR' } }] } },
+      { token: vendors.a.token },
+    );
+    const query = `query($id: ID) { product(id: $id) { id status } }`;
+    const id = created.createProduct.product.id;
+    expect((await platform.gateway.data<{ product: unknown }>(query, { id })).product).toBeNull();
+    expect((await platform.gateway.data<{ product: unknown }>(query, { id }, { token: vendors.a.token })).product).toEqual({ id, status: 'DRAFT' });
+  });
+});
