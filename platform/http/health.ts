@@ -1,3 +1,4 @@
+import { withTimeout } from '../lifecycle/with-timeout.ts';
 import type { RouteHandler } from './http-server.ts';
 import { sendJson } from './http-server.ts';
 
@@ -10,19 +11,11 @@ export interface ReadinessCheck {
 const CHECK_TIMEOUT_MS = 2_000;
 
 async function runCheck(check: ReadinessCheck): Promise<{ name: string; ok: boolean; error?: string }> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      check.check(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-      }),
-    ]);
+    await withTimeout(check.check(), CHECK_TIMEOUT_MS, check.name);
     return { name: check.name, ok: true };
   } catch (error) {
     return { name: check.name, ok: false, error: error instanceof Error ? error.message : 'failed' };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

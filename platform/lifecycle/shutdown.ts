@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.ts';
+import { withTimeout } from './with-timeout.ts';
 
 export type ShutdownStep = { name: string; run: () => Promise<unknown> };
 
@@ -24,19 +25,11 @@ export function onShutdownSignal(logger: Logger, steps: ShutdownStep[], timeoutM
 export async function runSteps(logger: Logger, steps: ShutdownStep[], timeoutMs = 15_000): Promise<boolean> {
   let clean = true;
   for (const step of steps) {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        step.run(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      await withTimeout(step.run(), timeoutMs, step.name);
     } catch (error) {
       clean = false;
       logger.error({ err: error, step: step.name }, 'shutdown step failed');
-    } finally {
-      clearTimeout(timer);
     }
   }
   return clean;

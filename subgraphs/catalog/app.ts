@@ -6,7 +6,6 @@ import { createRedis } from '../../platform/redis/redis.ts';
 import { createRequestScope, type CatalogDeps } from './application/catalog-services.ts';
 import type { CatalogConfig } from './config.ts';
 import type { CatalogContext } from './context.ts';
-import { productProcess } from './domain/product.process.ts';
 import { CategoryRepository } from './infra/category.repository.ts';
 import { createCatalogPrisma } from './infra/prisma.ts';
 import { ProductCache } from './infra/product-cache.ts';
@@ -49,7 +48,7 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
       readiness: [{ name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` }],
       createContext: (base) => ({ ...base, ...createRequestScope(deps, base) }),
     });
-    log.info({ url: server.graphqlUrl, lifecycle: productProcess.name }, 'catalog subgraph listening');
+    log.info({ url: server.graphqlUrl }, 'catalog subgraph listening');
     return {
       ...server,
       close: async () => {

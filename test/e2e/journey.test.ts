@@ -103,7 +103,7 @@ describe('storefront journey through the one endpoint', () => {
     }
   });
 
-  it('finds the products by a word, with a typo too, as a connection', async () => {
+  it('finds the products by a word, a prefix and a typo, as a connection', async () => {
     const search = `query ($search: String!) {
       products(first: 10, filter: { search: $search }) {
         totalCount
@@ -117,8 +117,11 @@ describe('storefront journey through the one endpoint', () => {
     expect(exact.products.edges.map((edge) => edge.node.id).sort()).toEqual([...productIds].sort());
     expect(exact.products.edges.every((edge) => edge.node.vendor.name === `Zephyr Goods ${word}`)).toBe(true);
 
-    const lamp = await platform.gateway.data<SearchResult>(search, { search: `flaoting ${word}` });
+    // A prefix ranks its product first; a typo (one letter dropped) still finds all three.
+    const lamp = await platform.gateway.data<SearchResult>(search, { search: `float ${word}` });
     expect(lamp.products.edges[0]?.node.name).toBe(`Floating ${word} Lamp`);
+    const typo = await platform.gateway.data<SearchResult>(search, { search: word.replace('h', '') });
+    expect(typo.products.totalCount).toBe(3);
   });
 
   it("opens one product with its vendor's store name and the vendor's other products", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { defineProcess } from './process-table.ts';
+import { defineProcess } from '../../../platform/process/process-table.ts';
 import { moveProduct, productProcess } from './product.process.ts';
 import { ProductStatuses, type ProductStatus } from './product.ts';
 

@@ -1,6 +1,6 @@
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
 import { fail, ok, userError, type Result } from '../../../platform/errors/user-error.ts';
-import { defineProcess } from './process-table.ts';
+import { defineProcess } from '../../../platform/process/process-table.ts';
 
 export const AccountStatuses = ['ACTIVE', 'SUSPENDED'] as const;
 export type AccountStatus = (typeof AccountStatuses)[number];

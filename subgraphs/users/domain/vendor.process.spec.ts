@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountProcess, moveAccount } from './account.process.ts';
-import { defineProcess } from './process-table.ts';
+import { defineProcess } from '../../../platform/process/process-table.ts';
 import { moveVendor, vendorProcess, VendorStatuses, type VendorStatus } from './vendor.process.ts';
 
 describe('vendor process table', () => {

@@ -1,13 +1,16 @@
 /**
  * A lifecycle as data: each state lists the states it may move to. Defining one checks it (every
  * target is a known state, no self-moves, every state reachable from the initial one), so a typo
- * in a table fails at start-up instead of silently stranding records.
+ * in a table fails at start-up instead of silently stranding records. Shared by every subgraph's
+ * lifecycles (vendors, accounts, products, and later orders and payments).
  */
 export interface ProcessTable<TState extends string> {
   readonly name: string;
   readonly initial: TState;
   readonly transitions: Readonly<Record<TState, readonly TState[]>>;
   canMove(from: TState, to: TState): boolean;
+  /** States with no way out. */
+  terminalStates(): TState[];
 }
 
 export function defineProcess<TState extends string>(
@@ -35,5 +38,11 @@ export function defineProcess<TState extends string>(
   }
   const unreachable = states.filter((state) => !reached.has(state));
   if (unreachable.length > 0) throw new Error(`${name}: unreachable state(s) ${unreachable.join(', ')}`);
-  return { name, initial, transitions, canMove: (from, to) => transitions[from].includes(to) };
+  return {
+    name,
+    initial,
+    transitions,
+    canMove: (from, to) => transitions[from].includes(to),
+    terminalStates: () => states.filter((state) => transitions[state].length === 0),
+  };
 }
