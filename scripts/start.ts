@@ -78,9 +78,11 @@ try {
 const endpoint = `http://localhost:${scriptsConfig.GATEWAY_PORT}/graphql`;
 say(`\nReady in ${seconds()}: ${endpoint}  (Apollo Sandbox: open it in a browser)`);
 say('Demo logins (development only):');
-for (const login of stack.demo.logins) {
-  const password = login.password ?? '(generated and printed at first start; see README to reset)';
-  say(`  ${login.role.padEnd(8)} ${login.email.padEnd(24)} ${password}`);
+const vendorLogins = stack.demo.logins.filter((login) => login.role === 'VENDOR');
+for (const login of [...stack.demo.logins.filter((l) => l.role !== 'VENDOR'), ...vendorLogins.slice(0, 1)]) {
+  const password = login.password ?? '(generated and printed at first start only; see README)';
+  const more = login.role === 'VENDOR' && vendorLogins.length > 1 ? `   (also vendor2 … vendor${vendorLogins.length}, same password)` : '';
+  say(`  ${login.role.padEnd(8)} ${login.email.padEnd(24)} ${password}${more}`);
 }
 say(`Service logs: ${path.relative(process.cwd(), logDir) || '.'}/<service>.log · Ctrl-C stops everything.`);
 
