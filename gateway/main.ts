@@ -1,34 +1,15 @@
 import cluster from 'node:cluster';
-import { ConfigError } from '../platform/config/load-config.ts';
-import { onShutdownSignal } from '../platform/lifecycle/shutdown.ts';
+import { loadConfigOrExit, runService } from '../platform/lifecycle/run-service.ts';
 import { createLogger } from '../platform/logging/logger.ts';
 import { startGateway } from './app.ts';
-import { loadGatewayConfig, type GatewayConfig } from './config.ts';
+import { loadGatewayConfig } from './config.ts';
 
-function readConfig(): GatewayConfig {
-  try {
-    return loadGatewayConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
-}
-
-const config = readConfig();
-
-const logger = createLogger({ service: 'gateway', level: config.logLevel, pretty: config.logPretty });
+const config = loadConfigOrExit(loadGatewayConfig);
 
 if (config.workers > 1 && cluster.isPrimary) {
   runPrimary(config.workers);
 } else {
-  try {
-    const gateway = await startGateway(config, logger);
-    onShutdownSignal(logger, [{ name: 'gateway', run: () => gateway.close() }]);
-  } catch (error) {
-    logger.fatal({ err: error }, 'gateway failed to start');
-    process.exit(1);
-  }
+  await runService('gateway', config, (gatewayConfig, logger) => startGateway(gatewayConfig, logger));
 }
 
 /**
@@ -37,6 +18,7 @@ if (config.workers > 1 && cluster.isPrimary) {
  * dies unexpectedly takes the whole group down, so a supervisor restarts it cleanly.
  */
 function runPrimary(workers: number): void {
+  const logger = createLogger({ service: 'gateway', level: config.logLevel, pretty: config.logPretty });
   let stopping = false;
   for (let i = 0; i < workers; i += 1) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {

@@ -8,8 +8,14 @@ export function graphQLError(code: ErrorCode, message: string, httpStatus?: numb
   });
 }
 
-export const unauthenticated = (message = 'You must be signed in to do this.') =>
-  graphQLError(ErrorCodes.UNAUTHENTICATED, message, 401);
+/**
+ * For a field that needs a signed-in caller. No HTTP status: one refused field must not turn a
+ * partial result into an HTTP failure. A refused token (the whole request) uses `invalidToken`.
+ */
+export const unauthenticated = (message = 'You must be signed in to do this.') => graphQLError(ErrorCodes.UNAUTHENTICATED, message);
+
+/** The request's own token is bad: nothing runs, and the answer is HTTP 401. */
+export const invalidToken = (message: string) => graphQLError(ErrorCodes.UNAUTHENTICATED, message, 401);
 
 export const forbidden = (message = 'You are not allowed to do this.') => graphQLError(ErrorCodes.FORBIDDEN, message);
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AccessTokenError, bearerToken, type AccessTokenVerifier } from '../auth/access-token.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { unauthenticated } from '../errors/graphql-errors.ts';
+import { invalidToken } from '../errors/graphql-errors.ts';
 import type { Logger } from '../logging/logger.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -46,7 +46,7 @@ export async function baseRequestContext(
     if (accessToken) viewer = await verifier.verify(accessToken);
   } catch (error) {
     if (error instanceof AccessTokenError) {
-      throw unauthenticated(
+      throw invalidToken(
         error.reason === 'expired' ? 'Your access token has expired; refresh it and retry.' : 'Your access token is not valid.',
       );
     }

@@ -48,7 +48,7 @@ export class GraphQLTestClient {
   async data<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<TData> {
     const response = await this.request<TData>(query, variables, options);
     if (response.body.errors?.length || !response.body.data) {
-      throw new Error(`GraphQL errors (${response.status}): ${JSON.stringify(response.body.errors)}`);
+      throw new Error(`Unexpected GraphQL response (${response.status}): ${JSON.stringify(response.body).slice(0, 2000)}`);
     }
     return response.body.data;
   }
