@@ -57,6 +57,8 @@ if (!SUBGRAPHS.every(({ name }) => existsSync(path.join(ROOT, 'subgraphs', name,
 }
 
 const logDir = path.join(ROOT, '.logs');
+// Keys are generated per checkout; databases are per machine. Remember whether this checkout had keys.
+const hadDevSecrets = existsSync(path.join(ROOT, '.dev-secrets', 'pii-encryption-key'));
 let stack: Awaited<ReturnType<typeof startStack>>;
 try {
   stack = await startStack({
@@ -83,6 +85,12 @@ for (const login of [...stack.demo.logins.filter((l) => l.role !== 'VENDOR'), ..
   const password = login.password ?? '(generated and printed at first start only; see README)';
   const more = login.role === 'VENDOR' && vendorLogins.length > 1 ? `   (also vendor2 … vendor${vendorLogins.length}, same password)` : '';
   say(`  ${login.role.padEnd(8)} ${login.email.padEnd(24)} ${password}${more}`);
+}
+if (!hadDevSecrets && !stack.demo.created) {
+  say(
+    '\nNote: the dev databases were made by another checkout, with other keys. Old sessions are invalid and\n' +
+      "encrypted fields (phones, addresses) of old accounts can't be read here. For a clean slate: npm run db:reset -- --yes",
+  );
 }
 say(`Service logs: ${path.relative(process.cwd(), logDir) || '.'}/<service>.log · Ctrl-C stops everything.`);
 

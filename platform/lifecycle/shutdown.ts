@@ -16,7 +16,10 @@ export function onShutdownSignal(logger: Logger, steps: ShutdownStep[], timeoutM
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    void runSteps(logger, steps, timeoutMs).then((clean) => process.exit(clean ? 0 : 1));
+    void runSteps(logger, steps, timeoutMs).then((clean) => {
+      logger.info({ clean }, 'stopped');
+      process.exit(clean ? 0 : 1);
+    });
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
