@@ -28,6 +28,13 @@ describe('money', () => {
     expect(formatMoney(money(1234, 'KWD'))).toContain('1.234');
   });
 
+  it('reuses formatters without mixing locales or currencies', () => {
+    expect(formatMoney(money(123456, 'EUR'), 'de-DE')).toBe('1.234,56\u00a0€');
+    expect(formatMoney(money(123456, 'EUR'))).toBe('€1,234.56');
+    expect(formatMoney(money(123456, 'USD'))).toBe('$1,234.56');
+    expect(formatMoney(money(123456, 'EUR'), 'de-DE')).toBe('1.234,56\u00a0€');
+  });
+
   it('parses major units without float rounding', () => {
     expect(parseMajorUnits('0.29', 'EUR')).toEqual(money(29, 'EUR'));
     expect(parseMajorUnits('1019.1', 'EUR')).toEqual(money(101910, 'EUR'));

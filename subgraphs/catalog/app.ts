@@ -8,6 +8,7 @@ import type { CatalogConfig } from './config.ts';
 import type { CatalogContext } from './context.ts';
 import { CategoryRepository } from './infra/category.repository.ts';
 import { createCatalogPrisma } from './infra/prisma.ts';
+import { ListingCache } from './infra/listing-cache.ts';
 import { ProductCache } from './infra/product-cache.ts';
 import { ProductRepository } from './infra/product.repository.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -33,6 +34,7 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
     products: new ProductRepository(prisma),
     categories: new CategoryRepository(prisma),
     cache: new ProductCache(redis, config.productCacheTtlSeconds, logger),
+    listings: new ListingCache(redis, config.listingCacheTtlSeconds, logger),
   };
   try {
     const server = await startSubgraphServer<CatalogContext>({

@@ -15,12 +15,13 @@ describe('loadCatalogConfig', () => {
       redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'shop:catalog:' },
       jwksUrl: 'http://127.0.0.1:4001/.well-known/jwks.json',
       productCacheTtlSeconds: 60,
+      listingCacheTtlSeconds: 30,
     });
   });
 
   it('reads overrides', () => {
-    const config = loadCatalogConfig({ PORT: '0', PRODUCT_CACHE_TTL_SECONDS: '5', LOG_PRETTY: 'true', REDIS_KEY_PREFIX: 't:' });
-    expect(config).toMatchObject({ port: 0, productCacheTtlSeconds: 5, logPretty: true, redis: { keyPrefix: 't:' } });
+    const config = loadCatalogConfig({ PORT: '0', PRODUCT_CACHE_TTL_SECONDS: '5', LISTING_CACHE_TTL_SECONDS: '7', LOG_PRETTY: 'true', REDIS_KEY_PREFIX: 't:' });
+    expect(config).toMatchObject({ port: 0, productCacheTtlSeconds: 5, listingCacheTtlSeconds: 7, logPretty: true, redis: { keyPrefix: 't:' } });
   });
 
   it('reports every problem at once', () => {

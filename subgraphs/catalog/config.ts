@@ -18,6 +18,8 @@ export const catalogConfigSchema = z
     JWKS_URL: env.url('http://127.0.0.1:4001/.well-known/jwks.json'),
     /** How long a product read stays in Redis; writes invalidate it sooner. */
     PRODUCT_CACHE_TTL_SECONDS: env.positiveInt(60),
+    /** How long a listing page or facet count stays in Redis; any product write outdates them all at once. */
+    LISTING_CACHE_TTL_SECONDS: env.positiveInt(30),
   })
   .transform((raw) => ({
     host: raw.HOST,
@@ -30,6 +32,7 @@ export const catalogConfigSchema = z
     redis: { url: raw.REDIS_URL, keyPrefix: raw.REDIS_KEY_PREFIX },
     jwksUrl: raw.JWKS_URL,
     productCacheTtlSeconds: raw.PRODUCT_CACHE_TTL_SECONDS,
+    listingCacheTtlSeconds: raw.LISTING_CACHE_TTL_SECONDS,
   }));
 
 export type CatalogConfig = z.infer<typeof catalogConfigSchema>;

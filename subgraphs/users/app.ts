@@ -66,6 +66,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger): P
     signer,
     loginLimits: config.loginLimits,
     refreshTokenTtlSeconds: config.tokens.refreshTokenTtlSeconds,
+    vendorCacheTtlSeconds: config.vendorCacheTtlSeconds,
     logger,
   });
 

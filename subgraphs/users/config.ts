@@ -82,6 +82,8 @@ export const usersConfigSchema = z
     LOGIN_ACCOUNT_WINDOW_SECONDS: env.positiveInt(15 * 60),
     LOGIN_MAX_ATTEMPTS_PER_IP: env.positiveInt(30),
     LOGIN_IP_WINDOW_SECONDS: env.positiveInt(5 * 60),
+    /** How long a vendor entity stays in Redis for federated references (dropped on every vendor write). */
+    VENDOR_CACHE_TTL_SECONDS: env.positiveInt(60),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV !== 'production') return;
@@ -102,6 +104,7 @@ export const usersConfigSchema = z
     databaseUrl: c.DATABASE_URL,
     databasePoolSize: c.DATABASE_POOL_SIZE,
     redis: { url: c.REDIS_URL, keyPrefix: c.REDIS_KEY_PREFIX },
+    vendorCacheTtlSeconds: c.VENDOR_CACHE_TTL_SECONDS,
     tokens: {
       accessTokenTtlSeconds: c.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: c.REFRESH_TOKEN_TTL_SECONDS,

@@ -57,6 +57,7 @@ export async function createUsersHarness(options: {
     signer,
     loginLimits: { maxFailuresPerAccount: 5, accountWindowSeconds: 900, maxAttemptsPerIp: 1000, ipWindowSeconds: 300, ...options.loginLimits },
     refreshTokenTtlSeconds: 3600,
+    vendorCacheTtlSeconds: 60,
     logger,
     now: clock.now,
   });

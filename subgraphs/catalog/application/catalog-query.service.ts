@@ -13,9 +13,11 @@ import {
   type ListingScope,
   type ProductFilter,
   type ProductFilterInput,
+  type ProductListQuery,
   type ProductSort,
 } from '../domain/product-listing.ts';
 import { isUuid, type Product, type ProductStatus, type ProductVariant } from '../domain/product.ts';
+import type { ListingCache } from '../infra/listing-cache.ts';
 import type { ProductCache } from '../infra/product-cache.ts';
 import type { ProductRepository } from '../infra/product.repository.ts';
 import { requireAccess } from './access.ts';
@@ -57,7 +59,7 @@ export interface QueryScope {
 /** Reads for shoppers and for vendors managing their products. One instance per request. */
 export class CatalogQueryService {
   constructor(
-    private readonly deps: { products: ProductRepository; cache: ProductCache },
+    private readonly deps: { products: ProductRepository; cache: ProductCache; listings: ListingCache },
     private readonly scope: QueryScope,
   ) {}
 
@@ -105,17 +107,20 @@ export class CatalogQueryService {
     return product ? variant : null;
   }
 
+  /** Facet counts for a storefront filter; cached like the public listings. */
   async facets(filterInput: ProductFilterInput | null | undefined): Promise<ProductFacets> {
     const filter = checked(normalizeProductFilter(filterInput));
-    const [facets, totalCount] = await Promise.all([
-      this.deps.products.facets(PUBLIC_LISTING, filter, FACET_LIMIT),
-      this.deps.products.count(PUBLIC_LISTING, filter),
-    ]);
-    return {
-      categories: facets.categories.map(({ id, count }) => ({ categoryId: id, count })),
-      vendors: facets.vendors.map(({ id, count }) => ({ vendorId: id, count })),
-      totalCount,
-    };
+    return this.deps.listings.json('facets', { scope: PUBLIC_LISTING, filter: filterKey(filter) }, async () => {
+      const [facets, totalCount] = await Promise.all([
+        this.deps.products.facets(PUBLIC_LISTING, filter, FACET_LIMIT),
+        this.deps.products.count(PUBLIC_LISTING, filter),
+      ]);
+      return {
+        categories: facets.categories.map(({ id, count }) => ({ categoryId: id, count })),
+        vendors: facets.vendors.map(({ id, count }) => ({ vendorId: id, count })),
+        totalCount,
+      };
+    });
   }
 
   private async idForSlug(slug: string): Promise<string | null> {
@@ -126,18 +131,32 @@ export class CatalogQueryService {
     return id;
   }
 
+  /**
+   * Arguments are checked first (bad input fails the same with or without the cache). Public
+   * listings are the same for every caller, so they go through the listing cache; management
+   * listings (drafts, one vendor's view) are rare and always read fresh.
+   */
   private async list(scope: ListingScope, args: ProductListArgs): Promise<ProductConnection> {
+    const query: ProductListQuery = this.listQuery(scope, args);
+    if (scope !== PUBLIC_LISTING) return this.readPage(query);
+    const key = { scope, filter: filterKey(query.filter), sort: query.sort, after: query.after, limit: query.limit };
+    return this.deps.listings.connection(key, () => this.readPage(query));
+  }
+
+  private listQuery(scope: ListingScope, args: ProductListArgs): ProductListQuery {
     const filter: ProductFilter = checked(normalizeProductFilter(args.filter));
     const sort = effectiveSort(args.sort, filter.search !== null);
     const page = pageRequest(args, productCursorSchema);
     const after = checked(checkCursorSort(page.after, sort));
-    const [keys, totalCount] = await Promise.all([
-      this.deps.products.list({ scope, filter, sort, after, limit: page.limit }),
-      this.deps.products.count(scope, filter),
-    ]);
-    const products = await this.scope.loaders.productById.loadMany(keys.slice(0, page.limit).map((row) => row.id));
+    return { scope, filter, sort, after, limit: page.limit };
+  }
+
+  /** Sort keys and total in one statement, then the products through the loader (Redis, then one batched read). */
+  private async readPage(query: ProductListQuery): Promise<ProductConnection> {
+    const { rows: keys, totalCount } = await this.deps.products.page(query);
+    const products = await this.scope.loaders.productById.loadMany(keys.slice(0, query.limit).map((row) => row.id));
     const rows = keys.map((row, index) => ({ row, product: products[index] }));
-    const connection = toConnection(rows, page, totalCount, ({ row }) => cursorFor(sort, row));
+    const connection = toConnection(rows, { limit: query.limit, after: query.after }, totalCount, ({ row }) => cursorFor(query.sort, row));
     // Products are never deleted, so a listed id always loads; a failed load is an outage and throws.
     const edges = connection.edges.map(({ node, cursor }) => {
       if (!node.product || node.product instanceof Error) throw node.product ?? new Error(`listed product ${node.row.id} did not load`);
@@ -145,6 +164,11 @@ export class CatalogQueryService {
     });
     return { ...connection, edges };
   }
+}
+
+/** What of a filter decides a listing's contents: the search's terms (the rest of it derives from them). */
+function filterKey(filter: ProductFilter) {
+  return { ...filter, search: filter.search?.terms ?? null };
 }
 
 function emptyConnection(): ProductConnection {

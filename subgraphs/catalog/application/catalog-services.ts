@@ -1,5 +1,6 @@
 import type { BaseRequestContext } from '../../../platform/graphql/request-context.ts';
 import type { CategoryRepository } from '../infra/category.repository.ts';
+import type { ListingCache } from '../infra/listing-cache.ts';
 import type { ProductCache } from '../infra/product-cache.ts';
 import type { ProductRepository } from '../infra/product.repository.ts';
 import { createCatalogLoaders, type CatalogLoaders } from './catalog-loaders.ts';
@@ -7,11 +8,12 @@ import { CatalogQueryService } from './catalog-query.service.ts';
 import { CategoryService } from './category.service.ts';
 import { ProductService } from './product.service.ts';
 
-/** What lives for the whole process: repositories and the cache. */
+/** What lives for the whole process: repositories and the caches. */
 export interface CatalogDeps {
   products: ProductRepository;
   categories: CategoryRepository;
   cache: ProductCache;
+  listings: ListingCache;
 }
 
 /** What each request gets: its own loaders and services bound to its viewer. */

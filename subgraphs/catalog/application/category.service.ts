@@ -15,13 +15,17 @@ import type { CatalogLoaders } from './catalog-loaders.ts';
 
 /** The category tree: public reads, admin-only growth. One instance per request. */
 export class CategoryService {
-  private readonly logger: Logger;
+  private childLogger: Logger | null = null;
 
   constructor(
     private readonly deps: { categories: CategoryRepository },
     private readonly scope: { viewer: Viewer | null; loaders: CatalogLoaders; logger: Logger },
-  ) {
-    this.logger = scope.logger.child({ component: 'CategoryService' });
+  ) {}
+
+  // Built on first use: every request gets this service, few write, and a pino child costs.
+  private get logger(): Logger {
+    this.childLogger ??= this.scope.logger.child({ component: 'CategoryService' });
+    return this.childLogger;
   }
 
   roots(): Promise<Category[]> {

@@ -20,6 +20,7 @@ import {
 } from '../domain/product.validation.ts';
 import { slugify, slugWithSuffix } from '../domain/slug.ts';
 import { uniqueViolationOn } from '../infra/prisma.ts';
+import type { ListingCache } from '../infra/listing-cache.ts';
 import type { ProductCache } from '../infra/product-cache.ts';
 import type { ProductRepository } from '../infra/product.repository.ts';
 import { requireAccess } from './access.ts';
@@ -52,16 +53,21 @@ const productNotFound = (field: string[]) => userError(ErrorCodes.PRODUCT_NOT_FO
 /**
  * Every change to products. Order of checks: who is asking (thrown), which product (userError),
  * may they touch it (thrown), is the input valid (userErrors), then one write. Nothing is written
- * unless every check passes; the product's cache entries are dropped after each write.
+ * unless every check passes. After each write the product's cache entries are dropped and the
+ * listing version is bumped, so no cached list (of any filter) shows the old state.
  */
 export class ProductService {
-  private readonly logger: Logger;
+  private childLogger: Logger | null = null;
 
   constructor(
-    private readonly deps: { products: ProductRepository; cache: ProductCache },
+    private readonly deps: { products: ProductRepository; cache: ProductCache; listings: ListingCache },
     private readonly scope: { viewer: Viewer | null; loaders: CatalogLoaders; logger: Logger },
-  ) {
-    this.logger = scope.logger.child({ component: 'ProductService' });
+  ) {}
+
+  // Built on first use: every request gets this service, few write, and a pino child costs.
+  private get logger(): Logger {
+    this.childLogger ??= this.scope.logger.child({ component: 'ProductService' });
+    return this.childLogger;
   }
 
   async create(input: CreateProductCommand): Promise<Result<Product>> {
@@ -99,6 +105,9 @@ export class ProductService {
     } catch (error) {
       return this.conflict(error, ['input']);
     }
+    // New products are drafts (in no public list), but listings are cheap to rebuild and a rule
+    // that every write bumps the version cannot be forgotten by a later change to that default.
+    await this.deps.listings.bumpVersion();
     this.logger.info({ productId: id, vendorId }, 'product created');
     return ok(await this.reload(id));
   }
@@ -236,7 +245,10 @@ export class ProductService {
   }
 
   private async forget(product: Product, newSlug?: string): Promise<void> {
-    await this.deps.cache.invalidate(product.id, newSlug ? [product.slug, newSlug] : [product.slug]);
+    await Promise.all([
+      this.deps.cache.invalidate(product.id, newSlug ? [product.slug, newSlug] : [product.slug]),
+      this.deps.listings.bumpVersion(),
+    ]);
     this.scope.loaders.productById.clear(product.id);
   }
 

@@ -10,6 +10,7 @@ import { ProductService } from '../application/product.service.ts';
 import type { Product } from '../domain/product.ts';
 import { CategoryRepository } from './category.repository.ts';
 import { createCatalogPrisma, type CatalogPrisma } from './prisma.ts';
+import { ListingCache } from './listing-cache.ts';
 import { ProductCache } from './product-cache.ts';
 import { ProductRepository } from './product.repository.ts';
 
@@ -21,6 +22,7 @@ let prisma: CatalogPrisma;
 let redis: Redis;
 let deadRedis: Redis;
 let cache: ProductCache;
+let listings: ListingCache;
 let categories: CategoryRepository;
 
 /** Counts how often products are read from Postgres. */
@@ -34,8 +36,8 @@ class CountingRepository extends ProductRepository {
 let products: CountingRepository;
 
 /** What a fresh request sees: new loaders and services over the shared cache. */
-function request(viewer: Viewer | null = null, productCache: ProductCache = cache) {
-  const deps = { products, categories, cache: productCache };
+function request(viewer: Viewer | null = null, productCache: ProductCache = cache, listingCache: ListingCache = listings) {
+  const deps = { products, categories, cache: productCache, listings: listingCache };
   const loaders = createCatalogLoaders(deps);
   const scope = { viewer, loaders, logger };
   return { loaders, queries: new CatalogQueryService(deps, scope), writes: new ProductService(deps, scope) };
@@ -57,6 +59,7 @@ beforeAll(async () => {
   redis = createRedis({ url: testEnv.REDIS_URL, keyPrefix: testRedisPrefix(`catalog-cache-${randomUUID().slice(0, 8)}`) }, logger);
   await waitForRedis(redis);
   cache = new ProductCache(redis, 60, logger);
+  listings = new ListingCache(redis, 30, logger);
   deadRedis = createRedis({ url: 'redis://127.0.0.1:6390', keyPrefix: 'nothing-listens:' }, logger);
 });
 
@@ -132,19 +135,20 @@ describe('product cache', () => {
 describe('when Redis is down', () => {
   it('reads, lists and writes straight from Postgres without errors', async () => {
     const down = new ProductCache(deadRedis, 60, logger);
+    const downListings = new ListingCache(deadRedis, 30, logger);
     expect(await down.getMany([randomUUID()])).toEqual(new Map());
     await expect(down.setMany([])).resolves.toBeUndefined();
     const product = await createActiveProduct(`Offline Lamp ${randomUUID()}`);
     const started = Date.now();
-    const byId = await request(null, down).queries.product({ id: product.id });
-    const bySlug = await request(null, down).queries.product({ slug: product.slug });
+    const byId = await request(null, down, downListings).queries.product({ id: product.id });
+    const bySlug = await request(null, down, downListings).queries.product({ slug: product.slug });
     expect(byId?.id).toBe(product.id);
     expect(bySlug?.id).toBe(product.id);
     // Fails fast (no offline queue), so a Redis outage does not slow every read to a crawl.
     expect(Date.now() - started).toBeLessThan(2_000);
-    const renamed = await request(owner, down).writes.update({ id: product.id, name: 'Offline Lamp (renamed)' });
+    const renamed = await request(owner, down, downListings).writes.update({ id: product.id, name: 'Offline Lamp (renamed)' });
     expect(renamed.ok).toBe(true);
-    const listed = await request(null, down).queries.products({ filter: { vendorId, search: 'offline lamp' } });
+    const listed = await request(null, down, downListings).queries.products({ filter: { vendorId, search: 'offline lamp' } });
     expect(listed.edges.map((edge) => edge.node.name)).toContain('Offline Lamp (renamed)');
   });
 });

@@ -132,6 +132,16 @@ describe('keyset pagination', () => {
     }
   });
 
+  it('returns the page and the total in one statement, the total even past the last page', async () => {
+    const first = await products.page({ scope, filter: filter(), sort: 'NEWEST', after: null, limit: 35 });
+    expect(first.totalCount).toBe(35);
+    expect(first.rows).toHaveLength(35);
+    const last = first.rows.at(-1) as (typeof first.rows)[number];
+    const beyond = await products.page({ scope, filter: filter(), sort: 'NEWEST', after: cursorFor('NEWEST', last), limit: 10 });
+    expect(beyond).toEqual({ rows: [], totalCount: 35 });
+    expect(await products.page({ scope, filter: filter({ vendorId: randomUUID() }), sort: 'NEWEST', after: null, limit: 10 })).toEqual({ rows: [], totalCount: 0 });
+  });
+
   it('orders by the sort key with id as the tie-breaker', async () => {
     const rows = await products.list({ scope, filter: filter(), sort: 'PRICE_ASC', after: null, limit: 100 });
     for (let i = 1; i < rows.length; i += 1) {

@@ -204,20 +204,41 @@ export class ProductRepository {
 
   /** One page of sort keys (limit + 1 rows, the extra one only says whether more follow). */
   async list(query: ProductListQuery): Promise<ProductSortKeys[]> {
+    return (await this.page(query)).rows;
+  }
+
+  /**
+   * A page of sort keys plus the listing's total, in one statement: one pool checkout and one
+   * round trip instead of two. The count side always yields one row, so an empty page still
+   * reports its total (the page columns are then NULL).
+   */
+  async page(query: ProductListQuery): Promise<{ rows: ProductSortKeys[]; totalCount: number }> {
     const where = whereClause(query.scope, query.filter);
     const rank = query.filter.search ? rankExpression(query.filter) : Prisma.sql`0::float8`;
     const { keyset, order } = ordering(query);
-    const rows = await this.prisma.$queryRaw<{ id: string; created_at: Date; min_price: number; name: string; rank: string }[]>`
-      SELECT x.id, x.created_at, x.min_price, x.name, x.rank::text AS rank
-      FROM (
-        SELECT p.id, p.created_at, p.min_price, lower(p.name) AS name, ${rank} AS rank
-        FROM products p
-        WHERE ${where}
-      ) x
-      WHERE ${keyset}
-      ORDER BY ${order}
-      LIMIT ${query.limit + 1}`;
-    return rows.map((row) => ({ id: row.id, createdAt: row.created_at, minPrice: row.min_price, name: row.name, rank: row.rank }));
+    const rows = await this.prisma.$queryRaw<
+      { total: number; id: string | null; created_at: Date | null; min_price: number | null; name: string | null; rank: string | null }[]
+    >`
+      SELECT c.total, x.id, x.created_at, x.min_price, x.name, x.rank::text AS rank
+      FROM (SELECT count(*)::int AS total FROM products p WHERE ${where}) c
+      LEFT JOIN LATERAL (
+        SELECT x.*
+        FROM (
+          SELECT p.id, p.created_at, p.min_price, lower(p.name) AS name, ${rank} AS rank
+          FROM products p
+          WHERE ${where}
+        ) x
+        WHERE ${keyset}
+        ORDER BY ${order}
+        LIMIT ${query.limit + 1}
+      ) x ON TRUE
+      ORDER BY ${order}`;
+    const page: ProductSortKeys[] = [];
+    for (const row of rows) {
+      if (row.id === null || row.created_at === null || row.min_price === null || row.name === null || row.rank === null) continue;
+      page.push({ id: row.id, createdAt: row.created_at, minPrice: row.min_price, name: row.name, rank: row.rank });
+    }
+    return { rows: page, totalCount: rows[0]?.total ?? 0 };
   }
 
   async count(scope: ListingScope, filter: ProductFilter): Promise<number> {

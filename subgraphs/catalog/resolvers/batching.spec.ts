@@ -13,6 +13,7 @@ import type { Category } from '../domain/category.ts';
 import type { Product } from '../domain/product.ts';
 import { CategoryRepository } from '../infra/category.repository.ts';
 import { createCatalogPrisma, type CatalogPrisma } from '../infra/prisma.ts';
+import { ListingCache } from '../infra/listing-cache.ts';
 import { ProductCache } from '../infra/product-cache.ts';
 import { ProductRepository } from '../infra/product.repository.ts';
 import { resolvers } from './index.ts';
@@ -86,7 +87,7 @@ describe('per-request batching', () => {
     const products = new CountingProducts(prisma);
     const categories = new CountingCategories(prisma);
     // This file's cache prefix is fresh, so every product really comes from Postgres here.
-    const deps: CatalogDeps = { products, categories, cache: new ProductCache(redis, 60, logger) };
+    const deps: CatalogDeps = { products, categories, cache: new ProductCache(redis, 60, logger), listings: new ListingCache(redis, 30, logger) };
     const result = await execute(
       `query($v: ID) { products(first: 20, filter: { vendorId: $v }) { edges { node { name category { name path { name } } } } } }`,
       deps,
@@ -103,7 +104,7 @@ describe('per-request batching', () => {
   it('resolves many Product references with one product query', async () => {
     const ids = (await prisma.product.findMany({ where: { vendorId }, select: { id: true }, take: 10 })).map((row) => row.id);
     const products = new CountingProducts(prisma);
-    const deps: CatalogDeps = { products, categories: new CountingCategories(prisma), cache: new ProductCache(redis, 60, logger) };
+    const deps: CatalogDeps = { products, categories: new CountingCategories(prisma), cache: new ProductCache(redis, 60, logger), listings: new ListingCache(redis, 30, logger) };
     const result = await execute(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id name } } }`,
       deps,

@@ -9,6 +9,7 @@ import type { PiiCipher } from '../infra/pii-cipher.ts';
 import type { UsersPrisma } from '../infra/prisma-client.ts';
 import { createSessionRepository } from '../infra/session.repository.ts';
 import { createUserRepository } from '../infra/user.repository.ts';
+import { createVendorCache } from '../infra/vendor-cache.ts';
 import { createVendorRepository } from '../infra/vendor.repository.ts';
 import { createAddressService } from './address.service.ts';
 import { createAuthService } from './auth.service.ts';
@@ -27,6 +28,8 @@ export interface UsersWiringDeps {
   logger: Logger;
   /** The clock; tests move it to expire tokens without waiting. */
   now?: () => Date;
+  /** How long a store stays in the Redis vendor cache (writes drop it sooner). */
+  vendorCacheTtlSeconds: number;
 }
 
 /** Repositories and services over given clients: app.ts serves them, specs call them directly. */
@@ -36,6 +39,7 @@ export function createUsersServices(deps: UsersWiringDeps): { services: UsersSer
     sessions: createSessionRepository(deps.prisma),
     vendors: createVendorRepository(deps.prisma),
     addresses: createAddressRepository(deps.prisma, deps.cipher),
+    vendorCache: createVendorCache(deps.redis, deps.vendorCacheTtlSeconds, deps.logger),
   };
   const clock = deps.now ? { now: deps.now } : {};
   const users = createUserService({ users: repositories.users, logger: deps.logger, ...clock });
@@ -52,7 +56,7 @@ export function createUsersServices(deps: UsersWiringDeps): { services: UsersSer
     }),
     users,
     addresses: createAddressService({ addresses: repositories.addresses, users }),
-    vendors: createVendorService({ vendors: repositories.vendors, logger: deps.logger, ...clock }),
+    vendors: createVendorService({ vendors: repositories.vendors, cache: repositories.vendorCache, logger: deps.logger, ...clock }),
   };
   return { services, repositories };
 }

@@ -4,9 +4,13 @@ import type { Viewer } from '../../../platform/auth/viewer.ts';
 import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
 import { createPrismaAdapter } from '../../../platform/prisma/pg-adapter.ts';
 import { PrismaClient } from '../__generated__/prisma/client.ts';
+import { createLogger } from '../../../platform/logging/logger.ts';
+import { createRedis, type Redis } from '../../../platform/redis/redis.ts';
+import { createVendorCache } from '../infra/vendor-cache.ts';
 import { createVendorRepository } from '../infra/vendor.repository.ts';
 import { createUsersHarness, type UsersHarness } from '../spec-harness.ts';
 import { createLoaders } from './loaders.ts';
+import { createVendorService } from './vendor.service.ts';
 
 let h: UsersHarness;
 let admin: Viewer;
@@ -216,7 +220,8 @@ describe('vendor references', () => {
     const queries: string[] = [];
     counted.$on('query', (event) => queries.push(event.query));
     try {
-      const loaders = createLoaders({ ...h.repositories, vendors: createVendorRepository(counted) });
+      // Without the Redis cache: this measures the batched SQL itself.
+      const loaders = createLoaders({ ...h.repositories, vendors: createVendorRepository(counted), vendorCache: null });
       await counted.$connect();
       const resolved = await Promise.all(ids.map((id) => h.services.vendors.resolveReference(id, loaders)));
       expect(resolved.every((store) => store !== null)).toBe(true);
@@ -225,5 +230,98 @@ describe('vendor references', () => {
     } finally {
       await counted.$disconnect();
     }
+  });
+});
+
+describe('vendor cache (Redis)', () => {
+  const logger = createLogger({ service: 'users-vendor-cache-spec', level: 'silent', pretty: false });
+  let deadRedis: Redis;
+  beforeAll(() => {
+    deadRedis = createRedis({ url: 'redis://127.0.0.1:6390', keyPrefix: 'nothing-listens:' }, logger);
+  });
+  afterAll(() => deadRedis?.disconnect());
+
+  /** Loaders whose Postgres reads are counted, over the harness' Redis cache (or another). */
+  function countingLoaders(vendorCache = h.repositories.vendorCache) {
+    const findByIds = vi.fn(h.repositories.vendors.findByIds);
+    return { findByIds, loaders: createLoaders({ ...h.repositories, vendors: { ...h.repositories.vendors, findByIds }, vendorCache }) };
+  }
+
+  async function approvedStores(count: number) {
+    const stores = [];
+    for (let i = 0; i < count; i += 1) {
+      const store = value(await h.services.vendors.apply(await h.createAccount(), { name: `Cached ${i}`, slug: slug() }));
+      stores.push(value(await h.services.vendors.approve(admin, store.id)));
+    }
+    return stores;
+  }
+
+  it('answers the next request references from Redis, reading Postgres only for the misses', async () => {
+    const stores = await approvedStores(3);
+    const [first, second, third] = stores as [(typeof stores)[number], (typeof stores)[number], (typeof stores)[number]];
+    const warm = countingLoaders();
+    await Promise.all([first, second].map((store) => h.services.vendors.resolveReference(store.id, warm.loaders)));
+    expect(warm.findByIds).toHaveBeenCalledTimes(1);
+    expect(await h.redis.ttl(`vendor:id:${first.id}`)).toBeGreaterThan(0);
+    expect(await h.redis.ttl(`vendor:id:${first.id}`)).toBeLessThanOrEqual(60);
+
+    const next = countingLoaders();
+    const resolved = await Promise.all(stores.map((store) => h.services.vendors.resolveReference(store.id, next.loaders)));
+    expect(resolved).toEqual(stores);
+    expect(resolved[0]?.createdAt).toBeInstanceOf(Date);
+    expect(resolved[0]?.decidedAt).toBeInstanceOf(Date);
+    // One batch; only the store not seen before went to Postgres.
+    expect(next.findByIds).toHaveBeenCalledTimes(1);
+    expect(next.findByIds.mock.calls[0]?.[0]).toEqual([third.id]);
+
+    const cached = countingLoaders();
+    await Promise.all(stores.map((store) => h.services.vendors.resolveReference(store.id, cached.loaders)));
+    expect(cached.findByIds).not.toHaveBeenCalled();
+  });
+
+  it('drops the entry on every status change, so references see the new status at once', async () => {
+    const [store] = await approvedStores(1);
+    const id = (store as NonNullable<typeof store>).id;
+    const status = async () => (await h.services.vendors.resolveReference(id, h.loaders()))?.status;
+    expect(await status()).toBe('APPROVED');
+    expect(await h.redis.exists(`vendor:id:${id}`)).toBe(1);
+    value(await h.services.vendors.suspend(admin, id, 'Counterfeits'));
+    expect(await h.redis.exists(`vendor:id:${id}`)).toBe(0);
+    expect(await status()).toBe('SUSPENDED');
+    value(await h.services.vendors.approve(admin, id));
+    expect(await status()).toBe('APPROVED');
+
+    const pending = value(await h.services.vendors.apply(await h.createAccount(), { name: 'To Reject', slug: slug() }));
+    expect((await h.services.vendors.resolveReference(pending.id, h.loaders()))?.status).toBe('PENDING');
+    value(await h.services.vendors.reject(admin, pending.id, 'Incomplete'));
+    expect((await h.services.vendors.resolveReference(pending.id, h.loaders()))?.status).toBe('REJECTED');
+  });
+
+  it('does not cache unknown ids, so a store created later resolves', async () => {
+    const loaders = countingLoaders();
+    expect(await h.services.vendors.resolveReference(randomUUID(), loaders.loaders)).toBeNull();
+    expect(loaders.findByIds).toHaveBeenCalledTimes(1);
+  });
+
+  it('ignores an entry it cannot read and falls back to Postgres', async () => {
+    const [store] = await approvedStores(1);
+    const id = (store as NonNullable<typeof store>).id;
+    await h.redis.set(`vendor:id:${id}`, '{garbled', 'EX', 60);
+    expect((await h.services.vendors.resolveReference(id, h.loaders()))?.id).toBe(id);
+  });
+
+  it('resolves references and changes stores straight from Postgres when Redis is down', async () => {
+    const down = createVendorCache(deadRedis, 60, logger);
+    const vendors = createVendorService({ vendors: createVendorRepository(h.prisma), cache: down, logger });
+    const [store] = await approvedStores(1);
+    const id = (store as NonNullable<typeof store>).id;
+    const started = Date.now();
+    const { loaders, findByIds } = countingLoaders(down);
+    expect((await vendors.resolveReference(id, loaders))?.status).toBe('APPROVED');
+    expect(findByIds).toHaveBeenCalledTimes(1);
+    expect(value(await vendors.suspend(admin, id, null)).status).toBe('SUSPENDED');
+    expect((await vendors.resolveReference(id, countingLoaders(down).loaders))?.status).toBe('SUSPENDED');
+    // Fails fast (no offline queue): an outage must not slow every reference to a crawl.
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Viewer } from '../../../platform/auth/viewer.ts';
+import { createLogger } from '../../../platform/logging/logger.ts';
+import { createRedis, waitForRedis, type Redis } from '../../../platform/redis/redis.ts';
+import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
+import { createCatalogLoaders } from '../application/catalog-loaders.ts';
+import { CatalogQueryService, type ProductListArgs } from '../application/catalog-query.service.ts';
+import { ProductService } from '../application/product.service.ts';
+import type { ListingScope, ProductFilter, ProductListQuery } from '../domain/product-listing.ts';
+import type { Product } from '../domain/product.ts';
+import { CategoryRepository } from './category.repository.ts';
+import { ListingCache, listingHash, stableJson } from './listing-cache.ts';
+import { createCatalogPrisma, type CatalogPrisma } from './prisma.ts';
+import { ProductCache } from './product-cache.ts';
+import { ProductRepository, type FacetCount } from './product.repository.ts';
+
+/** The listing cache against the real Redis and test database. */
+const logger = createLogger({ service: 'catalog-listing-cache-spec', level: 'silent', pretty: false });
+let prisma: CatalogPrisma;
+let redis: Redis;
+let deadRedis: Redis;
+let categories: CategoryRepository;
+let productCache: ProductCache;
+let listings: ListingCache;
+
+/** Counts listing reads that reach Postgres. */
+class CountingRepository extends ProductRepository {
+  pages = 0;
+  facetReads = 0;
+  override async page(query: ProductListQuery) {
+    this.pages += 1;
+    return super.page(query);
+  }
+  override async facets(scope: ListingScope, filter: ProductFilter, limit: number): Promise<{ categories: FacetCount[]; vendors: FacetCount[] }> {
+    this.facetReads += 1;
+    return super.facets(scope, filter, limit);
+  }
+}
+let products: CountingRepository;
+
+function request(viewer: Viewer | null = null, listingCache: ListingCache = listings) {
+  const deps = { products, categories, cache: productCache, listings: listingCache };
+  const loaders = createCatalogLoaders(deps);
+  const scope = { viewer, loaders, logger };
+  return { queries: new CatalogQueryService(deps, scope), writes: new ProductService(deps, scope) };
+}
+
+/** A fresh vendor with `count` ACTIVE products, so no other spec's rows show up in its lists. */
+async function vendorWithProducts(count: number): Promise<{ owner: Viewer; vendorId: string; products: Product[] }> {
+  const vendorId = randomUUID();
+  const owner: Viewer = { userId: randomUUID(), role: 'VENDOR', vendorId };
+  const created: Product[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const draft = await request(owner).writes.create({
+      name: `Listed Bowl ${i} ${vendorId.slice(0, 8)}`,
+      variants: [{ sku: `L-${randomUUID().slice(0, 12)}`, price: { amount: 1000 + i, currency: 'EUR' } }],
+    });
+    if (!draft.ok) throw new Error(JSON.stringify(draft.errors));
+    const active = await request(owner).writes.setStatus({ id: draft.value.id, status: 'ACTIVE' });
+    if (!active.ok) throw new Error(JSON.stringify(active.errors));
+    created.push(active.value);
+  }
+  return { owner, vendorId, products: created };
+}
+
+const names = (connection: { edges: { node: { name: string } }[] }) => connection.edges.map((edge) => edge.node.name);
+const version = async () => Number(await redis.get('listing:version'));
+
+/** Stored product pages of the current version, as keys without the client's prefix (SCAN, not KEYS). */
+async function storedPages(): Promise<string[]> {
+  const prefix = redis.options.keyPrefix ?? '';
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}listing:${await version()}:products:*`, 'COUNT', 500);
+    cursor = next;
+    found.push(...keys.map((key) => key.slice(prefix.length)));
+  } while (cursor !== '0');
+  return found;
+}
+
+beforeAll(async () => {
+  prisma = createCatalogPrisma(testDatabaseUrl('catalog'), 4);
+  products = new CountingRepository(prisma);
+  categories = new CategoryRepository(prisma);
+  redis = createRedis({ url: testEnv.REDIS_URL, keyPrefix: testRedisPrefix(`catalog-listing-${randomUUID().slice(0, 8)}`) }, logger);
+  await waitForRedis(redis);
+  productCache = new ProductCache(redis, 60, logger);
+  listings = new ListingCache(redis, 30, logger);
+  deadRedis = createRedis({ url: 'redis://127.0.0.1:6390', keyPrefix: 'nothing-listens:' }, logger);
+});
+
+afterAll(async () => {
+  redis?.disconnect();
+  deadRedis?.disconnect();
+  await prisma?.$disconnect();
+});
+
+describe('listing cache keys', () => {
+  it('hash equal arguments alike whatever order their keys were built in, and different ones apart', () => {
+    expect(stableJson({ b: 1, a: { d: [1, { y: 2, x: null }], c: 'x' } })).toBe('{"a":{"c":"x","d":[1,{"x":null,"y":2}]},"b":1}');
+    expect(listingHash({ sort: 'NEWEST', limit: 20 })).toBe(listingHash({ limit: 20, sort: 'NEWEST' }));
+    expect(listingHash({ sort: 'NEWEST', limit: 20 })).not.toBe(listingHash({ sort: 'NEWEST', limit: 21 }));
+    expect(listingHash({ after: null })).not.toBe(listingHash({}));
+  });
+});
+
+describe('listing cache', () => {
+  it('serves the same listing from Redis the second time, with dates, money and cursors intact', async () => {
+    const { vendorId } = await vendorWithProducts(3);
+    const args: ProductListArgs = { first: 2, filter: { vendorId } };
+    const first = await request().queries.products(args);
+    const pagesAfterFirst = products.pages;
+    const second = await request().queries.products(args);
+    expect(products.pages).toBe(pagesAfterFirst);
+    expect(second).toEqual(first);
+    expect(second.totalCount).toBe(3);
+    expect(second.pageInfo.hasNextPage).toBe(true);
+    expect(second.edges[0]?.node.createdAt).toBeInstanceOf(Date);
+    expect(second.edges[0]?.node.priceRange.min.currency).toBe('EUR');
+    const [key] = await storedPages();
+    expect(key).toBeDefined();
+    const ttl = await redis.ttl(key as string);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(30);
+
+    // Another page, sort or filter is another entry.
+    const next = await request().queries.products({ ...args, after: first.pageInfo.endCursor });
+    expect(products.pages).toBe(pagesAfterFirst + 1);
+    expect(names(next)).toHaveLength(1);
+    await request().queries.products({ ...args, sort: 'PRICE_DESC' });
+    expect(products.pages).toBe(pagesAfterFirst + 2);
+  });
+
+  it('caches Vendor.products and category listings through the same path', async () => {
+    const { vendorId } = await vendorWithProducts(2);
+    const first = await request().queries.vendorProducts(vendorId, { first: 5 });
+    const reads = products.pages;
+    expect(await request().queries.vendorProducts(vendorId, { first: 5 })).toEqual(first);
+    expect(products.pages).toBe(reads);
+    expect(names(first)).toHaveLength(2);
+  });
+
+  it('checks arguments before the cache: bad input fails the same when warm', async () => {
+    const { vendorId } = await vendorWithProducts(1);
+    await request().queries.products({ first: 5, filter: { vendorId } });
+    await expect(request().queries.products({ first: 0, filter: { vendorId } })).rejects.toThrow(/first/);
+    await expect(request().queries.products({ first: 5, after: 'garbage', filter: { vendorId } })).rejects.toThrow(/cursor/);
+  });
+
+  it('never serves a list made stale by a write: every kind of product write bumps the version', async () => {
+    const { owner, vendorId, products: [bowl] } = await vendorWithProducts(1);
+    const list = () => request().queries.products({ first: 10, filter: { vendorId } });
+    const bowlId = (bowl as Product).id;
+    await list();
+
+    let before = await version();
+    const renamed = await request(owner).writes.update({ id: bowlId, name: 'Renamed Bowl' });
+    expect(renamed.ok).toBe(true);
+    expect(await version()).toBe(before + 1);
+    expect(names(await list())).toEqual(['Renamed Bowl']);
+
+    before = await version();
+    const added = await request(owner).writes.addVariant({ productId: bowlId, variant: { sku: `L-${randomUUID().slice(0, 12)}`, price: { amount: 500, currency: 'EUR' } } });
+    expect(added.ok).toBe(true);
+    expect(await version()).toBe(before + 1);
+    expect((await list()).edges[0]?.node.priceRange.min.amount).toBe(500);
+
+    before = await version();
+    const variantId = added.ok ? added.value.variant.id : '';
+    const repriced = await request(owner).writes.updateVariant({ id: variantId, price: { amount: 450, currency: 'EUR' } });
+    expect(repriced.ok).toBe(true);
+    expect(await version()).toBe(before + 1);
+    expect((await list()).edges[0]?.node.priceRange.min.amount).toBe(450);
+
+    before = await version();
+    const draft = await request(owner).writes.create({ name: 'Second Bowl', variants: [{ sku: `L-${randomUUID().slice(0, 12)}`, price: { amount: 900, currency: 'EUR' } }] });
+    expect(draft.ok).toBe(true);
+    expect(await version()).toBe(before + 1);
+    expect(names(await list())).toEqual(['Renamed Bowl']);
+    const published = await request(owner).writes.setStatus({ id: draft.ok ? draft.value.id : '', status: 'ACTIVE' });
+    expect(published.ok).toBe(true);
+    expect(names(await list()).sort()).toEqual(['Renamed Bowl', 'Second Bowl']);
+
+    const archived = await request(owner).writes.setStatus({ id: bowlId, status: 'ARCHIVED' });
+    expect(archived.ok).toBe(true);
+    const after = await list();
+    expect(names(after)).toEqual(['Second Bowl']);
+    expect(after.totalCount).toBe(1);
+  });
+
+  it('caches facet counts and drops them on a write too', async () => {
+    const { owner, vendorId, products: [mug] } = await vendorWithProducts(2);
+    const first = await request().queries.facets({ vendorId });
+    expect(first.totalCount).toBe(2);
+    const reads = products.facetReads;
+    expect(await request().queries.facets({ vendorId })).toEqual(first);
+    expect(products.facetReads).toBe(reads);
+    await request(owner).writes.setStatus({ id: (mug as Product).id, status: 'DRAFT' });
+    expect((await request().queries.facets({ vendorId })).totalCount).toBe(1);
+    expect(products.facetReads).toBe(reads + 1);
+  });
+
+  it('does not cache management listings: a vendor sees its new draft at once', async () => {
+    const { owner } = await vendorWithProducts(1);
+    const mine = () => request(owner).queries.myProducts({ first: 10 });
+    expect((await mine()).totalCount).toBe(1);
+    const pages = products.pages;
+    await mine();
+    expect(products.pages).toBe(pages + 1);
+  });
+
+  it('shares one Postgres read among concurrent misses of one listing', async () => {
+    const { vendorId } = await vendorWithProducts(2);
+    const reads = products.pages;
+    const results = await Promise.all(Array.from({ length: 10 }, () => request().queries.products({ first: 3, filter: { vendorId } })));
+    expect(products.pages).toBe(reads + 1);
+    expect(new Set(results.map((result) => JSON.stringify(result))).size).toBe(1);
+  });
+
+  it('keeps parsed pages in process, yet follows a write made through another instance at once', async () => {
+    const { owner, vendorId, products: [cup] } = await vendorWithProducts(1);
+    const instanceA = new ListingCache(redis, 30, logger);
+    const instanceB = new ListingCache(redis, 30, logger);
+    const args = { first: 7, filter: { vendorId } };
+    await request(null, instanceA).queries.products(args);
+    await request(null, instanceB).queries.products(args);
+    const reads = products.pages;
+    // B parsed the entry once; with Redis' copy garbled it still answers, and from memory.
+    for (const key of await storedPages()) await redis.set(key, '{garbled', 'EX', 30);
+    expect(names(await request(null, instanceB).queries.products(args))).toHaveLength(1);
+    expect(products.pages).toBe(reads);
+
+    const renamed = await request(owner, instanceA).writes.update({ id: (cup as Product).id, name: 'Renamed Cup' });
+    expect(renamed.ok).toBe(true);
+    expect(names(await request(null, instanceB).queries.products(args))).toEqual(['Renamed Cup']);
+    expect(products.pages).toBe(reads + 1);
+  });
+
+  it('ignores an entry it cannot read, and restarts a lost version above any earlier one', async () => {
+    const { vendorId } = await vendorWithProducts(1);
+    const args = { first: 4, filter: { vendorId } };
+    await request().queries.products(args);
+    const stored = await storedPages();
+    expect(stored.length).toBeGreaterThan(0);
+    for (const key of stored) await redis.set(key, '{garbled', 'EX', 30);
+    const reads = products.pages;
+    // Another instance (this one keeps what it parsed) finds only the garbled entry.
+    expect(names(await request(null, new ListingCache(redis, 30, logger)).queries.products(args))).toHaveLength(1);
+    expect(products.pages).toBe(reads + 1);
+
+    const old = await version();
+    await redis.del('listing:version');
+    await listings.bumpVersion();
+    expect(await version()).toBeGreaterThan(old);
+  });
+});
+
+describe('listing cache when Redis is down', () => {
+  it('lists, counts facets and writes straight from Postgres without errors', async () => {
+    const down = new ListingCache(deadRedis, 30, logger);
+    const { owner, vendorId, products: [lamp] } = await vendorWithProducts(1);
+    const started = Date.now();
+    const reads = products.pages;
+    expect(names(await request(null, down).queries.products({ filter: { vendorId } }))).toHaveLength(1);
+    expect(names(await request(null, down).queries.products({ filter: { vendorId } }))).toHaveLength(1);
+    expect(products.pages).toBe(reads + 2);
+    expect((await request(null, down).queries.facets({ vendorId })).totalCount).toBe(1);
+    const renamed = await request(owner, down).writes.update({ id: (lamp as Product).id, name: 'Offline Bowl' });
+    expect(renamed.ok).toBe(true);
+    expect(names(await request(null, down).queries.products({ filter: { vendorId } }))).toEqual(['Offline Bowl']);
+    // Fails fast (no offline queue), so a Redis outage does not slow every list to a crawl.
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
