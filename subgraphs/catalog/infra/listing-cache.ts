@@ -3,7 +3,7 @@ import type { Logger } from '../../../platform/logging/logger.ts';
 import type { Connection } from '../../../platform/pagination/connection.ts';
 import type { Redis } from '../../../platform/redis/redis.ts';
 import type { Product } from '../domain/product.ts';
-import { FailOpen } from './fail-open.ts';
+import { FailOpen } from '../../../platform/redis/fail-open.ts';
 import { PRODUCT_FORMAT, reviveProduct, storeProduct, type StoredProduct } from './product-codec.ts';
 
 const VERSION_KEY = 'listing:version';

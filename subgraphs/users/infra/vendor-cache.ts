@@ -1,8 +1,7 @@
 import type { Logger } from '../../../platform/logging/logger.ts';
+import { FailOpen } from '../../../platform/redis/fail-open.ts';
 import type { Redis } from '../../../platform/redis/redis.ts';
 import type { Vendor } from '../domain/models.ts';
-
-/** How long a store stays cached; every write to it drops the entry sooner. */
 
 /** Bump when the stored shape changes: entries of another format are then ignored, never misread. */
 const FORMAT = 1;
@@ -53,23 +52,8 @@ export interface VendorCache {
  */
 export function createVendorCache(redis: Redis, ttlSeconds: number, logger: Logger): VendorCache {
   const log = logger.child({ component: 'vendor-cache' });
-  let degraded = false;
-  async function attempt<T>(operation: string, run: () => Promise<T>): Promise<T | null> {
-    try {
-      const result = await run();
-      if (degraded) {
-        degraded = false;
-        log.info('vendor cache available again');
-      }
-      return result;
-    } catch (error) {
-      if (!degraded) {
-        degraded = true;
-        log.warn({ err: error instanceof Error ? error.message : String(error), operation }, 'vendor cache unavailable; reading from Postgres');
-      }
-      return null;
-    }
-  }
+  const failOpen = new FailOpen(log, 'vendor cache');
+  const attempt = <T>(operation: string, run: () => Promise<T>) => failOpen.attempt(operation, run);
 
   return {
     async getMany(ids) {

@@ -1,4 +1,4 @@
-import type { Logger } from '../../../platform/logging/logger.ts';
+import type { Logger } from '../logging/logger.ts';
 
 /**
  * Runs cache calls so that a Redis failure becomes `null` (the caller then uses Postgres) and
@@ -23,7 +23,7 @@ export class FailOpen {
     } catch (error) {
       if (!this.degraded) {
         this.degraded = true;
-        this.logger.warn({ err: error instanceof Error ? error.message : String(error), operation }, `${this.what} unavailable; reading from Postgres`);
+        this.logger.warn({ err: error instanceof Error ? error.message : String(error), operation }, `${this.what} unavailable; falling back to the database`);
       }
       return null;
     }
