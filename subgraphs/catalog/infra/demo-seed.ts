@@ -1,6 +1,7 @@
 import type { Logger } from '../../../platform/logging/logger.ts';
 import type { CatalogConfig } from '../config.ts';
 import { slugify } from '../domain/slug.ts';
+import type { Category } from '../domain/category.ts';
 import type { ProductStatus } from '../domain/product.ts';
 import { createCatalogPrisma, type Prisma } from './prisma.ts';
 
@@ -200,22 +201,13 @@ const USES = ['for everyday use', 'for weekends away', 'for the home', 'as a tho
 
 const isLeaf = (node: Branch | Leaf): node is Leaf => 'nouns' in node;
 
-interface CategoryRow {
-  id: string;
-  name: string;
-  slug: string;
-  parentId: string | null;
-  pathIds: string[];
-  depth: number;
-  createdAt: Date;
-}
 
-function buildCategories(random: Random): { categories: CategoryRow[]; leaves: { id: string; leaf: Leaf }[] } {
-  const categories: CategoryRow[] = [];
+function buildCategories(random: Random): { categories: Category[]; leaves: { id: string; leaf: Leaf }[] } {
+  const categories: Category[] = [];
   const leaves: { id: string; leaf: Leaf }[] = [];
-  const walk = (node: Branch | Leaf, parent: CategoryRow | null) => {
+  const walk = (node: Branch | Leaf, parent: Category | null) => {
     const id = uuidFrom(random);
-    const row: CategoryRow = {
+    const row: Category = {
       id,
       name: node.name,
       slug: node.slug ?? slugify(node.name),
@@ -269,7 +261,7 @@ function statusFor(random: Random): ProductStatus {
 }
 
 export interface DemoCatalog {
-  categories: CategoryRow[];
+  categories: Category[];
   products: Prisma.ProductCreateManyInput[];
   variants: Prisma.ProductVariantCreateManyInput[];
 }
