@@ -13,6 +13,10 @@ const GATEWAY_PORT = 4100;
 const SUBGRAPH_BASE_PORT = 4101;
 /** Extra gateways for --compare, beside the stack's. */
 const COMPARE_BASE_PORT = 4110;
+/** The --cpu-prof gateway. */
+const PROFILE_PORT = 4120;
+/** The other checkout's gateway for --against. */
+const AGAINST_PORT = 4121;
 
 const LISTING_FIELDS = `
   id name slug
@@ -37,6 +41,15 @@ export interface CatalogBenchOptions {
   warmupRequests: number;
   /** Also measure the gateway with @apollo/gateway's stock HTTP client and with 2 cluster workers. */
   compare: boolean;
+  /** Also load a separate gateway run with `node --cpu-prof` and write its profile under .logs/bench/profiles/. */
+  cpuProf: boolean;
+  /**
+   * Another checkout (with node_modules) whose gateway is measured against this one's over the
+   * same subgraphs, in alternating rounds, so a change is compared under the same machine load.
+   */
+  against: string | null;
+  /** Rounds of each gateway for --against. */
+  rounds: number;
 }
 
 export interface CatalogBenchResults {
@@ -48,6 +61,23 @@ export interface CatalogBenchResults {
   ratio: { rps: number; p50: number; p99: number };
   stress: LoadFigures;
   compare: LoadFigures[];
+  /** The --cpu-prof run's figures (profiling slows it down) and where its profile went. */
+  profile: { figures: LoadFigures; directory: string } | null;
+  /** --against: every round of both gateways, and the medians. */
+  sideBySide: SideBySide | null;
+}
+
+export interface SideBySide {
+  against: string;
+  rounds: { this: LoadFigures; against: LoadFigures }[];
+  median: { this: MedianFigures; against: MedianFigures };
+}
+
+interface MedianFigures {
+  rps: number;
+  p50: number;
+  p99: number;
+  gatewayCpuMsPerRequest: number;
 }
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -177,6 +207,70 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
       }
     }
 
+    let profile: CatalogBenchResults['profile'] = null;
+    if (options.cpuProf) {
+      const port = PROFILE_PORT;
+      const directory = path.join(logDir, 'profiles');
+      mkdirSync(directory, { recursive: true });
+      log(`7. Profiled gateway on :${port} (node --cpu-prof): ${load.connections} connections for ${load.durationSeconds} s…`);
+      const child = await startExtraGateway(stack, port, {}, logDir, 'gateway-profiled', [
+        '--cpu-prof',
+        `--cpu-prof-dir=${directory}`,
+      ]);
+      extras.push(child);
+      const target = { ...gatewayTarget, label: 'gateway, --cpu-prof', url: `http://127.0.0.1:${port}/graphql` };
+      await warmUp(target, options.warmupRequests);
+      const figures = await measure(target, {
+        ...load,
+        watch: { gateway: `http://127.0.0.1:${port}`, users: watch.users, catalog: watch.catalog },
+        expectBody: gatewayAnswer,
+      });
+      log(`   ${describe(figures)}`);
+      // The profile is written when the process exits, so stop it before pointing at it.
+      await stopProcess(child);
+      extras.splice(extras.indexOf(child), 1);
+      log(`   profile written to ${path.relative(process.cwd(), directory)}/ (open in Chrome DevTools or speedscope)`);
+      profile = { figures, directory };
+    }
+
+    let sideBySide: SideBySide | null = null;
+    if (options.against) {
+      const against = path.resolve(options.against);
+      log(`8. This gateway against ${against}'s, ${options.rounds} alternating rounds of ${load.durationSeconds} s each…`);
+      const child = await startExtraGateway(stack, AGAINST_PORT, {}, logDir, 'gateway-against', [], against);
+      extras.push(child);
+      const other = { ...gatewayTarget, label: `gateway from ${path.basename(against)}`, url: `http://127.0.0.1:${AGAINST_PORT}/graphql` };
+      const mine = { ...gatewayTarget, label: 'gateway from this checkout' };
+      await warmUp(other, options.warmupRequests);
+      const subgraphs = { users: watch.users, catalog: watch.catalog };
+      const rounds: SideBySide['rounds'] = [];
+      for (let round = 0; round < options.rounds; round += 1) {
+        // Alternate who goes first, so a drift in machine load does not favour one side.
+        const order = round % 2 === 0 ? (['this', 'against'] as const) : (['against', 'this'] as const);
+        const figures: Partial<SideBySide['rounds'][number]> = {};
+        for (const side of order) {
+          const target = side === 'this' ? mine : other;
+          const gatewayOrigin = side === 'this' ? watch.gateway : `http://127.0.0.1:${AGAINST_PORT}`;
+          figures[side] = await measure(target, { ...load, watch: { gateway: gatewayOrigin, ...subgraphs }, expectBody: gatewayAnswer });
+          log(`   round ${round + 1} ${side.padEnd(7)} ${describe(figures[side])}`);
+        }
+        rounds.push(figures as SideBySide['rounds'][number]);
+      }
+      await stopProcess(child);
+      extras.splice(extras.indexOf(child), 1);
+      const medians = (side: 'this' | 'against'): MedianFigures => ({
+        rps: median(rounds.map((r) => r[side].rps)),
+        p50: median(rounds.map((r) => r[side].latencyMs.p50)),
+        p99: median(rounds.map((r) => r[side].latencyMs.p99)),
+        gatewayCpuMsPerRequest: median(rounds.map((r) => r[side].cpuMsPerRequest.gateway ?? 0)),
+      });
+      sideBySide = { against, rounds, median: { this: medians('this'), against: medians('against') } };
+      for (const side of ['against', 'this'] as const) {
+        const m = sideBySide.median[side];
+        log(`   median ${side.padEnd(7)} ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, gateway CPU ${m.gatewayCpuMsPerRequest} ms/request`);
+      }
+    }
+
     const results: CatalogBenchResults = {
       startedAt: startedAt.toISOString(),
       machine: { cpus: cpus().length, node: process.version },
@@ -186,6 +280,8 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
       ratio,
       stress,
       compare,
+      profile,
+      sideBySide,
     };
     console.log(`\n${table([gateway, subgraph, stress, ...compare])}\n`);
     console.log(`gateway/subgraph: throughput ×${ratio.rps}, p50 ×${ratio.p50}, p99 ×${ratio.p99}`);
@@ -219,10 +315,12 @@ async function startExtraGateway(
   env: Record<string, string>,
   logDir: string,
   name: string,
+  nodeArgs: string[] = [],
+  checkout: string = ROOT,
 ): Promise<ChildProcess> {
   const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'gateway/main.ts')], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(checkout, 'gateway/main.ts')], {
+    cwd: checkout,
     env: {
       PATH: processEnv().PATH ?? '',
       NODE_ENV: 'production',
@@ -266,6 +364,12 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return round(sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2);
+}
+
 export function parseCatalogBenchArgs(args: string[]): CatalogBenchOptions {
   const { values } = parseArgs({
     args,
@@ -276,6 +380,9 @@ export function parseCatalogBenchArgs(args: string[]): CatalogBenchOptions {
       'stress-duration': { type: 'string', default: '20' },
       warmup: { type: 'string', default: '50' },
       compare: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
+      against: { type: 'string' },
+      rounds: { type: 'string', default: '3' },
     },
     strict: true,
   });
@@ -291,6 +398,9 @@ export function parseCatalogBenchArgs(args: string[]): CatalogBenchOptions {
     stressDurationSeconds: positive('stress-duration', values['stress-duration']),
     warmupRequests: positive('warmup', values.warmup),
     compare: values.compare,
+    cpuProf: values['cpu-prof'],
+    against: values.against ?? null,
+    rounds: positive('rounds', values.rounds),
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
-import { createUsersHarness, type UsersHarness } from '../spec-harness.ts';
+import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
 import type { AddressChange } from './address.service.ts';
 
 let h: UsersHarness;

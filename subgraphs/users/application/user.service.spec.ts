@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
 import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
-import { createUsersHarness, type UsersHarness } from '../spec-harness.ts';
+import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
 
 let h: UsersHarness;
 let admin: Viewer;

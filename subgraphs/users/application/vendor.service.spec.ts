@@ -8,7 +8,7 @@ import { createLogger } from '../../../platform/logging/logger.ts';
 import { createRedis, type Redis } from '../../../platform/redis/redis.ts';
 import { createVendorCache } from '../infra/vendor-cache.ts';
 import { createVendorRepository } from '../infra/vendor.repository.ts';
-import { createUsersHarness, type UsersHarness } from '../spec-harness.ts';
+import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
 import { createLoaders } from './loaders.ts';
 import { createVendorService } from './vendor.service.ts';
 

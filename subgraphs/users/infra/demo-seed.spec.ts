@@ -5,7 +5,7 @@ import { createLogger } from '../../../platform/logging/logger.ts';
 import { dropDatabase, migrateAll } from '../../../scripts/lib/databases.ts';
 import { testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
 import { loadUsersConfig } from '../config.ts';
-import { createUsersHarness, type UsersHarness } from '../spec-harness.ts';
+import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
 import { seedUsersDemo } from './demo-seed.ts';
 
 // The seed only runs on an empty users table, so it gets a database of its own.

@@ -1,18 +1,18 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
-import { createAccessTokenVerifier, type AccessTokenVerifier } from '../../platform/auth/access-token.ts';
-import type { Viewer } from '../../platform/auth/viewer.ts';
-import { createLogger } from '../../platform/logging/logger.ts';
-import { createRedis, waitForRedis, type Redis } from '../../platform/redis/redis.ts';
-import { createLoaders, type LoaderRepositories, type UsersLoaders } from './application/loaders.ts';
-import { createUsersServices } from './application/users-services.ts';
-import type { UsersServices } from './context.ts';
-import { createAccessTokenSigner } from './infra/access-token-signer.ts';
-import type { SigningJwk } from './infra/dev-secrets.ts';
-import type { LoginLimits } from './infra/login-rate-limiter.ts';
-import { createPasswordHasher } from './infra/password-hasher.ts';
-import { createPiiCipher } from './infra/pii-cipher.ts';
-import { createUsersPrisma, type UsersPrisma } from './infra/prisma-client.ts';
+import { createAccessTokenVerifier, type AccessTokenVerifier } from '../../../platform/auth/access-token.ts';
+import type { Viewer } from '../../../platform/auth/viewer.ts';
+import { createLogger } from '../../../platform/logging/logger.ts';
+import { createRedis, waitForRedis, type Redis } from '../../../platform/redis/redis.ts';
+import { createLoaders, type LoaderRepositories, type UsersLoaders } from '../application/loaders.ts';
+import { createUsersServices } from '../application/users-services.ts';
+import type { UsersServices } from '../context.ts';
+import { createAccessTokenSigner } from '../infra/access-token-signer.ts';
+import type { SigningJwk } from '../infra/dev-secrets.ts';
+import type { LoginLimits } from '../infra/login-rate-limiter.ts';
+import { createPasswordHasher } from '../infra/password-hasher.ts';
+import { createPiiCipher } from '../infra/pii-cipher.ts';
+import { createUsersPrisma, type UsersPrisma } from '../infra/prisma-client.ts';
 
 /**
  * The users services over a real database and Redis, for the application specs (*.spec.ts).
