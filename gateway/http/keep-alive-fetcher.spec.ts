@@ -33,6 +33,16 @@ describe('keep-alive fetcher', () => {
       res.writeHead(502, 'Bad Gateway', { 'content-type': 'text/html' });
       res.end('<html><body>upstream down</body></html>');
     });
+    routes.set('/big', (_req, _body, res) => {
+      // Written in pieces with a pause, so the reply arrives in several chunks.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"items":[');
+      setTimeout(() => res.end(`${Array.from({ length: 20_000 }, (_, i) => i).join(',')}]}`), 20);
+    });
+    routes.set('/query?x=1', (req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ url: req.url }));
+    });
     routes.set('/never', () => {
       // never answers: the fetcher's deadline must fire
     });
@@ -60,6 +70,15 @@ describe('keep-alive fetcher', () => {
     remotePorts.length = 0;
     for (let i = 0; i < 5; i += 1) await (await fetcher.fetch(`${base}/echo`, { method: 'POST', body: '{}' })).json();
     expect(new Set(remotePorts).size).toBe(1);
+  });
+
+  it('joins a reply that arrives in several chunks, and keeps the query string of the URL', async () => {
+    const big = (await (await fetcher.fetch(`${base}/big`, { method: 'GET' })).json()) as { items: number[] };
+    expect(big.items).toHaveLength(20_000);
+    expect(big.items.at(-1)).toBe(19_999);
+    for (let i = 0; i < 2; i += 1) {
+      expect(await (await fetcher.fetch(`${base}/query?x=1`, { method: 'GET' })).json()).toEqual({ url: '/query?x=1' });
+    }
   });
 
   it('hands a subgraph error reply back as a non-ok response with its body', async () => {

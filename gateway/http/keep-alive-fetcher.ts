@@ -1,4 +1,11 @@
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 
@@ -19,6 +26,17 @@ export interface KeepAliveFetcher {
   fetch: Fetcher;
   /** Closes the pooled sockets (after the gateway has stopped sending). */
   close(): void;
+}
+
+/** Far more than the subgraph and health URLs one gateway fetches; only guards against unbounded growth. */
+const MAX_CACHED_TARGETS = 64;
+
+interface Target {
+  /** Normalised, for the response's `url`. */
+  url: string;
+  origin: string;
+  request: typeof httpRequest;
+  options: RequestOptions;
 }
 
 /** A subgraph request that missed its deadline. */
@@ -44,17 +62,42 @@ export function createKeepAliveFetcher(options: KeepAliveFetcherOptions): KeepAl
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
 
-  const send = (url: URL, init: FetcherRequestInit, allowRetry: boolean): Promise<FetcherResponse> =>
+  // Parsed once per URL (the subgraphs' and their health URLs), not once per fetch.
+  const targets = new Map<string, Target>();
+  const targetOf = (url: string): Target => {
+    let target = targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      const secure = parsed.protocol === 'https:';
+      target = {
+        url: parsed.toString(),
+        origin: parsed.origin,
+        request: secure ? httpsRequest : httpRequest,
+        options: {
+          protocol: parsed.protocol,
+          // node:http wants a bare IPv6 address, without the URL's brackets.
+          hostname: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: parsed.port || undefined,
+          path: `${parsed.pathname}${parsed.search}`,
+          agent: secure ? httpsAgent : httpAgent,
+          // As node:http does for a URL with credentials in it.
+          ...(parsed.username || parsed.password
+            ? { auth: `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}` }
+            : {}),
+        },
+      };
+      if (targets.size >= MAX_CACHED_TARGETS) targets.clear();
+      targets.set(url, target);
+    }
+    return target;
+  };
+
+  const send = (target: Target, init: FetcherRequestInit, allowRetry: boolean): Promise<FetcherResponse> =>
     new Promise<FetcherResponse>((resolve, reject) => {
       const body = init.body === undefined ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : init.body;
       const headers: Record<string, string | number> = { ...init.headers };
       if (body) headers['content-length'] = body.length;
-      const secure = url.protocol === 'https:';
-      const request: ClientRequest = (secure ? httpsRequest : httpRequest)(url, {
-        method: init.method ?? 'GET',
-        headers,
-        agent: secure ? httpsAgent : httpAgent,
-      });
+      const request: ClientRequest = target.request({ ...target.options, method: init.method ?? 'GET', headers });
       let settled = false;
       const finish = (outcome: () => void) => {
         if (settled) return;
@@ -64,7 +107,7 @@ export function createKeepAliveFetcher(options: KeepAliveFetcherOptions): KeepAl
         outcome();
       };
       const timer = setTimeout(() => {
-        request.destroy(new SubgraphTimeoutError(`No reply from ${url.origin} within ${options.timeoutMs} ms.`));
+        request.destroy(new SubgraphTimeoutError(`No reply from ${target.origin} within ${options.timeoutMs} ms.`));
       }, options.timeoutMs);
       const signal = init.signal as AbortSignal | undefined;
       const onAbort = () => request.destroy(signal?.reason instanceof Error ? signal.reason : new Error('The request was aborted.'));
@@ -75,7 +118,7 @@ export function createKeepAliveFetcher(options: KeepAliveFetcherOptions): KeepAl
         // A pooled socket the subgraph closed while idle fails before anything was sent; one
         // retry on a fresh socket is safe then and hides a race, not a failure.
         if (allowRetry && request.reusedSocket && error.code === 'ECONNRESET') {
-          finish(() => resolve(send(url, init, false)));
+          finish(() => resolve(send(target, init, false)));
           return;
         }
         finish(() => reject(error));
@@ -85,10 +128,10 @@ export function createKeepAliveFetcher(options: KeepAliveFetcherOptions): KeepAl
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', (error) => finish(() => reject(error)));
         response.on('end', () => {
+          // A small reply arrives in one chunk: use it as is rather than copy it.
+          const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
           finish(() =>
-            resolve(
-              new BufferedResponse(url.toString(), response.statusCode ?? 0, response.statusMessage ?? '', response.headers, Buffer.concat(chunks)),
-            ),
+            resolve(new BufferedResponse(target.url, response.statusCode ?? 0, response.statusMessage ?? '', response.headers, bytes)),
           );
         });
       });
@@ -96,7 +139,7 @@ export function createKeepAliveFetcher(options: KeepAliveFetcherOptions): KeepAl
     });
 
   return {
-    fetch: (url, init = {}) => send(new URL(url), init, true),
+    fetch: (url, init = {}) => send(targetOf(url), init, true),
     close: () => {
       httpAgent.destroy();
       httpsAgent.destroy();

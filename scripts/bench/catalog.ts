@@ -242,6 +242,11 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
       const other = { ...gatewayTarget, label: `gateway from ${path.basename(against)}`, url: `http://127.0.0.1:${AGAINST_PORT}/graphql` };
       const mine = { ...gatewayTarget, label: 'gateway from this checkout' };
       await warmUp(other, options.warmupRequests);
+      // A few seconds of load on each, discarded: the JIT needs more than the sequential warm-up
+      // to settle, and the stack's gateway has already had its load while the other has not.
+      for (const target of [other, mine]) {
+        await measure(target, { connections: load.connections, durationSeconds: 3, expectBody: gatewayAnswer });
+      }
       const subgraphs = { users: watch.users, catalog: watch.catalog };
       const rounds: SideBySide['rounds'] = [];
       for (let round = 0; round < options.rounds; round += 1) {
