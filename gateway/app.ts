@@ -17,6 +17,7 @@ import { SubgraphDataSource } from './http/subgraph-data-source.ts';
 import { maxAliasesRule } from './limits/alias-count.rule.ts';
 import { INTROSPECTION_MAX_DEPTH, maxDepthRule } from './limits/query-depth.rule.ts';
 import { createGatewayMetrics } from './metrics.ts';
+import { valueCompletionErrorsPlugin } from './value-completion.plugin.ts';
 import { loadSupergraph, type SupergraphSubgraph } from './supergraph/load-supergraph.ts';
 
 export interface RunningGateway extends RunningHttpServer {
@@ -74,6 +75,7 @@ export async function startGateway(
     plugins: [
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
       metricsPlugin<GatewayContext>(metrics),
+      valueCompletionErrorsPlugin<GatewayContext>(log),
     ],
   });
   try {

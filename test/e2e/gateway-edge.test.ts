@@ -139,6 +139,31 @@ describe('gateway at the edge', () => {
     expect(metrics).toMatch(/graphql_operations_total\{/);
   });
 
+  it('answers an entity another subgraph cannot resolve with an error at its path, not a silent null', async () => {
+    // A product whose vendor the users subgraph does not know: only an admin can create one.
+    const adminToken = await platform.signAccessToken({ sub: randomUUID(), role: 'ADMIN' });
+    const created = await platform.gateway.data<{ createProduct: { product: { id: string } } }>(
+      `mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code } } }`,
+      {
+        input: {
+          vendorId: randomUUID(),
+          name: `Orphan Lamp ${randomUUID().slice(0, 8)}`,
+          variants: [{ sku: `ORPHAN-${randomUUID().slice(0, 8)}`, price: { amount: 1000, currency: 'EUR' } }],
+        },
+      },
+      { token: adminToken },
+    );
+    const response = await platform.gateway.request<{ product: null }>(`query ($id: ID!) { product(id: $id) { name vendor { name } } }`, {
+      id: created.createProduct.product.id,
+    }, { token: adminToken });
+    expect(response.body.data).toEqual({ product: null });
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({ path: ['product', 'vendor', 'name'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+    ]);
+    expect(response.body).not.toHaveProperty('extensions.valueCompletion');
+    expect(leaksInternals(response.body)).toBe(false);
+  });
+
   it('has no introspection in production', async () => {
     const client = new GraphQLTestClient(production.graphqlUrl);
     const response = await client.request(getIntrospectionQuery());
