@@ -41,8 +41,9 @@ module.exports = {
     },
     {
       name: 'services-do-not-import-scripts-or-tests',
+      comment: 'Specs and testing/ helpers are test code and may use test/support; nothing that runs in production may.',
       severity: 'error',
-      from: { path: '^(platform|gateway|subgraphs)/', pathNot: '\\.spec\\.ts$' },
+      from: { path: '^(platform|gateway|subgraphs)/', pathNot: '(\\.spec\\.ts$|/testing/)' },
       to: { path: '^(scripts|test)/' },
     },
     {

@@ -1,49 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
-import { createLogger } from '../../../platform/logging/logger.ts';
-import { createRedis, waitForRedis, type Redis } from '../../../platform/redis/redis.ts';
-import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
-import { createCatalogLoaders } from '../application/catalog-loaders.ts';
-import { CatalogQueryService, type ProductListArgs } from '../application/catalog-query.service.ts';
-import { ProductService } from '../application/product.service.ts';
-import type { ListingScope, ProductFilter, ProductListQuery } from '../domain/product-listing.ts';
+import type { Logger } from '../../../platform/logging/logger.ts';
+import type { Redis } from '../../../platform/redis/redis.ts';
+import type { ProductListArgs } from '../application/catalog-query.service.ts';
 import type { Product } from '../domain/product.ts';
-import { CategoryRepository } from './category.repository.ts';
+import { createCacheFixture, type CacheFixture, type CountingProductRepository } from '../testing/cache-fixture.ts';
 import { ListingCache, listingHash, stableJson } from './listing-cache.ts';
-import { createCatalogPrisma, type CatalogPrisma } from './prisma.ts';
-import { ProductCache } from './product-cache.ts';
-import { ProductRepository, type FacetCount } from './product.repository.ts';
 
 /** The listing cache against the real Redis and test database. */
-const logger = createLogger({ service: 'catalog-listing-cache-spec', level: 'silent', pretty: false });
-let prisma: CatalogPrisma;
+let fixture: CacheFixture;
 let redis: Redis;
 let deadRedis: Redis;
-let categories: CategoryRepository;
-let productCache: ProductCache;
+let products: CountingProductRepository;
 let listings: ListingCache;
-
-/** Counts listing reads that reach Postgres. */
-class CountingRepository extends ProductRepository {
-  pages = 0;
-  facetReads = 0;
-  override async page(query: ProductListQuery) {
-    this.pages += 1;
-    return super.page(query);
-  }
-  override async facets(scope: ListingScope, filter: ProductFilter, limit: number): Promise<{ categories: FacetCount[]; vendors: FacetCount[] }> {
-    this.facetReads += 1;
-    return super.facets(scope, filter, limit);
-  }
-}
-let products: CountingRepository;
+let logger: Logger;
 
 function request(viewer: Viewer | null = null, listingCache: ListingCache = listings) {
-  const deps = { products, categories, cache: productCache, listings: listingCache };
-  const loaders = createCatalogLoaders(deps);
-  const scope = { viewer, loaders, logger };
-  return { queries: new CatalogQueryService(deps, scope), writes: new ProductService(deps, scope) };
+  return fixture.request(viewer, { listings: listingCache });
 }
 
 /** A fresh vendor with `count` ACTIVE products, so no other spec's rows show up in its lists. */
@@ -81,20 +55,12 @@ async function storedPages(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  prisma = createCatalogPrisma(testDatabaseUrl('catalog'), 4);
-  products = new CountingRepository(prisma);
-  categories = new CategoryRepository(prisma);
-  redis = createRedis({ url: testEnv.REDIS_URL, keyPrefix: testRedisPrefix(`catalog-listing-${randomUUID().slice(0, 8)}`) }, logger);
-  await waitForRedis(redis);
-  productCache = new ProductCache(redis, 60, logger);
-  listings = new ListingCache(redis, 30, logger);
-  deadRedis = createRedis({ url: 'redis://127.0.0.1:6390', keyPrefix: 'nothing-listens:' }, logger);
+  fixture = await createCacheFixture('catalog-listing-cache-spec');
+  ({ redis, deadRedis, products, listings, logger } = fixture);
 });
 
 afterAll(async () => {
-  redis?.disconnect();
-  deadRedis?.disconnect();
-  await prisma?.$disconnect();
+  await fixture?.close();
 });
 
 describe('listing cache keys', () => {

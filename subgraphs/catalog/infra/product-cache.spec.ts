@@ -1,46 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
-import { createLogger } from '../../../platform/logging/logger.ts';
-import { createRedis, waitForRedis, type Redis } from '../../../platform/redis/redis.ts';
-import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
-import { createCatalogLoaders } from '../application/catalog-loaders.ts';
-import { CatalogQueryService } from '../application/catalog-query.service.ts';
-import { ProductService } from '../application/product.service.ts';
+import type { Logger } from '../../../platform/logging/logger.ts';
+import type { Redis } from '../../../platform/redis/redis.ts';
 import type { Product } from '../domain/product.ts';
-import { CategoryRepository } from './category.repository.ts';
-import { createCatalogPrisma, type CatalogPrisma } from './prisma.ts';
+import { createCacheFixture, type CacheFixture, type CountingProductRepository } from '../testing/cache-fixture.ts';
 import { ListingCache } from './listing-cache.ts';
 import { ProductCache } from './product-cache.ts';
-import { ProductRepository } from './product.repository.ts';
 
 /** Cache-aside for product reads against the real Redis and test database. */
-const logger = createLogger({ service: 'catalog-cache-spec', level: 'silent', pretty: false });
 const vendorId = randomUUID();
 const owner: Viewer = { userId: randomUUID(), role: 'VENDOR', vendorId };
-let prisma: CatalogPrisma;
+let fixture: CacheFixture;
 let redis: Redis;
 let deadRedis: Redis;
+let products: CountingProductRepository;
 let cache: ProductCache;
 let listings: ListingCache;
-let categories: CategoryRepository;
-
-/** Counts how often products are read from Postgres. */
-class CountingRepository extends ProductRepository {
-  reads = 0;
-  override async findByIds(ids: readonly string[]): Promise<Product[]> {
-    this.reads += ids.length;
-    return super.findByIds(ids);
-  }
-}
-let products: CountingRepository;
+let logger: Logger;
 
 /** What a fresh request sees: new loaders and services over the shared cache. */
 function request(viewer: Viewer | null = null, productCache: ProductCache = cache, listingCache: ListingCache = listings) {
-  const deps = { products, categories, cache: productCache, listings: listingCache };
-  const loaders = createCatalogLoaders(deps);
-  const scope = { viewer, loaders, logger };
-  return { loaders, queries: new CatalogQueryService(deps, scope), writes: new ProductService(deps, scope) };
+  return fixture.request(viewer, { productCache, listings: listingCache });
 }
 
 async function createActiveProduct(name: string): Promise<Product> {
@@ -53,20 +34,12 @@ async function createActiveProduct(name: string): Promise<Product> {
 }
 
 beforeAll(async () => {
-  prisma = createCatalogPrisma(testDatabaseUrl('catalog'), 4);
-  products = new CountingRepository(prisma);
-  categories = new CategoryRepository(prisma);
-  redis = createRedis({ url: testEnv.REDIS_URL, keyPrefix: testRedisPrefix(`catalog-cache-${randomUUID().slice(0, 8)}`) }, logger);
-  await waitForRedis(redis);
-  cache = new ProductCache(redis, 60, logger);
-  listings = new ListingCache(redis, 30, logger);
-  deadRedis = createRedis({ url: 'redis://127.0.0.1:6390', keyPrefix: 'nothing-listens:' }, logger);
+  fixture = await createCacheFixture('catalog-cache-spec');
+  ({ redis, deadRedis, products, productCache: cache, listings, logger } = fixture);
 });
 
 afterAll(async () => {
-  redis?.disconnect();
-  deadRedis?.disconnect();
-  await prisma?.$disconnect();
+  await fixture?.close();
 });
 
 describe('product cache', () => {
