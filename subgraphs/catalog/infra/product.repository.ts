@@ -9,15 +9,8 @@ export interface NewVariantRecord extends ValidVariant {
   position: number;
 }
 
-export interface NewProductRecord {
-  id: string;
-  vendorId: string;
-  categoryId: string | null;
-  name: string;
-  slug: string;
-  description: string;
-  status: ProductStatus;
-  imageUrls: string[];
+/** A product about to be inserted: its own fields, with variants as validated input and one currency. */
+export interface NewProductRecord extends Omit<Product, 'priceRange' | 'variants' | 'createdAt' | 'updatedAt'> {
   currency: string;
   variants: NewVariantRecord[];
 }

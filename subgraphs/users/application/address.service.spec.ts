@@ -1,15 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
 import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
 import type { AddressChange } from './address.service.ts';
 
 let h: UsersHarness;
 beforeAll(async () => {
   h = await createUsersHarness({
-    databaseUrl: testDatabaseUrl('users'),
-    redisUrl: testEnv.REDIS_URL,
-    redisPrefix: testRedisPrefix(`users-address-${randomUUID().slice(0, 8)}`),
+    scope: 'address',
   });
 });
 afterAll(async () => {

@@ -1,15 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
 import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
 import type { AuthSession } from './auth.service.ts';
 
 let h: UsersHarness;
 beforeAll(async () => {
   h = await createUsersHarness({
-    databaseUrl: testDatabaseUrl('users'),
-    redisUrl: testEnv.REDIS_URL,
-    redisPrefix: testRedisPrefix(`users-auth-${randomUUID().slice(0, 8)}`),
+    scope: 'auth',
     loginLimits: { maxFailuresPerAccount: 3, maxAttemptsPerIp: 1000 },
   });
 });

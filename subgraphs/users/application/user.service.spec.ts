@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
-import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
 import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
 
 let h: UsersHarness;
 let admin: Viewer;
 beforeAll(async () => {
   h = await createUsersHarness({
-    databaseUrl: testDatabaseUrl('users'),
-    redisUrl: testEnv.REDIS_URL,
-    redisPrefix: testRedisPrefix(`users-user-${randomUUID().slice(0, 8)}`),
+    scope: 'user',
   });
   admin = await h.createAccount({ role: 'ADMIN' });
 });

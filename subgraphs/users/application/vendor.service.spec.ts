@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
-import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
+import { testDatabaseUrl } from '../../../test/support/test-env.ts';
 import { createPrismaAdapter } from '../../../platform/prisma/pg-adapter.ts';
 import { PrismaClient } from '../__generated__/prisma/client.ts';
 import { createLogger } from '../../../platform/logging/logger.ts';
@@ -16,9 +16,7 @@ let h: UsersHarness;
 let admin: Viewer;
 beforeAll(async () => {
   h = await createUsersHarness({
-    databaseUrl: testDatabaseUrl('users'),
-    redisUrl: testEnv.REDIS_URL,
-    redisPrefix: testRedisPrefix(`users-vendor-${randomUUID().slice(0, 8)}`),
+    scope: 'vendor',
   });
   admin = await h.createAccount({ role: 'ADMIN' });
 });

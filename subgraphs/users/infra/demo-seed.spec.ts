@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl } from '../../../platform/config/load-config.ts';
 import { createLogger } from '../../../platform/logging/logger.ts';
 import { dropDatabase, migrateAll } from '../../../scripts/lib/databases.ts';
-import { testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
+import { testEnv } from '../../../test/support/test-env.ts';
 import { loadUsersConfig } from '../config.ts';
 import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
 import { seedUsersDemo } from './demo-seed.ts';
@@ -19,7 +18,7 @@ let h: UsersHarness;
 beforeAll(async () => {
   await dropDatabase(testEnv.POSTGRES_URL, database);
   await migrateAll(testEnv.POSTGRES_URL, prefix, ['users']);
-  h = await createUsersHarness({ databaseUrl: url, redisUrl: testEnv.REDIS_URL, redisPrefix: testRedisPrefix(`users-seed-${randomUUID().slice(0, 8)}`) });
+  h = await createUsersHarness({ scope: 'seed', databaseUrl: url });
 });
 afterAll(async () => {
   await h?.close();

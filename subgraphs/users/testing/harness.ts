@@ -1,9 +1,10 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from '../../../platform/auth/access-token.ts';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
 import { createLogger } from '../../../platform/logging/logger.ts';
 import { createRedis, waitForRedis, type Redis } from '../../../platform/redis/redis.ts';
+import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
 import { createLoaders, type LoaderRepositories, type UsersLoaders } from '../application/loaders.ts';
 import { createUsersServices } from '../application/users-services.ts';
 import type { UsersServices } from '../context.ts';
@@ -16,7 +17,7 @@ import { createUsersPrisma, type UsersPrisma } from '../infra/prisma-client.ts';
 
 /**
  * The users services over a real database and Redis, for the application specs (*.spec.ts).
- * Production never imports this; it takes URLs so it needs nothing from test/.
+ * Production never imports this.
  */
 export interface UsersHarness {
   services: UsersServices;
@@ -33,10 +34,10 @@ export interface UsersHarness {
   close(): Promise<void>;
 }
 
+/** `scope` names the spec's own Redis key space; the database defaults to the test one. */
 export async function createUsersHarness(options: {
-  databaseUrl: string;
-  redisUrl: string;
-  redisPrefix: string;
+  scope: string;
+  databaseUrl?: string;
   loginLimits?: Partial<LoginLimits>;
 }): Promise<UsersHarness> {
   const logger = createLogger({ service: 'users-spec', level: 'silent', pretty: false });
@@ -44,8 +45,8 @@ export async function createUsersHarness(options: {
   const signingKey: SigningJwk = { ...jwk, kid: await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }), alg: 'EdDSA' };
   const signer = await createAccessTokenSigner({ signingKey, extraPublicJwks: [], ttlSeconds: 900 });
   const hasher = await createPasswordHasher();
-  const prisma = createUsersPrisma(options.databaseUrl, 4);
-  const redis = createRedis({ url: options.redisUrl, keyPrefix: options.redisPrefix }, logger);
+  const prisma = createUsersPrisma(options.databaseUrl ?? testDatabaseUrl('users'), 4);
+  const redis = createRedis({ url: testEnv.REDIS_URL, keyPrefix: testRedisPrefix(`users-${options.scope}-${randomUUID().slice(0, 8)}`) }, logger);
   await waitForRedis(redis);
   let offsetMs = 0;
   const clock = { now: () => new Date(Date.now() + offsetMs), advance: (ms: number) => void (offsetMs += ms) };
