@@ -1,5 +1,5 @@
 /**
- * The boundaries of ../shared/ARCHITECTURE.md, checked by `npm run lint:boundaries` and by
+ * The boundaries of docs/architecture.md, checked by `npm run lint:boundaries` and by
  * test/architecture.test.ts (so `npm test` fails when one is crossed).
  */
 module.exports = {
@@ -45,6 +45,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^(platform|gateway|subgraphs)/', pathNot: '(\\.spec\\.ts$|/testing/)' },
       to: { path: '^(scripts|test)/' },
+    },
+    {
+      name: 'test-helpers-stay-in-tests',
+      comment: 'platform/testing/ (test token issuer, forged tokens) is for specs, testing/ helpers and test/ only.',
+      severity: 'error',
+      from: { path: '^(platform|gateway|subgraphs|scripts)/', pathNot: '(\\.spec\\.ts$|/testing/)' },
+      to: { path: '^platform/testing/' },
     },
     {
       name: 'no-circular',

@@ -1,53 +1,57 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { SUBGRAPHS, type SubgraphName } from './subgraphs/registry.ts';
 
 /**
- * Typed resolvers per subgraph (federation: true). Each subgraph's `mappers` map its GraphQL
- * types to the domain models its resolvers return, so parent types are checked too.
+ * Typed resolvers for every subgraph of the registry (federation: true). `MAPPERS` maps each
+ * subgraph's GraphQL types to the domain models its resolvers return, so parent types are checked
+ * too; the Record type makes a new subgraph add its entry. Each subgraph's context type is
+ * `<Name>Context` in its context.ts.
  */
-function subgraph(name: string, contextType: string, mappers: Record<string, string>): CodegenConfig['generates'] {
-  return {
-    [`subgraphs/${name}/__generated__/resolvers-types.ts`]: {
-      schema: `subgraphs/${name}/schema.graphql`,
-      plugins: ['typescript', 'typescript-resolvers'],
-      config: {
-        federation: true,
-        useTypeImports: true,
-        enumsAsTypes: true,
-        contextType,
-        mappers,
-        scalars: { DateTime: 'Date | string', EmailAddress: 'string', URL: 'string' },
-        avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
-      },
-    },
-  };
-}
+const MAPPERS: Record<SubgraphName, Record<string, string>> = {
+  users: {
+    User: '../domain/models.ts#User as UserModel',
+    Vendor: '../domain/models.ts#Vendor as VendorModel',
+    Address: '../domain/models.ts#Address as AddressModel',
+  },
+  catalog: {
+    Product: '../domain/product.ts#Product as ProductModel',
+    ProductVariant: '../domain/product.ts#ProductVariant as ProductVariantModel',
+    ProductOption: '../domain/product.ts#OptionValue as OptionValueModel',
+    PriceRange: '../domain/product.ts#PriceRange as PriceRangeModel',
+    Vendor: '../domain/product.ts#VendorRef as VendorRefModel',
+    Category: '../domain/category.ts#Category as CategoryModel',
+    Money: '../../../platform/money/money.ts#Money as MoneyModel',
+    UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
+    ProductConnection: '../application/catalog-query.service.ts#ProductConnection as ProductConnectionModel',
+    ProductFacets: '../application/catalog-query.service.ts#ProductFacets as ProductFacetsModel',
+    CategoryFacet: '../application/catalog-query.service.ts#CategoryFacetCount as CategoryFacetCountModel',
+    VendorFacet: '../application/catalog-query.service.ts#VendorFacetCount as VendorFacetCountModel',
+  },
+};
+
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 const config: CodegenConfig = {
   overwrite: true,
   silent: true,
-  generates: {
-    // users: mappers are edited by whoever owns subgraphs/users.
-    ...subgraph('users', '../context.ts#UsersContext', {
-      User: '../domain/models.ts#User as UserModel',
-      Vendor: '../domain/models.ts#Vendor as VendorModel',
-      Address: '../domain/models.ts#Address as AddressModel',
-    }),
-    // catalog: mappers are edited by whoever owns subgraphs/catalog.
-    ...subgraph('catalog', '../context.ts#CatalogContext', {
-      Product: '../domain/product.ts#Product as ProductModel',
-      ProductVariant: '../domain/product.ts#ProductVariant as ProductVariantModel',
-      ProductOption: '../domain/product.ts#OptionValue as OptionValueModel',
-      PriceRange: '../domain/product.ts#PriceRange as PriceRangeModel',
-      Vendor: '../domain/product.ts#VendorRef as VendorRefModel',
-      Category: '../domain/category.ts#Category as CategoryModel',
-      Money: '../../../platform/money/money.ts#Money as MoneyModel',
-      UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
-      ProductConnection: '../application/catalog-query.service.ts#ProductConnection as ProductConnectionModel',
-      ProductFacets: '../application/catalog-query.service.ts#ProductFacets as ProductFacetsModel',
-      CategoryFacet: '../application/catalog-query.service.ts#CategoryFacetCount as CategoryFacetCountModel',
-      VendorFacet: '../application/catalog-query.service.ts#VendorFacetCount as VendorFacetCountModel',
-    }),
-  },
+  generates: Object.fromEntries(
+    SUBGRAPHS.map(({ name }) => [
+      `subgraphs/${name}/__generated__/resolvers-types.ts`,
+      {
+        schema: `subgraphs/${name}/schema.graphql`,
+        plugins: ['typescript', 'typescript-resolvers'],
+        config: {
+          federation: true,
+          useTypeImports: true,
+          enumsAsTypes: true,
+          contextType: `../context.ts#${pascal(name)}Context`,
+          mappers: MAPPERS[name],
+          scalars: { DateTime: { input: 'Date', output: 'Date | string' } },
+          avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+        },
+      },
+    ]),
+  ),
 };
 
 export default config;

@@ -1,68 +1,57 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import { stringify } from 'yaml';
 import { CompositionError, composeSupergraph, type SubgraphSource } from '../gateway/supergraph/compose.ts';
+import { SUBGRAPHS, type SubgraphName } from '../subgraphs/registry.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-/** rover's supergraph.yaml, restricted to what this project uses: local schema files. */
-const supergraphConfigSchema = z.object({
-  federation_version: z
-    .union([z.string(), z.number()])
-    .transform(String)
-    .refine((value) => /^=?2(\.\d+){0,2}$/.test(value), 'must be Federation 2, e.g. =2.14.4'),
-  subgraphs: z
-    .record(
-      z.string().regex(/^[a-z][a-z0-9_]*$/, 'subgraph names are lowercase identifiers'),
-      z.object({
-        routing_url: z.url({ protocol: /^https?$/ }),
-        schema: z.object({ file: z.string().min(1) }, { error: 'schema.file is required (introspected subgraphs are not supported)' }),
-      }),
-    )
-    .refine((subgraphs) => Object.keys(subgraphs).length > 0, 'must list at least one subgraph'),
-});
+/** Where a subgraph runs in development (`npm start`), and where the composed file routes it. */
+export const developmentUrl = (port: number) => `http://127.0.0.1:${port}/graphql`;
+const schemaFile = (name: string) => `subgraphs/${name}/schema.graphql`;
 
 /**
- * Composes the supergraph described by a rover-style supergraph.yaml (schema files are relative
- * to it) and returns the SDL. `overrides` replaces routing URLs by subgraph name, for stacks on
- * other ports. Throws CompositionError naming the failing subgraphs.
+ * Composes every subgraph of the registry from its `schema.graphql` into the supergraph SDL the
+ * gateway serves, the way `rover supergraph compose` does but without rover's binary download.
+ * `urls` replaces routing URLs (stacks on other ports). Throws CompositionError naming the
+ * subgraphs at fault.
  */
-export async function composeFromConfig(file = 'supergraph.yaml', overrides: Record<string, string> = {}): Promise<string> {
-  const configPath = path.resolve(ROOT, file);
-  const parsed = supergraphConfigSchema.safeParse(parseYaml(await readFile(configPath, 'utf8')));
-  if (!parsed.success) {
-    throw new Error(
-      `${configPath} is not a valid supergraph config:\n` +
-        parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`).join('\n'),
-    );
-  }
-  const names = Object.keys(parsed.data.subgraphs);
-  const unknown = Object.keys(overrides).filter((name) => !names.includes(name));
-  if (unknown.length > 0) throw new Error(`URL overrides name unknown subgraphs: ${unknown.join(', ')} (known: ${names.join(', ')}).`);
-
-  const baseDir = path.dirname(configPath);
+export async function composeSubgraphs(urls: Partial<Record<SubgraphName, string>> = {}): Promise<string> {
   const subgraphs: SubgraphSource[] = await Promise.all(
-    Object.entries(parsed.data.subgraphs).map(async ([name, subgraph]) => {
-      const schemaPath = path.resolve(baseDir, subgraph.schema.file);
+    SUBGRAPHS.map(async ({ name, port }) => {
+      const file = path.join(ROOT, schemaFile(name));
       let typeDefs: string;
       try {
-        typeDefs = await readFile(schemaPath, 'utf8');
+        typeDefs = await readFile(file, 'utf8');
       } catch {
-        throw new CompositionError([{ subgraphs: [name], code: null, message: `cannot read its schema file ${schemaPath}` }]);
+        throw new CompositionError([{ subgraphs: [name], code: null, message: `cannot read its schema file ${file}` }]);
       }
-      return { name, url: overrides[name] ?? subgraph.routing_url, typeDefs };
+      return { name, url: urls[name] ?? developmentUrl(port), typeDefs };
     }),
   );
   return composeSupergraph(subgraphs);
 }
 
+/** supergraph.yaml in rover's format, derived from the registry, for anyone who composes with rover. */
+export function supergraphYaml(): string {
+  const version = (createRequire(import.meta.url)('@apollo/composition/package.json') as { version: string }).version;
+  const subgraphs = Object.fromEntries(
+    SUBGRAPHS.map(({ name, port }) => [name, { routing_url: developmentUrl(port), schema: { file: `./${schemaFile(name)}` } }]),
+  );
+  return (
+    '# Written by `npm run compose` from subgraphs/registry.ts (do not edit): the subgraphs in rover\'s format.\n' +
+    stringify({ federation_version: `=${version}`, subgraphs })
+  );
+}
+
 async function main(): Promise<void> {
   const output = path.join(ROOT, 'supergraph.graphql');
   try {
-    const sdl = await composeFromConfig();
+    const sdl = await composeSubgraphs();
     await writeFile(output, sdl);
+    await writeFile(path.join(ROOT, 'supergraph.yaml'), supergraphYaml());
     const graphs = [...sdl.matchAll(/@join__graph\(name: "([^"]+)"/g)].map((match) => match[1]);
     console.log(`Composed ${graphs.length} subgraphs (${graphs.join(', ')}) into ${path.relative(process.cwd(), output)} (${sdl.length} bytes).`);
   } catch (error) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { databaseUrl } from '../platform/config/load-config.ts';
 import { ROOT, runPrisma } from './lib/databases.ts';
 import { scriptsConfig } from './lib/scripts-config.ts';
-import { SUBGRAPHS } from './lib/services.ts';
+import { SUBGRAPHS } from '../subgraphs/registry.ts';
 
 /**
  * Authors a migration from the change to prisma/<subgraph>/schema.prisma since the last one, with

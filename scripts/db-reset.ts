@@ -1,6 +1,6 @@
 import { dropDatabase } from './lib/databases.ts';
 import { scriptsConfig } from './lib/scripts-config.ts';
-import { SUBGRAPHS } from './lib/services.ts';
+import { SUBGRAPHS } from '../subgraphs/registry.ts';
 
 /**
  * `npm run db:reset -- --yes`: drops every dev database (`${DATABASE_PREFIX}<subgraph>`), so the

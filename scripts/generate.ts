@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { processEnv } from '../platform/config/load-config.ts';
 import { ROOT } from './lib/databases.ts';
-import { SUBGRAPHS } from './lib/services.ts';
+import { SUBGRAPHS } from '../subgraphs/registry.ts';
 
 /**
  * Build output that is never committed: each subgraph's Prisma client and codegen's resolver

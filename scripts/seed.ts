@@ -5,13 +5,12 @@ import { seedDemoData } from './lib/demo-data.ts';
 import { scriptsConfig } from './lib/scripts-config.ts';
 
 /** `npm run db:seed`: demo data into the dev databases when they are empty (run db:migrate first). */
-const env = (subgraph: string) => ({
+const summary = await seedDemoData((subgraph) => ({
   DATABASE_URL: databaseUrl(scriptsConfig.POSTGRES_URL, `${scriptsConfig.DATABASE_PREFIX}${subgraph}`),
   REDIS_URL: scriptsConfig.REDIS_URL,
   DEV_SECRETS_DIR: path.join(ROOT, '.dev-secrets'),
-});
-const summary = await seedDemoData({ users: env('users'), catalog: env('catalog') });
-console.log(summary.created ? `Seeded ${summary.vendors} vendors and ${summary.products} products.` : 'Demo data already present; nothing seeded.');
+}));
+console.log(summary.created ? `Seeded ${summary.vendorIds.length} vendors and ${summary.products} products.` : 'Demo data already present; nothing seeded.');
 for (const login of summary.logins) {
   console.log(`  ${login.role.padEnd(8)} ${login.email.padEnd(24)} ${login.password ?? '(printed at first start only)'}`);
 }

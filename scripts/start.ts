@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { ROOT } from './lib/databases.ts';
 import { scriptsConfig } from './lib/scripts-config.ts';
-import { SUBGRAPHS } from './lib/services.ts';
+import { SUBGRAPHS } from '../subgraphs/registry.ts';
 import { startStack } from './lib/stack.ts';
 
 /**

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { SUBGRAPHS } from '../scripts/lib/services.ts';
+import { supergraphYaml } from '../scripts/compose.ts';
+import { SUBGRAPHS } from '../subgraphs/registry.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -37,11 +38,9 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
     }
   });
 
-  it('supergraph.yaml lists every subgraph with its schema file', () => {
-    const supergraph = parse(read('supergraph.yaml')) as { subgraphs: Record<string, { routing_url: string; schema: { file: string } }> };
-    for (const { name, port } of SUBGRAPHS) {
-      expect(supergraph.subgraphs[name]?.routing_url).toBe(`http://127.0.0.1:${port}/graphql`);
-      expect(supergraph.subgraphs[name]?.schema.file).toBe(`./subgraphs/${name}/schema.graphql`);
-    }
+  it('supergraph.yaml (for rover users) is what `npm run compose` derives from the registry', () => {
+    expect(read('supergraph.yaml')).toBe(supergraphYaml());
+    const supergraph = parse(read('supergraph.yaml')) as { subgraphs: Record<string, unknown> };
+    expect(Object.keys(supergraph.subgraphs)).toEqual(SUBGRAPHS.map((s) => s.name));
   });
 });

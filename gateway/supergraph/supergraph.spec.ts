@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { composeFromConfig } from '../../scripts/compose.ts';
+import { composeSubgraphs } from '../../scripts/compose.ts';
 import { ACCOUNTS_SDL, SHELF_SDL } from '../testing/toy-platform.ts';
 import { CompositionError, composeSupergraph } from './compose.ts';
 import { loadSupergraph, overrideSubgraphUrls, SupergraphLoadError } from './load-supergraph.ts';
@@ -76,33 +76,10 @@ describe('loadSupergraph', () => {
   });
 });
 
-describe('composeFromConfig', () => {
-  writeFileSync(path.join(dir, 'accounts.graphql'), ACCOUNTS_SDL);
-  writeFileSync(path.join(dir, 'shelf.graphql'), SHELF_SDL);
-  const config = (federation = '=2.14.4', extra = '') =>
-    `federation_version: ${federation}\nsubgraphs:\n` +
-    `  accounts:\n    routing_url: http://127.0.0.1:5001/graphql\n    schema:\n      file: ./accounts.graphql\n` +
-    `  shelf:\n    routing_url: http://127.0.0.1:5002/graphql\n    schema:\n      file: ./shelf.graphql\n${extra}`;
-
-  it('composes the subgraphs a rover-style file lists, schema paths relative to it, with URL overrides', async () => {
-    const file = path.join(dir, 'ok.yaml');
-    writeFileSync(file, config());
-    const sdl = await composeFromConfig(file, { shelf: 'http://127.0.0.1:6002/graphql' });
-    expect(sdl).toContain('url: "http://127.0.0.1:5001/graphql"');
-    expect(sdl).toContain('url: "http://127.0.0.1:6002/graphql"');
-    await expect(composeFromConfig(file, { nope: 'http://x/graphql' })).rejects.toThrow(/unknown subgraphs: nope/);
-  });
-
-  it('explains an invalid config and a missing schema file', async () => {
-    const bad = path.join(dir, 'bad.yaml');
-    writeFileSync(bad, config('1'));
-    await expect(composeFromConfig(bad)).rejects.toThrow(/federation_version: must be Federation 2/);
-    const missing = path.join(dir, 'missing.yaml');
-    writeFileSync(missing, config('=2.14.4', '  ghost:\n    routing_url: http://127.0.0.1:1/graphql\n    schema:\n      file: ./ghost.graphql\n'));
-    await expect(composeFromConfig(missing)).rejects.toThrow(/\[ghost\] cannot read its schema file/);
-  });
-
-  it('composes the repository supergraph.yaml', async () => {
-    await expect(composeFromConfig()).resolves.toContain('@join__graph(name: "users"');
+describe('composeSubgraphs (the registry)', () => {
+  it('composes every subgraph of the registry, routing URLs replaceable by name', async () => {
+    const sdl = await composeSubgraphs({ catalog: 'http://127.0.0.1:6002/graphql' });
+    expect(sdl).toContain('@join__graph(name: "users", url: "http://127.0.0.1:4001/graphql")');
+    expect(sdl).toContain('@join__graph(name: "catalog", url: "http://127.0.0.1:6002/graphql")');
   });
 });

@@ -6,6 +6,8 @@ import { Roles, type Viewer } from './viewer.ts';
 export const ACCESS_TOKEN_ALGORITHM = 'EdDSA';
 export const ACCESS_TOKEN_ISSUER = 'shop-users';
 export const ACCESS_TOKEN_AUDIENCE = 'shop-api';
+/** Where the token issuer (the users subgraph) publishes the public keys, relative to its origin. */
+export const JWKS_PATH = '/.well-known/jwks.json';
 
 const claimsSchema = z.object({
   sub: z.string().uuid(),

@@ -59,3 +59,43 @@ export function databaseUrl(server: string, database: string): string {
   url.pathname = `/${database}`;
   return url.toString();
 }
+
+export const DEFAULT_JWKS_URL = 'http://127.0.0.1:4001/.well-known/jwks.json';
+
+/**
+ * The variables every subgraph reads, with the same names and local defaults everywhere; a
+ * subgraph's config.ts spreads these into its zod object and adds its own.
+ */
+export function subgraphEnvironment(name: string, port: number) {
+  return {
+    NODE_ENV: env.nodeEnv(),
+    HOST: env.host(),
+    PORT: env.port(port),
+    LOG_LEVEL: env.logLevel(),
+    LOG_PRETTY: env.boolean(false),
+    DATABASE_URL: env.url(databaseUrl(DEFAULT_POSTGRES_URL, `shop_${name}`)),
+    /** Connections this process may hold to its database. */
+    DATABASE_POOL_SIZE: env.positiveInt(10),
+    REDIS_URL: env.url(DEFAULT_REDIS_URL),
+    REDIS_KEY_PREFIX: z.string().min(1).default(`shop:${name}:`),
+    /** Where the users subgraph publishes the public keys that verify access tokens. */
+    JWKS_URL: env.url(DEFAULT_JWKS_URL),
+  };
+}
+
+type SubgraphEnvironment = { [K in keyof ReturnType<typeof subgraphEnvironment>]: z.infer<ReturnType<typeof subgraphEnvironment>[K]> };
+
+/** The common part of every subgraph's typed config, from the variables above. */
+export function subgraphSettings(raw: SubgraphEnvironment) {
+  return {
+    nodeEnv: raw.NODE_ENV,
+    host: raw.HOST,
+    port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
+    logPretty: raw.LOG_PRETTY,
+    databaseUrl: raw.DATABASE_URL,
+    databasePoolSize: raw.DATABASE_POOL_SIZE,
+    redis: { url: raw.REDIS_URL, keyPrefix: raw.REDIS_KEY_PREFIX },
+    jwksUrl: raw.JWKS_URL,
+  };
+}

@@ -1,9 +1,11 @@
 /**
- * The one registry of stable error codes. Clients branch on these strings, so a code is never
- * renamed or reused; add new ones instead. Grouped by who raises them.
+ * The platform's generic error codes: request, access and validation failures any service can
+ * raise. Clients branch on these strings, so a code is never renamed or reused; add new ones
+ * instead. Domain codes (EMAIL_TAKEN, PRODUCT_NOT_FOUND, …) belong to the subgraph that raises
+ * them, in its domain/error-codes.ts; test/error-codes.test.ts proves no code is defined twice.
  */
 export const ErrorCodes = {
-  // Access and request failures: thrown as GraphQL errors (`extensions.code`).
+  // Thrown as GraphQL errors (`extensions.code`).
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
@@ -15,29 +17,8 @@ export const ErrorCodes = {
   REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 
-  // Expected outcomes: returned as `userErrors { code field message }` in mutation payloads.
+  // Returned as `userErrors { code field message }` in mutation payloads: input that breaks a rule.
   VALIDATION_FAILED: 'VALIDATION_FAILED',
-  INVALID_EMAIL: 'INVALID_EMAIL',
-  WEAK_PASSWORD: 'WEAK_PASSWORD',
-  EMAIL_TAKEN: 'EMAIL_TAKEN',
-  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
-  ACCOUNT_SUSPENDED: 'ACCOUNT_SUSPENDED',
-  ACCOUNT_ILLEGAL_TRANSITION: 'ACCOUNT_ILLEGAL_TRANSITION',
-  TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
-  REFRESH_TOKEN_INVALID: 'REFRESH_TOKEN_INVALID',
-  REFRESH_TOKEN_REUSED: 'REFRESH_TOKEN_REUSED',
-  ADDRESS_NOT_FOUND: 'ADDRESS_NOT_FOUND',
-  SLUG_TAKEN: 'SLUG_TAKEN',
-  VENDOR_APPLICATION_EXISTS: 'VENDOR_APPLICATION_EXISTS',
-  VENDOR_NOT_FOUND: 'VENDOR_NOT_FOUND',
-  VENDOR_ILLEGAL_TRANSITION: 'VENDOR_ILLEGAL_TRANSITION',
-  USER_NOT_FOUND: 'USER_NOT_FOUND',
-  PRODUCT_NOT_FOUND: 'PRODUCT_NOT_FOUND',
-  PRODUCT_ILLEGAL_TRANSITION: 'PRODUCT_ILLEGAL_TRANSITION',
-  PRODUCT_VARIANT_NOT_FOUND: 'PRODUCT_VARIANT_NOT_FOUND',
-  CATEGORY_NOT_FOUND: 'CATEGORY_NOT_FOUND',
-  SKU_TAKEN: 'SKU_TAKEN',
-  CURRENCY_MISMATCH: 'CURRENCY_MISMATCH',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCodes, type ErrorCode } from './codes.ts';
+import type { Result } from './result.ts';
 
 /** Access and unexpected failures: thrown, with a stable `extensions.code` and an HTTP status hint. */
 export function graphQLError(code: ErrorCode, message: string, httpStatus?: number): GraphQLError {
@@ -22,3 +23,14 @@ export const forbidden = (message = 'You are not allowed to do this.') => graphQ
 export const badUserInput = (message: string) => graphQLError(ErrorCodes.BAD_USER_INPUT, message);
 
 export const notFound = (message: string) => graphQLError(ErrorCodes.NOT_FOUND, message);
+
+/**
+ * The value of a Result whose failure is not a userError of a payload: an access refusal
+ * (UNAUTHENTICATED, FORBIDDEN) or a bad query argument (BAD_USER_INPUT). Its first error is thrown
+ * as a GraphQL error with the same code and message.
+ */
+export function valueOrThrow<T>(result: Result<T>): T {
+  if (result.ok) return result.value;
+  const [first] = result.errors;
+  throw new GraphQLError(first?.message ?? 'The request failed.', { extensions: { code: first?.code ?? ErrorCodes.INTERNAL_SERVER_ERROR } });
+}

@@ -31,6 +31,8 @@ export interface SubgraphServerOptions<TContext extends BaseRequestContext> {
   createContext: (base: BaseRequestContext) => TContext;
   /** Extra HTTP routes, e.g. the users subgraph's JWKS. */
   routes?: Routes;
+  /** Clients the subgraph owns (database, Redis), closed in order after the server stops, or when it fails to start. */
+  resources?: { name: string; close(): Promise<void> }[];
   maxBodyBytes?: number;
 }
 
@@ -48,6 +50,15 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<RunningSubgraph> {
   const logger = options.logger.child({ component: 'http' });
+  const closeResources = async () => {
+    for (const resource of options.resources ?? []) {
+      try {
+        await resource.close();
+      } catch (error) {
+        logger.warn({ err: error, resource: resource.name }, 'could not close cleanly');
+      }
+    }
+  };
   const metrics = createMetrics(options.name);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as SubgraphResolvers }]),
@@ -63,24 +74,32 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
     formatError: maskUnexpectedErrors(logger),
     csrfPrevention: true,
   });
-  await apollo.start();
   let shuttingDown = false;
   const contextFor = async (req: IncomingMessage) => {
     const forwardedIp = req.headers[CLIENT_IP_HEADER];
     const clientIp = typeof forwardedIp === 'string' && forwardedIp ? forwardedIp : (req.socket.remoteAddress ?? 'unknown');
     return options.createContext(await baseRequestContext(req, options.verifier, options.logger, clientIp));
   };
-  const http = await startHttpServer({
-    host: options.host,
-    port: options.port,
-    logger,
-    routes: {
-      '/graphql': apolloRoute({ server: apollo, context: contextFor, maxBodyBytes: options.maxBodyBytes ?? 1_000_000 }),
-      ...healthRoutes(options.readiness, () => shuttingDown),
-      '/metrics': metricsRoute(metrics),
-      ...options.routes,
-    },
-  });
+  let http: RunningHttpServer;
+  try {
+    await apollo.start();
+    http = await startHttpServer({
+      host: options.host,
+      port: options.port,
+      logger,
+      routes: {
+        '/graphql': apolloRoute({ server: apollo, context: contextFor, maxBodyBytes: options.maxBodyBytes ?? 1_000_000 }),
+        ...healthRoutes(options.readiness, () => shuttingDown),
+        '/metrics': metricsRoute(metrics),
+        ...options.routes,
+      },
+    });
+  } catch (error) {
+    await apollo.stop().catch(() => undefined);
+    await closeResources();
+    throw error;
+  }
+  logger.info({ url: `${http.url}/graphql` }, `${options.name} subgraph listening`);
   return {
     ...http,
     graphqlUrl: `${http.url}/graphql`,
@@ -88,6 +107,7 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
       shuttingDown = true;
       await http.close();
       await apollo.stop();
+      await closeResources();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { PoolConfig } from 'pg';
+import type { ReadinessCheck } from '../http/health.ts';
 
 /**
  * pg pool settings from a database URL, as discrete fields: the adapter derives its shadow
@@ -22,4 +23,9 @@ export function poolConfigFromUrl(databaseUrl: string, max = 10): PoolConfig {
 /** The driver adapter a subgraph's generated PrismaClient runs on (no Rust engine). */
 export function createPrismaAdapter(databaseUrl: string, poolSize = 10): PrismaPg {
   return new PrismaPg(poolConfigFromUrl(databaseUrl, poolSize));
+}
+
+/** A subgraph is ready only while its database answers. */
+export function postgresReadiness(client: { $queryRaw(query: TemplateStringsArray): Promise<unknown> }): ReadinessCheck {
+  return { name: 'postgres', check: () => client.$queryRaw`SELECT 1` };
 }

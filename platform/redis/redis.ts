@@ -35,6 +35,15 @@ export function createRedis(settings: RedisSettings, logger: Logger): Redis {
   return redis;
 }
 
+/** Closes the connection: flushes it when connected, otherwise just stops reconnecting. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect();
+  }
+}
+
 /** Resolves once the connection is ready, or rejects after the deadline. */
 export async function waitForRedis(redis: Redis, timeoutMs = 5_000): Promise<void> {
   if (redis.status === 'ready') return;

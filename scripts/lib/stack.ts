@@ -2,19 +2,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { JWKS_PATH } from '../../platform/auth/access-token.ts';
 import { databaseUrl, processEnv } from '../../platform/config/load-config.ts';
-import { composeFromConfig } from '../compose.ts';
+import type { DemoFacts } from '../../platform/lifecycle/subgraph-definition.ts';
+import { NO_DEMO_FACTS } from '../../platform/lifecycle/subgraph-definition.ts';
+import { SUBGRAPH_NAMES, SUBGRAPHS, TOKEN_ISSUER, type SubgraphName } from '../../subgraphs/registry.ts';
+import { composeSubgraphs } from '../compose.ts';
 import { ROOT, migrateAll } from './databases.ts';
-import { seedDemoData, type DemoSeedSummary } from './demo-data.ts';
+import { seedDemoData } from './demo-data.ts';
 import { scriptsConfig } from './scripts-config.ts';
-import { SUBGRAPHS, type SubgraphName } from './services.ts';
 
 export interface StackOptions {
   /** Databases are `${databasePrefix}<subgraph>`. */
   databasePrefix: string;
   redisKeyPrefix: string;
   gatewayPort: number;
-  /** users gets this port, catalog the next, in SUBGRAPHS order. */
+  /** The first subgraph gets this port, the next one the next port, in registry order. */
   subgraphBasePort: number;
   nodeEnv: 'development' | 'production';
   logLevel: string;
@@ -27,7 +30,7 @@ export interface StackOptions {
 export interface RunningStack {
   gatewayUrl: string;
   subgraphs: Record<SubgraphName, { url: string }>;
-  demo: DemoSeedSummary;
+  demo: DemoFacts;
   stop(): Promise<void>;
 }
 
@@ -47,11 +50,11 @@ const READY_TIMEOUT_MS = 60_000;
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const report = options.report ?? (() => {});
   mkdirSync(options.logDir, { recursive: true });
-  const names = SUBGRAPHS.map((s) => s.name);
+  const names = SUBGRAPH_NAMES;
   const urls = Object.fromEntries(
     SUBGRAPHS.map((s, index) => [s.name, `http://127.0.0.1:${options.subgraphBasePort + index}/graphql`]),
   ) as Record<SubgraphName, string>;
-  const jwksUrl = urls.users.replace(/\/graphql$/, '/.well-known/jwks.json');
+  const jwksUrl = `${new URL(urls[TOKEN_ISSUER]).origin}${JWKS_PATH}`;
   const secrets = stackSecrets(options);
 
   report('Migrating databases…');
@@ -73,20 +76,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     ...secrets,
   });
 
-  let demo: DemoSeedSummary = { created: false, logins: [], products: 0, vendors: 0 };
+  let demo = NO_DEMO_FACTS;
   if (options.seed) {
     report('Seeding demo data (only into empty databases)…');
     // Demo data is a development convenience even when the services run in production mode (benchmarks).
-    demo = await seedDemoData({
-      users: { ...serviceEnv('users', 0), NODE_ENV: 'development' },
-      catalog: { ...serviceEnv('catalog', 0), NODE_ENV: 'development' },
-    });
-    report(demo.created ? `  seeded ${demo.vendors} vendors and ${demo.products} products` : '  demo data already present');
+    demo = await seedDemoData((name) => ({ ...serviceEnv(name, 0), NODE_ENV: 'development' }));
+    report(demo.created ? `  seeded ${demo.vendorIds.length} vendors and ${demo.products} products` : '  demo data already present');
   }
 
   report('Composing the supergraph…');
   const supergraphPath = path.join(options.logDir, 'supergraph.graphql');
-  writeFileSync(supergraphPath, await composeFromConfig(path.join(ROOT, 'supergraph.yaml'), urls));
+  writeFileSync(supergraphPath, await composeSubgraphs(urls));
 
   const processes: ManagedProcess[] = [];
   const stop = () => stopAll(processes);
@@ -103,8 +103,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     }
     const gatewayEnv: Record<string, string> = {
       ...baseEnv(options.gatewayPort),
-      REDIS_URL: scriptsConfig.REDIS_URL,
-      REDIS_KEY_PREFIX: `${options.redisKeyPrefix}gateway:`,
       SUPERGRAPH_PATH: supergraphPath,
       ...Object.fromEntries(SUBGRAPHS.map((s) => [`SUBGRAPH_URL_${s.name.toUpperCase()}`, urls[s.name]])),
     };

@@ -166,7 +166,7 @@ describe('createProduct', () => {
     ['a bad currency', { variants: [variant('CUR-X', 100, 'EURO')] }, 'VALIDATION_FAILED', ['input', 'variants', '0', 'price', 'currency']],
     ['a negative price', { variants: [variant('NEG-X', -1)] }, 'VALIDATION_FAILED', ['input', 'variants', '0', 'price', 'amount']],
     ['an unknown category', { categoryId: '00000000-0000-4000-8000-000000000000' }, 'CATEGORY_NOT_FOUND', ['input', 'categoryId']],
-    ['a taken explicit slug', { slug: 'taken-slug-placeholder' }, 'SLUG_TAKEN', ['input', 'slug']],
+    ['a taken explicit slug', { slug: 'taken-slug-placeholder' }, 'PRODUCT_SLUG_TAKEN', ['input', 'slug']],
   ])('returns a userError for %s and creates nothing', async (_label, overrides, code, field) => {
     const taken = await createProduct(tokens.vendorA, { name: `Slug holder ${randomUUID()}`, variants: [variant(`HOLD-${randomUUID().slice(0, 8)}`)] });
     const takenSlug = (taken.body.data?.createProduct.product as ProductShape).slug;
@@ -402,7 +402,7 @@ describe('category tree', () => {
       { input: { name: 'Dup', slug: `leaf-${run}` } },
       { token: tokens.admin },
     );
-    expect(dup.createCategory.userErrors).toEqual([expect.objectContaining({ code: 'SLUG_TAKEN', field: ['input', 'slug'] })]);
+    expect(dup.createCategory.userErrors).toEqual([expect.objectContaining({ code: 'CATEGORY_SLUG_TAKEN', field: ['input', 'slug'] })]);
 
     const tree = await client.data<{ category: { children: { slug: string }[] } }>(
       `query($s: String) { category(slug: $s) { children { slug } } }`,

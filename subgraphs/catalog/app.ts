@@ -1,28 +1,25 @@
-import { createAccessTokenVerifier, type AccessTokenVerifier } from '../../platform/auth/access-token.ts';
+import { createAccessTokenVerifier } from '../../platform/auth/access-token.ts';
 import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
+import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { createRedis } from '../../platform/redis/redis.ts';
 import { createRequestScope, type CatalogDeps } from './application/catalog-services.ts';
-import type { CatalogConfig } from './config.ts';
+import { loadCatalogConfig, type CatalogConfig } from './config.ts';
 import type { CatalogContext } from './context.ts';
 import { CategoryRepository } from './infra/category.repository.ts';
+import { seedCatalogDemo } from './infra/demo-seed.ts';
 import { createCatalogPrisma } from './infra/prisma.ts';
 import { ListingCache } from './infra/listing-cache.ts';
 import { ProductCache } from './infra/product-cache.ts';
 import { ProductRepository } from './infra/product.repository.ts';
 import { resolvers } from './resolvers/index.ts';
 
-export interface CatalogOverrides {
-  /** Tests may verify tokens against an in-memory key set instead of the users subgraph's JWKS. */
-  verifier?: AccessTokenVerifier;
-}
-
 /**
  * Wires the catalog (Prisma, Redis cache, services, token verifier) and serves it. `close()`
  * stops taking requests, then releases Redis and the database pool.
  */
-export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger, overrides: CatalogOverrides = {}): Promise<RunningSubgraph> {
+export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
   const log = logger.child({ component: 'catalog' });
   const prisma = createCatalogPrisma(config.databaseUrl, config.databasePoolSize);
   const redis = createRedis(config.redis, logger);
@@ -63,3 +60,13 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
     throw error;
   }
 }
+
+export const subgraph = defineSubgraph({
+  name: 'catalog',
+  loadConfig: loadCatalogConfig,
+  start: startCatalogSubgraph,
+  async seedDemo(config, logger, facts) {
+    const seeded = await seedCatalogDemo(config, logger, facts.vendorIds);
+    return { ...facts, created: facts.created || seeded.created, products: seeded.products };
+  },
+});

@@ -1,5 +1,3 @@
-import { loadConfigOrExit, runService } from '../../platform/lifecycle/run-service.ts';
-import { startCatalogSubgraph } from './app.ts';
-import { loadCatalogConfig } from './config.ts';
+import { subgraph } from './app.ts';
 
-await runService('catalog', loadConfigOrExit(loadCatalogConfig), (config, logger) => startCatalogSubgraph(config, logger));
+await subgraph.run();

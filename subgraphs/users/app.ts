@@ -1,21 +1,21 @@
-import { createAccessTokenVerifier } from '../../platform/auth/access-token.ts';
+import { createAccessTokenVerifier, JWKS_PATH } from '../../platform/auth/access-token.ts';
 import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { sendJson, type RouteHandler } from '../../platform/http/http-server.ts';
+import { defineSubgraph } from '../../platform/lifecycle/subgraph-definition.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { createRedis } from '../../platform/redis/redis.ts';
 import { createLoaders } from './application/loaders.ts';
 import { createUsersServices } from './application/users-services.ts';
-import type { UsersConfig } from './config.ts';
+import { loadUsersConfig, type UsersConfig } from './config.ts';
 import type { UsersContext } from './context.ts';
 import { createAccessTokenSigner, type AccessTokenSigner } from './infra/access-token-signer.ts';
+import { seedUsersDemo } from './infra/demo-seed.ts';
 import { resolveUsersSecrets } from './infra/dev-secrets.ts';
 import { createPasswordHasher } from './infra/password-hasher.ts';
 import { createPiiCipher } from './infra/pii-cipher.ts';
 import { createUsersPrisma } from './infra/prisma-client.ts';
 import { resolvers } from './resolvers/index.ts';
-
-export const JWKS_PATH = '/.well-known/jwks.json';
 
 export interface UsersSubgraph extends RunningSubgraph {
   /** Where the gateway and other subgraphs fetch the public keys that verify access tokens. */
@@ -101,3 +101,13 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger): P
     },
   };
 }
+
+export const subgraph = defineSubgraph({
+  name: 'users',
+  loadConfig: loadUsersConfig,
+  start: startUsersSubgraph,
+  async seedDemo(config, logger, facts) {
+    const seeded = await seedUsersDemo(config, logger);
+    return { ...facts, created: facts.created || seeded.created, logins: seeded.logins, vendorIds: seeded.vendors.map((vendor) => vendor.id) };
+  },
+});

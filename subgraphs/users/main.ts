@@ -1,5 +1,3 @@
-import { loadConfigOrExit, runService } from '../../platform/lifecycle/run-service.ts';
-import { startUsersSubgraph } from './app.ts';
-import { loadUsersConfig } from './config.ts';
+import { subgraph } from './app.ts';
 
-await runService('users', loadConfigOrExit(loadUsersConfig), startUsersSubgraph);
+await subgraph.run();

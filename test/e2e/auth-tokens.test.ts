@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLTestClient } from '../support/graphql-client.ts';
 import { leaksInternals } from '../support/graphql-client.ts';
-import { bootPlatform, unsignedToken, type TestPlatform } from '../support/platform.ts';
+import { unsignedToken } from '../../platform/testing/access-tokens.ts';
+import { bootPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
  * Access tokens are checked at the gateway and again by the users subgraph itself: expired,
@@ -50,7 +51,7 @@ describe('access tokens', () => {
   });
 
   it('publishes only public keys, cacheable for 5 minutes', async () => {
-    const response = await fetch(platform.users.jwksUrl);
+    const response = await fetch(platform.jwksUrl);
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('public, max-age=300');
     const jwks = (await response.json()) as { keys: Record<string, string>[] };
@@ -70,7 +71,7 @@ describe('access tokens', () => {
   });
 
   it.each(TARGETS)('refuses a token signed by another key (%s)', async (name) => {
-    const token = await platform.signAccessToken({ sub: userId, role: 'ADMIN' }, { key: 'foreign' });
+    const token = await platform.signAccessToken({ sub: userId, role: 'ADMIN' }, { foreign: true });
     await expectRefused(client(name), token, /not valid/);
   });
 

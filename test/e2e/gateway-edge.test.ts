@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../gateway/app.ts';
 import { loadGatewayConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../platform/logging/logger.ts';
-import { composeFromConfig } from '../../scripts/compose.ts';
+import { composeSubgraphs } from '../../scripts/compose.ts';
 import { GraphQLTestClient, leaksInternals } from '../support/graphql-client.ts';
 import { bootPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -50,18 +50,18 @@ describe('gateway at the edge', () => {
 
   beforeAll(async () => {
     platform = await bootPlatform();
-    proxies = [await recordingProxy(platform.users.graphqlUrl), await recordingProxy(platform.catalog.graphqlUrl)];
+    proxies = [await recordingProxy(platform.subgraphs.users.graphqlUrl), await recordingProxy(platform.subgraphs.catalog.graphqlUrl)];
     // A second instance beside the platform's: production settings, subgraphs seen through recording proxies.
     dir = mkdtempSync(path.join(tmpdir(), 'gateway-e2e-'));
     const supergraphPath = path.join(dir, 'supergraph.graphql');
-    writeFileSync(supergraphPath, await composeFromConfig('supergraph.yaml'));
+    writeFileSync(supergraphPath, await composeSubgraphs());
     production = await startGateway(
       loadGatewayConfig({
         NODE_ENV: 'production',
         HOST: '127.0.0.1',
         PORT: '0',
         SUPERGRAPH_PATH: supergraphPath,
-        JWKS_URL: platform.users.jwksUrl,
+        JWKS_URL: platform.jwksUrl,
         SUBGRAPH_URL_USERS: proxies[0]!.url,
         SUBGRAPH_URL_CATALOG: proxies[1]!.url,
       }),
@@ -116,7 +116,7 @@ describe('gateway at the edge', () => {
   });
 
   it('refuses bad tokens at the edge with 401 UNAUTHENTICATED', async () => {
-    const foreign = await platform.signAccessToken({ sub: randomUUID(), role: 'ADMIN' }, { key: 'foreign' });
+    const foreign = await platform.signAccessToken({ sub: randomUUID(), role: 'ADMIN' }, { foreign: true });
     const expired = await platform.signAccessToken({ sub: randomUUID(), role: 'ADMIN' }, { expiresIn: Math.floor(Date.now() / 1000) - 10 });
     for (const token of [foreign, expired, 'not-a-jwt']) {
       const response = await platform.gateway.request('{ categories { id } }', undefined, { token });

@@ -252,7 +252,7 @@ describe('stores', () => {
     const before = await count();
 
     const taken = await mutate(APPLY, { input: { name: 'Copy Store', slug } }, rival.accessToken);
-    expect(taken).toMatchObject({ vendor: null, userErrors: [{ code: 'SLUG_TAKEN', field: ['input', 'slug'] }] });
+    expect(taken).toMatchObject({ vendor: null, userErrors: [{ code: 'VENDOR_SLUG_TAKEN', field: ['input', 'slug'] }] });
     const badSlug = await mutate(APPLY, { input: { name: 'Bad Slug', slug: 'No Spaces!' } }, rival.accessToken);
     expect(badSlug).toMatchObject({ vendor: null, userErrors: [{ code: 'VALIDATION_FAILED', field: ['input', 'slug'] }] });
     const second = await mutate(APPLY, { input: { name: 'Second Store', slug: `other-${randomUUID().slice(0, 8)}` } }, owner.accessToken);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
-import { ErrorCodes } from '../../../platform/errors/codes.ts';
+import { CatalogErrorCodes } from '../domain/error-codes.ts';
 import { badUserInput } from '../../../platform/errors/graphql-errors.ts';
-import { fail, ok, userError, type Result } from '../../../platform/errors/user-error.ts';
+import { userError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import { placeCategory, validateNewCategory, type Category, type NewCategoryInput } from '../domain/category.ts';
 import { lookupKey } from '../domain/lookup.ts';
@@ -59,13 +60,13 @@ export class CategoryService {
     if (!valid.ok) return valid;
     const { name, parentId } = valid.value;
     const parent = parentId ? await this.scope.loaders.categoryById.load(parentId) : null;
-    if (parentId && !parent) return fail(userError(ErrorCodes.CATEGORY_NOT_FOUND, 'No category has this id.', ['input', 'parentId']));
+    if (parentId && !parent) return fail(userError(CatalogErrorCodes.CATEGORY_NOT_FOUND, 'No category has this id.', ['input', 'parentId']));
     const id = randomUUID();
     const placement = placeCategory(id, parent);
     if (!placement.ok) return placement;
     let slug = valid.value.slug;
     if (slug && (await this.deps.categories.slugTaken(slug))) {
-      return fail(userError(ErrorCodes.SLUG_TAKEN, 'Another category already uses this slug.', ['input', 'slug']));
+      return fail(userError(CatalogErrorCodes.CATEGORY_SLUG_TAKEN, 'Another category already uses this slug.', ['input', 'slug']));
     }
     if (!slug) {
       const base = slugify(name);
@@ -77,7 +78,7 @@ export class CategoryService {
       return ok(category);
     } catch (error) {
       if (uniqueViolationOn(error)?.includes('slug')) {
-        return fail(userError(ErrorCodes.SLUG_TAKEN, 'This slug was just taken by another category.', ['input', 'slug']));
+        return fail(userError(CatalogErrorCodes.CATEGORY_SLUG_TAKEN, 'This slug was just taken by another category.', ['input', 'slug']));
       }
       throw error;
     }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result, type UserError } from '../../../platform/errors/user-error.ts';
+import { CatalogErrorCodes } from '../domain/error-codes.ts';
+import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import { canEditProduct, canManageProducts, vendorForNewProduct } from '../domain/product-access.ts';
 import { moveProduct } from '../domain/product.process.ts';
@@ -48,7 +50,7 @@ export interface VariantChange {
   variant: ProductVariant;
 }
 
-const productNotFound = (field: string[]) => userError(ErrorCodes.PRODUCT_NOT_FOUND, 'No product has this id.', field);
+const productNotFound = (field: string[]) => userError(CatalogErrorCodes.PRODUCT_NOT_FOUND, 'No product has this id.', field);
 
 /**
  * Every change to products. Order of checks: who is asking (thrown), which product (userError),
@@ -74,7 +76,7 @@ export class ProductService {
     const vendorId = requireAccess(vendorForNewProduct(this.scope.viewer, input.vendorId));
     const errors: UserError[] = [];
     if (!vendorId) errors.push(userError(ErrorCodes.VALIDATION_FAILED, 'Name the vendor this product belongs to.', ['input', 'vendorId']));
-    else if (!isUuid(vendorId)) errors.push(userError(ErrorCodes.VENDOR_NOT_FOUND, 'No vendor has this id.', ['input', 'vendorId']));
+    else if (!isUuid(vendorId)) errors.push(userError(ErrorCodes.VALIDATION_FAILED, 'A vendor id is a UUID.', ['input', 'vendorId']));
     const valid = validateNewProduct(input);
     if (!valid.ok) errors.push(...valid.errors);
     if (errors.length > 0 || !valid.ok || !vendorId) return fail(...errors);
@@ -123,7 +125,7 @@ export class ProductService {
       errors.push(...(await this.checkCategory(changes.categoryId, ['input', 'categoryId'])));
     }
     if (changes.slug && changes.slug !== product.value.slug && (await this.deps.products.slugTaken(changes.slug, product.value.id))) {
-      errors.push(userError(ErrorCodes.SLUG_TAKEN, 'Another product already uses this slug.', ['input', 'slug']));
+      errors.push(userError(CatalogErrorCodes.PRODUCT_SLUG_TAKEN, 'Another product already uses this slug.', ['input', 'slug']));
     }
     if (errors.length > 0) return fail(...errors);
     try {
@@ -144,7 +146,7 @@ export class ProductService {
     const moved = await this.deps.products.changeStatus(product.value.id, product.value.status, move.value);
     if (!moved) {
       return fail(
-        userError(ErrorCodes.PRODUCT_ILLEGAL_TRANSITION, 'The product changed status meanwhile; reload it and try again.', ['input', 'status']),
+        userError(CatalogErrorCodes.PRODUCT_ILLEGAL_TRANSITION, 'The product changed status meanwhile; reload it and try again.', ['input', 'status']),
       );
     }
     await this.forget(product.value);
@@ -179,7 +181,7 @@ export class ProductService {
 
   async updateVariant(input: UpdateVariantCommand): Promise<Result<VariantChange>> {
     requireAccess(canManageProducts(this.scope.viewer));
-    const notFound = fail<VariantChange>(userError(ErrorCodes.PRODUCT_VARIANT_NOT_FOUND, 'No product variant has this id.', ['input', 'id']));
+    const notFound = fail(userError(CatalogErrorCodes.PRODUCT_VARIANT_NOT_FOUND, 'No product variant has this id.', ['input', 'id']));
     if (!isUuid(input.id)) return notFound;
     const [current] = await this.deps.products.findVariantsByIds([input.id]);
     if (!current) return notFound;
@@ -215,13 +217,13 @@ export class ProductService {
   private async checkCategory(categoryId: string | null | undefined, field: string[]): Promise<UserError[]> {
     if (!categoryId) return [];
     const category = await this.scope.loaders.categoryById.load(categoryId);
-    return category ? [] : [userError(ErrorCodes.CATEGORY_NOT_FOUND, 'No category has this id.', field)];
+    return category ? [] : [userError(CatalogErrorCodes.CATEGORY_NOT_FOUND, 'No category has this id.', field)];
   }
 
   private async checkSkus(skus: string[], fieldOf: (index: number) => string[], exceptVariantId: string | null = null): Promise<UserError[]> {
     const taken = new Set(await this.deps.products.takenSkus(skus, exceptVariantId));
     return skus.flatMap((sku, index) =>
-      taken.has(sku) ? [userError(ErrorCodes.SKU_TAKEN, `The SKU ${sku} is already used by another variant.`, fieldOf(index))] : [],
+      taken.has(sku) ? [userError(CatalogErrorCodes.SKU_TAKEN, `The SKU ${sku} is already used by another variant.`, fieldOf(index))] : [],
     );
   }
 
@@ -229,7 +231,7 @@ export class ProductService {
   private async chooseSlug(explicit: string | null, name: string, id: string): Promise<{ value: string; errors: UserError[] }> {
     if (explicit) {
       const taken = await this.deps.products.slugTaken(explicit);
-      return { value: explicit, errors: taken ? [userError(ErrorCodes.SLUG_TAKEN, 'Another product already uses this slug.', ['input', 'slug'])] : [] };
+      return { value: explicit, errors: taken ? [userError(CatalogErrorCodes.PRODUCT_SLUG_TAKEN, 'Another product already uses this slug.', ['input', 'slug'])] : [] };
     }
     const base = slugify(name);
     if (base && !(await this.deps.products.slugTaken(base))) return { value: base, errors: [] };
@@ -239,8 +241,8 @@ export class ProductService {
   /** A unique index caught a race the checks above could not see: report it like the check would have. */
   private conflict<T>(error: unknown, field: string[]): Result<T> {
     const columns = uniqueViolationOn(error);
-    if (columns?.includes('sku')) return fail(userError(ErrorCodes.SKU_TAKEN, 'A SKU in this input was just taken by another variant.', field));
-    if (columns?.includes('slug')) return fail(userError(ErrorCodes.SLUG_TAKEN, 'This slug was just taken by another product.', [...field, 'slug']));
+    if (columns?.includes('sku')) return fail(userError(CatalogErrorCodes.SKU_TAKEN, 'A SKU in this input was just taken by another variant.', field));
+    if (columns?.includes('slug')) return fail(userError(CatalogErrorCodes.PRODUCT_SLUG_TAKEN, 'This slug was just taken by another product.', [...field, 'slug']));
     throw error;
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
+import { CatalogErrorCodes } from './error-codes.ts';
 import { MAX_CATEGORY_DEPTH, placeCategory, validateNewCategory } from './category.ts';
 
 describe('validateNewCategory', () => {
@@ -14,7 +15,7 @@ describe('validateNewCategory', () => {
       expect(result.errors.map((e) => [e.code, e.field?.join('.')])).toEqual([
         [ErrorCodes.VALIDATION_FAILED, 'input.name'],
         [ErrorCodes.VALIDATION_FAILED, 'input.slug'],
-        [ErrorCodes.CATEGORY_NOT_FOUND, 'input.parentId'],
+        [CatalogErrorCodes.CATEGORY_NOT_FOUND, 'input.parentId'],
       ]);
     }
   });

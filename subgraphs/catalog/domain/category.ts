@@ -1,5 +1,7 @@
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result, type UserError } from '../../../platform/errors/user-error.ts';
+import { CatalogErrorCodes } from './error-codes.ts';
+import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { isUuid } from './product.ts';
 import { isValidSlug, SLUG_MAX_LENGTH } from './slug.ts';
 
@@ -53,7 +55,7 @@ export function validateNewCategory(input: NewCategoryInput, field: string[] = [
   }
   const parentId = input.parentId ?? null;
   if (parentId !== null && !isUuid(parentId)) {
-    errors.push(userError(ErrorCodes.CATEGORY_NOT_FOUND, 'No category has this id.', [...field, 'parentId']));
+    errors.push(userError(CatalogErrorCodes.CATEGORY_NOT_FOUND, 'No category has this id.', [...field, 'parentId']));
   }
   return errors.length > 0 ? fail(...errors) : ok({ name, slug, parentId });
 }

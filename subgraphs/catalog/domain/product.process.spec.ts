@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../../platform/errors/codes.ts';
+import { CatalogErrorCodes } from './error-codes.ts';
 import { defineProcess } from '../../../platform/process/process-table.ts';
 import { moveProduct, productProcess } from './product.process.ts';
 import { ProductStatuses, type ProductStatus } from './product.ts';
@@ -28,7 +28,7 @@ describe('product process table', () => {
     const result = moveProduct(from, to);
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.errors[0]?.code).toBe(ErrorCodes.PRODUCT_ILLEGAL_TRANSITION);
+      expect(result.errors[0]?.code).toBe(CatalogErrorCodes.PRODUCT_ILLEGAL_TRANSITION);
       expect(result.errors[0]?.field).toEqual(['input', 'status']);
     }
   });

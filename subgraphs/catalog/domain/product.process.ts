@@ -1,5 +1,6 @@
-import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result } from '../../../platform/errors/user-error.ts';
+import { CatalogErrorCodes } from './error-codes.ts';
+import { userError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { defineProcess } from '../../../platform/process/process-table.ts';
 import type { ProductStatus } from './product.ts';
 
@@ -26,7 +27,7 @@ export function moveProduct(from: ProductStatus, to: ProductStatus): Result<Prod
   if (productProcess.canMove(from, to)) return ok(to);
   const hint = from === to ? 'it already is' : `allowed next: ${productProcess.transitions[from].join(', ') || 'none'}`;
   return fail(
-    userError(ErrorCodes.PRODUCT_ILLEGAL_TRANSITION, `This product is ${describe[from]}; it cannot become ${describe[to]} (${hint}).`, [
+    userError(CatalogErrorCodes.PRODUCT_ILLEGAL_TRANSITION, `This product is ${describe[from]}; it cannot become ${describe[to]} (${hint}).`, [
       'input',
       'status',
     ]),

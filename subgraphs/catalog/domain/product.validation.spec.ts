@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
+import { CatalogErrorCodes } from './error-codes.ts';
 import { money } from '../../../platform/money/money.ts';
 import type { ProductVariant } from './product.ts';
 import {
@@ -76,21 +77,21 @@ describe('validateNewProduct', () => {
 
   it('reports a SKU repeated in the input as SKU_TAKEN on the repeat (case-insensitively)', () => {
     const errors = errorsOf(validateNewProduct(product({ variants: [variant({ sku: 'x-1' }), variant({ sku: 'X-1' })] })));
-    expect(errors).toEqual([expect.objectContaining({ code: ErrorCodes.SKU_TAKEN, field: ['input', 'variants', '1', 'sku'] })]);
+    expect(errors).toEqual([expect.objectContaining({ code: CatalogErrorCodes.SKU_TAKEN, field: ['input', 'variants', '1', 'sku'] })]);
   });
 
   it('refuses variants in different currencies', () => {
     const errors = errorsOf(
       validateNewProduct(product({ variants: [variant({ sku: 'a' }), variant({ sku: 'b', price: { amount: 5, currency: 'USD' } })] })),
     );
-    expect(errors).toEqual([expect.objectContaining({ code: ErrorCodes.CURRENCY_MISMATCH, field: ['input', 'variants', '1', 'price', 'currency'] })]);
+    expect(errors).toEqual([expect.objectContaining({ code: CatalogErrorCodes.CURRENCY_MISMATCH, field: ['input', 'variants', '1', 'price', 'currency'] })]);
   });
 
   it('requires a compare-at price above the price, in its currency', () => {
     const low = errorsOf(validateNewProduct(product({ variants: [variant({ compareAtPrice: { amount: 9999, currency: 'EUR' } })] })));
     expect(low).toEqual([expect.objectContaining({ field: ['input', 'variants', '0', 'compareAtPrice', 'amount'] })]);
     const foreign = errorsOf(validateNewProduct(product({ variants: [variant({ compareAtPrice: { amount: 20000, currency: 'USD' } })] })));
-    expect(foreign).toEqual([expect.objectContaining({ code: ErrorCodes.CURRENCY_MISMATCH })]);
+    expect(foreign).toEqual([expect.objectContaining({ code: CatalogErrorCodes.CURRENCY_MISMATCH })]);
   });
 
   it('reports every problem at once', () => {
@@ -115,7 +116,7 @@ describe('validateNewProduct', () => {
       'input.variants.0.price.currency',
       'input.variants.0.price.amount',
     ]);
-    expect(errors.find((e) => e.field?.join('.') === 'input.categoryId')?.code).toBe(ErrorCodes.CATEGORY_NOT_FOUND);
+    expect(errors.find((e) => e.field?.join('.') === 'input.categoryId')?.code).toBe(CatalogErrorCodes.CATEGORY_NOT_FOUND);
   });
 
   it('bounds the number of variants and images', () => {
@@ -170,7 +171,7 @@ describe('validateVariantPatch', () => {
   });
   it("keeps the product's currency", () => {
     expect(errorsOf(validateVariantPatch(current, { price: { amount: 10, currency: 'USD' }, compareAtPrice: null }, 'EUR'))[0]?.code).toBe(
-      ErrorCodes.CURRENCY_MISMATCH,
+      CatalogErrorCodes.CURRENCY_MISMATCH,
     );
   });
 });

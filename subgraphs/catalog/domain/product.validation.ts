@@ -1,5 +1,7 @@
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result, type UserError } from '../../../platform/errors/user-error.ts';
+import { CatalogErrorCodes } from './error-codes.ts';
+import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { money, type Money } from '../../../platform/money/money.ts';
 import { isUuid, type OptionValue, type ProductVariant } from './product.ts';
 import { isValidSlug, SLUG_MAX_LENGTH } from './slug.ts';
@@ -139,7 +141,7 @@ function checkImageUrls(urls: string[], field: string[], errors: UserError[]): s
 }
 
 function checkCategoryId(categoryId: string, field: string[], errors: UserError[]): string {
-  if (!isUuid(categoryId)) errors.push(userError(ErrorCodes.CATEGORY_NOT_FOUND, 'No category has this id.', field));
+  if (!isUuid(categoryId)) errors.push(userError(CatalogErrorCodes.CATEGORY_NOT_FOUND, 'No category has this id.', field));
   return categoryId;
 }
 
@@ -197,7 +199,7 @@ function checkTitle(title: string | null | undefined, field: string[], errors: U
 function checkCompareAt(price: Money | null, compareAt: Money | null, field: string[], errors: UserError[]): void {
   if (!price || !compareAt) return;
   if (compareAt.currency !== price.currency) {
-    errors.push(userError(ErrorCodes.CURRENCY_MISMATCH, 'The compare-at price must be in the same currency as the price.', [...field, 'currency']));
+    errors.push(userError(CatalogErrorCodes.CURRENCY_MISMATCH, 'The compare-at price must be in the same currency as the price.', [...field, 'currency']));
   } else if (compareAt.amount <= price.amount) {
     errors.push(invalid('The compare-at price must be higher than the price.', [...field, 'amount']));
   }
@@ -231,13 +233,13 @@ function checkVariantList(variants: VariantInput[], field: string[], errors: Use
     }
     const variant = result.value;
     if (skus.has(variant.sku)) {
-      errors.push(userError(ErrorCodes.SKU_TAKEN, `The SKU ${variant.sku} is used by another variant in this input.`, [...at, 'sku']));
+      errors.push(userError(CatalogErrorCodes.SKU_TAKEN, `The SKU ${variant.sku} is used by another variant in this input.`, [...at, 'sku']));
     }
     skus.set(variant.sku, index);
     currency ??= variant.price.currency;
     if (variant.price.currency !== currency) {
       errors.push(
-        userError(ErrorCodes.CURRENCY_MISMATCH, `All variants of a product share one currency (${currency}).`, [...at, 'price', 'currency']),
+        userError(CatalogErrorCodes.CURRENCY_MISMATCH, `All variants of a product share one currency (${currency}).`, [...at, 'price', 'currency']),
       );
     }
     valid.push(variant);
@@ -294,7 +296,7 @@ export function validateVariantPatch(
 export function checkVariantCurrency(variant: ValidVariant, productCurrency: string, field: string[]): Result<ValidVariant> {
   if (variant.price.currency !== productCurrency) {
     return fail(
-      userError(ErrorCodes.CURRENCY_MISMATCH, `This product is priced in ${productCurrency}; its variants must be too.`, [
+      userError(CatalogErrorCodes.CURRENCY_MISMATCH, `This product is priced in ${productCurrency}; its variants must be too.`, [
         ...field,
         'price',
         'currency',

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result } from '../../../platform/errors/user-error.ts';
+import { UsersErrorCodes } from '../domain/error-codes.ts';
+import { userError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { MAX_ADDRESSES_PER_USER, parseAddress, type AddressInput } from '../domain/address.ts';
 import type { Address, User } from '../domain/models.ts';
 import type { AddressRepository } from '../infra/address.repository.ts';
@@ -22,7 +24,7 @@ export interface AddressService {
   remove(viewer: Viewer | null, id: string): Promise<Result<string>>;
 }
 
-const notFound = () => userError(ErrorCodes.ADDRESS_NOT_FOUND, 'You have no address with this id.', ['id']);
+const notFound = () => userError(UsersErrorCodes.ADDRESS_NOT_FOUND, 'You have no address with this id.', ['id']);
 const isUuid = (id: string) => z.string().uuid().safeParse(id).success;
 
 /** Addresses belong to the signed-in account only: another user's id reads as "not found". */

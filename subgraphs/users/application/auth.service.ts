@@ -1,5 +1,6 @@
-import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result, type UserError } from '../../../platform/errors/user-error.ts';
+import { UsersErrorCodes } from '../domain/error-codes.ts';
+import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import { canSignIn } from '../domain/account.process.ts';
 import { parseEmail } from '../domain/email.ts';
@@ -56,9 +57,9 @@ export interface AuthServiceDeps {
 }
 
 // One message for unknown email and wrong password, so the answer reveals nothing about accounts.
-const invalidCredentials = () => userError(ErrorCodes.INVALID_CREDENTIALS, 'The email or password is incorrect.');
+const invalidCredentials = () => userError(UsersErrorCodes.INVALID_CREDENTIALS, 'The email or password is incorrect.');
 const invalidRefreshToken = () =>
-  userError(ErrorCodes.REFRESH_TOKEN_INVALID, 'This session has ended or the token is not valid; sign in again.', ['refreshToken']);
+  userError(UsersErrorCodes.REFRESH_TOKEN_INVALID, 'This session has ended or the token is not valid; sign in again.', ['refreshToken']);
 // A refresh token is 43 base64url characters; anything far larger is not worth hashing.
 const MAX_REFRESH_TOKEN_LENGTH = 256;
 
@@ -103,7 +104,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         passwordHash: await deps.hasher.hash(input.password),
       });
       if (created === 'EMAIL_TAKEN') {
-        return fail(userError(ErrorCodes.EMAIL_TAKEN, 'An account with this email already exists; log in instead.', ['input', 'email']));
+        return fail(userError(UsersErrorCodes.EMAIL_TAKEN, 'An account with this email already exists; log in instead.', ['input', 'email']));
       }
       log.info({ userId: created.id }, 'account created');
       return startSession(created);
@@ -114,7 +115,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (!email.ok) return fail(...email.errors);
       if ((await deps.limiter.admit(email.value, clientIp)) === 'blocked') {
         log.warn({ clientIp }, 'log-in refused by rate limit');
-        return fail(userError(ErrorCodes.TOO_MANY_ATTEMPTS, 'Too many log-in attempts; wait a few minutes and try again.'));
+        return fail(userError(UsersErrorCodes.TOO_MANY_ATTEMPTS, 'Too many log-in attempts; wait a few minutes and try again.'));
       }
       const found = input.password.length <= MAX_PASSWORD_LENGTH * 4 ? await deps.users.findCredentialsByEmail(email.value) : null;
       const matches = found ? await deps.hasher.verify(found.passwordHash, input.password) : await deps.hasher.verifyNobody(input.password);
@@ -124,7 +125,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       }
       // Checked only after the password, so a guesser cannot learn which accounts are suspended.
       if (!canSignIn(found.user.status)) {
-        return fail(userError(ErrorCodes.ACCOUNT_SUSPENDED, 'This account is suspended; contact support.'));
+        return fail(userError(UsersErrorCodes.ACCOUNT_SUSPENDED, 'This account is suspended; contact support.'));
       }
       await deps.limiter.recordSuccess(email.value);
       log.info({ userId: found.user.id }, 'logged in');
@@ -141,9 +142,9 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const reused = async () => {
         await deps.sessions.revokeFamily(stored.familyId, 'refresh token reused', at);
         log.warn({ userId: stored.userId, familyId: stored.familyId }, 'rotated refresh token presented again; session revoked');
-        return fail<AuthSession>(
+        return fail(
           userError(
-            ErrorCodes.REFRESH_TOKEN_REUSED,
+            UsersErrorCodes.REFRESH_TOKEN_REUSED,
             'This refresh token was already used, so the session has been ended for safety; sign in again.',
             ['refreshToken'],
           ),
@@ -152,7 +153,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (decision === 'reuse') return reused();
       if (decision === 'suspended') {
         await deps.sessions.revokeFamily(stored.familyId, 'account suspended', at);
-        return fail(userError(ErrorCodes.ACCOUNT_SUSPENDED, 'This account is suspended; contact support.'));
+        return fail(userError(UsersErrorCodes.ACCOUNT_SUSPENDED, 'This account is suspended; contact support.'));
       }
 
       const successor = newRefreshTokenSecret();

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
 import { forbidden } from '../../../platform/errors/graphql-errors.ts';
-import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result, type UserError } from '../../../platform/errors/user-error.ts';
+import { UsersErrorCodes } from '../domain/error-codes.ts';
+import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
 import { moveAccount, type AccountStatus } from '../domain/account.process.ts';
@@ -50,14 +51,14 @@ export function createUserService(deps: { users: UserRepository; logger: Logger;
   async function move(viewer: Viewer | null, id: string, to: AccountStatus, reason: string | null): Promise<Result<User>> {
     const admin = requireAdmin(viewer);
     if (to === 'SUSPENDED' && id === admin.userId) {
-      return fail(userError(ErrorCodes.ACCOUNT_ILLEGAL_TRANSITION, 'You cannot suspend your own account.', ['id']));
+      return fail(userError(UsersErrorCodes.ACCOUNT_ILLEGAL_TRANSITION, 'You cannot suspend your own account.', ['id']));
     }
     const user = z.string().uuid().safeParse(id).success ? await deps.users.findById(id) : null;
-    if (!user) return fail(userError(ErrorCodes.USER_NOT_FOUND, 'No account has this id.', ['id']));
+    if (!user) return fail(userError(UsersErrorCodes.USER_NOT_FOUND, 'No account has this id.', ['id']));
     const allowed = moveAccount(user.status, to);
     if (!allowed.ok) return allowed;
     const moved = await deps.users.changeStatus(id, user.status, to, reason, now());
-    if (!moved) return fail(userError(ErrorCodes.ACCOUNT_ILLEGAL_TRANSITION, 'The account changed meanwhile; reload and retry.'));
+    if (!moved) return fail(userError(UsersErrorCodes.ACCOUNT_ILLEGAL_TRANSITION, 'The account changed meanwhile; reload and retry.'));
     log.info({ userId: id, by: admin.userId, status: to }, 'account status changed');
     return ok(moved);
   }
@@ -92,7 +93,7 @@ export function createUserService(deps: { users: UserRepository; logger: Logger;
       }
       if (errors.length > 0) return fail(...errors);
       const user = await deps.users.findById(signedIn.userId);
-      if (!user) return fail(userError(ErrorCodes.USER_NOT_FOUND, 'Your account no longer exists.'));
+      if (!user) return fail(userError(UsersErrorCodes.USER_NOT_FOUND, 'Your account no longer exists.'));
       return ok(await deps.users.updateProfile(user.id, changes));
     },
     async list(viewer, args) {

@@ -65,7 +65,7 @@ describe('applying for a store', () => {
     const taken = slug();
     value(await h.services.vendors.apply(owner, { name: 'First', slug: taken }));
     expect(errorCodes(await h.services.vendors.apply(owner, { name: 'Second', slug: slug() }))).toEqual(['VENDOR_APPLICATION_EXISTS']);
-    expect(errorCodes(await h.services.vendors.apply(other, { name: 'Copycat', slug: taken }))).toEqual(['SLUG_TAKEN']);
+    expect(errorCodes(await h.services.vendors.apply(other, { name: 'Copycat', slug: taken }))).toEqual(['VENDOR_SLUG_TAKEN']);
     const invalid = await h.services.vendors.apply(other, { name: 'X', slug: 'Bad Slug!' });
     expect(!invalid.ok && invalid.errors.map((e) => e.field)).toEqual([
       ['input', 'name'],
@@ -83,7 +83,7 @@ describe('applying for a store', () => {
       h.services.vendors.apply(b, { name: 'Racer B', slug: contested }),
     ]);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
-    expect(results.flatMap(errorCodes)).toEqual(['SLUG_TAKEN']);
+    expect(results.flatMap(errorCodes)).toEqual(['VENDOR_SLUG_TAKEN']);
   });
 });
 

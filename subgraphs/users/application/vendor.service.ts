@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
+import { UsersErrorCodes } from '../domain/error-codes.ts';
 import { badUserInput, forbidden } from '../../../platform/errors/graphql-errors.ts';
-import { fail, ok, userError, type Result, type UserError } from '../../../platform/errors/user-error.ts';
+import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
 import type { User, Vendor } from '../domain/models.ts';
@@ -59,7 +61,7 @@ export function createVendorService(deps: { vendors: VendorRepository; cache: Ve
   async function move(viewer: Viewer | null, id: string, to: VendorStatus, reason: string | null): Promise<Result<Vendor>> {
     const admin = requireAdmin(viewer);
     const vendor = isUuid(id) ? await deps.vendors.findById(id) : null;
-    if (!vendor) return fail(userError(ErrorCodes.VENDOR_NOT_FOUND, 'No store has this id.', ['id']));
+    if (!vendor) return fail(userError(UsersErrorCodes.VENDOR_NOT_FOUND, 'No store has this id.', ['id']));
     const allowed = moveVendor(vendor.status, to);
     if (!allowed.ok) return allowed;
     const moved = await deps.vendors.changeStatus(id, {
@@ -70,7 +72,7 @@ export function createVendorService(deps: { vendors: VendorRepository; cache: Ve
       at: now(),
       ownerRole: (role) => ownerRoleFor(role, to),
     });
-    if (!moved) return fail(userError(ErrorCodes.VENDOR_ILLEGAL_TRANSITION, 'The store changed meanwhile; reload and retry.'));
+    if (!moved) return fail(userError(UsersErrorCodes.VENDOR_ILLEGAL_TRANSITION, 'The store changed meanwhile; reload and retry.'));
     await deps.cache?.invalidate([id]);
     log.info({ vendorId: id, by: admin.userId, from: vendor.status, to }, 'store status changed');
     return ok(moved);
@@ -114,8 +116,8 @@ export function createVendorService(deps: { vendors: VendorRepository; cache: Ve
 
       const [current] = await deps.vendors.findLatestByOwners([signedIn.userId]);
       const exists = () =>
-        fail<Vendor>(userError(ErrorCodes.VENDOR_APPLICATION_EXISTS, 'You already have a store or an application under review.'));
-      const taken = () => fail<Vendor>(userError(ErrorCodes.SLUG_TAKEN, 'Another store already uses this address.', ['input', 'slug']));
+        fail(userError(UsersErrorCodes.VENDOR_APPLICATION_EXISTS, 'You already have a store or an application under review.'));
+      const taken = () => fail(userError(UsersErrorCodes.VENDOR_SLUG_TAKEN, 'Another store already uses this address.', ['input', 'slug']));
       if (current && holdsSlug(current.status)) return exists();
       if (await deps.vendors.findBySlug(slug.value)) return taken();
       // The partial unique indexes settle races the checks above cannot see.

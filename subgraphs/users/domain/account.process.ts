@@ -1,5 +1,6 @@
-import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result } from '../../../platform/errors/user-error.ts';
+import { UsersErrorCodes } from './error-codes.ts';
+import { userError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { defineProcess } from '../../../platform/process/process-table.ts';
 
 export const AccountStatuses = ['ACTIVE', 'SUSPENDED'] as const;
@@ -15,7 +16,7 @@ export function moveAccount(from: AccountStatus, to: AccountStatus): Result<Acco
   if (accountProcess.canMove(from, to)) return ok(to);
   return fail(
     userError(
-      ErrorCodes.ACCOUNT_ILLEGAL_TRANSITION,
+      UsersErrorCodes.ACCOUNT_ILLEGAL_TRANSITION,
       from === 'SUSPENDED' ? 'This account is already suspended.' : 'This account is already active.',
     ),
   );

@@ -1,5 +1,6 @@
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result, type UserError } from '../../../platform/errors/user-error.ts';
+import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { parsePhone } from './profile.ts';
 
 /** The personal part of an address: stored only inside the encrypted envelope. */

@@ -1,5 +1,6 @@
-import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result } from '../../../platform/errors/user-error.ts';
+import { UsersErrorCodes } from './error-codes.ts';
+import { userError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 
 export const MAX_EMAIL_LENGTH = 254;
 
@@ -20,7 +21,7 @@ const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Normalises and validates an address; the error points at `field`. */
 export function parseEmail(raw: string, field: string[]): Result<string> {
   const email = normaliseEmail(raw);
-  const invalid = fail<string>(userError(ErrorCodes.INVALID_EMAIL, 'Enter a valid email address, like name@example.com.', field));
+  const invalid = fail(userError(UsersErrorCodes.INVALID_EMAIL, 'Enter a valid email address, like name@example.com.', field));
   if (email.length === 0 || email.length > MAX_EMAIL_LENGTH) return invalid;
   const at = email.lastIndexOf('@');
   if (at <= 0 || at !== email.indexOf('@')) return invalid;

@@ -1,4 +1,4 @@
-import { ErrorCodes } from '../../../platform/errors/codes.ts';
+import { UsersErrorCodes } from './error-codes.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
 
 export const MIN_PASSWORD_LENGTH = 10;
@@ -20,7 +20,7 @@ function characterClass(char: string): CharacterClass {
  * or its local part. Returns every problem found, or none.
  */
 export function checkPasswordPolicy(password: string, email: string | null, field: string[]): UserError[] {
-  const weak = (message: string) => userError(ErrorCodes.WEAK_PASSWORD, message, field);
+  const weak = (message: string) => userError(UsersErrorCodes.WEAK_PASSWORD, message, field);
   // Count code points, not UTF-16 units, so an emoji is one character as users see it.
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH) return [weak(`Use at least ${MIN_PASSWORD_LENGTH} characters.`)];

@@ -1,5 +1,6 @@
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result } from '../../../platform/errors/user-error.ts';
+import { userError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 
 export const MAX_NAME_LENGTH = 100;
 

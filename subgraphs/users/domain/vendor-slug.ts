@@ -1,5 +1,6 @@
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result } from '../../../platform/errors/user-error.ts';
+import { userError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 
 export const MIN_SLUG_LENGTH = 3;
 export const MAX_SLUG_LENGTH = 48;
@@ -14,7 +15,7 @@ const RESERVED_SLUGS = new Set(['admin', 'api', 'app', 'graphql', 'help', 'login
  */
 export function parseSlug(raw: string, field: string[]): Result<string> {
   const slug = raw.trim().toLowerCase();
-  const invalid = (message: string) => fail<string>(userError(ErrorCodes.VALIDATION_FAILED, message, field));
+  const invalid = (message: string) => fail(userError(ErrorCodes.VALIDATION_FAILED, message, field));
   if (slug.length < MIN_SLUG_LENGTH || slug.length > MAX_SLUG_LENGTH) {
     return invalid(`Use ${MIN_SLUG_LENGTH} to ${MAX_SLUG_LENGTH} characters.`);
   }

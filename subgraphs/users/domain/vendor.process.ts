@@ -1,5 +1,6 @@
-import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, userError, type Result } from '../../../platform/errors/user-error.ts';
+import { UsersErrorCodes } from './error-codes.ts';
+import { userError } from '../../../platform/errors/user-error.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { defineProcess } from '../../../platform/process/process-table.ts';
 
 export const VendorStatuses = ['PENDING', 'APPROVED', 'REJECTED', 'SUSPENDED'] as const;
@@ -28,7 +29,7 @@ const describe: Record<VendorStatus, string> = {
 export function moveVendor(from: VendorStatus, to: VendorStatus): Result<VendorStatus> {
   if (vendorProcess.canMove(from, to)) return ok(to);
   return fail(
-    userError(ErrorCodes.VENDOR_ILLEGAL_TRANSITION, `This store is ${describe[from]}; it cannot become ${describe[to]}.`),
+    userError(UsersErrorCodes.VENDOR_ILLEGAL_TRANSITION, `This store is ${describe[from]}; it cannot become ${describe[to]}.`),
   );
 }
 

@@ -1,4 +1,4 @@
-import type { Result } from '../../../platform/errors/user-error.ts';
+import { type Result } from '../../../platform/errors/result.ts';
 import type { AuthSession } from '../application/auth.service.ts';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { UsersContext } from '../context.ts';

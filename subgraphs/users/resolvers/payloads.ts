@@ -1,4 +1,5 @@
-import type { Result, UserError } from '../../../platform/errors/user-error.ts';
+import { type UserError } from '../../../platform/errors/user-error.ts';
+import { type Result } from '../../../platform/errors/result.ts';
 import type { AuthSession } from '../application/auth.service.ts';
 
 /** Every mutation payload: the value under `key` on success, or null and the userErrors. */

@@ -1,0 +1,28 @@
+import type { SubgraphDefinition } from '../platform/lifecycle/subgraph-definition.ts';
+
+/**
+ * The one list of subgraphs. Everything that must know which subgraphs exist derives from it:
+ * `npm start` and the benchmarks (scripts/lib/stack.ts), composition and supergraph.yaml
+ * (scripts/compose.ts), migrations, seeds and code generation, the test platform, and the checks
+ * of docker-compose.yml and the Kubernetes manifests. Order is start order: users first, because
+ * the others verify access tokens with the keys it publishes.
+ */
+export const SUBGRAPHS = [
+  { name: 'users', port: 4001, load: () => import('./users/app.ts') },
+  { name: 'catalog', port: 4002, load: () => import('./catalog/app.ts') },
+] as const satisfies readonly { name: string; port: number; load: () => Promise<{ subgraph: SubgraphDefinition }> }[];
+
+export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
+
+export const SUBGRAPH_NAMES: readonly SubgraphName[] = SUBGRAPHS.map((subgraph) => subgraph.name);
+
+/** The subgraph that signs access tokens and publishes their public keys (JWKS_PATH). */
+export const TOKEN_ISSUER: SubgraphName = 'users';
+
+export const GATEWAY_PORT = 4000;
+
+export async function loadSubgraph(name: SubgraphName): Promise<SubgraphDefinition> {
+  const entry = SUBGRAPHS.find((subgraph) => subgraph.name === name);
+  if (!entry) throw new Error(`unknown subgraph ${name}`);
+  return (await entry.load()).subgraph;
+}
