@@ -60,11 +60,13 @@ export function databaseUrl(server: string, database: string): string {
   return url.toString();
 }
 
+/** Where the users subgraph publishes the public keys that verify access tokens (`JWKS_URL`). */
 export const DEFAULT_JWKS_URL = 'http://127.0.0.1:4001/.well-known/jwks.json';
 
 /**
  * The variables every subgraph reads, with the same names and local defaults everywhere; a
- * subgraph's config.ts spreads these into its zod object and adds its own.
+ * subgraph's config.ts spreads these into its zod object and adds its own (a subgraph that
+ * verifies access tokens against the issuer adds `JWKS_URL: env.url(DEFAULT_JWKS_URL)`).
  */
 export function subgraphEnvironment(name: string, port: number) {
   return {
@@ -78,8 +80,6 @@ export function subgraphEnvironment(name: string, port: number) {
     DATABASE_POOL_SIZE: env.positiveInt(10),
     REDIS_URL: env.url(DEFAULT_REDIS_URL),
     REDIS_KEY_PREFIX: z.string().min(1).default(`shop:${name}:`),
-    /** Where the users subgraph publishes the public keys that verify access tokens. */
-    JWKS_URL: env.url(DEFAULT_JWKS_URL),
   };
 }
 
@@ -96,6 +96,5 @@ export function subgraphSettings(raw: SubgraphEnvironment) {
     databaseUrl: raw.DATABASE_URL,
     databasePoolSize: raw.DATABASE_POOL_SIZE,
     redis: { url: raw.REDIS_URL, keyPrefix: raw.REDIS_KEY_PREFIX },
-    jwksUrl: raw.JWKS_URL,
   };
 }
