@@ -1,6 +1,6 @@
 /**
- * The boundaries of docs/architecture.md, checked by `npm run lint:boundaries` and by
- * test/architecture.test.ts (so `npm test` fails when one is crossed).
+ * The boundaries of docs/architecture.md, checked by `npm run lint` and by test/lint.test.ts
+ * (so `npm test` fails when one is crossed).
  */
 module.exports = {
   forbidden: [
@@ -21,7 +21,8 @@ module.exports = {
           '^node_modules/(graphql|@apollo|@prisma|prisma|ioredis|pg|amqplib|dataloader|jose|@node-rs)/',
           '^subgraphs/[^/]+/(resolvers|application|infra|__generated__)/',
           '^subgraphs/[^/]+/(app|main|context)\\.ts$',
-          '^platform/(graphql|http|redis|prisma|metrics|lifecycle)/',
+          '^platform/(graphql|http|redis|prisma|metrics|lifecycle|cache|testing)/',
+          '^platform/errors/graphql-errors\\.ts$',
         ],
       },
     },
@@ -52,6 +53,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^(platform|gateway|subgraphs|scripts)/', pathNot: '(\\.spec\\.ts$|/testing/)' },
       to: { path: '^platform/testing/' },
+    },
+    {
+      name: 'resolvers-do-not-import-infra',
+      comment: 'Resolvers translate and call services; repositories, caches and clients are wired in app.ts.',
+      severity: 'error',
+      from: { path: '^subgraphs/([^/]+)/resolvers/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^subgraphs/$1/infra/' },
+    },
+    {
+      name: 'infra-does-not-import-application',
+      comment: 'Infrastructure implements what the application needs; it never calls back into services or loaders.',
+      severity: 'error',
+      from: { path: '^subgraphs/([^/]+)/infra/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^subgraphs/$1/(application|resolvers)/' },
     },
     {
       name: 'no-circular',

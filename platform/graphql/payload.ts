@@ -15,6 +15,6 @@ export type SpreadPayload<T extends object> = { [P in keyof T]: T[P] | null } & 
  * null on failure. `fields` lists them, so a failure still answers every field of the payload.
  */
 export function spreadPayload<T extends object>(result: Result<T>, fields: readonly (keyof T)[]): SpreadPayload<T> {
-  if (result.ok) return { ...result.value, userErrors: [] } as SpreadPayload<T>;
+  if (result.ok) return { ...result.value, userErrors: [] };
   return { ...Object.fromEntries(fields.map((field) => [field, null])), userErrors: result.errors } as SpreadPayload<T>;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { badUserInput } from '../errors/graphql-errors.ts';
 
 /** Relay connection arguments as clients send them. */

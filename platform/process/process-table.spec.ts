@@ -13,7 +13,7 @@ describe('process tables', () => {
   });
 
   it('fails fast on a table with a typo, a self-move or an unreachable state', () => {
-    expect(() => defineProcess('t', 'NEW', { NEW: ['OPNE' as State], OPEN: [], DONE: [] } as Record<State, State[]>)).toThrow(/unknown state/);
+    expect(() => defineProcess('t', 'NEW', { NEW: ['OPNE' as State], OPEN: [], DONE: [] })).toThrow(/unknown state/);
     expect(() => defineProcess<State>('t', 'NEW', { NEW: ['NEW', 'OPEN'], OPEN: ['DONE'], DONE: [] })).toThrow(/not a transition/);
     expect(() => defineProcess<State>('t', 'NEW', { NEW: ['OPEN'], OPEN: [], DONE: [] })).toThrow(/unreachable state\(s\) DONE/);
   });

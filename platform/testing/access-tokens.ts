@@ -35,7 +35,7 @@ export interface TestTokenIssuer {
 
 /** A fresh Ed25519 key pair, or the given private JWK (e.g. the users subgraph's dev key). */
 export async function createTestTokenIssuer(privateJwk?: JWK): Promise<TestTokenIssuer> {
-  const jwk: JWK = privateJwk ?? (generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as JWK);
+  const jwk: JWK = privateJwk ?? generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
   const kid = jwk.kid ?? randomUUID();
   const key = (await importJWK({ ...jwk, alg: ACCESS_TOKEN_ALGORITHM }, ACCESS_TOKEN_ALGORITHM)) as CryptoKey;
   const publicJwk: JWK = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, kid, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' };
