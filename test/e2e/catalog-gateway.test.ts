@@ -54,6 +54,34 @@ async function signUpVendor(label: string): Promise<{ userId: string; vendorId: 
   return { userId, vendorId, name, token: await platform.signAccessToken({ sub: userId, role: 'VENDOR', vid: vendorId }) };
 }
 
+/** A DRAFT: in no public list, so it never disturbs what the browsing tests count. */
+async function createDraft(token: string, name: string, amount: number): Promise<{ id: string; name: string }> {
+  const created = await platform.gateway.data<{ createProduct: { product: { id: string; name: string } | null; userErrors: UserErrorShape[] } }>(
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id name } userErrors { code field } } }`,
+    { input: { name, variants: [{ sku: `E2E-${randomUUID().slice(0, 12)}`, price: { amount, currency: 'EUR' } }] } },
+    { token },
+  );
+  expect(created.createProduct.userErrors).toEqual([]);
+  return created.createProduct.product as { id: string; name: string };
+}
+
+interface ProductState extends ProductNode {
+  updatedAt: string;
+  variants: { id: string; sku: string; price: { amount: number } }[];
+  priceRange: ProductNode['priceRange'] & { max: { amount: number } };
+}
+
+/** Everything a refused write could have changed, as an admin reads it (any status). */
+async function productAsAdmin(id: string): Promise<ProductState> {
+  const data = await platform.gateway.data<{ product: ProductState | null }>(
+    `query($id: ID) { product(id: $id) { ${PRODUCT_FIELDS} updatedAt priceRange { max { amount } } variants { id sku price { amount } } } }`,
+    { id },
+    { token: adminToken },
+  );
+  expect(data.product).not.toBeNull();
+  return data.product as ProductState;
+}
+
 async function createActiveProduct(token: string, name: string, amount: number): Promise<ProductNode> {
   const created = await platform.gateway.data<{ createProduct: { product: ProductNode | null; userErrors: UserErrorShape[] } }>(
     `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code field } } }`,
@@ -152,15 +180,31 @@ describe('catalog access through the gateway', () => {
   });
 
   it("refuses vendor A updating vendor B's product with FORBIDDEN and leaves it unchanged", async () => {
-    const target = await createActiveProduct(vendors.b.token, `Guarded Lamp ${run}`, 4999);
+    const target = await createDraft(vendors.b.token, `Guarded Lamp ${randomUUID().slice(0, 8)}`, 4999);
+    const before = await productAsAdmin(target.id);
     const response = await platform.gateway.request(
       `mutation($input: UpdateProductInput!) { updateProduct(input: $input) { product { id } userErrors { code } } }`,
       { input: { id: target.id, name: 'Taken over', slug: `taken-over-${run}` } },
       { token: vendors.a.token },
     );
     expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const after = await platform.gateway.data<{ product: ProductNode }>(`query($id: ID) { product(id: $id) { ${PRODUCT_FIELDS} } }`, { id: target.id });
-    expect(after.product).toMatchObject({ name: `Guarded Lamp ${run}`, slug: target.slug, vendor: { id: vendors.b.vendorId } });
+    expect(before).toMatchObject({ name: target.name, vendor: { id: vendors.b.vendorId } });
+    expect(await productAsAdmin(target.id)).toEqual(before);
+  });
+
+  it("refuses vendor A adding a variant to vendor B's product with FORBIDDEN and changes nothing", async () => {
+    const target = await createDraft(vendors.b.token, `Guarded Vase ${randomUUID().slice(0, 8)}`, 2999);
+    const before = await productAsAdmin(target.id);
+    const response = await platform.gateway.request(
+      `mutation($input: AddProductVariantInput!) { addProductVariant(input: $input) { variant { id } userErrors { code } } }`,
+      { input: { productId: target.id, variant: { sku: `INTRUDER-${randomUUID().slice(0, 8)}`, price: { amount: 1, currency: 'EUR' } } } },
+      { token: vendors.a.token },
+    );
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const after = await productAsAdmin(target.id);
+    expect(after.variants).toEqual(before.variants);
+    expect(after.priceRange).toEqual(before.priceRange);
+    expect(after.updatedAt).toBe(before.updatedAt);
   });
 
   it('lets a vendor see its own draft but hides it from shoppers', async () => {

@@ -1,3 +1,4 @@
+import { DateTime } from '../../../platform/graphql/scalars.ts';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { addProductVariant } from './mutation/add-product-variant.ts';
 import { createCategory } from './mutation/create-category.ts';
@@ -12,7 +13,6 @@ import { productFacets } from './query/product-facets.ts';
 import { product } from './query/product.ts';
 import { products } from './query/products.ts';
 import { Category } from './types/category.ts';
-import { DateTime } from './types/date-time.ts';
 import { CategoryFacet, VendorFacet } from './types/facets.ts';
 import { Money } from './types/money.ts';
 import { Product, ProductVariant } from './types/product.ts';

@@ -1,13 +1,10 @@
 import type { CategoryFacetResolvers, VendorFacetResolvers } from '../../__generated__/resolvers-types.ts';
 
 export const CategoryFacet: CategoryFacetResolvers = {
-  category: async (facet, _args, ctx) => {
-    const category = await ctx.loaders.categoryById.load(facet.categoryId);
-    if (!category) throw new Error(`facet names missing category ${facet.categoryId}`);
-    return category;
-  },
+  category: (facet, _args, ctx) => ctx.services.categories.facetCategory(ctx, facet),
 };
 
 export const VendorFacet: VendorFacetResolvers = {
+  // Vendor is owned by the users subgraph: hand back its key.
   vendor: (facet) => ({ id: facet.vendorId }),
 };
