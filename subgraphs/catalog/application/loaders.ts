@@ -18,7 +18,7 @@ export interface CatalogLoaders {
   categoryChildren: DataLoader<string, Category[]>;
 }
 
-export interface LoaderDeps {
+export interface CatalogLoaderDeps {
   products: Pick<ProductRepository, 'findByIds' | 'findVariantsByIds'>;
   categories: Pick<CategoryRepository, 'findByIds' | 'childrenOf'>;
   cache: Pick<ProductCache, 'byId'>;
@@ -29,7 +29,7 @@ function byKey<T extends { id: string }>(keys: readonly string[], items: Iterabl
   return keys.map((key) => found.get(key) ?? null);
 }
 
-export function createCatalogLoaders(deps: LoaderDeps): CatalogLoaders {
+export function createCatalogLoaders(deps: CatalogLoaderDeps): CatalogLoaders {
   return {
     productById: new DataLoader(async (ids) => {
       const found = await deps.cache.byId.load(ids.filter(isUuid), async (missing) => {

@@ -10,7 +10,7 @@ import { createProductService, type ProductService } from './product.service.ts'
 import type { CatalogScope } from './scope.ts';
 
 /** What the services are built from: the repositories and the Redis caches. */
-export interface CatalogDeps {
+export interface CatalogAppDeps {
   products: ProductRepository;
   categories: CategoryRepository;
   cache: ProductCache;
@@ -31,7 +31,7 @@ export interface CatalogApp {
 }
 
 /** The catalog's services over given repositories and caches: app.ts serves them, specs call them directly. */
-export function createCatalogApp(deps: CatalogDeps): CatalogApp {
+export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
   return {
     services: {
       queries: createCatalogQueryService(deps),

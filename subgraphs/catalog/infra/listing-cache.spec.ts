@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
 import type { ProductListArgs } from '../application/catalog-query.service.ts';
-import type { CatalogApp } from '../application/services.ts';
+import { createCatalogApp } from '../application/services.ts';
 import type { Product } from '../domain/product.ts';
 import { createCatalogHarness, type CatalogHarness } from '../testing/harness.ts';
 import { createListingCache, listingHash, stableJson, type ListingCache } from './listing-cache.ts';
@@ -11,7 +11,7 @@ import { createListingCache, listingHash, stableJson, type ListingCache } from '
 let harness: CatalogHarness;
 
 /** Another catalog instance: its own listing cache (and parsed pages) over the same Redis. */
-const instance = (listings: ListingCache = createListingCache(harness.redis, 30, harness.logger)) => harness.appWith({ listings });
+const instance = (listings: ListingCache = createListingCache(harness.redis, 30, harness.logger)) => createCatalogApp({ ...harness.deps, listings });
 
 /** A fresh vendor with `count` ACTIVE products, so no other spec's rows show up in its lists. */
 async function vendorWithProducts(count: number): Promise<{ owner: Viewer; vendorId: string; products: Product[] }> {
@@ -212,7 +212,7 @@ describe('listing cache', () => {
 
     const old = await version();
     await harness.redis.del('listing:version');
-    await harness.listings.bumpVersion();
+    await harness.deps.listings.bumpVersion();
     expect(await version()).toBeGreaterThan(old);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
-import type { CatalogApp } from '../application/services.ts';
+import { createCatalogApp, type CatalogApp } from '../application/services.ts';
 import type { Product } from '../domain/product.ts';
 import { createCatalogHarness, type CatalogHarness } from '../testing/harness.ts';
 import { createListingCache } from './listing-cache.ts';
@@ -52,7 +52,7 @@ describe('product cache', () => {
   it('caches slug lookups too', async () => {
     const product = await createActiveProduct(`Slugged Teapot ${randomUUID()}`);
     await read({ slug: product.slug });
-    expect(await harness.cache.idBySlug.getMany([product.slug])).toEqual(new Map([[product.slug, product.id]]));
+    expect(await harness.deps.cache.idBySlug.getMany([product.slug])).toEqual(new Map([[product.slug, product.id]]));
     const reads = harness.reads.productIds;
     expect((await read({ slug: product.slug }))?.id).toBe(product.id);
     expect(harness.reads.productIds).toBe(reads);
@@ -102,7 +102,7 @@ describe('product cache', () => {
 describe('when Redis is down', () => {
   it('reads, lists and writes straight from Postgres without errors', async () => {
     const down = createProductCache(harness.deadRedis, 60, harness.logger);
-    const offline = harness.appWith({ cache: down, listings: createListingCache(harness.deadRedis, 30, harness.logger) });
+    const offline = createCatalogApp({ ...harness.deps, cache: down, listings: createListingCache(harness.deadRedis, 30, harness.logger) });
     expect(await down.byId.getMany([randomUUID()])).toEqual(new Map());
     await expect(down.byId.setMany([])).resolves.toBeUndefined();
     const product = await createActiveProduct(`Offline Lamp ${randomUUID()}`);

@@ -24,8 +24,8 @@ async function execute(source: string, variables: Record<string, unknown>) {
 
 /** How many product and category queries `run` sent to Postgres, from cold caches. */
 async function queriesOf(run: () => Promise<void>): Promise<{ products: number; categories: number }> {
-  await harness.cache.byId.invalidate(productIds);
-  await harness.listings.bumpVersion();
+  await harness.deps.cache.byId.invalidate(productIds);
+  await harness.deps.listings.bumpVersion();
   const before = { ...harness.reads };
   await run();
   return { products: harness.reads.productQueries - before.productQueries, categories: harness.reads.categoryQueries - before.categoryQueries };
@@ -36,13 +36,13 @@ beforeAll(async () => {
   const categoryIds: string[] = [];
   for (let i = 0; i < 5; i += 1) {
     const id = randomUUID();
-    const inserted = await harness.categories.insert({ id, name: `Batch ${i}`, slug: `batch-${i}-${id}`, parentId: null, pathIds: [id], depth: 0 });
+    const inserted = await harness.deps.categories.insert({ id, name: `Batch ${i}`, slug: `batch-${i}-${id}`, parentId: null, pathIds: [id], depth: 0 });
     if (!inserted.ok) throw new Error(`category ${id}: ${inserted.errors.join()}`);
     categoryIds.push(id);
   }
   for (let i = 0; i < 20; i += 1) {
     const id = randomUUID();
-    const inserted = await harness.products.insert({
+    const inserted = await harness.deps.products.insert({
       id,
       vendorId,
       categoryId: categoryIds[i % 5] as string,

@@ -5,11 +5,11 @@ import { createLogger, type Logger } from '../../../platform/logging/logger.ts';
 import { closeRedis, createRedis, waitForRedis, type Redis } from '../../../platform/redis/redis.ts';
 import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
 import type { CatalogScope } from '../application/scope.ts';
-import { createCatalogApp, type CatalogApp, type CatalogDeps, type CatalogServices } from '../application/services.ts';
+import { createCatalogApp, type CatalogApp, type CatalogAppDeps, type CatalogServices } from '../application/services.ts';
 import { createCategoryRepository, type CategoryRepository } from '../infra/category.repository.ts';
-import { createListingCache, type ListingCache } from '../infra/listing-cache.ts';
+import { createListingCache } from '../infra/listing-cache.ts';
 import { createCatalogPrisma, type CatalogPrisma } from '../infra/prisma.ts';
-import { createProductCache, type ProductCache } from '../infra/product-cache.ts';
+import { createProductCache } from '../infra/product-cache.ts';
 import { createProductRepository, type ProductRepository } from '../infra/product.repository.ts';
 
 /** What the app asked Postgres for since the harness started, so specs can tell a cache hit from a miss. */
@@ -27,24 +27,22 @@ export interface ReadCounts {
 }
 
 /**
- * The catalog app over the real test database and Redis, for the `*.spec.ts` files. Production
- * never imports this.
+ * The catalog app (createCatalogApp) over the test database and Redis, for the `*.spec.ts` files.
+ * Production never imports this.
  */
 export interface CatalogHarness {
-  /** Built once, like app.ts does, over counting repositories. */
   app: CatalogApp;
   services: CatalogServices;
-  /** One request's scope: the viewer (anonymous by default) with fresh loaders. */
-  scope(viewer?: Viewer | null): CatalogScope;
-  /** One request as the server builds it, to scope with another app (`appWith(…).scopeFor(…)`). */
+  /**
+   * What the app was built from (repositories that count their reads, caches on `redis`), to
+   * build a variant: another instance, or caches on the dead Redis.
+   */
+  deps: CatalogAppDeps;
+  /** A request as the subgraph server builds it: this viewer (anonymous by default), a fresh request id. */
   request(viewer?: Viewer | null): BaseRequestContext;
-  /** Another app over the same counting repositories with other caches (a second instance, caches on the dead Redis). */
-  appWith(caches: Partial<Pick<CatalogDeps, 'cache' | 'listings'>>): CatalogApp;
+  /** The request's scope as a resolver gets it (`app.scopeFor(request(…))`): fresh loaders. */
+  scope(viewer?: Viewer | null): CatalogScope;
   reads: ReadCounts;
-  products: ProductRepository;
-  categories: CategoryRepository;
-  cache: ProductCache;
-  listings: ListingCache;
   prisma: CatalogPrisma;
   /** This harness' own key space in the test Redis. */
   redis: Redis;
@@ -87,10 +85,13 @@ export async function createCatalogHarness(options: { scope: string }): Promise<
       return categoryRepository.findByIds(ids);
     },
   };
-  const cache = createProductCache(redis, 60, logger);
-  const listings = createListingCache(redis, 30, logger);
-  const appWith = (caches: Partial<Pick<CatalogDeps, 'cache' | 'listings'>>) => createCatalogApp({ products, categories, cache, listings, ...caches });
-  const app = appWith({});
+  const deps: CatalogAppDeps = {
+    products,
+    categories,
+    cache: createProductCache(redis, 60, logger),
+    listings: createListingCache(redis, 30, logger),
+  };
+  const app = createCatalogApp(deps);
   const request = (viewer: Viewer | null = null): BaseRequestContext => ({
     requestId: randomUUID(),
     logger,
@@ -101,14 +102,10 @@ export async function createCatalogHarness(options: { scope: string }): Promise<
   return {
     app,
     services: app.services,
-    scope: (viewer) => app.scopeFor(request(viewer)),
+    deps,
     request,
-    appWith,
+    scope: (viewer) => app.scopeFor(request(viewer)),
     reads,
-    products,
-    categories,
-    cache,
-    listings,
     prisma,
     redis,
     deadRedis,
