@@ -4,11 +4,9 @@ import { ok, type Result } from '../../../platform/errors/result.ts';
 import { ProductStatuses, type Product, type ProductStatus } from './product.ts';
 import type { ListingScope } from './product-listing.ts';
 
-/**
- * Who may do what with products and categories. A refusal is UNAUTHENTICATED or FORBIDDEN; the
- * services throw it (`valueOrThrow`) rather than return it as a userError, because a client
- * cannot fix it by changing its input.
- */
+// Who may do what with products and categories. A refusal is UNAUTHENTICATED or FORBIDDEN; the
+// services throw it (`valueOrThrow`) rather than return it as a userError, because a client
+// cannot fix it by changing its input.
 
 /** Vendors (for their own vendor) and admins manage products; customers and anonymous callers do not. */
 export function canManageProducts(viewer: Viewer | null): Result<Viewer> {
