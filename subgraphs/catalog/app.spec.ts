@@ -7,6 +7,9 @@ import { GraphQLTestClient, leaksInternals } from '../../test/support/graphql-cl
 import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../test/support/test-env.ts';
 import { startCatalogSubgraph } from './app.ts';
 import { loadCatalogConfig } from './config.ts';
+import type { Product } from './domain/product.ts';
+import { createCatalogPrisma, type CatalogPrisma } from './infra/prisma.ts';
+import { createProductRepository, type ProductRepository } from './infra/product.repository.ts';
 
 /**
  * The catalog subgraph over HTTP (no gateway): access rules, validation, pagination limits,
@@ -62,6 +65,8 @@ let client: GraphQLTestClient;
 let tokens: { admin: string; customer: string };
 let vendorA: Vendor;
 let vendorB: Vendor;
+let db: CatalogPrisma;
+let repository: ProductRepository;
 
 const logger = createLogger({ service: 'catalog-spec', level: 'silent', pretty: false });
 const config = (overrides: Record<string, string> = {}) =>
@@ -105,9 +110,14 @@ async function activeOf(vendor: Vendor, overrides: Record<string, unknown> = {})
   return { ...draft, status: 'ACTIVE' };
 }
 
-/** The product as an admin sees it (any status), fresh from the subgraph. */
-async function productNow(lookup: { id: string } | { slug: string }): Promise<ProductShape | null> {
-  return (await client.data<{ product: ProductShape | null }>(PRODUCT, lookup, { token: tokens.admin })).product;
+/**
+ * The product as Postgres holds it, past every cache: a refused write that wrote anyway (and so
+ * never invalidated the cache) would still read as unchanged through the API.
+ */
+async function stored(id: string): Promise<Product> {
+  const product = await repository.findById(id);
+  expect(product).not.toBeNull();
+  return product as Product;
 }
 
 async function productCount(vendorId: string): Promise<number> {
@@ -126,10 +136,13 @@ beforeAll(async () => {
   tokens = { admin: await issuer.sign({ role: 'ADMIN' }), customer: await issuer.sign({ role: 'CUSTOMER' }) };
   vendorA = await newVendor();
   vendorB = await newVendor();
+  db = createCatalogPrisma(testDatabaseUrl('catalog'), 2);
+  repository = createProductRepository(db);
 });
 
 afterAll(async () => {
   await catalog?.close();
+  await db?.$disconnect();
 });
 
 describe('createProduct access', () => {
@@ -137,7 +150,7 @@ describe('createProduct access', () => {
     const name = `Nope ${run}`;
     const response = await createProduct('', { vendorId: vendorA.vendorId, name, variants: [variant(`ANON-${unique()}`)] });
     expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect(await productNow({ slug: `nope-${run}` })).toBeNull();
+    expect(await repository.findIdBySlug(`nope-${run}`)).toBeNull();
   });
 
   it('refuses a customer with FORBIDDEN and creates nothing', async () => {
@@ -237,18 +250,18 @@ describe('createProduct', () => {
 describe('updateProduct and setProductStatus', () => {
   it("forbids vendor B to update vendor A's product and leaves it unchanged", async () => {
     const product = await draftOf(vendorA);
-    const before = await productNow({ id: product.id });
+    const before = await stored(product.id);
     const response = await client.request(UPDATE, { input: { id: product.id, name: 'Hijacked', slug: `hijacked-${unique()}` } }, { token: vendorB.token });
     expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(await productNow({ id: product.id })).toEqual(before);
+    expect(await stored(product.id)).toEqual(before);
   });
 
   it('forbids vendor B to change its status too, and the status stays', async () => {
     const product = await draftOf(vendorA);
-    const before = await productNow({ id: product.id });
+    const before = await stored(product.id);
     const response = await client.request(SET_STATUS, { input: { id: product.id, status: 'ACTIVE' } }, { token: vendorB.token });
     expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(await productNow({ id: product.id })).toEqual(before);
+    expect(await stored(product.id)).toEqual(before);
   });
 
   it('lets the owner rename it and change its slug; the old slug stops resolving', async () => {
@@ -283,7 +296,7 @@ describe('updateProduct and setProductStatus', () => {
     await client.data(SET_STATUS, { input: { id: product.id, status: 'ARCHIVED' } }, { token: tokens.admin });
     const response = await client.data<Payload<'setProductStatus', { status: string }>>(SET_STATUS, { input: { id: product.id, status: 'ACTIVE' } }, { token: vendorA.token });
     expect(response.setProductStatus.userErrors).toEqual([expect.objectContaining({ code: 'PRODUCT_ILLEGAL_TRANSITION', field: ['input', 'status'] })]);
-    expect((await productNow({ id: product.id }))?.status).toBe('ARCHIVED');
+    expect((await stored(product.id)).status).toBe('ARCHIVED');
   });
 });
 
@@ -301,7 +314,7 @@ describe('variants', () => {
 
   it('refuses a variant in another currency and a taken SKU, adding neither', async () => {
     const product = await draftOf(vendorA);
-    const before = await productNow({ id: product.id });
+    const before = await stored(product.id);
     const currency = await client.data<{ addProductVariant: { userErrors: unknown[] } }>(
       ADD_VARIANT,
       { input: { productId: product.id, variant: variant(`VH3-${unique()}`, 100, 'USD') } },
@@ -314,12 +327,12 @@ describe('variants', () => {
       { token: vendorA.token },
     );
     expect(sku.addProductVariant.userErrors).toEqual([{ code: 'SKU_TAKEN', field: ['input', 'variant', 'sku'] }]);
-    expect(await productNow({ id: product.id })).toEqual(before);
+    expect(await stored(product.id)).toEqual(before);
   });
 
   it("refuses a variant on another vendor's product with FORBIDDEN and changes nothing", async () => {
     const product = await draftOf(vendorA);
-    const before = (await productNow({ id: product.id })) as ProductShape;
+    const before = await stored(product.id);
     const response = await client.request<{ addProductVariant: unknown }>(
       ADD_VARIANT,
       { input: { productId: product.id, variant: variant(`INTRUDER-${unique()}`, 100) } },
@@ -327,10 +340,10 @@ describe('variants', () => {
     );
     expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(response.body.data?.addProductVariant ?? null).toBeNull();
-    const after = (await productNow({ id: product.id })) as ProductShape;
+    const after = await stored(product.id);
     expect(after.variants).toEqual(before.variants);
     expect(after.priceRange).toEqual(before.priceRange);
-    expect(after.updatedAt).toBe(before.updatedAt);
+    expect(after.updatedAt).toEqual(before.updatedAt);
   });
 
   it('updates a price (moving the range) and removes a compare-at price on explicit null', async () => {
@@ -348,11 +361,11 @@ describe('variants', () => {
 
   it('forbids another vendor to change a variant, and the variant stays as it was', async () => {
     const product = await draftOf(vendorA);
-    const before = await productNow({ id: product.id });
+    const before = await stored(product.id);
     const first = product.variants[0] as { id: string };
     const response = await client.request(UPDATE_VARIANT, { input: { id: first.id, price: { amount: 1, currency: 'EUR' } } }, { token: vendorB.token });
     expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(await productNow({ id: product.id })).toEqual(before);
+    expect(await stored(product.id)).toEqual(before);
   });
 });
 
