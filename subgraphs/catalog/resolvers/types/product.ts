@@ -1,4 +1,4 @@
-import type { ProductResolvers, ProductVariantResolvers } from '../../__generated__/resolvers-types.ts';
+import type { ProductResolvers } from '../../__generated__/resolvers-types.ts';
 
 export const Product: ProductResolvers = {
   // The gateway batches entity lookups; the per-request loader turns them into one query.
@@ -6,9 +6,4 @@ export const Product: ProductResolvers = {
   // Vendor is owned by the users subgraph: hand back its key, never call users from here.
   vendor: (product) => ({ id: product.vendorId }),
   category: (product, _args, ctx) => ctx.services.categories.byId(ctx, product.categoryId),
-};
-
-export const ProductVariant: ProductVariantResolvers = {
-  __resolveReference: (reference, ctx) => ctx.services.queries.variantReference(ctx, reference.id),
-  product: (variant, _args, ctx) => ctx.services.queries.variantProduct(ctx, variant),
 };
