@@ -1,9 +1,7 @@
-import type { BaseRequestContext } from '../../platform/graphql/request-context.ts';
-import type { CatalogLoaders } from './application/catalog-loaders.ts';
-import type { CatalogServices } from './application/catalog-services.ts';
+import type { CatalogScope } from './application/scope.ts';
+import type { CatalogServices } from './application/services.ts';
 
-/** What every catalog resolver gets: the caller, per-request loaders, and services bound to both. */
-export interface CatalogContext extends BaseRequestContext {
-  loaders: CatalogLoaders;
+/** What every catalog resolver receives: the request's scope (caller, logger, loaders) and the process-wide services. */
+export interface CatalogContext extends CatalogScope {
   services: CatalogServices;
 }

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { poolConfigFromUrl } from '../../platform/prisma/pg-adapter.ts';
 import { leaksInternals } from '../support/graphql-client.ts';
 import { bootPlatform, type TestPlatform } from '../support/platform.ts';
+import { testDatabaseUrl } from '../support/test-env.ts';
 
 /**
  * The catalog through the one public endpoint: products joined with their vendor from the users
@@ -26,6 +29,7 @@ let platform: TestPlatform;
 let adminToken: string;
 const vendors: Record<'a' | 'b', { userId: string; vendorId: string; name: string; token: string }> = {} as never;
 let customerToken: string;
+let db: pg.Client;
 
 const PRODUCT_FIELDS = 'id name slug status vendor { id name } priceRange { min { amount formatted } }';
 
@@ -54,6 +58,29 @@ async function signUpVendor(label: string): Promise<{ userId: string; vendorId: 
   return { userId, vendorId, name, token: await platform.signAccessToken({ sub: userId, role: 'VENDOR', vid: vendorId }) };
 }
 
+/** A DRAFT: in no public list, so it never disturbs what the browsing tests count. */
+async function createDraft(token: string, name: string, amount: number): Promise<{ id: string; name: string }> {
+  const created = await platform.gateway.data<{ createProduct: { product: { id: string; name: string } | null; userErrors: UserErrorShape[] } }>(
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id name } userErrors { code field } } }`,
+    { input: { name, variants: [{ sku: `E2E-${randomUUID().slice(0, 12)}`, price: { amount, currency: 'EUR' } }] } },
+    { token },
+  );
+  expect(created.createProduct.userErrors).toEqual([]);
+  return created.createProduct.product as { id: string; name: string };
+}
+
+/**
+ * The product's row and its variants' rows as Postgres holds them, past every cache: a refused
+ * write that wrote anyway (and so never invalidated the cache) would still read as unchanged
+ * through the API.
+ */
+async function storedProduct(id: string): Promise<{ product: Record<string, unknown>; variants: Record<string, unknown>[] }> {
+  const product = await db.query('SELECT * FROM products WHERE id = $1', [id]);
+  const variants = await db.query('SELECT * FROM product_variants WHERE product_id = $1 ORDER BY position, id', [id]);
+  expect(product.rows).toHaveLength(1);
+  return { product: product.rows[0] as Record<string, unknown>, variants: variants.rows as Record<string, unknown>[] };
+}
+
 async function createActiveProduct(token: string, name: string, amount: number): Promise<ProductNode> {
   const created = await platform.gateway.data<{ createProduct: { product: ProductNode | null; userErrors: UserErrorShape[] } }>(
     `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code field } } }`,
@@ -72,6 +99,8 @@ async function createActiveProduct(token: string, name: string, amount: number):
 }
 
 beforeAll(async () => {
+  db = new pg.Client(poolConfigFromUrl(testDatabaseUrl('catalog')));
+  await db.connect();
   platform = await bootPlatform();
   adminToken = await platform.signAccessToken({ sub: randomUUID(), role: 'ADMIN' });
   customerToken = await platform.signAccessToken({ sub: randomUUID(), role: 'CUSTOMER' });
@@ -84,6 +113,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await platform?.close();
+  await db?.end();
 });
 
 describe('browsing through the gateway', () => {
@@ -152,15 +182,30 @@ describe('catalog access through the gateway', () => {
   });
 
   it("refuses vendor A updating vendor B's product with FORBIDDEN and leaves it unchanged", async () => {
-    const target = await createActiveProduct(vendors.b.token, `Guarded Lamp ${run}`, 4999);
+    const target = await createDraft(vendors.b.token, `Guarded Lamp ${randomUUID().slice(0, 8)}`, 4999);
+    const before = await storedProduct(target.id);
     const response = await platform.gateway.request(
       `mutation($input: UpdateProductInput!) { updateProduct(input: $input) { product { id } userErrors { code } } }`,
       { input: { id: target.id, name: 'Taken over', slug: `taken-over-${run}` } },
       { token: vendors.a.token },
     );
     expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const after = await platform.gateway.data<{ product: ProductNode }>(`query($id: ID) { product(id: $id) { ${PRODUCT_FIELDS} } }`, { id: target.id });
-    expect(after.product).toMatchObject({ name: `Guarded Lamp ${run}`, slug: target.slug, vendor: { id: vendors.b.vendorId } });
+    expect(before.product).toMatchObject({ name: target.name, vendor_id: vendors.b.vendorId });
+    expect(await storedProduct(target.id)).toEqual(before);
+  });
+
+  it("refuses vendor A adding a variant to vendor B's product with FORBIDDEN and changes nothing", async () => {
+    const target = await createDraft(vendors.b.token, `Guarded Vase ${randomUUID().slice(0, 8)}`, 2999);
+    const before = await storedProduct(target.id);
+    const response = await platform.gateway.request(
+      `mutation($input: AddProductVariantInput!) { addProductVariant(input: $input) { variant { id } userErrors { code } } }`,
+      { input: { productId: target.id, variant: { sku: `INTRUDER-${randomUUID().slice(0, 8)}`, price: { amount: 1, currency: 'EUR' } } } },
+      { token: vendors.a.token },
+    );
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const after = await storedProduct(target.id);
+    expect(after.variants).toEqual(before.variants);
+    expect(after.product).toMatchObject({ min_price: before.product.min_price, max_price: before.product.max_price, updated_at: before.product.updated_at });
   });
 
   it('lets a vendor see its own draft but hides it from shoppers', async () => {

@@ -1,27 +1,25 @@
-import type { Viewer } from '../../../platform/auth/viewer.ts';
-import { badUserInput } from '../../../platform/errors/graphql-errors.ts';
+import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
+import { isUuid } from '../../../platform/ids/uuid.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
+import { canViewProduct, managementListing, PUBLIC_LISTING } from '../domain/access.ts';
 import { lookupKey } from '../domain/lookup.ts';
-import { canViewProduct, managementListing, PUBLIC_LISTING } from '../domain/product-access.ts';
 import {
   checkCursorSort,
   cursorFor,
   effectiveSort,
   normalizeProductFilter,
   productCursorSchema,
-  type Check,
   type ListingScope,
   type ProductFilter,
   type ProductFilterInput,
   type ProductListQuery,
   type ProductSort,
 } from '../domain/product-listing.ts';
-import { isUuid, type Product, type ProductStatus, type ProductVariant } from '../domain/product.ts';
+import type { Product, ProductStatus, ProductVariant } from '../domain/product.ts';
 import type { ListingCache } from '../infra/listing-cache.ts';
 import type { ProductCache } from '../infra/product-cache.ts';
 import type { ProductRepository } from '../infra/product.repository.ts';
-import { requireAccess } from './access.ts';
-import type { CatalogLoaders } from './catalog-loaders.ts';
+import type { CatalogScope } from './scope.ts';
 
 export type ProductConnection = Connection<Product>;
 export interface CategoryFacetCount {
@@ -46,115 +44,50 @@ export interface ProductListArgs extends ConnectionArgs {
 /** Facet lists stay short enough for a filter menu. */
 export const FACET_LIMIT = 20;
 
-function checked<T>(check: Check<T>): T {
-  if (!check.ok) throw badUserInput(check.message);
-  return check.value;
-}
-
-export interface QueryScope {
-  viewer: Viewer | null;
-  loaders: CatalogLoaders;
-}
-
-/** Reads for shoppers and for vendors managing their products. One instance per request. */
-export class CatalogQueryService {
-  constructor(
-    private readonly deps: { products: ProductRepository; cache: ProductCache; listings: ListingCache },
-    private readonly scope: QueryScope,
-  ) {}
-
+/**
+ * Reads for shoppers and for vendors managing their products. Arguments a client got wrong and
+ * access refusals are thrown (BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN); a product the caller
+ * may not see reads as null, like a missing one.
+ */
+export interface CatalogQueryService {
   /** The public storefront list: ACTIVE products only. */
-  products(args: ProductListArgs): Promise<ProductConnection> {
-    return this.list(PUBLIC_LISTING, args);
-  }
-
+  products(scope: CatalogScope, args: ProductListArgs): Promise<ProductConnection>;
   /** A vendor's own products (any status), or every vendor's for an admin. */
-  async myProducts(args: ProductListArgs & { status?: ProductStatus | null }): Promise<ProductConnection> {
-    return this.list(requireAccess(managementListing(this.scope.viewer, args.status)), args);
-  }
-
-  vendorProducts(vendorId: string, args: ProductListArgs): Promise<ProductConnection> {
-    if (!isUuid(vendorId)) return Promise.resolve(emptyConnection());
-    return this.list(PUBLIC_LISTING, { ...args, filter: { vendorId } });
-  }
-
-  categoryProducts(categoryId: string, args: ProductListArgs): Promise<ProductConnection> {
-    return this.list(PUBLIC_LISTING, { ...args, filter: { categoryId } });
-  }
-
+  myProducts(scope: CatalogScope, args: ProductListArgs & { status?: ProductStatus | null }): Promise<ProductConnection>;
+  /** `Vendor.products`: any id resolves; one that is not a UUID simply has no products. */
+  vendorProducts(scope: CatalogScope, vendorId: string, args: ProductListArgs): Promise<ProductConnection>;
+  /** `Category.products`: the category's and its descendants' products. */
+  categoryProducts(scope: CatalogScope, categoryId: string, args: ProductListArgs): Promise<ProductConnection>;
   /** `product(id | slug)`: null when missing or not visible to the caller. */
-  async product(args: { id?: string | null; slug?: string | null }): Promise<Product | null> {
-    const key = checked(lookupKey(args, 'product'));
-    const id = key.by === 'id' ? key.id : await this.idForSlug(key.slug);
-    if (!id || !isUuid(id)) return null;
-    const product = await this.scope.loaders.productById.load(id);
-    if (!product || !canViewProduct(this.scope.viewer, product, 'direct')) return null;
-    // A cached slug → id entry can outlive a slug change; never answer with a different slug.
-    if (key.by === 'slug' && product.slug !== key.slug) return null;
-    return product;
-  }
-
+  product(scope: CatalogScope, args: { id?: string | null; slug?: string | null }): Promise<Product | null>;
   /** Another subgraph pointing at a product (e.g. an order line): archived products still resolve. */
-  async productReference(id: string): Promise<Product | null> {
-    const product = await this.scope.loaders.productById.load(id);
-    return product && canViewProduct(this.scope.viewer, product, 'reference') ? product : null;
-  }
-
-  async variantReference(id: string): Promise<ProductVariant | null> {
-    const variant = await this.scope.loaders.variantById.load(id);
-    if (!variant) return null;
-    const product = await this.productReference(variant.productId);
-    return product ? variant : null;
-  }
-
+  productReference(scope: CatalogScope, id: string): Promise<Product | null>;
+  variantReference(scope: CatalogScope, id: string): Promise<ProductVariant | null>;
+  /** The product a variant belongs to. Products are never deleted, so a miss is an outage and throws. */
+  variantProduct(scope: CatalogScope, variant: ProductVariant): Promise<Product>;
   /** Facet counts for a storefront filter; cached like the public listings. */
-  async facets(filterInput: ProductFilterInput | null | undefined): Promise<ProductFacets> {
-    const filter = checked(normalizeProductFilter(filterInput));
-    return this.deps.listings.json('facets', { scope: PUBLIC_LISTING, filter: filterKey(filter) }, async () => {
-      const [facets, totalCount] = await Promise.all([
-        this.deps.products.facets(PUBLIC_LISTING, filter, FACET_LIMIT),
-        this.deps.products.count(PUBLIC_LISTING, filter),
-      ]);
-      return {
-        categories: facets.categories.map(({ id, count }) => ({ categoryId: id, count })),
-        vendors: facets.vendors.map(({ id, count }) => ({ vendorId: id, count })),
-        totalCount,
-      };
+  facets(scope: CatalogScope, filterInput: ProductFilterInput | null | undefined): Promise<ProductFacets>;
+}
+
+export interface CatalogQueryDeps {
+  products: ProductRepository;
+  cache: ProductCache;
+  listings: ListingCache;
+}
+
+export function createCatalogQueryService(deps: CatalogQueryDeps): CatalogQueryService {
+  const idForSlug = async (slug: string): Promise<string | null> => {
+    const found = await deps.cache.idBySlug.load([slug], async () => {
+      const id = await deps.products.findIdBySlug(slug);
+      return new Map(id ? [[slug, id]] : []);
     });
-  }
-
-  private async idForSlug(slug: string): Promise<string | null> {
-    const cached = await this.deps.cache.idForSlug(slug);
-    if (cached) return cached;
-    const id = await this.deps.products.findIdBySlug(slug);
-    if (id) await this.deps.cache.rememberSlug(slug, id);
-    return id;
-  }
-
-  /**
-   * Arguments are checked first (bad input fails the same with or without the cache). Public
-   * listings are the same for every caller, so they go through the listing cache; management
-   * listings (drafts, one vendor's view) are rare and always read fresh.
-   */
-  private async list(scope: ListingScope, args: ProductListArgs): Promise<ProductConnection> {
-    const query: ProductListQuery = this.listQuery(scope, args);
-    if (scope !== PUBLIC_LISTING) return this.readPage(query);
-    const key = { scope, filter: filterKey(query.filter), sort: query.sort, after: query.after, limit: query.limit };
-    return this.deps.listings.connection(key, () => this.readPage(query));
-  }
-
-  private listQuery(scope: ListingScope, args: ProductListArgs): ProductListQuery {
-    const filter: ProductFilter = checked(normalizeProductFilter(args.filter));
-    const sort = effectiveSort(args.sort, filter.search !== null);
-    const page = pageRequest(args, productCursorSchema);
-    const after = checked(checkCursorSort(page.after, sort));
-    return { scope, filter, sort, after, limit: page.limit };
-  }
+    return found.get(slug) ?? null;
+  };
 
   /** Sort keys and total in one statement, then the products through the loader (Redis, then one batched read). */
-  private async readPage(query: ProductListQuery): Promise<ProductConnection> {
-    const { rows: keys, totalCount } = await this.deps.products.page(query);
-    const products = await this.scope.loaders.productById.loadMany(keys.slice(0, query.limit).map((row) => row.id));
+  const readPage = async (scope: CatalogScope, query: ProductListQuery): Promise<ProductConnection> => {
+    const { rows: keys, totalCount } = await deps.products.page(query);
+    const products = await scope.loaders.productById.loadMany(keys.slice(0, query.limit).map((row) => row.id));
     const rows = keys.map((row, index) => ({ row, product: products[index] }));
     const connection = toConnection(rows, { limit: query.limit, after: query.after }, totalCount, ({ row }) => cursorFor(query.sort, row));
     // Products are never deleted, so a listed id always loads; a failed load is an outage and throws.
@@ -163,7 +96,81 @@ export class CatalogQueryService {
       return { node: node.product, cursor };
     });
     return { ...connection, edges };
-  }
+  };
+
+  /**
+   * Arguments are checked first (bad input fails the same with or without the cache). Public
+   * listings are the same for every caller, so they go through the listing cache; management
+   * listings (drafts, one vendor's view) are rare and always read fresh.
+   */
+  const list = async (scope: CatalogScope, listing: ListingScope, args: ProductListArgs): Promise<ProductConnection> => {
+    const filter: ProductFilter = valueOrThrow(normalizeProductFilter(args.filter));
+    const sort = effectiveSort(args.sort, filter.search !== null);
+    const page = pageRequest(args, productCursorSchema);
+    const after = valueOrThrow(checkCursorSort(page.after, sort));
+    const query: ProductListQuery = { scope: listing, filter, sort, after, limit: page.limit };
+    if (listing !== PUBLIC_LISTING) return readPage(scope, query);
+    const key = { scope: listing, filter: filterKey(filter), sort, after, limit: page.limit };
+    return deps.listings.connection(key, () => readPage(scope, query));
+  };
+
+  const productReference = async (scope: CatalogScope, id: string): Promise<Product | null> => {
+    const product = await scope.loaders.productById.load(id);
+    return product && canViewProduct(scope.viewer, product, 'reference') ? product : null;
+  };
+
+  return {
+    products: (scope, args) => list(scope, PUBLIC_LISTING, args),
+
+    myProducts: (scope, args) => list(scope, valueOrThrow(managementListing(scope.viewer, args.status)), args),
+
+    async vendorProducts(scope, vendorId, args) {
+      if (!isUuid(vendorId)) return emptyConnection();
+      return list(scope, PUBLIC_LISTING, { ...args, filter: { vendorId } });
+    },
+
+    categoryProducts: (scope, categoryId, args) => list(scope, PUBLIC_LISTING, { ...args, filter: { categoryId } }),
+
+    async product(scope, args) {
+      const key = valueOrThrow(lookupKey(args, 'product'));
+      const id = key.by === 'id' ? key.id : await idForSlug(key.slug);
+      if (!id || !isUuid(id)) return null;
+      const product = await scope.loaders.productById.load(id);
+      if (!product || !canViewProduct(scope.viewer, product, 'direct')) return null;
+      // A cached slug → id entry can outlive a slug change; never answer with a different slug.
+      if (key.by === 'slug' && product.slug !== key.slug) return null;
+      return product;
+    },
+
+    productReference,
+
+    async variantReference(scope, id) {
+      const variant = await scope.loaders.variantById.load(id);
+      if (!variant) return null;
+      return (await productReference(scope, variant.productId)) ? variant : null;
+    },
+
+    async variantProduct(scope, variant) {
+      const product = await scope.loaders.productById.load(variant.productId);
+      if (!product) throw new Error(`variant ${variant.id} has no product ${variant.productId}`);
+      return product;
+    },
+
+    async facets(_scope, filterInput) {
+      const filter = valueOrThrow(normalizeProductFilter(filterInput));
+      return deps.listings.json('facets', { scope: PUBLIC_LISTING, filter: filterKey(filter) }, async () => {
+        const [facets, totalCount] = await Promise.all([
+          deps.products.facets(PUBLIC_LISTING, filter, FACET_LIMIT),
+          deps.products.count(PUBLIC_LISTING, filter),
+        ]);
+        return {
+          categories: facets.categories.map(({ id, count }) => ({ categoryId: id, count })),
+          vendors: facets.vendors.map(({ id, count }) => ({ vendorId: id, count })),
+          totalCount,
+        };
+      });
+    },
+  };
 }
 
 /** What of a filter decides a listing's contents: the search's terms (the rest of it derives from them). */

@@ -1,86 +1,81 @@
 import { randomUUID } from 'node:crypto';
-import type { Viewer } from '../../../platform/auth/viewer.ts';
-import { CatalogErrorCodes } from '../domain/error-codes.ts';
-import { badUserInput } from '../../../platform/errors/graphql-errors.ts';
-import { userError } from '../../../platform/errors/user-error.ts';
+import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
-import type { Logger } from '../../../platform/logging/logger.ts';
+import { userError } from '../../../platform/errors/user-error.ts';
+import { canManageCategories } from '../domain/access.ts';
 import { placeCategory, validateNewCategory, type Category, type NewCategoryInput } from '../domain/category.ts';
+import { CatalogErrorCodes } from '../domain/error-codes.ts';
 import { lookupKey } from '../domain/lookup.ts';
-import { canManageCategories } from '../domain/product-access.ts';
 import { slugify, slugWithSuffix } from '../domain/slug.ts';
 import type { CategoryRepository } from '../infra/category.repository.ts';
-import { uniqueViolationOn } from '../infra/prisma.ts';
-import { requireAccess } from './access.ts';
-import type { CatalogLoaders } from './catalog-loaders.ts';
+import type { CategoryFacetCount } from './catalog-query.service.ts';
+import type { CatalogScope } from './scope.ts';
 
-/** The category tree: public reads, admin-only growth. One instance per request. */
-export class CategoryService {
-  private childLogger: Logger | null = null;
-
-  constructor(
-    private readonly deps: { categories: CategoryRepository },
-    private readonly scope: { viewer: Viewer | null; loaders: CatalogLoaders; logger: Logger },
-  ) {}
-
-  // Built on first use: every request gets this service, few write, and a pino child costs.
-  private get logger(): Logger {
-    this.childLogger ??= this.scope.logger.child({ component: 'CategoryService' });
-    return this.childLogger;
-  }
-
-  roots(): Promise<Category[]> {
-    return this.deps.categories.roots();
-  }
-
-  async category(args: { id?: string | null; slug?: string | null }): Promise<Category | null> {
-    const key = lookupKey(args, 'category');
-    if (!key.ok) throw badUserInput(key.message);
-    if (key.value.by === 'id') return this.scope.loaders.categoryById.load(key.value.id);
-    return this.deps.categories.findBySlug(key.value.slug);
-  }
-
-  byId(id: string | null): Promise<Category | null> {
-    return id ? this.scope.loaders.categoryById.load(id) : Promise.resolve(null);
-  }
-
-  children(category: Category): Promise<Category[]> {
-    return this.scope.loaders.categoryChildren.load(category.id);
-  }
-
+/** The category tree: public reads, admin-only growth. */
+export interface CategoryService {
+  /** The top-level categories, by name. */
+  roots(scope: CatalogScope): Promise<Category[]>;
+  /** `category(id | slug)`: exactly one key, else BAD_USER_INPUT. */
+  category(scope: CatalogScope, args: { id?: string | null; slug?: string | null }): Promise<Category | null>;
+  byId(scope: CatalogScope, id: string | null): Promise<Category | null>;
+  /** The category a facet counts. Categories are never deleted, so a miss is an outage and throws. */
+  facetCategory(scope: CatalogScope, facet: CategoryFacetCount): Promise<Category>;
+  children(scope: CatalogScope, category: Category): Promise<Category[]>;
   /** Root first, the category itself last. */
-  async path(category: Category): Promise<Category[]> {
-    const nodes = await this.scope.loaders.categoryById.loadMany(category.pathIds);
-    return nodes.flatMap((node) => (node && !(node instanceof Error) ? [node] : []));
-  }
+  path(scope: CatalogScope, category: Category): Promise<Category[]>;
+  /** Admins only (thrown otherwise); input problems come back as userErrors. */
+  create(scope: CatalogScope, input: NewCategoryInput): Promise<Result<Category>>;
+}
 
-  async create(input: NewCategoryInput): Promise<Result<Category>> {
-    requireAccess(canManageCategories(this.scope.viewer));
-    const valid = validateNewCategory(input);
-    if (!valid.ok) return valid;
-    const { name, parentId } = valid.value;
-    const parent = parentId ? await this.scope.loaders.categoryById.load(parentId) : null;
-    if (parentId && !parent) return fail(userError(CatalogErrorCodes.CATEGORY_NOT_FOUND, 'No category has this id.', ['input', 'parentId']));
-    const id = randomUUID();
-    const placement = placeCategory(id, parent);
-    if (!placement.ok) return placement;
-    let slug = valid.value.slug;
-    if (slug && (await this.deps.categories.slugTaken(slug))) {
-      return fail(userError(CatalogErrorCodes.CATEGORY_SLUG_TAKEN, 'Another category already uses this slug.', ['input', 'slug']));
-    }
-    if (!slug) {
-      const base = slugify(name);
-      slug = base && !(await this.deps.categories.slugTaken(base)) ? base : slugWithSuffix(base, id);
-    }
-    try {
-      const category = await this.deps.categories.insert({ id, name, slug, parentId, ...placement.value });
-      this.logger.info({ categoryId: id, parentId }, 'category created');
-      return ok(category);
-    } catch (error) {
-      if (uniqueViolationOn(error)?.includes('slug')) {
+export function createCategoryService(deps: { categories: CategoryRepository }): CategoryService {
+  return {
+    roots: () => deps.categories.roots(),
+
+    async category(scope, args) {
+      const key = valueOrThrow(lookupKey(args, 'category'));
+      if (key.by === 'id') return scope.loaders.categoryById.load(key.id);
+      return deps.categories.findBySlug(key.slug);
+    },
+
+    byId: async (scope, id) => (id ? scope.loaders.categoryById.load(id) : null),
+
+    async facetCategory(scope, facet) {
+      const category = await scope.loaders.categoryById.load(facet.categoryId);
+      if (!category) throw new Error(`facet names missing category ${facet.categoryId}`);
+      return category;
+    },
+
+    children: (scope, category) => scope.loaders.categoryChildren.load(category.id),
+
+    async path(scope, category) {
+      const nodes = await scope.loaders.categoryById.loadMany(category.pathIds);
+      return nodes.flatMap((node) => (node && !(node instanceof Error) ? [node] : []));
+    },
+
+    async create(scope, input) {
+      valueOrThrow(canManageCategories(scope.viewer));
+      const valid = validateNewCategory(input);
+      if (!valid.ok) return valid;
+      const { name, parentId } = valid.value;
+      const parent = parentId ? await scope.loaders.categoryById.load(parentId) : null;
+      if (parentId && !parent) return fail(userError(CatalogErrorCodes.CATEGORY_NOT_FOUND, 'No category has this id.', ['input', 'parentId']));
+      const id = randomUUID();
+      const placement = placeCategory(id, parent);
+      if (!placement.ok) return placement;
+      let slug = valid.value.slug;
+      if (slug && (await deps.categories.slugTaken(slug))) {
+        return fail(userError(CatalogErrorCodes.CATEGORY_SLUG_TAKEN, 'Another category already uses this slug.', ['input', 'slug']));
+      }
+      if (!slug) {
+        const base = slugify(name);
+        slug = base && !(await deps.categories.slugTaken(base)) ? base : slugWithSuffix(base, id);
+      }
+      const inserted = await deps.categories.insert({ id, name, slug, parentId, ...placement.value });
+      if (!inserted.ok) {
         return fail(userError(CatalogErrorCodes.CATEGORY_SLUG_TAKEN, 'This slug was just taken by another category.', ['input', 'slug']));
       }
-      throw error;
-    }
-  }
+      scope.logger.child({ component: 'CategoryService' }).info({ categoryId: id, parentId }, 'category created');
+      return ok(inserted.value);
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { ErrorCodes } from '../../../platform/errors/codes.ts';
 import { CatalogErrorCodes } from './error-codes.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
-import { isUuid } from './product.ts';
+import { isUuid } from '../../../platform/ids/uuid.ts';
 import { isValidSlug, SLUG_MAX_LENGTH } from './slug.ts';
 
 /**

@@ -6,8 +6,11 @@ describe('lookupKey', () => {
     expect(lookupKey({ id: 'a' }, 'product')).toEqual({ ok: true, value: { by: 'id', id: 'a' } });
     expect(lookupKey({ slug: ' linen-shirt ', id: null }, 'product')).toEqual({ ok: true, value: { by: 'slug', slug: 'linen-shirt' } });
   });
-  it('refuses both or neither', () => {
-    expect(lookupKey({ id: 'a', slug: 'b' }, 'product')).toMatchObject({ ok: false, message: expect.stringMatching(/exactly one/) });
-    expect(lookupKey({}, 'category')).toMatchObject({ ok: false, message: expect.stringMatching(/category/) });
+  it('refuses both or neither as BAD_USER_INPUT', () => {
+    expect(lookupKey({ id: 'a', slug: 'b' }, 'product')).toEqual({
+      ok: false,
+      errors: [{ code: 'BAD_USER_INPUT', field: null, message: 'Pass exactly one of `id` or `slug` to look up a product.' }],
+    });
+    expect(lookupKey({}, 'category')).toMatchObject({ ok: false, errors: [{ code: 'BAD_USER_INPUT', message: expect.stringMatching(/category/) }] });
   });
 });

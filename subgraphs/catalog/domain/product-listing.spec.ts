@@ -54,7 +54,10 @@ describe('cursors', () => {
   it('refuses a cursor from another sort', () => {
     const cursor = cursorFor('PRICE_ASC', keys);
     expect(checkCursorSort(cursor, 'PRICE_ASC').ok).toBe(true);
-    expect(checkCursorSort(cursor, 'PRICE_DESC')).toMatchObject({ ok: false });
+    expect(checkCursorSort(cursor, 'PRICE_DESC')).toMatchObject({
+      ok: false,
+      errors: [{ code: 'BAD_USER_INPUT', message: 'The `after` cursor belongs to a list sorted by PRICE_ASC, not PRICE_DESC.' }],
+    });
     expect(checkCursorSort(null, 'NEWEST')).toEqual({ ok: true, value: null });
   });
 });
@@ -73,9 +76,7 @@ describe('price filter rules', () => {
     [10.5, null, /whole/],
     [500, 100, /must not exceed/],
   ])('refuses min=%s max=%s', (min, max, message) => {
-    const result = priceBounds(min, max);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toMatch(message);
+    expect(priceBounds(min, max)).toMatchObject({ ok: false, errors: [{ code: 'BAD_USER_INPUT', message: expect.stringMatching(message) }] });
   });
 });
 
@@ -83,14 +84,13 @@ describe('normalizeProductFilter', () => {
   it('parses search and keeps ids', () => {
     const categoryId = randomUUID();
     const result = normalizeProductFilter({ search: ' Headph ', categoryId, minPrice: 100 });
-    expect(result).toMatchObject({ ok: true, value: { categoryId, vendorId: null, price: { min: 100, max: null } } });
-    if (result.ok) expect(result.value.search?.terms).toEqual(['headph']);
+    expect(result).toMatchObject({ ok: true, value: { categoryId, vendorId: null, price: { min: 100, max: null }, search: { terms: ['headph'] } } });
   });
   it('treats a missing filter as no filter', () => {
     expect(normalizeProductFilter(null)).toEqual({ ok: true, value: { search: null, categoryId: null, vendorId: null, price: null } });
   });
   it('refuses ids that are not UUIDs', () => {
-    expect(normalizeProductFilter({ vendorId: '42' })).toMatchObject({ ok: false, message: expect.stringMatching(/vendorId/) });
-    expect(normalizeProductFilter({ categoryId: "1' OR 1=1" })).toMatchObject({ ok: false });
+    expect(normalizeProductFilter({ vendorId: '42' })).toMatchObject({ ok: false, errors: [{ code: 'BAD_USER_INPUT', message: expect.stringMatching(/vendorId/) }] });
+    expect(normalizeProductFilter({ categoryId: "1' OR 1=1" })).toMatchObject({ ok: false, errors: [{ code: 'BAD_USER_INPUT' }] });
   });
 });

@@ -1,9 +1,16 @@
 import { z } from 'zod';
-import { isUuid, type ProductStatus } from './product.ts';
+import { ErrorCodes } from '../../../platform/errors/codes.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
+import { userError } from '../../../platform/errors/user-error.ts';
+import { isUuid } from '../../../platform/ids/uuid.ts';
+import type { ProductStatus } from './product.ts';
 import { parseSearchQuery, type SearchQuery } from './search-query.ts';
 
-/** A check on a query's arguments: queries have no userErrors, so a failure becomes BAD_USER_INPUT. */
-export type Check<T> = { ok: true; value: T } | { ok: false; message: string };
+/**
+ * A query's argument the client got wrong. Queries have no userErrors, so the service throws this
+ * as BAD_USER_INPUT (`valueOrThrow`).
+ */
+export const invalidArgument = <T = never>(message: string): Result<T> => fail(userError(ErrorCodes.BAD_USER_INPUT, message));
 
 export const ProductSorts = ['RELEVANCE', 'NEWEST', 'PRICE_ASC', 'PRICE_DESC', 'NAME_ASC'] as const;
 export type ProductSort = (typeof ProductSorts)[number];
@@ -63,11 +70,9 @@ export function cursorFor(sort: ProductSort, keys: ProductSortKeys): ProductCurs
 }
 
 /** A cursor from one sort (or search) cannot continue a list in another order. */
-export function checkCursorSort(cursor: ProductCursor | null, sort: ProductSort): Check<ProductCursor | null> {
-  if (cursor && cursor.s !== sort) {
-    return { ok: false, message: `The \`after\` cursor belongs to a list sorted by ${cursor.s}, not ${sort}.` };
-  }
-  return { ok: true, value: cursor };
+export function checkCursorSort(cursor: ProductCursor | null, sort: ProductSort): Result<ProductCursor | null> {
+  if (cursor && cursor.s !== sort) return invalidArgument(`The \`after\` cursor belongs to a list sorted by ${cursor.s}, not ${sort}.`);
+  return ok(cursor);
 }
 
 /** Inclusive bounds in minor units; a product matches when one of its variants' prices lies within them. */
@@ -76,19 +81,17 @@ export interface PriceBounds {
   max: number | null;
 }
 
-export function priceBounds(min: number | null | undefined, max: number | null | undefined): Check<PriceBounds | null> {
+export function priceBounds(min: number | null | undefined, max: number | null | undefined): Result<PriceBounds | null> {
   const lower = min ?? null;
   const upper = max ?? null;
-  if (lower === null && upper === null) return { ok: true, value: null };
+  if (lower === null && upper === null) return ok(null);
   for (const [name, value] of [['minPrice', lower], ['maxPrice', upper]] as const) {
     if (value !== null && (!Number.isSafeInteger(value) || value < 0)) {
-      return { ok: false, message: `\`${name}\` must be a whole, non-negative number of minor units; got ${value}.` };
+      return invalidArgument(`\`${name}\` must be a whole, non-negative number of minor units; got ${value}.`);
     }
   }
-  if (lower !== null && upper !== null && lower > upper) {
-    return { ok: false, message: `\`minPrice\` (${lower}) must not exceed \`maxPrice\` (${upper}).` };
-  }
-  return { ok: true, value: { min: lower, max: upper } };
+  if (lower !== null && upper !== null && lower > upper) return invalidArgument(`\`minPrice\` (${lower}) must not exceed \`maxPrice\` (${upper}).`);
+  return ok({ min: lower, max: upper });
 }
 
 export interface ProductFilterInput {
@@ -107,26 +110,23 @@ export interface ProductFilter {
   price: PriceBounds | null;
 }
 
-export function normalizeProductFilter(input: ProductFilterInput | null | undefined): Check<ProductFilter> {
+export function normalizeProductFilter(input: ProductFilterInput | null | undefined): Result<ProductFilter> {
   const filter = input ?? {};
   for (const key of ['categoryId', 'vendorId'] as const) {
     const value = filter[key];
-    if (value != null && !isUuid(value)) return { ok: false, message: `\`filter.${key}\` must be a UUID.` };
+    if (value != null && !isUuid(value)) return invalidArgument(`\`filter.${key}\` must be a UUID.`);
   }
   const price = priceBounds(filter.minPrice, filter.maxPrice);
   if (!price.ok) return price;
-  return {
-    ok: true,
-    value: {
-      search: parseSearchQuery(filter.search),
-      categoryId: filter.categoryId ?? null,
-      vendorId: filter.vendorId ?? null,
-      price: price.value,
-    },
-  };
+  return ok({
+    search: parseSearchQuery(filter.search),
+    categoryId: filter.categoryId ?? null,
+    vendorId: filter.vendorId ?? null,
+    price: price.value,
+  });
 }
 
-/** Whose products a list may show, decided by who asks (see product-access.ts). */
+/** Whose products a list may show, decided by who asks (see access.ts). */
 export interface ListingScope {
   statuses: readonly ProductStatus[];
   /** Restricts the list to one vendor regardless of the filter. */

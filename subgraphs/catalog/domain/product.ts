@@ -56,13 +56,6 @@ export function priceRangeOf(variants: readonly Pick<ProductVariant, 'price'>[])
   return { min, max };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-
-/** Ids are UUIDs; anything else can name nothing, so callers can answer without a query. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
 /** A vendor as the catalog knows it: only its id (the users subgraph owns the rest). */
 export interface VendorRef {
   id: string;

@@ -3,7 +3,8 @@ import { CatalogErrorCodes } from './error-codes.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { money, type Money } from '../../../platform/money/money.ts';
-import { isUuid, type OptionValue, type ProductVariant } from './product.ts';
+import { isUuid } from '../../../platform/ids/uuid.ts';
+import type { OptionValue, ProductVariant } from './product.ts';
 import { isValidSlug, SLUG_MAX_LENGTH } from './slug.ts';
 
 /** Input shapes as clients send them (the GraphQL inputs, without GraphQL). */

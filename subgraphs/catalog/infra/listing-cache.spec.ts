@@ -1,24 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
-import type { Logger } from '../../../platform/logging/logger.ts';
-import type { Redis } from '../../../platform/redis/redis.ts';
 import type { ProductListArgs } from '../application/catalog-query.service.ts';
+import { createCatalogApp } from '../application/services.ts';
 import type { Product } from '../domain/product.ts';
-import { createCacheFixture, type CacheFixture, type CountingProductRepository } from '../testing/cache-fixture.ts';
-import { ListingCache, listingHash, stableJson } from './listing-cache.ts';
+import { createCatalogHarness, type CatalogHarness } from '../testing/harness.ts';
+import { createListingCache, listingHash, stableJson, type ListingCache } from './listing-cache.ts';
 
 /** The listing cache against the real Redis and test database. */
-let fixture: CacheFixture;
-let redis: Redis;
-let deadRedis: Redis;
-let products: CountingProductRepository;
-let listings: ListingCache;
-let logger: Logger;
+let harness: CatalogHarness;
 
-function request(viewer: Viewer | null = null, listingCache: ListingCache = listings) {
-  return fixture.request(viewer, { listings: listingCache });
-}
+/** Another catalog instance: its own listing cache (and parsed pages) over the same Redis. */
+const instance = (listings: ListingCache = createListingCache(harness.redis, 30, harness.logger)) => createCatalogApp({ ...harness.deps, listings });
 
 /** A fresh vendor with `count` ACTIVE products, so no other spec's rows show up in its lists. */
 async function vendorWithProducts(count: number): Promise<{ owner: Viewer; vendorId: string; products: Product[] }> {
@@ -26,12 +19,12 @@ async function vendorWithProducts(count: number): Promise<{ owner: Viewer; vendo
   const owner: Viewer = { userId: randomUUID(), role: 'VENDOR', vendorId };
   const created: Product[] = [];
   for (let i = 0; i < count; i += 1) {
-    const draft = await request(owner).writes.create({
+    const draft = await harness.services.products.create(harness.scope(owner), {
       name: `Listed Bowl ${i} ${vendorId.slice(0, 8)}`,
       variants: [{ sku: `L-${randomUUID().slice(0, 12)}`, price: { amount: 1000 + i, currency: 'EUR' } }],
     });
     if (!draft.ok) throw new Error(JSON.stringify(draft.errors));
-    const active = await request(owner).writes.setStatus({ id: draft.value.id, status: 'ACTIVE' });
+    const active = await harness.services.products.setStatus(harness.scope(owner), { id: draft.value.id, status: 'ACTIVE' });
     if (!active.ok) throw new Error(JSON.stringify(active.errors));
     created.push(active.value);
   }
@@ -39,10 +32,11 @@ async function vendorWithProducts(count: number): Promise<{ owner: Viewer; vendo
 }
 
 const names = (connection: { edges: { node: { name: string } }[] }) => connection.edges.map((edge) => edge.node.name);
-const version = async () => Number(await redis.get('listing:version'));
+const version = async () => Number(await harness.redis.get('listing:version'));
 
 /** Stored product pages of the current version, as keys without the client's prefix (SCAN, not KEYS). */
 async function storedPages(): Promise<string[]> {
+  const { redis } = harness;
   const prefix = redis.options.keyPrefix ?? '';
   const found: string[] = [];
   let cursor = '0';
@@ -55,12 +49,11 @@ async function storedPages(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  fixture = await createCacheFixture('catalog-listing-cache-spec');
-  ({ redis, deadRedis, products, listings, logger } = fixture);
+  harness = await createCatalogHarness({ scope: 'listing-cache-spec' });
 });
 
 afterAll(async () => {
-  await fixture?.close();
+  await harness?.close();
 });
 
 describe('listing cache keys', () => {
@@ -76,10 +69,10 @@ describe('listing cache', () => {
   it('serves the same listing from Redis the second time, with dates, money and cursors intact', async () => {
     const { vendorId } = await vendorWithProducts(3);
     const args: ProductListArgs = { first: 2, filter: { vendorId } };
-    const first = await request().queries.products(args);
-    const pagesAfterFirst = products.pages;
-    const second = await request().queries.products(args);
-    expect(products.pages).toBe(pagesAfterFirst);
+    const first = await harness.services.queries.products(harness.scope(), args);
+    const pagesAfterFirst = harness.reads.pages;
+    const second = await harness.services.queries.products(harness.scope(), args);
+    expect(harness.reads.pages).toBe(pagesAfterFirst);
     expect(second).toEqual(first);
     expect(second.totalCount).toBe(3);
     expect(second.pageInfo.hasNextPage).toBe(true);
@@ -87,69 +80,69 @@ describe('listing cache', () => {
     expect(second.edges[0]?.node.priceRange.min.currency).toBe('EUR');
     const [key] = await storedPages();
     expect(key).toBeDefined();
-    const ttl = await redis.ttl(key as string);
+    const ttl = await harness.redis.ttl(key as string);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(30);
 
     // Another page, sort or filter is another entry.
-    const next = await request().queries.products({ ...args, after: first.pageInfo.endCursor });
-    expect(products.pages).toBe(pagesAfterFirst + 1);
+    const next = await harness.services.queries.products(harness.scope(), { ...args, after: first.pageInfo.endCursor });
+    expect(harness.reads.pages).toBe(pagesAfterFirst + 1);
     expect(names(next)).toHaveLength(1);
-    await request().queries.products({ ...args, sort: 'PRICE_DESC' });
-    expect(products.pages).toBe(pagesAfterFirst + 2);
+    await harness.services.queries.products(harness.scope(), { ...args, sort: 'PRICE_DESC' });
+    expect(harness.reads.pages).toBe(pagesAfterFirst + 2);
   });
 
   it('caches Vendor.products and category listings through the same path', async () => {
     const { vendorId } = await vendorWithProducts(2);
-    const first = await request().queries.vendorProducts(vendorId, { first: 5 });
-    const reads = products.pages;
-    expect(await request().queries.vendorProducts(vendorId, { first: 5 })).toEqual(first);
-    expect(products.pages).toBe(reads);
+    const first = await harness.services.queries.vendorProducts(harness.scope(), vendorId, { first: 5 });
+    const reads = harness.reads.pages;
+    expect(await harness.services.queries.vendorProducts(harness.scope(), vendorId, { first: 5 })).toEqual(first);
+    expect(harness.reads.pages).toBe(reads);
     expect(names(first)).toHaveLength(2);
   });
 
   it('checks arguments before the cache: bad input fails the same when warm', async () => {
     const { vendorId } = await vendorWithProducts(1);
-    await request().queries.products({ first: 5, filter: { vendorId } });
-    await expect(request().queries.products({ first: 0, filter: { vendorId } })).rejects.toThrow(/first/);
-    await expect(request().queries.products({ first: 5, after: 'garbage', filter: { vendorId } })).rejects.toThrow(/cursor/);
+    await harness.services.queries.products(harness.scope(), { first: 5, filter: { vendorId } });
+    await expect(harness.services.queries.products(harness.scope(), { first: 0, filter: { vendorId } })).rejects.toThrow(/first/);
+    await expect(harness.services.queries.products(harness.scope(), { first: 5, after: 'garbage', filter: { vendorId } })).rejects.toThrow(/cursor/);
   });
 
   it('never serves a list made stale by a write: every kind of product write bumps the version', async () => {
     const { owner, vendorId, products: [bowl] } = await vendorWithProducts(1);
-    const list = () => request().queries.products({ first: 10, filter: { vendorId } });
+    const list = () => harness.services.queries.products(harness.scope(), { first: 10, filter: { vendorId } });
     const bowlId = (bowl as Product).id;
     await list();
 
     let before = await version();
-    const renamed = await request(owner).writes.update({ id: bowlId, name: 'Renamed Bowl' });
+    const renamed = await harness.services.products.update(harness.scope(owner), { id: bowlId, name: 'Renamed Bowl' });
     expect(renamed.ok).toBe(true);
     expect(await version()).toBe(before + 1);
     expect(names(await list())).toEqual(['Renamed Bowl']);
 
     before = await version();
-    const added = await request(owner).writes.addVariant({ productId: bowlId, variant: { sku: `L-${randomUUID().slice(0, 12)}`, price: { amount: 500, currency: 'EUR' } } });
+    const added = await harness.services.products.addVariant(harness.scope(owner), { productId: bowlId, variant: { sku: `L-${randomUUID().slice(0, 12)}`, price: { amount: 500, currency: 'EUR' } } });
     expect(added.ok).toBe(true);
     expect(await version()).toBe(before + 1);
     expect((await list()).edges[0]?.node.priceRange.min.amount).toBe(500);
 
     before = await version();
     const variantId = added.ok ? added.value.variant.id : '';
-    const repriced = await request(owner).writes.updateVariant({ id: variantId, price: { amount: 450, currency: 'EUR' } });
+    const repriced = await harness.services.products.updateVariant(harness.scope(owner), { id: variantId, price: { amount: 450, currency: 'EUR' } });
     expect(repriced.ok).toBe(true);
     expect(await version()).toBe(before + 1);
     expect((await list()).edges[0]?.node.priceRange.min.amount).toBe(450);
 
     before = await version();
-    const draft = await request(owner).writes.create({ name: 'Second Bowl', variants: [{ sku: `L-${randomUUID().slice(0, 12)}`, price: { amount: 900, currency: 'EUR' } }] });
+    const draft = await harness.services.products.create(harness.scope(owner), { name: 'Second Bowl', variants: [{ sku: `L-${randomUUID().slice(0, 12)}`, price: { amount: 900, currency: 'EUR' } }] });
     expect(draft.ok).toBe(true);
     expect(await version()).toBe(before + 1);
     expect(names(await list())).toEqual(['Renamed Bowl']);
-    const published = await request(owner).writes.setStatus({ id: draft.ok ? draft.value.id : '', status: 'ACTIVE' });
+    const published = await harness.services.products.setStatus(harness.scope(owner), { id: draft.ok ? draft.value.id : '', status: 'ACTIVE' });
     expect(published.ok).toBe(true);
     expect(names(await list()).sort()).toEqual(['Renamed Bowl', 'Second Bowl']);
 
-    const archived = await request(owner).writes.setStatus({ id: bowlId, status: 'ARCHIVED' });
+    const archived = await harness.services.products.setStatus(harness.scope(owner), { id: bowlId, status: 'ARCHIVED' });
     expect(archived.ok).toBe(true);
     const after = await list();
     expect(names(after)).toEqual(['Second Bowl']);
@@ -158,84 +151,85 @@ describe('listing cache', () => {
 
   it('caches facet counts and drops them on a write too', async () => {
     const { owner, vendorId, products: [mug] } = await vendorWithProducts(2);
-    const first = await request().queries.facets({ vendorId });
+    const first = await harness.services.queries.facets(harness.scope(), { vendorId });
     expect(first.totalCount).toBe(2);
-    const reads = products.facetReads;
-    expect(await request().queries.facets({ vendorId })).toEqual(first);
-    expect(products.facetReads).toBe(reads);
-    await request(owner).writes.setStatus({ id: (mug as Product).id, status: 'DRAFT' });
-    expect((await request().queries.facets({ vendorId })).totalCount).toBe(1);
-    expect(products.facetReads).toBe(reads + 1);
+    const reads = harness.reads.facets;
+    expect(await harness.services.queries.facets(harness.scope(), { vendorId })).toEqual(first);
+    expect(harness.reads.facets).toBe(reads);
+    await harness.services.products.setStatus(harness.scope(owner), { id: (mug as Product).id, status: 'DRAFT' });
+    expect((await harness.services.queries.facets(harness.scope(), { vendorId })).totalCount).toBe(1);
+    expect(harness.reads.facets).toBe(reads + 1);
   });
 
   it('does not cache management listings: a vendor sees its new draft at once', async () => {
     const { owner } = await vendorWithProducts(1);
-    const mine = () => request(owner).queries.myProducts({ first: 10 });
+    const mine = () => harness.services.queries.myProducts(harness.scope(owner), { first: 10 });
     expect((await mine()).totalCount).toBe(1);
-    const pages = products.pages;
+    const pages = harness.reads.pages;
     await mine();
-    expect(products.pages).toBe(pages + 1);
+    expect(harness.reads.pages).toBe(pages + 1);
   });
 
   it('shares one Postgres read among concurrent misses of one listing', async () => {
     const { vendorId } = await vendorWithProducts(2);
-    const reads = products.pages;
-    const results = await Promise.all(Array.from({ length: 10 }, () => request().queries.products({ first: 3, filter: { vendorId } })));
-    expect(products.pages).toBe(reads + 1);
+    const reads = harness.reads.pages;
+    const results = await Promise.all(Array.from({ length: 10 }, () => harness.services.queries.products(harness.scope(), { first: 3, filter: { vendorId } })));
+    expect(harness.reads.pages).toBe(reads + 1);
     expect(new Set(results.map((result) => JSON.stringify(result))).size).toBe(1);
   });
 
   it('keeps parsed pages in process, yet follows a write made through another instance at once', async () => {
     const { owner, vendorId, products: [cup] } = await vendorWithProducts(1);
-    const instanceA = new ListingCache(redis, 30, logger);
-    const instanceB = new ListingCache(redis, 30, logger);
+    const instanceA = instance();
+    const instanceB = instance();
     const args = { first: 7, filter: { vendorId } };
-    await request(null, instanceA).queries.products(args);
-    await request(null, instanceB).queries.products(args);
-    const reads = products.pages;
+    await instanceA.services.queries.products(instanceA.scopeFor(harness.request()), args);
+    await instanceB.services.queries.products(instanceB.scopeFor(harness.request()), args);
+    const reads = harness.reads.pages;
     // B parsed the entry once; with Redis' copy garbled it still answers, and from memory.
-    for (const key of await storedPages()) await redis.set(key, '{garbled', 'EX', 30);
-    expect(names(await request(null, instanceB).queries.products(args))).toHaveLength(1);
-    expect(products.pages).toBe(reads);
+    for (const key of await storedPages()) await harness.redis.set(key, '{garbled', 'EX', 30);
+    expect(names(await instanceB.services.queries.products(instanceB.scopeFor(harness.request()), args))).toHaveLength(1);
+    expect(harness.reads.pages).toBe(reads);
 
-    const renamed = await request(owner, instanceA).writes.update({ id: (cup as Product).id, name: 'Renamed Cup' });
+    const renamed = await instanceA.services.products.update(instanceA.scopeFor(harness.request(owner)), { id: (cup as Product).id, name: 'Renamed Cup' });
     expect(renamed.ok).toBe(true);
-    expect(names(await request(null, instanceB).queries.products(args))).toEqual(['Renamed Cup']);
-    expect(products.pages).toBe(reads + 1);
+    expect(names(await instanceB.services.queries.products(instanceB.scopeFor(harness.request()), args))).toEqual(['Renamed Cup']);
+    expect(harness.reads.pages).toBe(reads + 1);
   });
 
   it('ignores an entry it cannot read, and restarts a lost version above any earlier one', async () => {
     const { vendorId } = await vendorWithProducts(1);
     const args = { first: 4, filter: { vendorId } };
-    await request().queries.products(args);
+    await harness.services.queries.products(harness.scope(), args);
     const stored = await storedPages();
     expect(stored.length).toBeGreaterThan(0);
-    for (const key of stored) await redis.set(key, '{garbled', 'EX', 30);
-    const reads = products.pages;
+    for (const key of stored) await harness.redis.set(key, '{garbled', 'EX', 30);
+    const reads = harness.reads.pages;
     // Another instance (this one keeps what it parsed) finds only the garbled entry.
-    expect(names(await request(null, new ListingCache(redis, 30, logger)).queries.products(args))).toHaveLength(1);
-    expect(products.pages).toBe(reads + 1);
+    const other = instance();
+    expect(names(await other.services.queries.products(other.scopeFor(harness.request()), args))).toHaveLength(1);
+    expect(harness.reads.pages).toBe(reads + 1);
 
     const old = await version();
-    await redis.del('listing:version');
-    await listings.bumpVersion();
+    await harness.redis.del('listing:version');
+    await harness.deps.listings.bumpVersion();
     expect(await version()).toBeGreaterThan(old);
   });
 });
 
 describe('listing cache when Redis is down', () => {
   it('lists, counts facets and writes straight from Postgres without errors', async () => {
-    const down = new ListingCache(deadRedis, 30, logger);
+    const down = instance(createListingCache(harness.deadRedis, 30, harness.logger));
     const { owner, vendorId, products: [lamp] } = await vendorWithProducts(1);
     const started = Date.now();
-    const reads = products.pages;
-    expect(names(await request(null, down).queries.products({ filter: { vendorId } }))).toHaveLength(1);
-    expect(names(await request(null, down).queries.products({ filter: { vendorId } }))).toHaveLength(1);
-    expect(products.pages).toBe(reads + 2);
-    expect((await request(null, down).queries.facets({ vendorId })).totalCount).toBe(1);
-    const renamed = await request(owner, down).writes.update({ id: (lamp as Product).id, name: 'Offline Bowl' });
+    const reads = harness.reads.pages;
+    expect(names(await down.services.queries.products(down.scopeFor(harness.request()), { filter: { vendorId } }))).toHaveLength(1);
+    expect(names(await down.services.queries.products(down.scopeFor(harness.request()), { filter: { vendorId } }))).toHaveLength(1);
+    expect(harness.reads.pages).toBe(reads + 2);
+    expect((await down.services.queries.facets(down.scopeFor(harness.request()), { vendorId })).totalCount).toBe(1);
+    const renamed = await down.services.products.update(down.scopeFor(harness.request(owner)), { id: (lamp as Product).id, name: 'Offline Bowl' });
     expect(renamed.ok).toBe(true);
-    expect(names(await request(null, down).queries.products({ filter: { vendorId } }))).toEqual(['Offline Bowl']);
+    expect(names(await down.services.queries.products(down.scopeFor(harness.request()), { filter: { vendorId } }))).toEqual(['Offline Bowl']);
     // Fails fast (no offline queue), so a Redis outage does not slow every list to a crawl.
     expect(Date.now() - started).toBeLessThan(2_000);
   });

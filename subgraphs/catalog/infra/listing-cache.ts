@@ -49,109 +49,103 @@ const PARSED_LIMIT = 256;
  * 1,000 connections would otherwise run the same query hundreds of times at once).
  *
  * An entry's key holds the version, so an entry never changes while it can be reached. That makes
- * it safe to keep the parsed value in this process too (parsing and reviving a page was a quarter
- * of the catalog's CPU on a hit): every read still asks Redis for the current version first, so a
- * write on any instance retires the copies of all instances at their next read. The copies are
+ * it safe to keep the parsed value in this process too, so a hit skips parsing and reviving the
+ * page: every read still asks Redis for the current version first, so a write on any instance
+ * retires the copies of all instances at their next read. The copies are
  * shared by concurrent requests and must be treated as read-only (resolvers only read).
  */
-export class ListingCache {
-  private readonly logger: Logger;
-  private readonly failOpen: FailOpen;
-  private readonly inFlight = new Map<string, Promise<unknown>>();
-  private readonly parsed = new Map<string, { value: unknown; expiresAt: number }>();
-
-  constructor(
-    private readonly redis: Redis,
-    private readonly ttlSeconds: number,
-    logger: Logger,
-  ) {
-    this.logger = logger.child({ component: 'ListingCache' });
-    this.failOpen = new FailOpen(this.logger, 'listing cache');
-  }
-
+export interface ListingCache {
   /** A page of products: the stored one for these arguments, or `load()`'s, then stored. */
-  connection(args: unknown, load: () => Promise<Connection<Product>>): Promise<Connection<Product>> {
-    return this.cached('products', args, load, storeConnection, reviveConnection);
-  }
-
+  connection(args: unknown, load: () => Promise<Connection<Product>>): Promise<Connection<Product>>;
   /** Any JSON-safe listing result (facet counts): the stored one, or `load()`'s, then stored. */
-  json<T>(kind: string, args: unknown, load: () => Promise<T>): Promise<T> {
-    return this.cached(
-      kind,
-      args,
-      load,
-      (value) => value,
-      (stored) => stored as T,
-    );
-  }
-
+  json<T>(kind: string, args: unknown, load: () => Promise<T>): Promise<T>;
   /**
    * Makes every stored listing unreachable. Call after each product write has committed. A
    * missing version starts from a clock-based number, never from 1, so it cannot land on a
    * version whose entries may still be stored.
    */
-  async bumpVersion(): Promise<void> {
-    const done = await this.failOpen.attempt('bump', () => this.redis.multi().set(VERSION_KEY, initialVersion(), 'NX').incr(VERSION_KEY).exec());
-    if (done === null || done.some(([error]) => error)) {
-      this.logger.warn(`could not bump the listing version; lists may be stale for up to ${this.ttlSeconds} s`);
-    }
-  }
+  bumpVersion(): Promise<void>;
+}
 
-  private async cached<T, S>(kind: string, args: unknown, load: () => Promise<T>, store: (value: T) => S, revive: (stored: S) => T): Promise<T> {
-    const version = await this.version();
-    if (version === null) return load();
-    const key = entryKey(version, kind, listingHash(args));
-    const kept = this.parsed.get(key);
+export function createListingCache(redis: Redis, ttlSeconds: number, logger: Logger): ListingCache {
+  const log = logger.child({ component: 'ListingCache' });
+  const failOpen = new FailOpen(log, 'listing cache');
+  const inFlight = new Map<string, Promise<unknown>>();
+  const parsed = new Map<string, { value: unknown; expiresAt: number }>();
+
+  const keep = <T>(key: string, value: T, expiresAt: number): T => {
+    if (parsed.size >= PARSED_LIMIT) {
+      const now = Date.now();
+      for (const [old, { expiresAt: until }] of parsed) if (until <= now) parsed.delete(old);
+      // Still full: drop the oldest (Maps iterate in insertion order).
+      const oldest = parsed.keys().next();
+      if (parsed.size >= PARSED_LIMIT && !oldest.done) parsed.delete(oldest.value);
+    }
+    parsed.set(key, { value, expiresAt });
+    return value;
+  };
+
+  /** The current listing version, or null when Redis cannot say (then the cache is skipped). */
+  const version = async (): Promise<string | null> => {
+    const current = await failOpen.attempt('read', async () => ({ value: await redis.get(VERSION_KEY) }));
+    if (current === null) return null;
+    if (current.value !== null) return current.value;
+    // First use (or Redis lost the key): start a version; NX keeps one another process just set.
+    const started = await failOpen.attempt('read', async () => {
+      await redis.set(VERSION_KEY, initialVersion(), 'NX');
+      return redis.get(VERSION_KEY);
+    });
+    return started ?? null;
+  };
+
+  const cached = async <T, S>(kind: string, args: unknown, load: () => Promise<T>, store: (value: T) => S, revive: (stored: S) => T): Promise<T> => {
+    const current = await version();
+    if (current === null) return load();
+    const key = entryKey(current, kind, listingHash(args));
+    const kept = parsed.get(key);
     if (kept && kept.expiresAt > Date.now()) return kept.value as T;
-    const text = await this.failOpen.attempt('read', () => this.redis.get(key));
+    const text = await failOpen.attempt('read', () => redis.get(key));
     if (text) {
       try {
         const entry = JSON.parse(text) as Entry<S>;
-        if (entry.format === LISTING_FORMAT) return this.keep(key, revive(entry.value), entry.expiresAt);
+        if (entry.format === LISTING_FORMAT) return keep(key, revive(entry.value), entry.expiresAt);
       } catch (error) {
-        this.logger.warn({ err: error, kind }, 'unreadable listing cache entry ignored');
+        log.warn({ err: error, kind }, 'unreadable listing cache entry ignored');
       }
     }
-    const pending = this.inFlight.get(key) as Promise<T> | undefined;
+    const pending = inFlight.get(key) as Promise<T> | undefined;
     if (pending) return pending;
     const loading = (async () => {
       try {
         const value = await load();
-        const entry: Entry<S> = { format: LISTING_FORMAT, expiresAt: Date.now() + this.ttlSeconds * 1000, value: store(value) };
-        const stored = await this.failOpen.attempt('write', () => this.redis.set(key, JSON.stringify(entry), 'EX', this.ttlSeconds));
-        return stored === null ? value : this.keep(key, value, entry.expiresAt);
+        const entry: Entry<S> = { format: LISTING_FORMAT, expiresAt: Date.now() + ttlSeconds * 1000, value: store(value) };
+        const stored = await failOpen.attempt('write', () => redis.set(key, JSON.stringify(entry), 'EX', ttlSeconds));
+        return stored === null ? value : keep(key, value, entry.expiresAt);
       } finally {
-        this.inFlight.delete(key);
+        inFlight.delete(key);
       }
     })();
-    this.inFlight.set(key, loading);
+    inFlight.set(key, loading);
     return loading;
-  }
+  };
 
-  private keep<T>(key: string, value: T, expiresAt: number): T {
-    if (this.parsed.size >= PARSED_LIMIT) {
-      const now = Date.now();
-      for (const [old, { expiresAt: until }] of this.parsed) if (until <= now) this.parsed.delete(old);
-      // Still full: drop the oldest (Maps iterate in insertion order).
-      const oldest = this.parsed.keys().next();
-      if (this.parsed.size >= PARSED_LIMIT && !oldest.done) this.parsed.delete(oldest.value);
-    }
-    this.parsed.set(key, { value, expiresAt });
-    return value;
-  }
-
-  /** The current listing version, or null when Redis cannot say (then the cache is skipped). */
-  private async version(): Promise<string | null> {
-    const current = await this.failOpen.attempt('read', async () => ({ value: await this.redis.get(VERSION_KEY) }));
-    if (current === null) return null;
-    if (current.value !== null) return current.value;
-    // First use (or Redis lost the key): start a version; NX keeps one another process just set.
-    const started = await this.failOpen.attempt('read', async () => {
-      await this.redis.set(VERSION_KEY, initialVersion(), 'NX');
-      return this.redis.get(VERSION_KEY);
-    });
-    return started ?? null;
-  }
+  return {
+    connection: (args, load) => cached('products', args, load, storeConnection, reviveConnection),
+    json: <T>(kind: string, args: unknown, load: () => Promise<T>) =>
+      cached(
+        kind,
+        args,
+        load,
+        (value: T) => value,
+        (stored: T) => stored,
+      ),
+    async bumpVersion() {
+      const done = await failOpen.attempt('bump', () => redis.multi().set(VERSION_KEY, initialVersion(), 'NX').incr(VERSION_KEY).exec());
+      if (done === null || done.some(([error]) => error)) {
+        log.warn(`could not bump the listing version; lists may be stale for up to ${ttlSeconds} s`);
+      }
+    },
+  };
 }
 
 /** Versions grow by one per write; starting from the clock (µs) keeps a restarted sequence above any old one. */

@@ -4,6 +4,7 @@ import { Prisma, PrismaClient } from '../__generated__/prisma/client.ts';
 
 export { Prisma };
 export type CatalogPrisma = PrismaClient;
+export type CatalogTransaction = Prisma.TransactionClient;
 
 /**
  * pg_trgm's default word-similarity threshold (0.6) misses ordinary typos ("hedphone" scores 0.5
@@ -12,27 +13,11 @@ export type CatalogPrisma = PrismaClient;
  */
 export const TRIGRAM_THRESHOLD = 0.5;
 
+/** The catalog database client on the pg driver adapter, every connection with the threshold above. */
 export function createCatalogPrisma(databaseUrl: string, poolSize = 10): CatalogPrisma {
   const adapter = new PrismaPg({
     ...poolConfigFromUrl(databaseUrl, poolSize),
     options: `-c pg_trgm.word_similarity_threshold=${TRIGRAM_THRESHOLD}`,
   });
   return new PrismaClient({ adapter });
-}
-
-/**
- * The unique index a write collided with, if that is why it failed. With driver adapters the
- * index's columns arrive in `meta.target` or under `meta.driverAdapterError.cause.constraint`,
- * depending on the path, so both are read.
- */
-export function uniqueViolationOn(error: unknown): string[] | null {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return null;
-  const meta = error.meta as
-    | { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown; index?: unknown } } } }
-    | undefined;
-  const fields = meta?.target ?? meta?.driverAdapterError?.cause?.constraint?.fields;
-  if (Array.isArray(fields)) return fields.map(String);
-  if (typeof fields === 'string') return [fields];
-  const index = meta?.driverAdapterError?.cause?.constraint?.index;
-  return typeof index === 'string' ? [index] : [];
 }

@@ -1,8 +1,10 @@
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { money, type Money } from '../../../platform/money/money.ts';
+import { isUniqueViolationOn } from '../../../platform/prisma/unique-violation.ts';
 import type { OptionValue, Product, ProductStatus, ProductVariant } from '../domain/product.ts';
 import type { ListingScope, ProductFilter, ProductListQuery, ProductSortKeys } from '../domain/product-listing.ts';
 import type { ValidProductPatch, ValidVariant } from '../domain/product.validation.ts';
-import { Prisma, type CatalogPrisma } from './prisma.ts';
+import { Prisma, type CatalogPrisma, type CatalogTransaction } from './prisma.ts';
 
 export interface NewVariantRecord extends ValidVariant {
   id: string;
@@ -18,6 +20,43 @@ export interface NewProductRecord extends Omit<Product, 'priceRange' | 'variants
 export interface FacetCount {
   id: string;
   count: number;
+}
+
+/**
+ * Products and their variants in the catalog database. Listing SQL is composed only from
+ * `Prisma.sql` tagged templates: every value is a bound parameter, never spliced into text.
+ * Writes report a unique index they hit (a race the service's checks could not see) as a result.
+ */
+export interface ProductRepository {
+  findByIds(ids: readonly string[]): Promise<Product[]>;
+  findById(id: string): Promise<Product | null>;
+  findIdBySlug(slug: string): Promise<string | null>;
+  slugTaken(slug: string, exceptProductId?: string | null): Promise<boolean>;
+  /** Which of these SKUs another variant already uses. */
+  takenSkus(skus: readonly string[], exceptVariantId?: string | null): Promise<string[]>;
+  findVariantsByIds(ids: readonly string[]): Promise<ProductVariant[]>;
+  /** The product and its variants in one transaction: a product is never seen without a price. */
+  insert(record: NewProductRecord): Promise<Result<void, 'SLUG_TAKEN' | 'SKU_TAKEN'>>;
+  update(id: string, patch: ValidProductPatch): Promise<Result<void, 'SLUG_TAKEN'>>;
+  /**
+   * Moves the status only if it is still `from`, so two concurrent moves cannot both apply
+   * (the loser sees `false` and re-reads).
+   */
+  changeStatus(id: string, from: ProductStatus, to: ProductStatus): Promise<boolean>;
+  /** The variant and the product's new price range, in one transaction. */
+  insertVariant(productId: string, variant: NewVariantRecord): Promise<Result<void, 'SKU_TAKEN'>>;
+  updateVariant(variantId: string, productId: string, variant: ValidVariant): Promise<Result<void, 'SKU_TAKEN'>>;
+  nextVariantPosition(productId: string): Promise<{ position: number; count: number }>;
+  /** One page of sort keys (limit + 1 rows, the extra one only says whether more follow). */
+  list(query: ProductListQuery): Promise<ProductSortKeys[]>;
+  /**
+   * A page of sort keys plus the listing's total, in one statement: one pool checkout and one
+   * round trip instead of two.
+   */
+  page(query: ProductListQuery): Promise<{ rows: ProductSortKeys[]; totalCount: number }>;
+  count(scope: ListingScope, filter: ProductFilter): Promise<number>;
+  /** Counts per category and per vendor of the products a listing would show, largest first. */
+  facets(scope: ListingScope, filter: ProductFilter, limit: number): Promise<{ categories: FacetCount[]; vendors: FacetCount[] }>;
 }
 
 type VariantRow = {
@@ -93,123 +132,35 @@ function priceRange(variants: readonly { price: Money }[]): { minPrice: number; 
   return { minPrice: Math.min(...amounts), maxPrice: Math.max(...amounts) };
 }
 
-/**
- * Products and their variants in the catalog database. Listing SQL is composed only from
- * `Prisma.sql` tagged templates: every value is a bound parameter, never spliced into text.
- */
-export class ProductRepository {
-  constructor(private readonly prisma: CatalogPrisma) {}
+/** Runs a write; a unique index it hits on one of `conflicts`' columns comes back as that conflict. */
+async function conflictsAsResults<C extends string>(write: () => Promise<unknown>, conflicts: readonly (readonly [column: string, conflict: C])[]): Promise<Result<void, C>> {
+  try {
+    await write();
+    return ok(undefined);
+  } catch (error) {
+    const hit = conflicts.find(([column]) => isUniqueViolationOn(error, column));
+    if (hit) return fail(hit[1]);
+    throw error;
+  }
+}
 
-  async findByIds(ids: readonly string[]): Promise<Product[]> {
+export function createProductRepository(db: CatalogPrisma): ProductRepository {
+  const findByIds = async (ids: readonly string[]): Promise<Product[]> => {
     if (ids.length === 0) return [];
-    const rows = await this.prisma.product.findMany({
+    const rows = await db.product.findMany({
       where: { id: { in: [...ids] } },
       include: { variants: { orderBy: variantOrder } },
     });
     return rows.map(toProduct);
-  }
+  };
 
-  async findById(id: string): Promise<Product | null> {
-    const [product] = await this.findByIds([id]);
-    return product ?? null;
-  }
-
-  async findIdBySlug(slug: string): Promise<string | null> {
-    const row = await this.prisma.product.findUnique({ where: { slug }, select: { id: true } });
-    return row?.id ?? null;
-  }
-
-  async slugTaken(slug: string, exceptProductId: string | null = null): Promise<boolean> {
-    const row = await this.prisma.product.findUnique({ where: { slug }, select: { id: true } });
-    return row !== null && row.id !== exceptProductId;
-  }
-
-  /** Which of these SKUs another variant already uses. */
-  async takenSkus(skus: readonly string[], exceptVariantId: string | null = null): Promise<string[]> {
-    if (skus.length === 0) return [];
-    const rows = await this.prisma.productVariant.findMany({
-      where: { sku: { in: [...skus] }, ...(exceptVariantId ? { id: { not: exceptVariantId } } : {}) },
-      select: { sku: true },
-    });
-    return rows.map((row) => row.sku);
-  }
-
-  async findVariantsByIds(ids: readonly string[]): Promise<ProductVariant[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.prisma.productVariant.findMany({ where: { id: { in: [...ids] } } });
-    return rows.map(toVariant);
-  }
-
-  /** The product and its variants in one transaction: a product is never seen without a price. */
-  async insert(record: NewProductRecord): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.product.create({
-        data: {
-          id: record.id,
-          vendorId: record.vendorId,
-          categoryId: record.categoryId,
-          name: record.name,
-          slug: record.slug,
-          description: record.description,
-          status: record.status,
-          imageUrls: record.imageUrls,
-          currency: record.currency,
-          ...priceRange(record.variants),
-        },
-      }),
-      this.prisma.productVariant.createMany({
-        data: record.variants.map((variant) => ({ id: variant.id, productId: record.id, position: variant.position, ...variantData(variant) })),
-      }),
-    ]);
-  }
-
-  async update(id: string, patch: ValidProductPatch): Promise<void> {
-    await this.prisma.product.update({ where: { id }, data: patch });
-  }
-
-  /**
-   * Moves the status only if it is still `from`, so two concurrent moves cannot both apply
-   * (the loser sees `false` and re-reads).
-   */
-  async changeStatus(id: string, from: ProductStatus, to: ProductStatus): Promise<boolean> {
-    const { count } = await this.prisma.product.updateMany({ where: { id, status: from }, data: { status: to } });
-    return count === 1;
-  }
-
-  async insertVariant(productId: string, variant: NewVariantRecord): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await tx.productVariant.create({ data: { id: variant.id, productId, position: variant.position, ...variantData(variant) } });
-      await refreshPriceRange(tx, productId);
-    });
-  }
-
-  async updateVariant(variantId: string, productId: string, variant: ValidVariant): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await tx.productVariant.update({ where: { id: variantId }, data: variantData(variant) });
-      await refreshPriceRange(tx, productId);
-    });
-  }
-
-  async nextVariantPosition(productId: string): Promise<{ position: number; count: number }> {
-    const result = await this.prisma.productVariant.aggregate({ where: { productId }, _max: { position: true }, _count: true });
-    return { position: (result._max.position ?? -1) + 1, count: result._count };
-  }
-
-  /** One page of sort keys (limit + 1 rows, the extra one only says whether more follow). */
-  async list(query: ProductListQuery): Promise<ProductSortKeys[]> {
-    return (await this.page(query)).rows;
-  }
-
-  /**
-   * A page of sort keys plus the listing's total, in one statement: one pool checkout and one
-   * round trip instead of two. The count side always yields one row, so an empty page still
-   * reports its total (the page columns are then NULL).
-   */
-  async page(query: ProductListQuery): Promise<{ rows: ProductSortKeys[]; totalCount: number }> {
+  const page = async (query: ProductListQuery): Promise<{ rows: ProductSortKeys[]; totalCount: number }> => {
     const where = whereClause(query.scope, query.filter);
     const rank = query.filter.search ? rankExpression(query.filter) : Prisma.sql`0::float8`;
     const { keyset, order } = ordering(query);
-    const rows = await this.prisma.$queryRaw<
+    // The count side always yields one row, so an empty page still reports its total (the page
+    // columns are then NULL).
+    const rows = await db.$queryRaw<
       { total: number; id: string | null; created_at: Date | null; min_price: number | null; name: string | null; rank: string | null }[]
     >`
       SELECT c.total, x.id, x.created_at, x.min_price, x.name, x.rank::text AS rank
@@ -226,44 +177,148 @@ export class ProductRepository {
         LIMIT ${query.limit + 1}
       ) x ON TRUE
       ORDER BY ${order}`;
-    const page: ProductSortKeys[] = [];
+    const keys: ProductSortKeys[] = [];
     for (const row of rows) {
       if (row.id === null || row.created_at === null || row.min_price === null || row.name === null || row.rank === null) continue;
-      page.push({ id: row.id, createdAt: row.created_at, minPrice: row.min_price, name: row.name, rank: row.rank });
+      keys.push({ id: row.id, createdAt: row.created_at, minPrice: row.min_price, name: row.name, rank: row.rank });
     }
-    return { rows: page, totalCount: rows[0]?.total ?? 0 };
-  }
+    return { rows: keys, totalCount: rows[0]?.total ?? 0 };
+  };
 
-  async count(scope: ListingScope, filter: ProductFilter): Promise<number> {
-    const [row] = await this.prisma.$queryRaw<{ total: number }[]>`
-      SELECT count(*)::int AS total FROM products p WHERE ${whereClause(scope, filter)}`;
-    return row?.total ?? 0;
-  }
+  return {
+    findByIds,
 
-  /** Counts per category and per vendor of the products a listing would show, largest first. */
-  async facets(scope: ListingScope, filter: ProductFilter, limit: number): Promise<{ categories: FacetCount[]; vendors: FacetCount[] }> {
-    const where = whereClause(scope, filter);
-    const [categories, vendors] = await Promise.all([
-      this.prisma.$queryRaw<FacetCount[]>`
-        SELECT p.category_id AS id, count(*)::int AS count
-        FROM products p
-        WHERE ${where} AND p.category_id IS NOT NULL
-        GROUP BY p.category_id
-        ORDER BY count DESC, p.category_id
-        LIMIT ${limit}`,
-      this.prisma.$queryRaw<FacetCount[]>`
-        SELECT p.vendor_id AS id, count(*)::int AS count
-        FROM products p
-        WHERE ${where}
-        GROUP BY p.vendor_id
-        ORDER BY count DESC, p.vendor_id
-        LIMIT ${limit}`,
-    ]);
-    return { categories, vendors };
-  }
+    async findById(id) {
+      const [product] = await findByIds([id]);
+      return product ?? null;
+    },
+
+    async findIdBySlug(slug) {
+      const row = await db.product.findUnique({ where: { slug }, select: { id: true } });
+      return row?.id ?? null;
+    },
+
+    async slugTaken(slug, exceptProductId = null) {
+      const row = await db.product.findUnique({ where: { slug }, select: { id: true } });
+      return row !== null && row.id !== exceptProductId;
+    },
+
+    async takenSkus(skus, exceptVariantId = null) {
+      if (skus.length === 0) return [];
+      const rows = await db.productVariant.findMany({
+        where: { sku: { in: [...skus] }, ...(exceptVariantId ? { id: { not: exceptVariantId } } : {}) },
+        select: { sku: true },
+      });
+      return rows.map((row) => row.sku);
+    },
+
+    async findVariantsByIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.productVariant.findMany({ where: { id: { in: [...ids] } } });
+      return rows.map(toVariant);
+    },
+
+    insert(record) {
+      return conflictsAsResults(
+        () =>
+          db.$transaction([
+            db.product.create({
+              data: {
+                id: record.id,
+                vendorId: record.vendorId,
+                categoryId: record.categoryId,
+                name: record.name,
+                slug: record.slug,
+                description: record.description,
+                status: record.status,
+                imageUrls: record.imageUrls,
+                currency: record.currency,
+                ...priceRange(record.variants),
+              },
+            }),
+            db.productVariant.createMany({
+              data: record.variants.map((variant) => ({ id: variant.id, productId: record.id, position: variant.position, ...variantData(variant) })),
+            }),
+          ]),
+        [
+          ['sku', 'SKU_TAKEN'],
+          ['slug', 'SLUG_TAKEN'],
+        ],
+      );
+    },
+
+    update(id, patch) {
+      return conflictsAsResults(() => db.product.update({ where: { id }, data: patch }), [['slug', 'SLUG_TAKEN']]);
+    },
+
+    async changeStatus(id, from, to) {
+      const { count } = await db.product.updateMany({ where: { id, status: from }, data: { status: to } });
+      return count === 1;
+    },
+
+    insertVariant(productId, variant) {
+      return conflictsAsResults(
+        () =>
+          db.$transaction(async (tx) => {
+            await tx.productVariant.create({ data: { id: variant.id, productId, position: variant.position, ...variantData(variant) } });
+            await refreshPriceRange(tx, productId);
+          }),
+        [['sku', 'SKU_TAKEN']],
+      );
+    },
+
+    updateVariant(variantId, productId, variant) {
+      return conflictsAsResults(
+        () =>
+          db.$transaction(async (tx) => {
+            await tx.productVariant.update({ where: { id: variantId }, data: variantData(variant) });
+            await refreshPriceRange(tx, productId);
+          }),
+        [['sku', 'SKU_TAKEN']],
+      );
+    },
+
+    async nextVariantPosition(productId) {
+      const result = await db.productVariant.aggregate({ where: { productId }, _max: { position: true }, _count: true });
+      return { position: (result._max.position ?? -1) + 1, count: result._count };
+    },
+
+    async list(query) {
+      return (await page(query)).rows;
+    },
+
+    page,
+
+    async count(scope, filter) {
+      const [row] = await db.$queryRaw<{ total: number }[]>`
+        SELECT count(*)::int AS total FROM products p WHERE ${whereClause(scope, filter)}`;
+      return row?.total ?? 0;
+    },
+
+    async facets(scope, filter, limit) {
+      const where = whereClause(scope, filter);
+      const [categories, vendors] = await Promise.all([
+        db.$queryRaw<FacetCount[]>`
+          SELECT p.category_id AS id, count(*)::int AS count
+          FROM products p
+          WHERE ${where} AND p.category_id IS NOT NULL
+          GROUP BY p.category_id
+          ORDER BY count DESC, p.category_id
+          LIMIT ${limit}`,
+        db.$queryRaw<FacetCount[]>`
+          SELECT p.vendor_id AS id, count(*)::int AS count
+          FROM products p
+          WHERE ${where}
+          GROUP BY p.vendor_id
+          ORDER BY count DESC, p.vendor_id
+          LIMIT ${limit}`,
+      ]);
+      return { categories, vendors };
+    },
+  };
 }
 
-async function refreshPriceRange(tx: Prisma.TransactionClient, productId: string): Promise<void> {
+async function refreshPriceRange(tx: CatalogTransaction, productId: string): Promise<void> {
   await tx.$executeRaw`
     UPDATE products SET
       min_price = (SELECT min(v.price_amount) FROM product_variants v WHERE v.product_id = ${productId}::uuid),

@@ -1,3 +1,4 @@
+import { DateTime } from '../../../platform/graphql/scalars.ts';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { addProductVariant } from './mutation/add-product-variant.ts';
 import { createCategory } from './mutation/create-category.ts';
@@ -12,10 +13,11 @@ import { productFacets } from './query/product-facets.ts';
 import { product } from './query/product.ts';
 import { products } from './query/products.ts';
 import { Category } from './types/category.ts';
-import { DateTime } from './types/date-time.ts';
-import { CategoryFacet, VendorFacet } from './types/facets.ts';
+import { CategoryFacet } from './types/category-facet.ts';
 import { Money } from './types/money.ts';
-import { Product, ProductVariant } from './types/product.ts';
+import { ProductVariant } from './types/product-variant.ts';
+import { Product } from './types/product.ts';
+import { VendorFacet } from './types/vendor-facet.ts';
 import { Vendor } from './types/vendor.ts';
 
 /** The catalog's resolver map, typed by codegen against schema.graphql. */

@@ -1,5 +1,5 @@
+import { payload } from '../../../../platform/graphql/payload.ts';
 import type { MutationResolvers } from '../../__generated__/resolvers-types.ts';
-import { payload } from '../payload.ts';
 
 export const createCategory: NonNullable<MutationResolvers['createCategory']> = async (_parent, { input }, ctx) =>
-  payload(await ctx.services.categories.create(input), 'category');
+  payload('category', await ctx.services.categories.create(ctx, input));

@@ -1,8 +1,5 @@
+import { spreadPayload } from '../../../../platform/graphql/payload.ts';
 import type { MutationResolvers } from '../../__generated__/resolvers-types.ts';
 
-export const updateProductVariant: NonNullable<MutationResolvers['updateProductVariant']> = async (_parent, { input }, ctx) => {
-  const result = await ctx.services.products.updateVariant(input);
-  return result.ok
-    ? { variant: result.value.variant, product: result.value.product, userErrors: [] }
-    : { variant: null, product: null, userErrors: result.errors };
-};
+export const updateProductVariant: NonNullable<MutationResolvers['updateProductVariant']> = async (_parent, { input }, ctx) =>
+  spreadPayload(await ctx.services.products.updateVariant(ctx, input), ['product', 'variant']);

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
+import { isUuid } from '../../../platform/ids/uuid.ts';
 import type { Category } from '../domain/category.ts';
-import { isUuid, type Product, type ProductVariant } from '../domain/product.ts';
+import type { Product, ProductVariant } from '../domain/product.ts';
 import type { CategoryRepository } from '../infra/category.repository.ts';
 import type { ProductCache } from '../infra/product-cache.ts';
 import type { ProductRepository } from '../infra/product.repository.ts';
@@ -17,26 +18,25 @@ export interface CatalogLoaders {
   categoryChildren: DataLoader<string, Category[]>;
 }
 
-export interface LoaderDeps {
-  products: ProductRepository;
-  categories: CategoryRepository;
-  cache: ProductCache;
+export interface CatalogLoaderDeps {
+  products: Pick<ProductRepository, 'findByIds' | 'findVariantsByIds'>;
+  categories: Pick<CategoryRepository, 'findByIds' | 'childrenOf'>;
+  cache: Pick<ProductCache, 'byId'>;
 }
 
-function byKey<T extends { id: string }>(keys: readonly string[], items: readonly T[]): (T | null)[] {
-  const found = new Map(items.map((item) => [item.id, item]));
+function byKey<T extends { id: string }>(keys: readonly string[], items: Iterable<T>): (T | null)[] {
+  const found = new Map([...items].map((item) => [item.id, item]));
   return keys.map((key) => found.get(key) ?? null);
 }
 
-export function createCatalogLoaders(deps: LoaderDeps): CatalogLoaders {
+export function createCatalogLoaders(deps: CatalogLoaderDeps): CatalogLoaders {
   return {
     productById: new DataLoader(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const cached = await deps.cache.getMany(valid);
-      const missing = valid.filter((id) => !cached.has(id));
-      const loaded = await deps.products.findByIds(missing);
-      await deps.cache.setMany(loaded);
-      return byKey(ids, [...cached.values(), ...loaded]);
+      const found = await deps.cache.byId.load(ids.filter(isUuid), async (missing) => {
+        const loaded = await deps.products.findByIds(missing);
+        return new Map(loaded.map((product) => [product.id, product]));
+      });
+      return byKey(ids, found.values());
     }),
     variantById: new DataLoader(async (ids) => byKey(ids, await deps.products.findVariantsByIds(ids.filter(isUuid)))),
     categoryById: new DataLoader(async (ids) => byKey(ids, await deps.categories.findByIds(ids.filter(isUuid)))),

@@ -8,7 +8,7 @@ import {
   canViewProduct,
   managementListing,
   vendorForNewProduct,
-} from './product-access.ts';
+} from './access.ts';
 
 const vendorA = randomUUID();
 const vendorB = randomUUID();
@@ -20,44 +20,50 @@ const vendorWithoutStore: Viewer = { userId: randomUUID(), role: 'VENDOR', vendo
 
 describe('canManageProducts', () => {
   it('refuses anonymous callers as UNAUTHENTICATED', () => {
-    expect(canManageProducts(null)).toMatchObject({ allowed: false, reason: 'UNAUTHENTICATED' });
+    expect(canManageProducts(null)).toEqual({
+      ok: false,
+      errors: [{ code: 'UNAUTHENTICATED', field: null, message: 'You must be signed in to manage products.' }],
+    });
   });
   it.each([customer, vendorWithoutStore])('refuses %j as FORBIDDEN', (viewer) => {
-    expect(canManageProducts(viewer)).toMatchObject({ allowed: false, reason: 'FORBIDDEN' });
+    expect(canManageProducts(viewer)).toEqual({
+      ok: false,
+      errors: [{ code: 'FORBIDDEN', field: null, message: 'Only vendors and admins can manage products.' }],
+    });
   });
   it.each([admin, ownerA])('allows %j', (viewer) => {
-    expect(canManageProducts(viewer).allowed).toBe(true);
+    expect(canManageProducts(viewer).ok).toBe(true);
   });
 });
 
 describe('canEditProduct (ownership)', () => {
   const productOfA = { vendorId: vendorA };
-  it('lets a vendor edit its own product', () => expect(canEditProduct(ownerA, productOfA).allowed).toBe(true));
+  it('lets a vendor edit its own product', () => expect(canEditProduct(ownerA, productOfA).ok).toBe(true));
   it("forbids a vendor to edit another vendor's product", () => {
-    expect(canEditProduct(ownerB, productOfA)).toMatchObject({ allowed: false, reason: 'FORBIDDEN' });
+    expect(canEditProduct(ownerB, productOfA)).toMatchObject({ ok: false, errors: [{ code: 'FORBIDDEN' }] });
   });
-  it('lets an admin edit any product', () => expect(canEditProduct(admin, productOfA).allowed).toBe(true));
+  it('lets an admin edit any product', () => expect(canEditProduct(admin, productOfA).ok).toBe(true));
   it('forbids customers and needs a sign-in', () => {
-    expect(canEditProduct(customer, productOfA)).toMatchObject({ reason: 'FORBIDDEN' });
-    expect(canEditProduct(null, productOfA)).toMatchObject({ reason: 'UNAUTHENTICATED' });
+    expect(canEditProduct(customer, productOfA)).toMatchObject({ ok: false, errors: [{ code: 'FORBIDDEN' }] });
+    expect(canEditProduct(null, productOfA)).toMatchObject({ ok: false, errors: [{ code: 'UNAUTHENTICATED' }] });
   });
 });
 
 describe('vendorForNewProduct', () => {
   it('uses the vendor’s own store when none is named', () => {
-    expect(vendorForNewProduct(ownerA, null)).toEqual({ allowed: true, value: vendorA });
-    expect(vendorForNewProduct(ownerA, vendorA)).toEqual({ allowed: true, value: vendorA });
+    expect(vendorForNewProduct(ownerA, null)).toEqual({ ok: true, value: vendorA });
+    expect(vendorForNewProduct(ownerA, vendorA)).toEqual({ ok: true, value: vendorA });
   });
   it('forbids a vendor to create for another store', () => {
-    expect(vendorForNewProduct(ownerA, vendorB)).toMatchObject({ allowed: false, reason: 'FORBIDDEN' });
+    expect(vendorForNewProduct(ownerA, vendorB)).toMatchObject({ ok: false, errors: [{ code: 'FORBIDDEN' }] });
   });
   it('lets an admin create for any vendor and reports a missing one as null', () => {
-    expect(vendorForNewProduct(admin, vendorB)).toEqual({ allowed: true, value: vendorB });
-    expect(vendorForNewProduct(admin, undefined)).toEqual({ allowed: true, value: null });
+    expect(vendorForNewProduct(admin, vendorB)).toEqual({ ok: true, value: vendorB });
+    expect(vendorForNewProduct(admin, undefined)).toEqual({ ok: true, value: null });
   });
   it('refuses customers and anonymous callers', () => {
-    expect(vendorForNewProduct(customer, vendorA)).toMatchObject({ reason: 'FORBIDDEN' });
-    expect(vendorForNewProduct(null, vendorA)).toMatchObject({ reason: 'UNAUTHENTICATED' });
+    expect(vendorForNewProduct(customer, vendorA)).toMatchObject({ ok: false, errors: [{ code: 'FORBIDDEN' }] });
+    expect(vendorForNewProduct(null, vendorA)).toMatchObject({ ok: false, errors: [{ code: 'UNAUTHENTICATED' }] });
   });
 });
 
@@ -85,23 +91,23 @@ describe('canViewProduct', () => {
 describe('managementListing', () => {
   it('scopes a vendor to its own products in every status', () => {
     expect(managementListing(ownerA, null)).toEqual({
-      allowed: true,
+      ok: true,
       value: { statuses: ['DRAFT', 'ACTIVE', 'ARCHIVED'], vendorId: vendorA },
     });
   });
   it('gives admins every vendor, optionally one status', () => {
-    expect(managementListing(admin, 'DRAFT')).toEqual({ allowed: true, value: { statuses: ['DRAFT'], vendorId: null } });
+    expect(managementListing(admin, 'DRAFT')).toEqual({ ok: true, value: { statuses: ['DRAFT'], vendorId: null } });
   });
   it('refuses customers and anonymous callers', () => {
-    expect(managementListing(customer, null)).toMatchObject({ reason: 'FORBIDDEN' });
-    expect(managementListing(null, null)).toMatchObject({ reason: 'UNAUTHENTICATED' });
+    expect(managementListing(customer, null)).toMatchObject({ ok: false, errors: [{ code: 'FORBIDDEN' }] });
+    expect(managementListing(null, null)).toMatchObject({ ok: false, errors: [{ code: 'UNAUTHENTICATED' }] });
   });
 });
 
 describe('canManageCategories', () => {
   it('is for admins only', () => {
-    expect(canManageCategories(admin).allowed).toBe(true);
-    expect(canManageCategories(ownerA)).toMatchObject({ reason: 'FORBIDDEN' });
-    expect(canManageCategories(null)).toMatchObject({ reason: 'UNAUTHENTICATED' });
+    expect(canManageCategories(admin).ok).toBe(true);
+    expect(canManageCategories(ownerA)).toMatchObject({ ok: false, errors: [{ code: 'FORBIDDEN' }] });
+    expect(canManageCategories(null)).toMatchObject({ ok: false, errors: [{ code: 'UNAUTHENTICATED', message: 'You must be signed in to manage categories.' }] });
   });
 });

@@ -1,0 +1,43 @@
+import type { BaseRequestContext } from '../../../platform/graphql/request-context.ts';
+import type { CategoryRepository } from '../infra/category.repository.ts';
+import type { ListingCache } from '../infra/listing-cache.ts';
+import type { ProductCache } from '../infra/product-cache.ts';
+import type { ProductRepository } from '../infra/product.repository.ts';
+import { createCatalogQueryService, type CatalogQueryService } from './catalog-query.service.ts';
+import { createCategoryService, type CategoryService } from './category.service.ts';
+import { createCatalogLoaders } from './loaders.ts';
+import { createProductService, type ProductService } from './product.service.ts';
+import type { CatalogScope } from './scope.ts';
+
+/** What the services are built from: the repositories and the Redis caches. */
+export interface CatalogAppDeps {
+  products: ProductRepository;
+  categories: CategoryRepository;
+  cache: ProductCache;
+  listings: ListingCache;
+}
+
+export interface CatalogServices {
+  queries: CatalogQueryService;
+  products: ProductService;
+  categories: CategoryService;
+}
+
+export interface CatalogApp {
+  /** Built once; every method takes the request's scope first. */
+  services: CatalogServices;
+  /** The request with its own DataLoaders, so batching and memoising never cross callers. */
+  scopeFor(request: BaseRequestContext): CatalogScope;
+}
+
+/** The catalog's services over given repositories and caches: app.ts serves them, specs call them directly. */
+export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
+  return {
+    services: {
+      queries: createCatalogQueryService(deps),
+      products: createProductService(deps),
+      categories: createCategoryService(deps),
+    },
+    scopeFor: (request) => ({ ...request, loaders: createCatalogLoaders(deps) }),
+  };
+}
