@@ -213,6 +213,12 @@ describe('gateway instances and lifecycle', () => {
     }
   });
 
+  it('refuses to start when a URL override names a subgraph the supergraph does not have', async () => {
+    await expect(startToyGateway(toys, { SUBGRAPH_URL_SHELFF: 'http://127.0.0.1:9/graphql' })).rejects.toThrow(
+      'URL overrides name subgraphs the supergraph does not have: shelff (it has accounts, shelf).',
+    );
+  });
+
   it('is not ready while a subgraph is down', async () => {
     const gw = await startToyGateway(toys, { SUBGRAPH_URL_SHELF: 'http://127.0.0.1:9/graphql' });
     try {

@@ -225,18 +225,24 @@ export async function startToyGateway(toys: ToySubgraphs, env: Record<string, st
   const dir = mkdtempSync(path.join(tmpdir(), 'gateway-spec-'));
   const supergraphPath = path.join(dir, 'supergraph.graphql');
   writeFileSync(supergraphPath, toys.supergraphSdl);
-  const gateway = await startGateway(
-    loadGatewayConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      SUPERGRAPH_PATH: supergraphPath,
-      JWKS_URL: toys.jwksUrl,
-      ...env,
-    }),
-    logger,
-  );
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway(
+      loadGatewayConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        SUPERGRAPH_PATH: supergraphPath,
+        JWKS_URL: toys.jwksUrl,
+        ...env,
+      }),
+      logger,
+    );
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     gateway,
     supergraphPath,
