@@ -13,9 +13,9 @@ import { applyApolloTelemetryChoice, type GatewayConfig } from './config.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import type { Fetcher, SubgraphFetcherFactory } from './http/fetcher.ts';
-import { createKeepAliveFetcher } from './http/keep-alive-fetcher.ts';
 import { resendSafeRequestsOnce } from './http/safe-resend.ts';
 import { SubgraphDataSource } from './http/subgraph-data-source.ts';
+import { createUndiciFetcher } from './http/undici-fetcher.ts';
 import { maxAliasesRule } from './limits/alias-count.rule.ts';
 import { INTROSPECTION_MAX_DEPTH, maxDepthRule } from './limits/query-depth.rule.ts';
 import { createGatewayMetrics } from './metrics.ts';
@@ -49,7 +49,7 @@ export async function startGateway(
   const urls = new Map(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));
   const verifier = dependencies.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl });
   const metrics = createGatewayMetrics();
-  const fetcher = (dependencies.fetcher ?? createKeepAliveFetcher)({
+  const fetcher = (dependencies.fetcher ?? createUndiciFetcher)({
     maxSockets: config.subgraphMaxSockets,
     timeoutMs: config.subgraphTimeoutMs,
   });

@@ -17,7 +17,7 @@ export interface SubgraphFetcher {
 export interface SubgraphFetcherOptions {
   /** Concurrent sockets per subgraph origin; requests above it wait for a free one. */
   maxSockets: number;
-  /** Deadline for one subgraph request, connect to last byte. */
+  /** How long a subgraph request may take (each client's comment says what it bounds exactly). */
   timeoutMs: number;
 }
 

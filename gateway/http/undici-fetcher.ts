@@ -15,11 +15,12 @@ interface Target {
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
- * A subgraph HTTP client on undici's pooled keep-alive client (`Agent` → one `Pool` per origin,
- * `dispatcher.request`), reading each small JSON reply whole. undici sends a request once: it
- * fails a request whose connection breaks instead of sending it again (safe-resend.ts decides
- * what may be sent again). The deadline is undici's: connect, reply headers and every pause in
- * the body each within `timeoutMs`.
+ * The gateway's subgraph HTTP client: undici's pooled keep-alive client (an `Agent`, one `Pool`
+ * of up to `maxSockets` connections per origin, `dispatcher.request`), each small JSON reply read
+ * whole. undici sends a request once: when a connection breaks it fails the request on it rather
+ * than send it again (safe-resend.ts decides what may be). `timeoutMs` bounds, each on its own,
+ * connecting, waiting for the reply's headers and every pause in its body, to within about a
+ * second (undici's coarse timers).
  */
 export function createUndiciFetcher(options: SubgraphFetcherOptions): SubgraphFetcher {
   const agent = new Agent({
@@ -48,9 +49,9 @@ export function createUndiciFetcher(options: SubgraphFetcherOptions): SubgraphFe
         const reply = await agent.request({
           origin: target.origin,
           path: target.path,
-          method: (init.method ?? 'GET') as 'GET',
-          headers: init.headers as Record<string, string> | undefined,
-          body: init.body as string | Buffer | undefined,
+          method: init.method ?? 'GET',
+          headers: init.headers,
+          body: init.body,
           signal: init.signal as AbortSignal | undefined,
         });
         const bytes = Buffer.from(await reply.body.arrayBuffer());

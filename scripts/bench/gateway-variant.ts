@@ -3,16 +3,18 @@ import { pathToFileURL } from 'node:url';
 import { startGateway } from '../../gateway/app.ts';
 import { loadGatewayConfig } from '../../gateway/config.ts';
 import type { SubgraphFetcherFactory } from '../../gateway/http/fetcher.ts';
-import { createKeepAliveFetcher } from '../../gateway/http/keep-alive-fetcher.ts';
 import { createUndiciFetcher } from '../../gateway/http/undici-fetcher.ts';
 import { loadConfigOrExit, runService } from '../../platform/lifecycle/run-service.ts';
+import { createKeepAliveFetcher } from './keep-alive-fetcher.ts';
 
 /** The subgraph HTTP clients the bench compares, by the name given on the command line. */
 export const SUBGRAPH_CLIENTS = {
   /** @apollo/gateway's own client (make-fetch-happen), what a gateway without a `fetcher` uses. */
   stock: () => ({ fetch: new RemoteGraphQLDataSource().fetcher, close: () => {} }),
-  'keep-alive': createKeepAliveFetcher,
+  /** The gateway's own (what gateway/main.ts runs). */
   undici: createUndiciFetcher,
+  /** node:http with a keep-alive agent, measured against undici's. */
+  'keep-alive': createKeepAliveFetcher,
 } satisfies Record<string, SubgraphFetcherFactory>;
 
 export type SubgraphClientName = keyof typeof SUBGRAPH_CLIENTS;

@@ -7,7 +7,7 @@ import {
   type FetcherResponse,
   type SubgraphFetcher,
   type SubgraphFetcherOptions,
-} from './fetcher.ts';
+} from '../../gateway/http/fetcher.ts';
 
 /** Far more than the subgraph and health URLs one gateway fetches; only guards against unbounded growth. */
 const MAX_CACHED_TARGETS = 64;
@@ -21,11 +21,10 @@ interface Target {
 }
 
 /**
- * A subgraph HTTP client on node:http with pooled keep-alive sockets. @apollo/gateway's default
- * (make-fetch-happen over agent-base) builds an Error stack on every request to pick the protocol
- * and streams through several layers; bodies here are small JSON documents, so buffering the
- * whole reply is cheaper than streaming it. It sends every request exactly once: whether a
- * failed request may be sent again is decided above it (safe-resend.ts).
+ * A subgraph HTTP client on node:http with pooled keep-alive sockets, each small JSON reply read
+ * whole, `timeoutMs` bounding the whole request (connect to last byte). The gateway runs undici's
+ * client; the bench measures it against this one (`npm run bench catalog -- --compare`). It
+ * sends every request exactly once; the gateway's safe-resend.ts decides what may be sent again.
  */
 export function createKeepAliveFetcher(options: SubgraphFetcherOptions): SubgraphFetcher {
   const agentOptions = {
