@@ -233,6 +233,9 @@ describe('gateway instances and lifecycle', () => {
       const response = await postGraphQL(gw.gateway.graphqlUrl, { query: '{ bumps }' });
       expect(response.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
       expect(leaksInternals(response.body)).toBe(false);
+      // A mutation that could not even connect certainly did not run: an ordinary failure, not OUTCOME_UNKNOWN.
+      const mutation = await postGraphQL(gw.gateway.graphqlUrl, { query: 'mutation { bump { level } }' });
+      expect(mutation.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     } finally {
       await gw.close();
     }
