@@ -1,4 +1,4 @@
-import { Kind, parse } from 'graphql';
+import { Kind, OperationTypeNode, parse } from 'graphql';
 import type { Fetcher, FetcherRequestInit } from './fetcher.ts';
 
 /** The connection broke after the request may have been written (a pooled socket the subgraph had just closed, or a crash). */
@@ -26,7 +26,7 @@ export function isQueryOnly(document: string | undefined): boolean {
   if (document === undefined) return false;
   try {
     const operations = parse(document).definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-    return operations.length > 0 && operations.every((operation) => operation.operation === 'query');
+    return operations.length > 0 && operations.every((operation) => operation.operation === OperationTypeNode.QUERY);
   } catch {
     return false;
   }

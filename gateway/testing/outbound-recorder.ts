@@ -45,14 +45,14 @@ function endpointOf(args: unknown[]): Endpoint {
   return { destination: `${host}:${String(first)}`, local: isLoopback(host) };
 }
 
-const connect = net.Socket.prototype.connect;
+const connect = Reflect.get(net.Socket.prototype, 'connect') as (this: net.Socket, ...args: unknown[]) => net.Socket;
 net.Socket.prototype.connect = function recordedConnect(this: net.Socket, ...args: unknown[]): net.Socket {
   const { destination, local } = endpointOf(args);
   record({ kind: 'tcp', destination, blocked: !local });
-  if (local) return Reflect.apply(connect, this, args) as net.Socket;
+  if (local) return Reflect.apply(connect, this, args);
   process.nextTick(() => this.destroy(refusal(destination, 'ECONNREFUSED')));
   return this;
-} as typeof connect;
+};
 
 /** connect(port, address?, cb?) / send(msg, [offset, length,] port?, address?, cb?); a connected socket's send names no port. */
 function udpEndpoint(method: 'send' | 'connect', args: unknown[]): Endpoint | null {
