@@ -57,15 +57,17 @@ async function resettingProxy(target: string) {
       const reset = armed === operation;
       if (reset) armed = null;
       requests.push({ operation, reusedSocket: count > 1, reset });
-      void fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (reply) => {
-        const text = await reply.text();
-        if (reset) {
-          req.socket.resetAndDestroy();
-          return;
-        }
-        res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') ?? 'application/json' });
-        res.end(text);
-      });
+      fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+        .then(async (reply) => {
+          const text = await reply.text();
+          if (reset) {
+            req.socket.resetAndDestroy();
+            return;
+          }
+          res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') ?? 'application/json' });
+          res.end(text);
+        })
+        .catch(() => res.destroy());
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -91,7 +91,8 @@ interface MedianFigures {
   rps: number;
   p50: number;
   p99: number;
-  gatewayCpuMsPerRequest: number;
+  /** Null where the gateway's CPU is not attributed (several workers). */
+  gatewayCpuMsPerRequest: number | null;
 }
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -342,10 +343,13 @@ async function alternatingRounds(contenders: Contender[], options: CatalogBenchO
       rps: medianOf(runs.map((r) => r.rps)),
       p50: medianOf(runs.map((r) => r.latencyMs.p50)),
       p99: medianOf(runs.map((r) => r.latencyMs.p99)),
-      gatewayCpuMsPerRequest: medianOf(runs.map((r) => r.cpuMsPerRequest.gateway ?? 0)),
+      gatewayCpuMsPerRequest: runs.every((r) => r.cpuMsPerRequest.gateway !== undefined)
+        ? medianOf(runs.map((r) => r.cpuMsPerRequest.gateway ?? 0))
+        : null,
     };
     const m = median[target.label]!;
-    log(`   median  ${target.label.padEnd(width)} ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, gateway CPU ${m.gatewayCpuMsPerRequest} ms/request`);
+    const cpu = m.gatewayCpuMsPerRequest === null ? '' : `, gateway CPU ${m.gatewayCpuMsPerRequest} ms/request`;
+    log(`   median  ${target.label.padEnd(width)} ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms${cpu}`);
   }
   return { rounds, median };
 }
