@@ -79,7 +79,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
 }
 
 /** @apollo/gateway reads this when it is constructed; `1` or `true` keeps it from calling out. */
-export const APOLLO_TELEMETRY_DISABLED = 'APOLLO_TELEMETRY_DISABLED';
+const APOLLO_TELEMETRY_DISABLED = 'APOLLO_TELEMETRY_DISABLED';
 
 /**
  * Unless the operator opted in, `new ApolloGateway()` would probe cloud-metadata addresses
