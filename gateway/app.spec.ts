@@ -213,6 +213,12 @@ describe('gateway instances and lifecycle', () => {
     }
   });
 
+  it('refuses to start when a URL override names a subgraph the supergraph does not have', async () => {
+    await expect(startToyGateway(toys, { SUBGRAPH_URL_SHELFF: 'http://127.0.0.1:9/graphql' })).rejects.toThrow(
+      'URL overrides name subgraphs the supergraph does not have: shelff (it has accounts, shelf).',
+    );
+  });
+
   it('is not ready while a subgraph is down', async () => {
     const gw = await startToyGateway(toys, { SUBGRAPH_URL_SHELF: 'http://127.0.0.1:9/graphql' });
     try {
@@ -227,6 +233,9 @@ describe('gateway instances and lifecycle', () => {
       const response = await postGraphQL(gw.gateway.graphqlUrl, { query: '{ bumps }' });
       expect(response.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
       expect(leaksInternals(response.body)).toBe(false);
+      // A mutation that could not even connect certainly did not run: an ordinary failure, not OUTCOME_UNKNOWN.
+      const mutation = await postGraphQL(gw.gateway.graphqlUrl, { query: 'mutation { bump { level } }' });
+      expect(mutation.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     } finally {
       await gw.close();
     }

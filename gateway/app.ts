@@ -9,16 +9,18 @@ import { healthRoutes, type ReadinessCheck } from '../platform/http/health.ts';
 import { startHttpServer, type RouteHandler, type RunningHttpServer } from '../platform/http/http-server.ts';
 import type { Logger } from '../platform/logging/logger.ts';
 import { metricsPlugin, metricsRoute } from '../platform/metrics/metrics.ts';
-import type { GatewayConfig } from './config.ts';
+import { applyApolloTelemetryChoice, type GatewayConfig } from './config.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
-import { createKeepAliveFetcher, type KeepAliveFetcher } from './http/keep-alive-fetcher.ts';
+import type { Fetcher, SubgraphFetcherFactory } from './http/fetcher.ts';
+import { resendSafeRequestsOnce } from './http/safe-resend.ts';
 import { SubgraphDataSource } from './http/subgraph-data-source.ts';
+import { createUndiciFetcher } from './http/undici-fetcher.ts';
 import { maxAliasesRule } from './limits/alias-count.rule.ts';
 import { INTROSPECTION_MAX_DEPTH, maxDepthRule } from './limits/query-depth.rule.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { valueCompletionErrorsPlugin } from './value-completion.plugin.ts';
-import { loadSupergraph, type SupergraphSubgraph } from './supergraph/load-supergraph.ts';
+import { loadSupergraph, routeSubgraphs, type SupergraphSubgraph } from './supergraph/load-supergraph.ts';
 
 export interface RunningGateway extends RunningHttpServer {
   /** The public GraphQL endpoint. */
@@ -28,6 +30,8 @@ export interface RunningGateway extends RunningHttpServer {
 export interface GatewayDependencies {
   /** Verifies access tokens; by default against the users subgraph's JWKS (config.jwksUrl). */
   verifier?: AccessTokenVerifier;
+  /** Makes the subgraph HTTP client (the gateway closes it when it stops); the bench swaps it to compare clients. */
+  fetcher?: SubgraphFetcherFactory;
 }
 
 /**
@@ -40,21 +44,23 @@ export async function startGateway(
   dependencies: GatewayDependencies = {},
 ): Promise<RunningGateway> {
   const log = logger.child({ component: 'gateway' });
-  const supergraph = await loadSupergraph(config.supergraphPath, config.subgraphUrls);
+  const supergraph = await loadSupergraph(config.supergraphPath);
+  const subgraphs = routeSubgraphs(supergraph.subgraphs, config.subgraphUrls);
+  const urls = new Map(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));
   const verifier = dependencies.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl });
   const metrics = createGatewayMetrics();
-  const fetcher = createKeepAliveFetcher({ maxSockets: config.subgraphMaxSockets, timeoutMs: config.subgraphTimeoutMs });
+  const fetcher = (dependencies.fetcher ?? createUndiciFetcher)({
+    maxSockets: config.subgraphMaxSockets,
+    timeoutMs: config.subgraphTimeoutMs,
+  });
+  const fetch = resendSafeRequestsOnce(fetcher.fetch);
 
+  applyApolloTelemetryChoice(config);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.sdl,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name, url }) =>
-      new SubgraphDataSource({
-        name,
-        url: url ?? '',
-        fetcher: config.subgraphFetcher === 'stock' ? null : fetcher.fetch,
-        fetches: metrics.subgraphFetches,
-      }),
+      new SubgraphDataSource({ name, url: urls.get(name) ?? url ?? '', fetcher: fetch, fetches: metrics.subgraphFetches }),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -97,7 +103,7 @@ export async function startGateway(
         '/graphql': withRequestId(
           apolloRoute({ server: apollo, context: gatewayContext(verifier, logger), maxBodyBytes: config.maxBodyBytes }),
         ),
-        ...healthRoutes(readinessChecks(supergraph.subgraphs, fetcher), () => shuttingDown),
+        ...healthRoutes(readinessChecks(subgraphs, fetch), () => shuttingDown),
         '/metrics': metricsRoute(metrics),
       },
     });
@@ -106,7 +112,7 @@ export async function startGateway(
     fetcher.close();
     throw error;
   }
-  log.info({ url: `${http.url}/graphql`, subgraphs: supergraph.subgraphs }, 'gateway listening');
+  log.info({ url: `${http.url}/graphql`, subgraphs }, 'gateway listening');
 
   return {
     ...http,
@@ -135,13 +141,13 @@ function withRequestId(handler: RouteHandler): RouteHandler {
 }
 
 /** Ready when every subgraph says it is ready: a gateway whose subgraphs cannot serve should get no traffic. */
-function readinessChecks(subgraphs: SupergraphSubgraph[], fetcher: KeepAliveFetcher): ReadinessCheck[] {
+function readinessChecks(subgraphs: SupergraphSubgraph[], fetch: Fetcher): ReadinessCheck[] {
   return subgraphs.map((subgraph) => {
     const healthUrl = subgraphHealthUrl(subgraph.url);
     return {
       name: `subgraph:${subgraph.name}`,
       check: async () => {
-        const response = await fetcher.fetch(healthUrl, { method: 'GET' });
+        const response = await fetch(healthUrl, { method: 'GET' });
         if (!response.ok) throw new Error(`${healthUrl} answered ${response.status}`);
       },
     };

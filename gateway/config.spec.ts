@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../platform/config/load-config.ts';
-import { loadGatewayConfig } from './config.ts';
+import { applyApolloTelemetryChoice, loadGatewayConfig } from './config.ts';
 
 describe('gateway config', () => {
   it('has working local defaults', () => {
@@ -15,6 +15,7 @@ describe('gateway config', () => {
       maxBodyBytes: 65536,
       subgraphUrls: {},
       workers: 1,
+      apolloTelemetry: false,
       introspection: true,
       landingPage: true,
     });
@@ -42,5 +43,20 @@ describe('gateway config', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
     for (const key of ['PORT', 'MAX_QUERY_DEPTH', 'SUBGRAPH_URL_USERS', 'SUBGRAPH_URL_:']) expect(problems).toContain(key);
+  });
+
+  it('switches Apollo telemetry off unless the operator opts in, whatever the environment said', () => {
+    const environment: Record<string, string | undefined> = {};
+    applyApolloTelemetryChoice(loadGatewayConfig({}), environment);
+    expect(environment).toEqual({ APOLLO_TELEMETRY_DISABLED: '1' });
+
+    const optedIn = loadGatewayConfig({ GATEWAY_APOLLO_TELEMETRY: 'true' });
+    expect(optedIn.apolloTelemetry).toBe(true);
+    applyApolloTelemetryChoice(optedIn, environment);
+    expect(environment).toEqual({});
+
+    const image = { APOLLO_TELEMETRY_DISABLED: '0' };
+    applyApolloTelemetryChoice(loadGatewayConfig({ GATEWAY_APOLLO_TELEMETRY: 'false' }), image);
+    expect(image).toEqual({ APOLLO_TELEMETRY_DISABLED: '1' });
   });
 });

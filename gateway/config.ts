@@ -36,8 +36,7 @@ const schema = z
       MAX_BODY_BYTES: env.positiveInt(64 * 1024),
       SUBGRAPH_TIMEOUT_MS: env.positiveInt(10_000),
       SUBGRAPH_MAX_SOCKETS: env.positiveInt(256),
-      /** `stock` = @apollo/gateway's own HTTP client; kept only to measure the keep-alive one against it. */
-      SUBGRAPH_FETCHER: z.enum(['keep-alive', 'stock']).default('keep-alive'),
+      GATEWAY_APOLLO_TELEMETRY: env.boolean(false),
       GATEWAY_WORKERS: env.positiveInt(1),
       SHUTDOWN_GRACE_MS: env.positiveInt(10_000),
     }),
@@ -62,7 +61,8 @@ const schema = z
       maxBodyBytes: values.MAX_BODY_BYTES,
       subgraphTimeoutMs: values.SUBGRAPH_TIMEOUT_MS,
       subgraphMaxSockets: values.SUBGRAPH_MAX_SOCKETS,
-      subgraphFetcher: values.SUBGRAPH_FETCHER,
+      /** Opt-in: let @apollo/gateway probe cloud-metadata addresses and send Apollo usage metrics. */
+      apolloTelemetry: values.GATEWAY_APOLLO_TELEMETRY,
       workers: values.GATEWAY_WORKERS,
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
       // Schema exploration is a developer convenience; elsewhere it only helps attackers map the API.
@@ -76,4 +76,22 @@ export type GatewayConfig = z.infer<typeof schema>;
 /** Reads and validates the gateway's environment once; throws ConfigError listing every problem. */
 export function loadGatewayConfig(source: Record<string, string | undefined> = processEnv()): GatewayConfig {
   return loadConfig('gateway', schema, source);
+}
+
+/** @apollo/gateway reads this when it is constructed; `1` or `true` keeps it from calling out. */
+const APOLLO_TELEMETRY_DISABLED = 'APOLLO_TELEMETRY_DISABLED';
+
+/**
+ * Unless the operator opted in, `new ApolloGateway()` would probe cloud-metadata addresses
+ * (169.254.169.254, metadata.google.internal, …) and schedule a usage-metrics export to Apollo:
+ * outbound calls nobody configured. So before constructing it, the gateway sets
+ * APOLLO_TELEMETRY_DISABLED=1, or removes it when GATEWAY_APOLLO_TELEMETRY opts in (one switch,
+ * even where an image sets APOLLO_TELEMETRY_DISABLED by default).
+ */
+export function applyApolloTelemetryChoice(
+  config: Pick<GatewayConfig, 'apolloTelemetry'>,
+  environment: Record<string, string | undefined> = processEnv(),
+): void {
+  if (config.apolloTelemetry) delete environment[APOLLO_TELEMETRY_DISABLED];
+  else environment[APOLLO_TELEMETRY_DISABLED] = '1';
 }

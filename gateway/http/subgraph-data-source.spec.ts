@@ -79,6 +79,14 @@ describe('subgraph replies through the gateway', () => {
     expect(metrics).toMatch(/gateway_subgraph_fetches_total\{subgraph="shelf",outcome="failed",service="gateway"\} [3-9]/);
   });
 
+  it('answers OUTCOME_UNKNOWN to a mutation the subgraph received but did not answer in time', async () => {
+    reply = () => {};
+    const response = await postGraphQL(gw.gateway.graphqlUrl, { query: 'mutation { bump { level } }' });
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/may or may not have been applied/), extensions: { code: 'OUTCOME_UNKNOWN' } }),
+    ]);
+  });
+
   it('forwards the caller token to the subgraph', async () => {
     reply = json(200, { data: { bumps: 7 } });
     const token = await toys.signToken({ sub: '6f1c2b1e-7d2a-4c53-9a8e-0b6f4f1d2a01', role: 'CUSTOMER' });

@@ -1,9 +1,11 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import type { Counter } from 'prom-client';
+import { ErrorCodes } from '../../platform/errors/codes.ts';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from '../../platform/graphql/request-context.ts';
 import type { GatewayContext } from '../context.ts';
-import type { Fetcher, FetcherResponse } from './keep-alive-fetcher.ts';
+import type { Fetcher, FetcherResponse } from './fetcher.ts';
+import { isQueryOnly, mayHaveReachedSubgraph } from './safe-resend.ts';
 
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
 type ProcessResult = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
@@ -20,8 +22,7 @@ export type SubgraphFetchOutcome = 'ok' | 'graphql_errors' | 'failed';
 export interface SubgraphDataSourceOptions {
   name: string;
   url: string;
-  /** Null keeps @apollo/gateway's default client (for side-by-side measurements only). */
-  fetcher: Fetcher | null;
+  fetcher: Fetcher;
   fetches: Counter<'subgraph' | 'outcome'>;
 }
 
@@ -36,7 +37,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
-    this.fetcher = acceptGraphQLErrorReplies(options.fetcher ?? this.fetcher);
+    this.fetcher = acceptGraphQLErrorReplies(options.fetcher);
     this.subgraph = options.name;
     this.fetches = options.fetches;
   }
@@ -62,6 +63,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       if (isIncomingOperation(options) && !(error instanceof SubgraphReplyError)) {
         options.context.logger.warn({ err: error, subgraph: this.subgraph }, 'subgraph fetch failed');
       }
+      // A change whose reply was lost must not be guessed at: not sent again, not reported as failed.
+      if (!isQueryOnly(options.request.query) && mayHaveReachedSubgraph(error)) throw new OutcomeUnknownError();
       throw error;
     }
   }
@@ -69,6 +72,19 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   /** A non-2xx reply that is not a GraphQL response (a proxy's error page): nothing in it is for the client. */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
     return new SubgraphReplyError(`Subgraph "${this.subgraph}" answered HTTP ${response.status} ${response.statusText}.`);
+  }
+}
+
+/**
+ * A mutation reached (or may have reached) its subgraph and no reply came back: it may have run.
+ * The client must check before trying again, so it is told exactly that and nothing internal.
+ */
+class OutcomeUnknownError extends GraphQLError {
+  override name = 'OutcomeUnknownError';
+  constructor() {
+    super('The request was sent but its reply was lost, so the change may or may not have been applied. Check the current state before trying again.', {
+      extensions: { code: ErrorCodes.OUTCOME_UNKNOWN },
+    });
   }
 }
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { composeSubgraphs } from '../../scripts/compose.ts';
 import { ACCOUNTS_SDL, SHELF_SDL } from '../testing/toy-platform.ts';
 import { CompositionError, composeSupergraph } from './compose.ts';
-import { loadSupergraph, overrideSubgraphUrls, SupergraphLoadError } from './load-supergraph.ts';
+import { listSubgraphs, loadSupergraph, routeSubgraphs, SupergraphLoadError } from './load-supergraph.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'supergraph-spec-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,17 +62,31 @@ describe('loadSupergraph', () => {
     ]);
   });
 
-  it('replaces routing URLs by subgraph name', async () => {
-    const loaded = await loadSupergraph(file, { shelf: 'http://10.0.0.9:80/graphql' });
-    expect(loaded.subgraphs[1]).toEqual({ name: 'shelf', url: 'http://10.0.0.9:80/graphql' });
-    expect(loaded.sdl).toContain('@join__graph(name: "shelf", url: "http://10.0.0.9:80/graphql")');
-    expect(loaded.sdl).not.toContain('5002');
+  it('refuses a missing file and a document that is not a supergraph', async () => {
+    await expect(loadSupergraph(path.join(dir, 'missing.graphql'))).rejects.toThrow(/does not exist \(run `npm run compose`\)/);
+    expect(() => listSubgraphs('type Query { a: Int }')).toThrow(SupergraphLoadError);
+    expect(() => listSubgraphs('type Query {')).toThrow(/does not parse/);
+  });
+});
+
+describe('routeSubgraphs', () => {
+  const composed = [
+    { name: 'accounts', url: 'http://127.0.0.1:5001/graphql' },
+    { name: 'shelf', url: 'http://127.0.0.1:5002/graphql' },
+  ];
+
+  it('keeps composed URLs and replaces the overridden ones by subgraph name', () => {
+    expect(routeSubgraphs(composed, {})).toEqual(composed);
+    expect(routeSubgraphs(composed, { SHELF: 'http://10.0.0.9:80/graphql' })).toEqual([
+      composed[0],
+      { name: 'shelf', url: 'http://10.0.0.9:80/graphql' },
+    ]);
   });
 
-  it('refuses overrides for unknown subgraphs, a missing file and a non-supergraph', async () => {
-    await expect(loadSupergraph(file, { shelff: 'http://x/graphql' })).rejects.toThrow(/shelff/);
-    await expect(loadSupergraph(path.join(dir, 'missing.graphql'))).rejects.toThrow(/does not exist \(run `npm run compose`\)/);
-    expect(() => overrideSubgraphUrls('type Query { a: Int }', {})).toThrow(SupergraphLoadError);
+  it('refuses overrides for subgraphs the supergraph does not have, naming them and the ones it has', () => {
+    expect(() => routeSubgraphs(composed, { shelff: 'http://x/graphql' })).toThrow(
+      new SupergraphLoadError('URL overrides name subgraphs the supergraph does not have: shelff (it has accounts, shelf).'),
+    );
   });
 });
 

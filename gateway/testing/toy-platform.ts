@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet } from 'jose';
 import { parse } from 'graphql';
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, createAccessTokenVerifier } from '../../platform/auth/access-token.ts';
-import type { Role } from '../../platform/auth/viewer.ts';
+import { JWKS_PATH } from '../../platform/auth/access-token.ts';
 import { forbidden, unauthenticated } from '../../platform/errors/graphql-errors.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import type { BaseRequestContext } from '../../platform/graphql/request-context.ts';
 import { sendJson } from '../../platform/http/http-server.ts';
 import { createLogger, type Logger } from '../../platform/logging/logger.ts';
+import { createTestTokenIssuer, type TestSignOptions, type TestTokenClaims, type TestTokenIssuer } from '../../platform/testing/access-tokens.ts';
 import { startGateway, type RunningGateway } from '../app.ts';
 import { loadGatewayConfig } from '../config.ts';
 import { composeSupergraph } from '../supergraph/compose.ts';
@@ -99,12 +98,14 @@ export interface ToySubgraphs {
   accounts: RunningSubgraph;
   shelf: RunningSubgraph;
   jwksUrl: string;
+  /** The key pair the toy subgraphs trust (accounts publishes its JWKS). */
+  tokens: TestTokenIssuer;
   /** The supergraph SDL composed from both (with their real URLs). */
   supergraphSdl: string;
   /** Resolves the `slow` field's pending requests. */
   slowGate: { entered: number; release(): void };
   bumps(): number;
-  signToken(claims: { sub: string; role: Role; vid?: string | null }, options?: { expiresIn?: string | number; foreign?: boolean }): Promise<string>;
+  signToken(claims: TestTokenClaims, options?: TestSignOptions): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -113,10 +114,8 @@ export function quietLogger(): Logger {
 }
 
 export async function startToySubgraphs(logger: Logger = quietLogger()): Promise<ToySubgraphs> {
-  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { extractable: true });
-  const foreign = await generateKeyPair('EdDSA');
-  const jwks: JSONWebKeySet = { keys: [{ ...(await exportJWK(publicKey)), kid: 'toy-key', alg: 'EdDSA', use: 'sig' }] };
-  const verifier = createAccessTokenVerifier({ jwks });
+  const tokens = await createTestTokenIssuer();
+  const { jwks, verifier } = tokens;
 
   let waiting: (() => void)[] = [];
   const slowGate = {
@@ -164,7 +163,7 @@ export async function startToySubgraphs(logger: Logger = quietLogger()): Promise
     verifier,
     readiness: [],
     createContext: (base) => base,
-    routes: { '/.well-known/jwks.json': (_req, res) => sendJson(res, 200, jwks) },
+    routes: { [JWKS_PATH]: (_req, res) => sendJson(res, 200, jwks) },
   });
 
   let bumps = 0;
@@ -202,27 +201,17 @@ export async function startToySubgraphs(logger: Logger = quietLogger()): Promise
   return {
     accounts,
     shelf,
-    jwksUrl: `${accounts.url}/.well-known/jwks.json`,
+    jwksUrl: `${accounts.url}${JWKS_PATH}`,
+    tokens,
     supergraphSdl,
     slowGate,
     bumps: () => bumps,
-    signToken: (claims, options = {}) => sign(options.foreign ? foreign.privateKey : privateKey, claims, options.expiresIn ?? '5m'),
+    signToken: (claims, options) => tokens.sign(claims, options),
     async close() {
       slowGate.release();
       await Promise.all([accounts.close(), shelf.close()]);
     },
   };
-}
-
-function sign(key: CryptoKey, claims: { sub: string; role: Role; vid?: string | null }, expiresIn: string | number): Promise<string> {
-  return new SignJWT({ role: claims.role, vid: claims.vid ?? null })
-    .setProtectedHeader({ alg: 'EdDSA', kid: 'toy-key' })
-    .setSubject(claims.sub)
-    .setIssuer(ACCESS_TOKEN_ISSUER)
-    .setAudience(ACCESS_TOKEN_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(key);
 }
 
 export interface ToyGateway {
@@ -236,18 +225,24 @@ export async function startToyGateway(toys: ToySubgraphs, env: Record<string, st
   const dir = mkdtempSync(path.join(tmpdir(), 'gateway-spec-'));
   const supergraphPath = path.join(dir, 'supergraph.graphql');
   writeFileSync(supergraphPath, toys.supergraphSdl);
-  const gateway = await startGateway(
-    loadGatewayConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      SUPERGRAPH_PATH: supergraphPath,
-      JWKS_URL: toys.jwksUrl,
-      ...env,
-    }),
-    logger,
-  );
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway(
+      loadGatewayConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        SUPERGRAPH_PATH: supergraphPath,
+        JWKS_URL: toys.jwksUrl,
+        ...env,
+      }),
+      logger,
+    );
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     gateway,
     supergraphPath,

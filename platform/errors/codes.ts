@@ -16,6 +16,8 @@ export const ErrorCodes = {
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
   REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** A change reached a service whose reply was lost: it may or may not have been applied. */
+  OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
 
   // Returned as `userErrors { code field message }` in mutation payloads: input that breaks a rule.
   VALIDATION_FAILED: 'VALIDATION_FAILED',

@@ -29,8 +29,6 @@ export async function startHttpServer(options: {
   logger: Logger;
   /** How long shutdown waits for in-flight requests before cutting connections. */
   shutdownGraceMs?: number;
-  /** Tunes the server before it listens (e.g. attaching a WebSocket server). */
-  onServer?: (server: Server) => void;
 }): Promise<RunningHttpServer> {
   const { routes, logger } = options;
   let closing = false;
@@ -52,7 +50,6 @@ export async function startHttpServer(options: {
   // Longer than typical load balancer idle timeouts, so keep-alive sockets are closed by the client side first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  options.onServer?.(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { processEnv } from '../../platform/config/load-config.ts';
 import { ROOT } from '../lib/databases.ts';
 import { startStack, type RunningStack } from '../lib/stack.ts';
+import { SUBGRAPH_CLIENTS } from './gateway-variant.ts';
 import { measure, referenceAnswer, table, warmUp, type LoadFigures, type LoadTarget } from './load.ts';
 
 const GATEWAY_PORT = 4100;
@@ -39,8 +40,13 @@ export interface CatalogBenchOptions {
   stressConnections: number;
   stressDurationSeconds: number;
   warmupRequests: number;
-  /** Also measure the gateway with @apollo/gateway's stock HTTP client and with 2 cluster workers. */
+  /**
+   * Also measure gateways that differ only in their subgraph HTTP client (stock, keep-alive,
+   * undici; scripts/bench/gateway-variant.ts) and one with 2 cluster workers, in alternating rounds.
+   */
   compare: boolean;
+  /** Which --compare variants to run: subgraph client names and/or `2-workers`. */
+  variants: string[];
   /** Also load a separate gateway run with `node --cpu-prof` and write its profile under .logs/bench/profiles/. */
   cpuProf: boolean;
   /**
@@ -48,7 +54,7 @@ export interface CatalogBenchOptions {
    * same subgraphs, in alternating rounds, so a change is compared under the same machine load.
    */
   against: string | null;
-  /** Rounds of each gateway for --against. */
+  /** Rounds of each gateway for --compare and --against. */
   rounds: number;
 }
 
@@ -60,24 +66,33 @@ export interface CatalogBenchResults {
   subgraph: LoadFigures;
   ratio: { rps: number; p50: number; p99: number };
   stress: LoadFigures;
-  compare: LoadFigures[];
+  /** --compare: every round of every variant, and the medians. */
+  compare: Rounds | null;
   /** The --cpu-prof run's figures (profiling slows it down) and where its profile went. */
   profile: { figures: LoadFigures; directory: string } | null;
   /** --against: every round of both gateways, and the medians. */
   sideBySide: SideBySide | null;
 }
 
-export interface SideBySide {
+export interface Rounds {
+  /** One list per round, in the order the gateways ran in that round. */
+  rounds: LoadFigures[][];
+  /** By gateway label. */
+  median: Record<string, MedianFigures>;
+}
+
+export interface SideBySide extends Rounds {
   against: string;
-  rounds: { this: LoadFigures; against: LoadFigures }[];
-  median: { this: MedianFigures; against: MedianFigures };
+  /** This checkout's median throughput over the other's. */
+  rpsRatio: number;
 }
 
 interface MedianFigures {
   rps: number;
   p50: number;
   p99: number;
-  gatewayCpuMsPerRequest: number;
+  /** Null where the gateway's CPU is not attributed (several workers). */
+  gatewayCpuMsPerRequest: number | null;
 }
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -179,32 +194,35 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
     );
     log(`   ${describe(stress)}`);
 
-    const compare: LoadFigures[] = [];
+    const subgraphs = { users: watch.users, catalog: watch.catalog };
+    let compare: Rounds | null = null;
     if (options.compare) {
       // With several workers /metrics shows only one of them, so their CPU is not attributed.
-      const variants: { label: string; env: Record<string, string>; gatewayCpu: boolean }[] = [
-        { label: 'gateway, stock fetcher', env: { SUBGRAPH_FETCHER: 'stock' }, gatewayCpu: true },
-        { label: 'gateway, keep-alive fetcher', env: {}, gatewayCpu: true },
-        { label: 'gateway, keep-alive, 2 workers', env: { GATEWAY_WORKERS: '2' }, gatewayCpu: false },
-      ];
+      const variants: (ExtraGateway & { label: string; gatewayCpu: boolean })[] = [
+        ...Object.keys(SUBGRAPH_CLIENTS).map((client) => ({
+          name: `gateway-${client}`,
+          label: `gateway, ${client} client`,
+          entry: 'scripts/bench/gateway-variant.ts',
+          args: [client],
+          gatewayCpu: true,
+        })),
+        { name: 'gateway-2-workers', label: 'gateway, 2 workers', env: { GATEWAY_WORKERS: '2' }, gatewayCpu: false },
+      ].filter((variant) => options.variants.includes(variant.name.slice('gateway-'.length)));
+      log(`6. ${variants.length} gateway variants over the same subgraphs, ${options.rounds} alternating rounds of ${load.durationSeconds} s each…`);
+      const contenders: Contender[] = [];
       for (const [index, variant] of variants.entries()) {
         const port = COMPARE_BASE_PORT + index;
-        log(`6.${index + 1} ${variant.label} on :${port}: ${load.connections} connections for ${load.durationSeconds} s…`);
-        const child = await startExtraGateway(stack, port, variant.env, logDir, `gateway-compare-${index + 1}`);
+        const child = await startExtraGateway(stack, port, logDir, variant);
         extras.push(child);
-        const target = { ...gatewayTarget, label: variant.label, url: `http://127.0.0.1:${port}/graphql` };
-        await warmUp(target, options.warmupRequests);
-        const subgraphs = { users: watch.users, catalog: watch.catalog };
-        const figures = await measure(target, {
-          ...load,
-          watch: variant.gatewayCpu ? { gateway: `http://127.0.0.1:${port}`, ...subgraphs } : subgraphs,
-          expectBody: gatewayAnswer,
+        const origin = `http://127.0.0.1:${port}`;
+        contenders.push({
+          target: { ...gatewayTarget, label: variant.label, url: `${origin}/graphql` },
+          watch: variant.gatewayCpu ? { gateway: origin, ...subgraphs } : subgraphs,
         });
-        log(`   ${describe(figures)}`);
-        compare.push(figures);
-        await stopProcess(child);
-        extras.splice(extras.indexOf(child), 1);
+        log(`   ${variant.label} on :${port}`);
       }
+      compare = await alternatingRounds(contenders, options, gatewayAnswer);
+      for (const child of extras.splice(0)) await stopProcess(child);
     }
 
     let profile: CatalogBenchResults['profile'] = null;
@@ -213,10 +231,10 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
       const directory = path.join(logDir, 'profiles');
       mkdirSync(directory, { recursive: true });
       log(`7. Profiled gateway on :${port} (node --cpu-prof): ${load.connections} connections for ${load.durationSeconds} s…`);
-      const child = await startExtraGateway(stack, port, {}, logDir, 'gateway-profiled', [
-        '--cpu-prof',
-        `--cpu-prof-dir=${directory}`,
-      ]);
+      const child = await startExtraGateway(stack, port, logDir, {
+        name: 'gateway-profiled',
+        nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${directory}`],
+      });
       extras.push(child);
       const target = { ...gatewayTarget, label: 'gateway, --cpu-prof', url: `http://127.0.0.1:${port}/graphql` };
       await warmUp(target, options.warmupRequests);
@@ -237,43 +255,19 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
     if (options.against) {
       const against = path.resolve(options.against);
       log(`8. This gateway against ${against}'s, ${options.rounds} alternating rounds of ${load.durationSeconds} s each…`);
-      const child = await startExtraGateway(stack, AGAINST_PORT, {}, logDir, 'gateway-against', [], against);
+      const child = await startExtraGateway(stack, AGAINST_PORT, logDir, { name: 'gateway-against', checkout: against });
       extras.push(child);
-      const other = { ...gatewayTarget, label: `gateway from ${path.basename(against)}`, url: `http://127.0.0.1:${AGAINST_PORT}/graphql` };
-      const mine = { ...gatewayTarget, label: 'gateway from this checkout' };
-      await warmUp(other, options.warmupRequests);
-      // A few seconds of load on each, discarded: the JIT needs more than the sequential warm-up
-      // to settle, and the stack's gateway has already had its load while the other has not.
-      for (const target of [other, mine]) {
-        await measure(target, { connections: load.connections, durationSeconds: 3, expectBody: gatewayAnswer });
-      }
-      const subgraphs = { users: watch.users, catalog: watch.catalog };
-      const rounds: SideBySide['rounds'] = [];
-      for (let round = 0; round < options.rounds; round += 1) {
-        // Alternate who goes first, so a drift in machine load does not favour one side.
-        const order = round % 2 === 0 ? (['this', 'against'] as const) : (['against', 'this'] as const);
-        const figures: Partial<SideBySide['rounds'][number]> = {};
-        for (const side of order) {
-          const target = side === 'this' ? mine : other;
-          const gatewayOrigin = side === 'this' ? watch.gateway : `http://127.0.0.1:${AGAINST_PORT}`;
-          figures[side] = await measure(target, { ...load, watch: { gateway: gatewayOrigin, ...subgraphs }, expectBody: gatewayAnswer });
-          log(`   round ${round + 1} ${side.padEnd(7)} ${describe(figures[side])}`);
-        }
-        rounds.push(figures as SideBySide['rounds'][number]);
-      }
+      const mine: Contender = { target: { ...gatewayTarget, label: 'this checkout' }, watch: { gateway: watch.gateway, ...subgraphs } };
+      const other: Contender = {
+        target: { ...gatewayTarget, label: path.basename(against), url: `http://127.0.0.1:${AGAINST_PORT}/graphql` },
+        watch: { gateway: `http://127.0.0.1:${AGAINST_PORT}`, ...subgraphs },
+      };
+      const rounds = await alternatingRounds([mine, other], options, gatewayAnswer);
       await stopProcess(child);
       extras.splice(extras.indexOf(child), 1);
-      const medians = (side: 'this' | 'against'): MedianFigures => ({
-        rps: median(rounds.map((r) => r[side].rps)),
-        p50: median(rounds.map((r) => r[side].latencyMs.p50)),
-        p99: median(rounds.map((r) => r[side].latencyMs.p99)),
-        gatewayCpuMsPerRequest: median(rounds.map((r) => r[side].cpuMsPerRequest.gateway ?? 0)),
-      });
-      sideBySide = { against, rounds, median: { this: medians('this'), against: medians('against') } };
-      for (const side of ['against', 'this'] as const) {
-        const m = sideBySide.median[side];
-        log(`   median ${side.padEnd(7)} ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, gateway CPU ${m.gatewayCpuMsPerRequest} ms/request`);
-      }
+      const rpsRatio = round(rounds.median[mine.target.label]!.rps / rounds.median[other.target.label]!.rps);
+      sideBySide = { against, ...rounds, rpsRatio };
+      log(`   this checkout / ${other.target.label}: throughput ×${rpsRatio}`);
     }
 
     const results: CatalogBenchResults = {
@@ -288,7 +282,7 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
       profile,
       sideBySide,
     };
-    console.log(`\n${table([gateway, subgraph, stress, ...compare])}\n`);
+    console.log(`\n${table([gateway, subgraph, stress])}\n`);
     console.log(`gateway/subgraph: throughput ×${ratio.rps}, p50 ×${ratio.p50}, p99 ×${ratio.p99}`);
     const resultsDir = path.join(ROOT, 'bench-results');
     mkdirSync(resultsDir, { recursive: true });
@@ -313,18 +307,70 @@ function checkListing(answer: string, withVendor: boolean): void {
   }
 }
 
-/** Another gateway process over the stack's subgraphs, with different settings (for --compare). */
-async function startExtraGateway(
-  stack: RunningStack,
-  port: number,
-  env: Record<string, string>,
-  logDir: string,
-  name: string,
-  nodeArgs: string[] = [],
-  checkout: string = ROOT,
-): Promise<ChildProcess> {
+interface Contender {
+  target: LoadTarget;
+  /** Processes whose CPU to attribute to its runs. */
+  watch: Record<string, string>;
+}
+
+/**
+ * Loads each gateway in turn, round after round, rotating who goes first so a drift in machine
+ * load does not favour one; prints every run and the medians. Before the rounds, each gets its
+ * warm-up requests and a few discarded seconds of load, because the JIT needs more than the
+ * sequential warm-up to settle.
+ */
+async function alternatingRounds(contenders: Contender[], options: CatalogBenchOptions, expectBody: string): Promise<Rounds> {
+  const load = { connections: options.connections, durationSeconds: options.durationSeconds, expectBody };
+  for (const { target } of contenders) {
+    await warmUp(target, options.warmupRequests);
+    await measure(target, { ...load, durationSeconds: 3 });
+  }
+  const width = Math.max(...contenders.map((c) => c.target.label.length));
+  const rounds: LoadFigures[][] = [];
+  for (let round = 0; round < options.rounds; round += 1) {
+    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
+    const figures: LoadFigures[] = [];
+    for (const { target, watch } of order) {
+      figures.push(await measure(target, { ...load, watch }));
+      log(`   round ${round + 1} ${target.label.padEnd(width)} ${describe(figures.at(-1)!)}`);
+    }
+    rounds.push(figures);
+  }
+  const median: Record<string, MedianFigures> = {};
+  for (const { target } of contenders) {
+    const runs = rounds.flat().filter((figures) => figures.label === target.label);
+    median[target.label] = {
+      rps: medianOf(runs.map((r) => r.rps)),
+      p50: medianOf(runs.map((r) => r.latencyMs.p50)),
+      p99: medianOf(runs.map((r) => r.latencyMs.p99)),
+      gatewayCpuMsPerRequest: runs.every((r) => r.cpuMsPerRequest.gateway !== undefined)
+        ? medianOf(runs.map((r) => r.cpuMsPerRequest.gateway ?? 0))
+        : null,
+    };
+    const m = median[target.label]!;
+    const cpu = m.gatewayCpuMsPerRequest === null ? '' : `, gateway CPU ${m.gatewayCpuMsPerRequest} ms/request`;
+    log(`   median  ${target.label.padEnd(width)} ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms${cpu}`);
+  }
+  return { rounds, median };
+}
+
+interface ExtraGateway {
+  /** Names its log file. */
+  name: string;
+  /** Relative to the checkout; by default the production entry. */
+  entry?: string;
+  args?: string[];
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+  /** Whose gateway to run; by default this one. */
+  checkout?: string;
+}
+
+/** Another gateway process over the stack's subgraphs, with different settings, code or checkout. */
+async function startExtraGateway(stack: RunningStack, port: number, logDir: string, gateway: ExtraGateway): Promise<ChildProcess> {
+  const { name, entry = 'gateway/main.ts', args = [], nodeArgs = [], env = {}, checkout = ROOT } = gateway;
   const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(checkout, 'gateway/main.ts')], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(checkout, entry), ...args], {
     cwd: checkout,
     env: {
       PATH: processEnv().PATH ?? '',
@@ -336,6 +382,8 @@ async function startExtraGateway(
       JWKS_URL: stack.subgraphs.users.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
       SUBGRAPH_URL_USERS: stack.subgraphs.users.url,
       SUBGRAPH_URL_CATALOG: stack.subgraphs.catalog.url,
+      // Another checkout's gateway may predate switching Apollo's telemetry off by default.
+      APOLLO_TELEMETRY_DISABLED: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -369,10 +417,21 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
-function median(values: number[]): number {
+function medianOf(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return round(sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2);
+}
+
+const COMPARE_VARIANTS = [...Object.keys(SUBGRAPH_CLIENTS), '2-workers'];
+
+function compareVariants(list: string): string[] {
+  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !COMPARE_VARIANTS.includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`--variants takes a comma-separated list of ${COMPARE_VARIANTS.join(', ')}; got "${list}"`);
+  }
+  return names;
 }
 
 export function parseCatalogBenchArgs(args: string[]): CatalogBenchOptions {
@@ -385,6 +444,7 @@ export function parseCatalogBenchArgs(args: string[]): CatalogBenchOptions {
       'stress-duration': { type: 'string', default: '20' },
       warmup: { type: 'string', default: '50' },
       compare: { type: 'boolean', default: false },
+      variants: { type: 'string', default: COMPARE_VARIANTS.join(',') },
       'cpu-prof': { type: 'boolean', default: false },
       against: { type: 'string' },
       rounds: { type: 'string', default: '3' },
@@ -403,6 +463,7 @@ export function parseCatalogBenchArgs(args: string[]): CatalogBenchOptions {
     stressDurationSeconds: positive('stress-duration', values['stress-duration']),
     warmupRequests: positive('warmup', values.warmup),
     compare: values.compare,
+    variants: compareVariants(values.variants),
     cpuProf: values['cpu-prof'],
     against: values.against ?? null,
     rounds: positive('rounds', values.rounds),

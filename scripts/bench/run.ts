@@ -2,7 +2,9 @@
 const BENCHMARKS: Record<string, { summary: string; usage: string; run: (args: string[]) => Promise<unknown> }> = {
   catalog: {
     summary: 'product listing through the gateway vs the catalog subgraph alone, then 1,000 connections on the gateway',
-    usage: '[--duration 10] [--connections 50] [--stress-connections 1000] [--stress-duration 20] [--warmup 50] [--compare]',
+    usage:
+      '[--duration 10] [--connections 50] [--stress-connections 1000] [--stress-duration 20] [--warmup 50] ' +
+      '[--compare [--variants stock,keep-alive,undici,2-workers]] [--against <checkout>] [--rounds 3] [--cpu-prof]',
     // Loaded only when run: listing the benchmarks must not need the whole stack's code.
     run: async (args) => {
       const { parseCatalogBenchArgs, runCatalogBenchmark } = await import('./catalog.ts');

