@@ -33,8 +33,12 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Production dependencies only. --ignore-scripts: the project's postinstall (`npm run generate`)
-# needs the dev tools, and dist/ already holds the generated clients.
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+# needs the dev tools, and dist/ already holds the generated clients. npm still installs the dev
+# tools a production package names as optional peers (@prisma/client names the Prisma CLI and
+# TypeScript; the lockfile marks them and their dependencies "devOptional"): nothing loads them at
+# run time, so they are removed in the same layer.
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && node -e "const { rmSync } = require('node:fs'); for (const [dir, entry] of Object.entries(require('./package-lock.json').packages)) if (entry.devOptional) rmSync(dir, { recursive: true, force: true });"
 COPY --from=build /app/dist ./dist
 # Only development (docker-compose) writes here: production passes its keys in the environment.
 RUN mkdir .dev-secrets && chown node:node .dev-secrets

@@ -176,6 +176,8 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
     expect(installs).toHaveLength(1);
     expect(installs[0]).toMatch(/npm ci .*--omit=dev/);
     expect(installs[0]).toContain('--ignore-scripts');
+    // npm keeps dev tools that production packages name as optional peers; the same step drops them.
+    expect(installs[0]).toMatch(/&& node -e .*devOptional.*rmSync/);
     // Production dependencies only: nothing of the build's node_modules (or the whole /app) is copied in.
     const copiesFromBuild = instructions.filter((line) => /^COPY --from=/.test(line));
     expect(copiesFromBuild).toEqual(['COPY --from=build /app/dist ./dist']);
