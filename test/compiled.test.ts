@@ -48,6 +48,13 @@ describe('the compiled build', () => {
     expect(tsImports).toEqual([]);
   });
 
+  it('the compiled registry loads every subgraph module (its import() paths were rewritten too)', async () => {
+    const script = "const { SUBGRAPH_NAMES, loadSubgraph } = await import('./dist/subgraphs/registry.js');" +
+      'for (const name of SUBGRAPH_NAMES) console.log((await loadSubgraph(name)).name);';
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT });
+    expect(stdout.trim().split('\n')).toEqual(SUBGRAPH_NAMES);
+  });
+
   it('migrates each subgraph at its own database URL with `node dist/scripts/db-migrate.js`', async () => {
     const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_DATABASE_URL`, testDatabaseUrl(name)]));
     const { stdout } = await run(process.execPath, ['dist/scripts/db-migrate.js'], { cwd: ROOT, env: { PATH: processEnv().PATH, ...urls } });
