@@ -13,7 +13,7 @@ import { testDatabaseUrl, testEnv, testRedisPrefix } from './support/test-env.ts
 import { waitFor } from './support/wait.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-/** Every subgraph can answer this: the federation SDL query the gateway's tooling uses. */
+/** Federation's `_service { sdl }`: every subgraph answers it, whatever its own schema. */
 const SDL_QUERY = JSON.stringify({ query: '{ _service { sdl } }' });
 /** Port 1 is privileged and unused: a connection there is refused at once, like a database that is down. */
 const NO_DATABASE_URL = 'postgresql://postgres@127.0.0.1:1/shop_nowhere';
