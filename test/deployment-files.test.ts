@@ -3,39 +3,189 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { supergraphYaml } from '../scripts/compose.ts';
-import { SUBGRAPHS } from '../subgraphs/registry.ts';
+import { GATEWAY_PORT, SUBGRAPH_NAMES, SUBGRAPHS } from '../subgraphs/registry.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+const upper = (name: string) => name.toUpperCase();
 
 interface ComposeService {
+  build?: string | { context?: string; target?: string };
+  image?: string;
   command?: string[];
   environment?: Record<string, string>;
-  depends_on?: Record<string, unknown>;
+  volumes?: string[];
 }
 
-/** Adding a subgraph must not silently leave it out of the one-line stack or the cluster. */
-describe('deployment descriptions stay in step with the subgraph list', () => {
-  const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+}
 
-  it('docker-compose runs every subgraph against its own database, and the gateway routes to each', () => {
+interface Container {
+  name: string;
+  image: string;
+  command?: string[];
+  env?: EnvVar[];
+  ports?: { containerPort: number }[];
+  readinessProbe?: { httpGet?: { path: string; port: number } };
+}
+
+interface Manifest {
+  kind: string;
+  metadata: { name?: string; generateName?: string };
+  spec: {
+    template?: { spec: { containers: Container[] } };
+    ports?: { port: number; targetPort: number }[];
+    scaleTargetRef?: { name: string };
+  };
+}
+
+interface DockerStage {
+  name: string;
+  from: string;
+  /** Its instructions, continuation lines joined, comments dropped. */
+  instructions: string[];
+}
+
+/** The Dockerfile's stages in order (the last one is what `docker build` makes by default). */
+function dockerStages(dockerfile: string): DockerStage[] {
+  const stages: DockerStage[] = [];
+  const lines = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  for (const line of lines) {
+    const from = /^FROM\s+(\S+)\s+AS\s+(\S+)$/i.exec(line);
+    if (from) stages.push({ from: from[1] ?? '', name: from[2] ?? '', instructions: [] });
+    else stages.at(-1)?.instructions.push(line);
+  }
+  return stages;
+}
+
+const repository = (image: string | undefined) => (image ?? '').split(':')[0];
+const manifests = (file: string) => parseAllDocuments(read(file)).map((doc) => doc.toJS() as Manifest);
+const containerOf = (manifest: Manifest | undefined): Container | undefined => manifest?.spec.template?.spec.containers[0];
+const envOf = (container: Container | undefined) => new Map((container?.env ?? []).map((variable) => [variable.name, variable]));
+
+/** Adding a subgraph must not silently leave it out of the one-line stack, the cluster or the image. */
+describe('deployment descriptions stay in step with the subgraph list', () => {
+  // Compose applies YAML merge keys (`<<: *service`); so does this reading.
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService> };
+  const stages = dockerStages(read('Dockerfile'));
+  const stage = (name: string) => stages.find((candidate) => candidate.name === name);
+  const runtime = stages.at(-1);
+
+  it('docker-compose runs every subgraph compiled, against its own database, and the gateway routes to each', () => {
+    const gateway = compose.services.gateway;
+    expect(gateway?.command).toEqual(['node', 'dist/gateway/main.js']);
     for (const { name, port } of SUBGRAPHS) {
       const service = compose.services[name];
       expect(service, name).toBeDefined();
-      expect(service?.command?.join(' ')).toContain(`subgraphs/${name}/main.ts`);
+      expect(service?.command).toEqual(['node', `dist/subgraphs/${name}/main.js`]);
       expect(service?.environment?.DATABASE_URL).toMatch(new RegExp(`/shop_${name}$`));
       expect(service?.environment?.PORT).toBe(String(port));
-      expect(compose.services.gateway?.environment?.[`SUBGRAPH_URL_${name.toUpperCase()}`]).toBe(`http://${name}:${port}/graphql`);
+      expect(gateway?.environment?.[`SUBGRAPH_URL_${upper(name)}`]).toBe(`http://${name}:${port}/graphql`);
     }
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'rabbitmq', 'gateway']));
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'rabbitmq', 'gateway', 'setup']));
   });
 
-  it('the Kubernetes manifests deploy every service with health probes', () => {
-    for (const name of ['gateway', ...SUBGRAPHS.map((s) => s.name)]) {
-      const kinds = parseAllDocuments(read(`deploy/kubernetes/${name}.yaml`)).map((doc) => (doc.toJS() as { kind: string }).kind);
-      expect(kinds).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler']);
-      expect(read(`deploy/kubernetes/${name}.yaml`)).toContain('/health/ready');
+  it('docker-compose: the gateway calls nothing unconfigured and gets no Redis; services run the runtime stage', () => {
+    const gateway = compose.services.gateway;
+    expect(gateway?.environment?.APOLLO_TELEMETRY_DISABLED).toBe('1');
+    expect(Object.keys(gateway?.environment ?? {}).filter((key) => key.startsWith('REDIS_'))).toEqual([]);
+    for (const name of ['gateway', ...SUBGRAPH_NAMES]) {
+      const build = compose.services[name]?.build;
+      // No target means the Dockerfile's last stage.
+      expect(typeof build === 'object' ? build.target : undefined, name).toBeUndefined();
+      expect(build, name).toBeDefined();
     }
+    expect(runtime?.name).toBe('runtime');
+  });
+
+  it('docker-compose setup migrates and seeds from the migrate stage, sharing the dev keys with users', () => {
+    const setup = compose.services.setup;
+    const build = setup?.build;
+    expect(typeof build === 'object' ? build.target : build).toBe('migrate');
+    expect(stage('migrate')).toBeDefined();
+    expect(setup?.command?.join(' ')).toContain('node dist/scripts/db-migrate.js');
+    expect(setup?.command?.join(' ')).toContain('node dist/scripts/seed.js');
+    // The seed writes the keys under the package root (/app in the image); users must read the same ones.
+    const users = compose.services.users;
+    const secretsDir = users?.environment?.DEV_SECRETS_DIR;
+    expect(secretsDir).toBe('/app/.dev-secrets');
+    const volumeAt = (service: ComposeService | undefined) => service?.volumes?.find((volume) => volume.endsWith(`:${secretsDir}`));
+    expect(volumeAt(setup)).toBeDefined();
+    expect(volumeAt(users)).toBe(volumeAt(setup));
+  });
+
+  it('Kubernetes deploys every service compiled, with probes, and the gateway routes to each subgraph', () => {
+    const kustomization = parse(read('deploy/kubernetes/kustomization.yaml')) as { resources: string[] };
+    expect([...kustomization.resources].sort()).toEqual(['gateway', ...SUBGRAPH_NAMES].map((name) => `${name}.yaml`).sort());
+    const gateway = envOf(containerOf(manifests('deploy/kubernetes/gateway.yaml')[0]));
+    for (const { name, port } of [{ name: 'gateway', port: GATEWAY_PORT }, ...SUBGRAPHS]) {
+      const docs = manifests(`deploy/kubernetes/${name}.yaml`);
+      expect(docs.map((doc) => doc.kind), name).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler']);
+      const container = containerOf(docs[0]);
+      expect(repository(container?.image), name).toBe('shop-supergraph');
+      expect(container?.command, name).toEqual(['node', name === 'gateway' ? 'dist/gateway/main.js' : `dist/subgraphs/${name}/main.js`]);
+      expect(container?.ports, name).toEqual([{ containerPort: port }]);
+      expect(container?.readinessProbe?.httpGet, name).toEqual({ path: '/health/ready', port });
+      expect(docs[1]?.spec.ports, name).toEqual([{ port, targetPort: port }]);
+      expect(docs[2]?.spec.scaleTargetRef?.name, name).toBe(name);
+      if (name === 'gateway') continue;
+      expect(envOf(container).get('DATABASE_URL')?.valueFrom?.secretKeyRef).toEqual({ name: 'shop-secrets', key: `${upper(name)}_DATABASE_URL` });
+      expect(gateway.get(`SUBGRAPH_URL_${upper(name)}`)?.value).toBe(`http://${name}:${port}/graphql`);
+    }
+    expect(gateway.get('APOLLO_TELEMETRY_DISABLED')?.value).toBe('1');
+    expect([...gateway.keys()].filter((key) => key.startsWith('REDIS_') || key.startsWith('DATABASE_'))).toEqual([]);
+  });
+
+  it('the Kubernetes migration Job runs db-migrate from the migrate image with every subgraph’s database URL', () => {
+    const [job, ...others] = manifests('deploy/kubernetes/migrate-job.yaml');
+    expect(others).toEqual([]);
+    expect(job?.kind).toBe('Job');
+    const container = containerOf(job);
+    expect(repository(container?.image)).toBe(repository(compose.services.setup?.image));
+    expect(container?.command).toEqual(['node', 'dist/scripts/db-migrate.js']);
+    const env = envOf(container);
+    for (const name of SUBGRAPH_NAMES) {
+      const deployment = containerOf(manifests(`deploy/kubernetes/${name}.yaml`)[0]);
+      // The very secret the subgraph itself runs with.
+      expect(env.get(`${upper(name)}_DATABASE_URL`)?.valueFrom?.secretKeyRef, name).toEqual(envOf(deployment).get('DATABASE_URL')?.valueFrom?.secretKeyRef);
+    }
+    expect([...env.keys()].sort()).toEqual(SUBGRAPH_NAMES.map((name) => `${upper(name)}_DATABASE_URL`).sort());
+  });
+
+  it('the Dockerfile: syntax line first, no hidden failures, migrate has the dev tools, runtime runs node dist/ on production dependencies', () => {
+    const dockerfile = read('Dockerfile');
+    expect(dockerfile.split('\n')[0]).toMatch(/^# syntax=\S+/);
+    expect(dockerfile).not.toContain('|| true');
+    expect(stages.map((candidate) => candidate.name)).toEqual(['build', 'migrate', 'runtime']);
+
+    const build = stage('build')?.instructions.join('\n') ?? '';
+    expect(build).toMatch(/npm ci(?![^\n]*--omit=dev)/);
+    expect(build).toContain('npm run build');
+    expect(build).toMatch(/^COPY prisma /m);
+    expect(stage('migrate')?.from).toBe('build');
+
+    const instructions = runtime?.instructions ?? [];
+    const installs = instructions.filter((line) => /\bnpm (ci|install|i)\b/.test(line));
+    expect(installs).toHaveLength(1);
+    expect(installs[0]).toMatch(/npm ci .*--omit=dev/);
+    expect(installs[0]).toContain('--ignore-scripts');
+    // npm keeps dev tools that production packages name as optional peers; the same step drops them.
+    expect(installs[0]).toMatch(/&& node -e .*devOptional.*rmSync/);
+    // Production dependencies only: nothing of the build's node_modules (or the whole /app) is copied in.
+    const copiesFromBuild = instructions.filter((line) => /^COPY --from=/.test(line));
+    expect(copiesFromBuild).toEqual(['COPY --from=build /app/dist ./dist']);
+    expect(instructions.join('\n')).toMatch(/^ENV .*\bNODE_ENV=production\b/m);
+    expect(instructions.join('\n')).toMatch(/^ENV .*\bAPOLLO_TELEMETRY_DISABLED=1\b/m);
+    expect(instructions).toContain('USER node');
+    const command = instructions.find((line) => line.startsWith('CMD '));
+    expect(JSON.parse(command?.slice(4) ?? '[]')).toEqual(['node', 'dist/gateway/main.js']);
   });
 
   it('supergraph.yaml (for rover users) is what `npm run compose` derives from the registry', () => {

@@ -1,10 +1,23 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { databaseUrl, processEnv } from '../../platform/config/load-config.ts';
 import { poolConfigFromUrl } from '../../platform/prisma/pg-adapter.ts';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+/**
+ * The checkout (or the image's /app): the nearest folder above this file that has package.json,
+ * so the compiled copy under dist/ finds prisma/ and node_modules/ where the source one does.
+ */
+export const ROOT = packageRoot(import.meta.dirname);
+
+function packageRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
+  }
+}
 
 export function prismaConfigPath(subgraph: string): string {
   return path.join(ROOT, 'prisma', subgraph, 'prisma.config.ts');
@@ -40,7 +53,8 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
 
 /**
  * Lines after which the CLI's work is done. Its WebAssembly engine leaves a 10 s timer behind that
- * keeps the process alive after success, so we resolve on the line and let the process end alone.
+ * keeps the process alive after success, so we resolve on the line and let the process end alone,
+ * holding neither it nor its output pipes: a one-off migration ends as soon as its work is done.
  */
 const DONE_MARKERS = ['All migrations have been successfully applied.', 'No pending migrations to apply.'];
 
@@ -63,6 +77,7 @@ export function runPrisma(subgraph: string, url: string, args: string[]): Promis
       if (!settled && DONE_MARKERS.some((marker) => output.includes(marker))) {
         settled = true;
         child.unref();
+        for (const stream of [child.stdout, child.stderr]) (stream as Socket).unref();
         resolve(output);
       }
     };
@@ -78,20 +93,48 @@ export function runPrisma(subgraph: string, url: string, args: string[]): Promis
   });
 }
 
-/** Creates (if missing) and migrates every listed subgraph's database. */
+/** One subgraph's database, as the migration sees it. */
+export interface MigrationTarget {
+  subgraph: string;
+  url: string;
+}
+
+function migrate({ subgraph, url }: MigrationTarget): Promise<string> {
+  return runPrisma(subgraph, url, ['migrate', 'deploy']);
+}
+
+/**
+ * Migrates each subgraph's database at its own URL (each may be its own managed server). They
+ * must exist already: whoever provisions a managed database creates it.
+ */
+export async function migrateDatabases(targets: readonly MigrationTarget[], report: (line: string) => void = () => {}): Promise<void> {
+  // Each subgraph has its own database, so they migrate side by side.
+  await Promise.all(
+    targets.map(async (target) => {
+      await migrate(target);
+      report(`${databaseName(target.url)}: migrated`);
+    }),
+  );
+}
+
+/** Creates (if missing) and migrates every listed subgraph's database `${prefix}<subgraph>` on one server. */
 export async function migrateAll(
   serverUrl: string,
   prefix: string,
   subgraphs: readonly string[],
   report: (line: string) => void = () => {},
 ): Promise<void> {
-  // Each subgraph has its own database, so they migrate side by side.
   await Promise.all(
     subgraphs.map(async (subgraph) => {
       const database = `${prefix}${subgraph}`;
       const created = await ensureDatabase(serverUrl, database);
-      await runPrisma(subgraph, databaseUrl(serverUrl, database), ['migrate', 'deploy']);
+      await migrate({ subgraph, url: databaseUrl(serverUrl, database) });
       report(`${database}: ${created ? 'created and ' : ''}migrated`);
     }),
   );
+}
+
+/** The database a URL names: progress lines never print credentials. */
+function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
 }

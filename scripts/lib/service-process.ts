@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { processEnv } from '../../platform/config/load-config.ts';
+
+/** A service (gateway or subgraph) running as its own process, as an orchestrator runs it. */
+export interface ServiceProcess {
+  name: string;
+  child: ChildProcess;
+  /** `http://127.0.0.1:<port>`: where it listens (it was started on port 0 and logged its URL). */
+  origin: string;
+  /** `${origin}/graphql` */
+  graphqlUrl: string;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code once the process has ended (null when a signal killed it). */
+  exited: Promise<number | null>;
+  /**
+   * SIGTERM, as an orchestrator stops a container; resolves with the exit code. Like an
+   * orchestrator, it kills the process (code null) if it has not ended after the grace period.
+   */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+export interface ServiceProcessOptions {
+  name: string;
+  /** Node's arguments, e.g. ['dist/gateway/main.js'] or ['--import', 'tsx', 'subgraphs/users/main.ts']. */
+  args: string[];
+  cwd: string;
+  /** The whole environment of the process (besides PATH); `PORT` is forced to 0. */
+  env: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+/** The first logged `url` of a GraphQL endpoint: every service logs one when it listens. */
+function listeningUrl(output: string): string | null {
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const { url } = JSON.parse(line) as { url?: unknown };
+      if (typeof url === 'string' && /^http:\/\/[^/]+\/graphql$/.test(url)) return url;
+    } catch {
+      // a partial line: the rest arrives with the next chunk
+    }
+  }
+  return null;
+}
+
+/**
+ * Starts a service on a free port (PORT=0, so parallel runs never collide), learns its URL from
+ * its log (LOG_LEVEL must let info lines through), and resolves once `/health/ready` answers 200.
+ * Fails with the process' output if it exits or is not ready in time.
+ */
+export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, options.args, {
+    cwd: options.cwd,
+    env: { PATH: processEnv().PATH ?? '', ...options.env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const service = (origin: string): ServiceProcess => ({
+    name: options.name,
+    child,
+    origin,
+    graphqlUrl: `${origin}/graphql`,
+    output: () => output,
+    exited,
+    stop: async (graceMs = 30_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  });
+
+  const timeoutMs = options.readyTimeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  let lastProblem = 'it logged no listening URL';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${options.name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output}`);
+    }
+    const url = listeningUrl(output);
+    if (url) {
+      const origin = new URL(url).origin;
+      try {
+        const response = await fetch(`${origin}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+        if (response.ok) return service(origin);
+        lastProblem = `/health/ready answered ${response.status}: ${await response.text()}`;
+      } catch (error) {
+        lastProblem = `/health/ready failed: ${String(error)}`;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${options.name} was not ready within ${timeoutMs} ms (${lastProblem}):\n${output}`);
+}
+
+/** Stops services in the given order (callers pass the gateway first), each to its exit. */
+export async function stopServiceProcesses(services: readonly ServiceProcess[]): Promise<Record<string, number | null>> {
+  const codes: Record<string, number | null> = {};
+  for (const service of services) codes[service.name] = await service.stop();
+  return codes;
+}
