@@ -7,7 +7,8 @@ import { SUBGRAPHS } from '../subgraphs/registry.ts';
 
 /**
  * Authors a migration from the change to prisma/<subgraph>/schema.prisma since the last one, with
- * no shadow database (see shared/notes/prisma-offline.md): it diffs the schema against
+ * no shadow database (`prisma migrate dev` needs one and cannot run on the WebAssembly engine
+ * without Prisma's native binaries): it diffs the schema against
  * `schema.migrated.prisma`, the schema as of the newest migration, then updates that snapshot.
  * Usage: npm run db:new-migration -- <subgraph> <name>
  */

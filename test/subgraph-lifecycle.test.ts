@@ -125,6 +125,12 @@ describe('subgraph lifecycle', () => {
       await close(subgraph);
     });
 
+    it('resolves every concurrent close(): a stop signal during a close already under way must not hang', async () => {
+      const subgraph = await boot(name);
+      open.delete(subgraph);
+      await expect(Promise.all([subgraph.close(), subgraph.close()])).resolves.toHaveLength(2);
+    });
+
     it('answers 503 to readiness while close() drains an in-flight request, then finishes that request', async () => {
       const subgraph = await boot(name);
       const serverSockets: net.Socket[] = [];

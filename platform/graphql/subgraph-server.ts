@@ -100,14 +100,12 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
     throw error;
   }
   logger.info({ url: `${http.url}/graphql` }, `${options.name} subgraph listening`);
-  return {
-    ...http,
-    graphqlUrl: `${http.url}/graphql`,
-    close: async () => {
-      shuttingDown = true;
-      await http.close();
-      await apollo.stop();
-      await closeResources();
-    },
+  let closed: Promise<void> | null = null;
+  const stop = async () => {
+    shuttingDown = true;
+    await http.close();
+    await apollo.stop();
+    await closeResources();
   };
+  return { ...http, graphqlUrl: `${http.url}/graphql`, close: () => (closed ??= stop()) };
 }

@@ -60,12 +60,14 @@ export async function startHttpServer(options: {
   const { port } = server.address() as AddressInfo;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const grace = options.shutdownGraceMs ?? 10_000;
+  let closed: Promise<void> | null = null;
   return {
     server,
     port,
     url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
+    // Memoised: a second caller (a signal during a test's own close) waits for the same drain.
     close: () =>
-      new Promise<void>((resolve) => {
+      (closed ??= new Promise<void>((resolve) => {
         closing = true;
         const timer = setTimeout(() => server.closeAllConnections(), grace);
         timer.unref();
@@ -77,7 +79,7 @@ export async function startHttpServer(options: {
           resolve();
         });
         server.closeIdleConnections();
-      }),
+      })),
   };
 }
 
