@@ -22,8 +22,8 @@ interface AuthResult {
 const AUTH_FIELDS = 'accessToken refreshToken expiresAt user { id email name role } userErrors { code field message }';
 const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${AUTH_FIELDS} } }`;
 const LOG_IN = `mutation LogIn($input: LogInInput!) { logIn(input: $input) { ${AUTH_FIELDS} } }`;
-const REFRESH = `mutation Refresh($token: String!) { refreshAccessToken(refreshToken: $token) { ${AUTH_FIELDS} } }`;
-const LOG_OUT = 'mutation LogOut($token: String!) { logOut(refreshToken: $token) { success userErrors { code field message } } }';
+const REFRESH = `mutation Refresh($input: RefreshAccessTokenInput!) { refreshAccessToken(input: $input) { ${AUTH_FIELDS} } }`;
+const LOG_OUT = 'mutation LogOut($input: LogOutInput!) { logOut(input: $input) { success userErrors { code field message } } }';
 const ME = '{ me { id email name role } }';
 
 let platform: TestPlatform;
@@ -52,7 +52,7 @@ async function mutate(query: string, variables: Record<string, unknown>, key: st
 }
 const signUp = (input: Record<string, unknown>) => mutate(SIGN_UP, { input }, 'signUp');
 const logIn = (input: Record<string, unknown>) => mutate(LOG_IN, { input }, 'logIn');
-const refresh = (token: string) => mutate(REFRESH, { token }, 'refreshAccessToken');
+const refresh = (refreshToken: string) => mutate(REFRESH, { input: { refreshToken } }, 'refreshAccessToken');
 
 /** A snapshot of everything auth writes, to prove a refused request changed nothing. */
 async function authTables(): Promise<string> {
@@ -166,7 +166,7 @@ describe('refresh tokens', () => {
   it('refuses a made-up token and changes nothing', async () => {
     const before = await authTables();
     const result = await refresh('made-up-token');
-    expect(result.userErrors).toEqual([expect.objectContaining({ code: 'REFRESH_TOKEN_INVALID', field: ['refreshToken'] })]);
+    expect(result.userErrors).toEqual([expect.objectContaining({ code: 'REFRESH_TOKEN_INVALID', field: ['input', 'refreshToken'] })]);
     expect(await authTables()).toBe(before);
   });
 
@@ -175,7 +175,7 @@ describe('refresh tokens', () => {
     const sessionA = await signUp({ email: address, password, name: 'Two Devices' });
     const sessionB = await logIn({ email: address, password });
     const response = await platform.gateway.data<{ logOut: { success: boolean; userErrors: unknown[] } }>(LOG_OUT, {
-      token: sessionA.refreshToken,
+      input: { refreshToken: sessionA.refreshToken },
     });
     expect(response.logOut).toEqual({ success: true, userErrors: [] });
     expect((await refresh(sessionA.refreshToken ?? '')).userErrors.map((error) => error.code)).toEqual(['REFRESH_TOKEN_INVALID']);

@@ -35,7 +35,8 @@ function createExclusive(file: string, content: string): boolean {
   }
 }
 
-async function newSigningKey(): Promise<SigningJwk> {
+/** A fresh Ed25519 signing key, its kid the key's thumbprint. */
+export async function newSigningKey(): Promise<SigningJwk> {
   const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as { kty: 'OKP'; crv: 'Ed25519'; x: string; d: string };
   const kid = await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x });
   return { ...jwk, kid, alg: 'EdDSA' };
