@@ -181,4 +181,18 @@ describe('refresh tokens', () => {
     expect((await refresh(sessionA.refreshToken ?? '')).userErrors.map((error) => error.code)).toEqual(['REFRESH_TOKEN_INVALID']);
     expect((await refresh(sessionB.refreshToken ?? '')).userErrors).toEqual([]);
   });
+
+  it('log-out with an unknown token answers REFRESH_TOKEN_INVALID on the input and ends nothing', async () => {
+    const session = await signUp({ email: email(), password, name: 'Stays In' });
+    const before = await authTables();
+    const response = await platform.gateway.data<{ logOut: { success: boolean | null; userErrors: unknown[] } }>(LOG_OUT, {
+      input: { refreshToken: 'made-up-token' },
+    });
+    expect(response.logOut).toEqual({
+      success: null,
+      userErrors: [{ code: 'REFRESH_TOKEN_INVALID', field: ['input', 'refreshToken'], message: expect.any(String) }],
+    });
+    expect(await authTables()).toBe(before);
+    expect((await refresh(session.refreshToken ?? '')).userErrors).toEqual([]);
+  });
 });

@@ -6,7 +6,7 @@ import { createLogger } from '../../../platform/logging/logger.ts';
 import { closeRedis, createRedis, waitForRedis, type Redis } from '../../../platform/redis/redis.ts';
 import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
 import type { UsersScope } from '../application/scope.ts';
-import { createUsersApp, type UsersApp, type UsersAppDeps, type UsersServices } from '../application/services.ts';
+import { createUsersApp, type UsersAppDeps, type UsersServices } from '../application/services.ts';
 import { createAccessTokenSigner } from '../infra/access-token-signer.ts';
 import { createAddressRepository } from '../infra/address.repository.ts';
 import { newSigningKey } from '../infra/dev-secrets.ts';
@@ -24,7 +24,6 @@ import { createVendorRepository } from '../infra/vendor.repository.ts';
  * Production never imports this.
  */
 export interface UsersHarness {
-  app: UsersApp;
   services: UsersServices;
   /** What the app was built from, to build a variant (e.g. over a Redis that is down). */
   deps: UsersAppDeps;
@@ -94,7 +93,6 @@ export async function createUsersHarness(options: {
   };
 
   return {
-    app,
     services: app.services,
     deps,
     prisma,
