@@ -57,12 +57,10 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
   const redis = createRedis(config.redis, logger);
 
   const app = createUsersApp({
-    repositories: {
-      users: createUserRepository(prisma, cipher),
-      sessions: createSessionRepository(prisma),
-      vendors: createVendorRepository(prisma),
-      addresses: createAddressRepository(prisma, cipher),
-    },
+    users: createUserRepository(prisma, cipher),
+    sessions: createSessionRepository(prisma),
+    vendors: createVendorRepository(prisma),
+    addresses: createAddressRepository(prisma, cipher),
     vendorCache: createVendorCache(redis, config.vendorCacheTtlSeconds, logger),
     loginLimiter: createLoginRateLimiter(redis, config.loginLimits, logger),
     hasher,
@@ -85,8 +83,8 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     createContext: (base) => ({ ...app.scopeFor(base), services: app.services }),
     routes: { [JWKS_PATH]: jwksRoute(signer) },
     resources: [
-      { name: 'postgres', close: () => prisma.$disconnect() },
       { name: 'redis', close: () => closeRedis(redis) },
+      { name: 'postgres', close: () => prisma.$disconnect() },
     ],
   });
   return { ...server, jwksUrl: `${server.url}${JWKS_PATH}` };

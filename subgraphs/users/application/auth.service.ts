@@ -61,7 +61,7 @@ export interface AuthServiceDeps {
   sessions: SessionRepository;
   hasher: PasswordHasher;
   signer: AccessTokenSigner;
-  limiter: LoginRateLimiter;
+  loginLimiter: LoginRateLimiter;
   refreshTokenTtlSeconds: number;
   now: () => Date;
 }
@@ -130,21 +130,21 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     async logIn(scope, input) {
       const email = parseEmail(input.email, ['input', 'email']);
       if (!email.ok) return fail(...email.errors);
-      if ((await deps.limiter.admit(email.value, scope.clientIp)) === 'blocked') {
+      if ((await deps.loginLimiter.admit(email.value, scope.clientIp)) === 'blocked') {
         logFor(scope).warn({ clientIp: scope.clientIp }, 'log-in refused by rate limit');
         return fail(userError(UsersErrorCodes.TOO_MANY_ATTEMPTS, 'Too many log-in attempts; wait a few minutes and try again.'));
       }
       const found = input.password.length <= MAX_PASSWORD_LENGTH * 4 ? await deps.users.findCredentialsByEmail(email.value) : null;
       const matches = found ? await deps.hasher.verify(found.passwordHash, input.password) : await deps.hasher.verifyNobody(input.password);
       if (!found || !matches) {
-        await deps.limiter.recordFailure(email.value);
+        await deps.loginLimiter.recordFailure(email.value);
         return fail(invalidCredentials());
       }
       // Checked only after the password, so a guesser cannot learn which accounts are suspended.
       if (!canSignIn(found.user.status)) {
         return fail(userError(UsersErrorCodes.ACCOUNT_SUSPENDED, 'This account is suspended; contact support.'));
       }
-      await deps.limiter.recordSuccess(email.value);
+      await deps.loginLimiter.recordSuccess(email.value);
       logFor(scope).info({ userId: found.user.id }, 'logged in');
       return startSession(scope, found.user);
     },

@@ -25,7 +25,7 @@ export interface UsersLoaderDeps {
   vendors: Pick<VendorRepository, 'findByIds' | 'findLatestByOwners'>;
   addresses: Pick<AddressRepository, 'listByUsers'>;
   /** Stores by id in Redis, shared by every instance: read first, Postgres for the rest. */
-  vendorCache: VendorCache;
+  vendorCache: Pick<VendorCache, 'load'>;
 }
 
 function byKey<T, K>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): (T | null)[] {

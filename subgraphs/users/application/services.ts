@@ -14,16 +14,12 @@ import type { UsersScope } from './scope.ts';
 import { createUserService, type UserService } from './user.service.ts';
 import { createVendorService, type VendorService } from './vendor.service.ts';
 
-export interface UsersRepositories {
+/** What the services are built from: the repositories, the Redis pieces, the keys and a clock. */
+export interface UsersAppDeps {
   users: UserRepository;
   sessions: SessionRepository;
   vendors: VendorRepository;
   addresses: AddressRepository;
-}
-
-/** What the services are built from, once per process (app.ts wires it; specs build their own). */
-export interface UsersAppDeps {
-  repositories: UsersRepositories;
   vendorCache: VendorCache;
   loginLimiter: LoginRateLimiter;
   hasher: PasswordHasher;
@@ -42,30 +38,22 @@ export interface UsersServices {
 }
 
 export interface UsersApp {
+  /** Built once; every method takes the request's scope first. */
   services: UsersServices;
-  /** The request's scope: its own loaders and sign-ins, so nothing request-bound outlives it. */
+  /** The request with its own DataLoaders and sign-ins, so nothing request-bound crosses callers. */
   scopeFor(request: BaseRequestContext): UsersScope;
 }
 
+/** The users services over given repositories, caches and keys: app.ts serves them, specs call them directly. */
 export function createUsersApp(deps: UsersAppDeps): UsersApp {
-  const { repositories, vendorCache } = deps;
   const now = deps.now ?? (() => new Date());
-  const services: UsersServices = {
-    auth: createAuthService({
-      users: repositories.users,
-      sessions: repositories.sessions,
-      hasher: deps.hasher,
-      signer: deps.signer,
-      limiter: deps.loginLimiter,
-      refreshTokenTtlSeconds: deps.refreshTokenTtlSeconds,
-      now,
-    }),
-    users: createUserService({ users: repositories.users, now }),
-    addresses: createAddressService({ addresses: repositories.addresses }),
-    vendors: createVendorService({ vendors: repositories.vendors, cache: vendorCache, now }),
-  };
   return {
-    services,
-    scopeFor: (request) => ({ ...request, loaders: createUsersLoaders({ ...repositories, vendorCache }), signedInNow: new Set<string>() }),
+    services: {
+      auth: createAuthService({ ...deps, now }),
+      users: createUserService({ users: deps.users, now }),
+      addresses: createAddressService({ addresses: deps.addresses }),
+      vendors: createVendorService({ vendors: deps.vendors, cache: deps.vendorCache, now }),
+    },
+    scopeFor: (request) => ({ ...request, loaders: createUsersLoaders(deps), signedInNow: new Set<string>() }),
   };
 }

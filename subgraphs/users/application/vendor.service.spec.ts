@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
-import { createLogger } from '../../../platform/logging/logger.ts';
 import type { Connection } from '../../../platform/pagination/connection.ts';
 import { createPrismaAdapter } from '../../../platform/prisma/pg-adapter.ts';
-import { createRedis, type Redis } from '../../../platform/redis/redis.ts';
 import { testDatabaseUrl } from '../../../test/support/test-env.ts';
 import { PrismaClient } from '../__generated__/prisma/client.ts';
 import type { Vendor } from '../domain/vendor.ts';
@@ -231,10 +229,10 @@ describe('vendor references', () => {
     const stores = [];
     for (let i = 0; i < 20; i += 1) stores.push(await apply(`Batch ${i}`));
     const scope = h.scope();
-    const reads = h.vendorReads.length;
+    const reads = h.reads.vendorIds.length;
     const shuffled = [...stores].reverse();
     const resolved = await Promise.all(shuffled.map((store) => h.services.vendors.resolveReference(scope, store.id)));
-    expect(h.vendorReads.slice(reads)).toHaveLength(1);
+    expect(h.reads.vendorIds.slice(reads)).toHaveLength(1);
     expect(resolved.map((store) => store?.id)).toEqual(shuffled.map((store) => store.id));
     expect(await h.services.vendors.resolveReference(scope, randomUUID())).toBeNull();
     expect(await h.services.vendors.resolveReference(scope, 'not-a-uuid')).toBeNull();
@@ -247,7 +245,7 @@ describe('vendor references', () => {
     const queries: string[] = [];
     counted.$on('query', (event) => queries.push(event.query));
     try {
-      const loaders = createUsersLoaders({ ...h.deps.repositories, vendors: createVendorRepository(counted), vendorCache: h.deps.vendorCache });
+      const loaders = createUsersLoaders({ ...h.deps, vendors: createVendorRepository(counted) });
       await counted.$connect();
       const scope = { ...h.scope(), loaders };
       const resolved = await Promise.all(ids.map((id) => h.services.vendors.resolveReference(scope, id)));
@@ -261,18 +259,11 @@ describe('vendor references', () => {
 });
 
 describe('vendor cache (Redis)', () => {
-  const logger = createLogger({ service: 'users-vendor-cache-spec', level: 'silent', pretty: false });
-  let deadRedis: Redis;
-  beforeAll(() => {
-    deadRedis = createRedis({ url: 'redis://127.0.0.1:6390', keyPrefix: 'nothing-listens:' }, logger);
-  });
-  afterAll(() => deadRedis?.disconnect());
-
   /** The batches read from Postgres while `run` resolves references. */
   async function readsDuring(run: () => Promise<unknown>): Promise<string[][]> {
-    const before = h.vendorReads.length;
+    const before = h.reads.vendorIds.length;
     await run();
-    return h.vendorReads.slice(before);
+    return h.reads.vendorIds.slice(before);
   }
   const resolveAll = (ids: string[]) => {
     const scope = h.scope();
@@ -333,7 +324,7 @@ describe('vendor cache (Redis)', () => {
   });
 
   it('resolves references and changes stores straight from Postgres when Redis is down', async () => {
-    const down = createUsersApp({ ...h.deps, vendorCache: createVendorCache(deadRedis, 60, logger) });
+    const down = createUsersApp({ ...h.deps, vendorCache: createVendorCache(h.deadRedis, 60, h.logger) });
     const [store] = await approvedStores(1, 'Outage');
     const id = (store as Vendor).id;
     const started = Date.now();

@@ -2,11 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from '../../../platform/auth/access-token.ts';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
 import type { BaseRequestContext } from '../../../platform/graphql/request-context.ts';
-import { createLogger } from '../../../platform/logging/logger.ts';
+import { createLogger, type Logger } from '../../../platform/logging/logger.ts';
 import { closeRedis, createRedis, waitForRedis, type Redis } from '../../../platform/redis/redis.ts';
 import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
 import type { UsersScope } from '../application/scope.ts';
-import { createUsersApp, type UsersAppDeps, type UsersServices } from '../application/services.ts';
+import { createUsersApp, type UsersApp, type UsersAppDeps, type UsersServices } from '../application/services.ts';
 import { createAccessTokenSigner } from '../infra/access-token-signer.ts';
 import { createAddressRepository } from '../infra/address.repository.ts';
 import { newSigningKey } from '../infra/dev-secrets.ts';
@@ -17,26 +17,41 @@ import { createUsersPrisma, type UsersPrisma } from '../infra/prisma.ts';
 import { createSessionRepository } from '../infra/session.repository.ts';
 import { createUserRepository } from '../infra/user.repository.ts';
 import { createVendorCache } from '../infra/vendor-cache.ts';
-import { createVendorRepository } from '../infra/vendor.repository.ts';
+import { createVendorRepository, type VendorRepository } from '../infra/vendor.repository.ts';
+
+/** What the app asked Postgres for since the harness started, so specs can tell a cache hit from a miss. */
+export interface ReadLog {
+  /** The ids of each `vendors.findByIds` call (one vendor query each), oldest first. */
+  vendorIds: string[][];
+}
 
 /**
  * The users app (createUsersApp) over the test database and Redis, for the `*.spec.ts` files.
  * Production never imports this.
  */
 export interface UsersHarness {
+  app: UsersApp;
   services: UsersServices;
-  /** What the app was built from, to build a variant (e.g. over a Redis that is down). */
+  /**
+   * What the app was built from (a vendor repository that logs its reads, caches on `redis`), to
+   * build a variant: other loaders, or the vendor cache on the dead Redis.
+   */
   deps: UsersAppDeps;
-  prisma: UsersPrisma;
-  redis: Redis;
-  cipher: PiiCipher;
-  verifier: AccessTokenVerifier;
   /** A request as the subgraph server builds it: this viewer (anonymous by default), a fresh request id. */
   request(viewer?: Viewer | null, options?: { clientIp?: string }): BaseRequestContext;
   /** The request's scope as a resolver gets it (`app.scopeFor(request(…))`): fresh loaders, nobody signed in yet. */
   scope(viewer?: Viewer | null, options?: { clientIp?: string }): UsersScope;
-  /** Every batch of ids the vendor loader read from Postgres (each `findByIds` call), oldest first. */
-  vendorReads: string[][];
+  reads: ReadLog;
+  prisma: UsersPrisma;
+  /** This harness' own key space in the test Redis. */
+  redis: Redis;
+  /** A Redis where nothing listens, for the fail-open specs. */
+  deadRedis: Redis;
+  logger: Logger;
+  /** The key that seals addresses and phones, to read what the database holds. */
+  cipher: PiiCipher;
+  /** Verifies the access tokens the app signs. */
+  verifier: AccessTokenVerifier;
   /** The services' clock; `advance` moves it forward (e.g. past a refresh token's expiry). */
   clock: { now(): Date; advance(ms: number): void };
   /** Creates an account directly (hashing the password) and returns it as a viewer. */
@@ -57,24 +72,24 @@ export async function createUsersHarness(options: {
   const prisma = createUsersPrisma(options.databaseUrl ?? testDatabaseUrl('users'), 4);
   const redis = createRedis({ url: testEnv.REDIS_URL, keyPrefix: testRedisPrefix(`users-${options.scope}-${randomUUID().slice(0, 8)}`) }, logger);
   await waitForRedis(redis);
+  const deadRedis = createRedis({ url: 'redis://127.0.0.1:6390', keyPrefix: 'nothing-listens:' }, logger);
 
   let offsetMs = 0;
   const clock = { now: () => new Date(Date.now() + offsetMs), advance: (ms: number) => void (offsetMs += ms) };
-  const vendorReads: string[][] = [];
-  const vendors = createVendorRepository(prisma);
-  const deps: UsersAppDeps = {
-    repositories: {
-      users: createUserRepository(prisma, cipher),
-      sessions: createSessionRepository(prisma),
-      vendors: {
-        ...vendors,
-        findByIds(ids) {
-          vendorReads.push([...ids]);
-          return vendors.findByIds(ids);
-        },
-      },
-      addresses: createAddressRepository(prisma, cipher),
+  const reads: ReadLog = { vendorIds: [] };
+  const vendorRepository = createVendorRepository(prisma);
+  const vendors: VendorRepository = {
+    ...vendorRepository,
+    findByIds(ids) {
+      reads.vendorIds.push([...ids]);
+      return vendorRepository.findByIds(ids);
     },
+  };
+  const deps: UsersAppDeps = {
+    users: createUserRepository(prisma, cipher),
+    sessions: createSessionRepository(prisma),
+    vendors,
+    addresses: createAddressRepository(prisma, cipher),
     vendorCache: createVendorCache(redis, 60, logger),
     loginLimiter: createLoginRateLimiter(
       redis,
@@ -93,15 +108,18 @@ export async function createUsersHarness(options: {
   };
 
   return {
+    app,
     services: app.services,
     deps,
-    prisma,
-    redis,
-    cipher,
-    verifier: createAccessTokenVerifier({ jwks: signer.publicJwks() }),
     request,
     scope: (viewer, requestOptions) => app.scopeFor(request(viewer, requestOptions)),
-    vendorReads,
+    reads,
+    prisma,
+    redis,
+    deadRedis,
+    logger,
+    cipher,
+    verifier: createAccessTokenVerifier({ jwks: signer.publicJwks() }),
     clock,
     async createAccount(account = {}) {
       const email = account.email ?? `user-${randomBytes(6).toString('hex')}@example.com`;
@@ -112,8 +130,9 @@ export async function createUsersHarness(options: {
       return { userId: user.id, role: user.role, vendorId: null, email, password };
     },
     async close() {
-      await prisma.$disconnect();
       await closeRedis(redis);
+      deadRedis.disconnect();
+      await prisma.$disconnect();
     },
   };
 }
