@@ -155,12 +155,9 @@ describe('refresh tokens', () => {
     // The legitimate holder's newer token died with the family.
     const legit = await refresh(second.refreshToken ?? '');
     expect(legit.userErrors.map((error) => error.code)).toEqual(['REFRESH_TOKEN_INVALID']);
-    const family = await db.query(
-      'SELECT revoked_at FROM refresh_token_families WHERE user_id = $1',
-      [first.user?.id],
-    );
+    const family = await db.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM refresh_token_families WHERE user_id = $1', [first.user?.id]);
     expect(family.rows).toHaveLength(1);
-    expect(family.rows[0].revoked_at).not.toBeNull();
+    expect(family.rows[0]?.revoked_at).not.toBeNull();
   });
 
   it('refuses a made-up token and changes nothing', async () => {

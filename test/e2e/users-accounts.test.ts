@@ -113,11 +113,12 @@ describe('profile and addresses', () => {
       { label: 'Home', isDefault: false },
     ]);
 
-    const stored = await db.query('SELECT ciphertext FROM addresses WHERE user_id = $1', [me.userId]);
+    const stored = await db.query<{ ciphertext: string }>('SELECT ciphertext FROM addresses WHERE user_id = $1', [me.userId]);
     expect(stored.rows).toHaveLength(2);
-    for (const row of stored.rows as { ciphertext: string }[]) expect(row.ciphertext).not.toMatch(/Navy|Harbor|Arlington|Boston|Hopper/);
-    const phone = await db.query('SELECT phone_encrypted FROM users WHERE id = $1', [me.userId]);
-    expect(phone.rows[0].phone_encrypted).not.toContain('5550100');
+    for (const row of stored.rows) expect(row.ciphertext).not.toMatch(/Navy|Harbor|Arlington|Boston|Hopper/);
+    const phone = await db.query<{ phone_encrypted: string | null }>('SELECT phone_encrypted FROM users WHERE id = $1', [me.userId]);
+    expect(phone.rows[0]?.phone_encrypted).toMatch(/^v1\./);
+    expect(phone.rows[0]?.phone_encrypted).not.toContain('5550100');
 
     const workId = (work.address as { id: string }).id;
     const deleted = await mutate(
@@ -196,8 +197,10 @@ describe('admin: accounts', () => {
     expect(refreshed.accessToken).toBeNull();
     expect(refreshed.userErrors.map((error) => error.code)).toEqual(['ACCOUNT_SUSPENDED']);
     expect(await rowOf('users', member.userId)).toBe(before);
-    const open = await db.query('SELECT count(*)::int AS n FROM refresh_token_families WHERE user_id = $1 AND revoked_at IS NULL', [member.userId]);
-    expect(open.rows[0].n).toBe(0);
+    const open = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM refresh_token_families WHERE user_id = $1 AND revoked_at IS NULL', [
+      member.userId,
+    ]);
+    expect(open.rows[0]?.n).toBe(0);
 
     const again = await mutate(
       'mutation($input: SuspendUserInput!) { suspendUser(input: $input) { user { id } userErrors { code } } }',
@@ -300,7 +303,7 @@ describe('stores', () => {
     const rival = await signUp();
     const slug = `taken-${randomUUID().slice(0, 8)}`;
     expect((await mutate(APPLY, { input: { name: 'First Store', slug } }, owner.accessToken)).userErrors).toEqual([]);
-    const count = async () => (await db.query('SELECT count(*)::int AS n FROM vendors')).rows[0].n as number;
+    const count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM vendors')).rows[0]?.n;
     const before = await count();
 
     const taken = await mutate(APPLY, { input: { name: 'Copy Store', slug } }, rival.accessToken);
