@@ -16,12 +16,12 @@ export interface AddressChange extends AddressInput {
   isDefault?: boolean | null;
 }
 
-export interface UpdateAddressInput {
+export interface UpdateAddressCommand {
   id: string;
   address: AddressChange;
 }
 
-export interface DeleteAddressInput {
+export interface DeleteAddressCommand {
   id: string;
 }
 
@@ -29,9 +29,9 @@ export interface AddressService {
   /** A user's addresses, default first; FORBIDDEN unless it is the viewer's own account or an admin. */
   listFor(scope: UsersScope, user: User): Promise<Address[]>;
   add(scope: UsersScope, input: AddressChange): Promise<Result<Address>>;
-  update(scope: UsersScope, input: UpdateAddressInput): Promise<Result<Address>>;
+  update(scope: UsersScope, input: UpdateAddressCommand): Promise<Result<Address>>;
   /** The deleted address' id. */
-  remove(scope: UsersScope, input: DeleteAddressInput): Promise<Result<string>>;
+  remove(scope: UsersScope, input: DeleteAddressCommand): Promise<Result<string>>;
 }
 
 const notFound = () => userError(UsersErrorCodes.ADDRESS_NOT_FOUND, 'You have no address with this id.', ['input', 'id']);

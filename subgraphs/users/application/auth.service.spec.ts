@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
-import type { AuthSession, LogInInput, SignUpInput } from './auth.service.ts';
+import type { AuthSession, LogInCommand, SignUpCommand } from './auth.service.ts';
 
 let h: UsersHarness;
 beforeAll(async () => {
@@ -14,8 +14,8 @@ afterAll(async () => {
 const uniqueEmail = () => `ada-${randomUUID().slice(0, 8)}@example.com`;
 const codes = (result: { ok: boolean; errors?: { code: string }[] }) => (result.ok ? [] : (result.errors ?? []).map((e) => e.code));
 // Each call is its own request, as it would be through the API.
-const signUp = (input: SignUpInput) => h.services.auth.signUp(h.scope(), input);
-const logIn = (input: LogInInput, clientIp: string) => h.services.auth.logIn(h.scope(null, { clientIp }), input);
+const signUp = (input: SignUpCommand) => h.services.auth.signUp(h.scope(), input);
+const logIn = (input: LogInCommand, clientIp: string) => h.services.auth.logIn(h.scope(null, { clientIp }), input);
 const refresh = (refreshToken: string) => h.services.auth.refresh(h.scope(), { refreshToken });
 const logOut = (refreshToken: string) => h.services.auth.logOut(h.scope(), { refreshToken });
 function session(result: { ok: true; value: AuthSession } | { ok: false }): AuthSession {

@@ -1,5 +1,6 @@
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import type { Logger } from '../../../platform/logging/logger.ts';
 import { accessClaimsFor } from '../domain/access.ts';
 import { canSignIn } from '../domain/account.process.ts';
 import { parseEmail } from '../domain/email.ts';
@@ -27,18 +28,18 @@ export interface AuthSession {
 
 export const AUTH_SESSION_FIELDS = ['user', 'accessToken', 'expiresAt', 'refreshToken', 'refreshTokenExpiresAt'] as const satisfies readonly (keyof AuthSession)[];
 
-export interface SignUpInput {
+export interface SignUpCommand {
   email: string;
   password: string;
   name: string;
 }
 
-export interface LogInInput {
+export interface LogInCommand {
   email: string;
   password: string;
 }
 
-export interface RefreshTokenInput {
+export interface RefreshTokenCommand {
   refreshToken: string;
 }
 
@@ -47,13 +48,13 @@ export interface RefreshTokenInput {
  * `signedInNow`, so the payload may show the account's own private fields.
  */
 export interface AuthService {
-  signUp(scope: UsersScope, input: SignUpInput): Promise<Result<AuthSession>>;
+  signUp(scope: UsersScope, input: SignUpCommand): Promise<Result<AuthSession>>;
   /** Limited per account and per client address (the scope's `clientIp`). */
-  logIn(scope: UsersScope, input: LogInInput): Promise<Result<AuthSession>>;
+  logIn(scope: UsersScope, input: LogInCommand): Promise<Result<AuthSession>>;
   /** Rotates the refresh token; reuse of a rotated one revokes its family (REFRESH_TOKEN_REUSED). */
-  refresh(scope: UsersScope, input: RefreshTokenInput): Promise<Result<AuthSession>>;
+  refresh(scope: UsersScope, input: RefreshTokenCommand): Promise<Result<AuthSession>>;
   /** Ends the session the token belongs to (its whole family). */
-  logOut(scope: UsersScope, input: RefreshTokenInput): Promise<Result<true>>;
+  logOut(scope: UsersScope, input: RefreshTokenCommand): Promise<Result<true>>;
 }
 
 export interface AuthServiceDeps {
@@ -73,7 +74,7 @@ const invalidRefreshToken = () =>
 // A refresh token is 43 base64url characters; anything far larger is not worth hashing.
 const MAX_REFRESH_TOKEN_LENGTH = 256;
 
-const logFor = (scope: UsersScope) => scope.logger.child({ component: 'AuthService' });
+const logger = (scope: UsersScope): Logger => scope.logger.child({ component: 'AuthService' });
 
 export function createAuthService(deps: AuthServiceDeps): AuthService {
   const { now } = deps;
@@ -123,7 +124,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (!created.ok) {
         return fail(userError(UsersErrorCodes.EMAIL_TAKEN, 'An account with this email already exists; log in instead.', ['input', 'email']));
       }
-      logFor(scope).info({ userId: created.value.id }, 'account created');
+      logger(scope).info({ userId: created.value.id }, 'account created');
       return startSession(scope, created.value);
     },
 
@@ -131,7 +132,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const email = parseEmail(input.email, ['input', 'email']);
       if (!email.ok) return fail(...email.errors);
       if ((await deps.loginLimiter.admit(email.value, scope.clientIp)) === 'blocked') {
-        logFor(scope).warn({ clientIp: scope.clientIp }, 'log-in refused by rate limit');
+        logger(scope).warn({ clientIp: scope.clientIp }, 'log-in refused by rate limit');
         return fail(userError(UsersErrorCodes.TOO_MANY_ATTEMPTS, 'Too many log-in attempts; wait a few minutes and try again.'));
       }
       const found = input.password.length <= MAX_PASSWORD_LENGTH * 4 ? await deps.users.findCredentialsByEmail(email.value) : null;
@@ -145,7 +146,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         return fail(userError(UsersErrorCodes.ACCOUNT_SUSPENDED, 'This account is suspended; contact support.'));
       }
       await deps.loginLimiter.recordSuccess(email.value);
-      logFor(scope).info({ userId: found.user.id }, 'logged in');
+      logger(scope).info({ userId: found.user.id }, 'logged in');
       return startSession(scope, found.user);
     },
 
@@ -158,7 +159,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
       const reused = async () => {
         await deps.sessions.revokeFamily(stored.familyId, 'refresh token reused', at);
-        logFor(scope).warn({ userId: stored.userId, familyId: stored.familyId }, 'rotated refresh token presented again; session revoked');
+        logger(scope).warn({ userId: stored.userId, familyId: stored.familyId }, 'rotated refresh token presented again; session revoked');
         return fail(
           userError(
             UsersErrorCodes.REFRESH_TOKEN_REUSED,
@@ -188,7 +189,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (!stored) return fail(invalidRefreshToken());
       // Any token of the family, even an old one, ends the session: logging out is always safe.
       await deps.sessions.revokeFamily(stored.familyId, 'logged out', now());
-      logFor(scope).info({ userId: stored.userId, familyId: stored.familyId }, 'logged out');
+      logger(scope).info({ userId: stored.userId, familyId: stored.familyId }, 'logged out');
       return ok(true);
     },
   };

@@ -4,6 +4,7 @@ import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
+import type { Logger } from '../../../platform/logging/logger.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
 import { asAdmin, canSeePrivateProfile } from '../domain/access.ts';
 import { moveAccount, type AccountStatus } from '../domain/account.process.ts';
@@ -12,25 +13,25 @@ import { parseName, parsePhone, type User } from '../domain/user.ts';
 import type { UserRepository } from '../infra/user.repository.ts';
 import type { UsersScope } from './scope.ts';
 
-export interface UpdateProfileInput {
+export interface UpdateProfileCommand {
   /** Absent: unchanged. */
   name?: string | null;
   /** Absent: unchanged; null or "": removed. */
   phone?: string | null;
 }
 
-export interface ListUsersArgs extends ConnectionArgs {
+export interface UserListArgs extends ConnectionArgs {
   search?: string | null;
   status?: AccountStatus | null;
 }
 
-export interface SuspendUserInput {
+export interface SuspendUserCommand {
   id: string;
   /** Kept for the record; trimmed, at most 500 characters. */
   reason?: string | null;
 }
 
-export interface ReactivateUserInput {
+export interface ReactivateUserCommand {
   id: string;
 }
 
@@ -43,20 +44,20 @@ export interface UserService {
   adminGet(scope: UsersScope, id: string): Promise<User | null>;
   /** The account with its private fields, for itself (or whoever just signed in as it) and admins; FORBIDDEN otherwise. */
   privateProfile(scope: UsersScope, user: User): User;
-  updateProfile(scope: UsersScope, input: UpdateProfileInput): Promise<Result<User>>;
+  updateProfile(scope: UsersScope, input: UpdateProfileCommand): Promise<Result<User>>;
   /** Admins only; newest first. */
-  list(scope: UsersScope, args: ListUsersArgs): Promise<Connection<User>>;
+  list(scope: UsersScope, args: UserListArgs): Promise<Connection<User>>;
   /** Admins only; ends every session of the account at once. */
-  suspend(scope: UsersScope, input: SuspendUserInput): Promise<Result<User>>;
+  suspend(scope: UsersScope, input: SuspendUserCommand): Promise<Result<User>>;
   /** Admins only. */
-  reactivate(scope: UsersScope, input: ReactivateUserInput): Promise<Result<User>>;
+  reactivate(scope: UsersScope, input: ReactivateUserCommand): Promise<Result<User>>;
 }
 
 const userCursor = z.object({ createdAt: z.string().datetime(), id: z.string().uuid() });
 const MAX_SEARCH_LENGTH = 100;
 const MAX_REASON_LENGTH = 500;
 const notFound = () => userError(UsersErrorCodes.USER_NOT_FOUND, 'No account has this id.', ['input', 'id']);
-const logFor = (scope: UsersScope) => scope.logger.child({ component: 'UserService' });
+const logger = (scope: UsersScope): Logger => scope.logger.child({ component: 'UserService' });
 
 export function createUserService(deps: { users: UserRepository; now: () => Date }): UserService {
   async function move(scope: UsersScope, id: string, to: AccountStatus, reason: string | null): Promise<Result<User>> {
@@ -70,7 +71,7 @@ export function createUserService(deps: { users: UserRepository; now: () => Date
     if (!allowed.ok) return allowed;
     const moved = await deps.users.changeStatus(id, user.status, to, reason, deps.now());
     if (!moved) return fail(userError(UsersErrorCodes.ACCOUNT_ILLEGAL_TRANSITION, 'The account changed meanwhile; reload and retry.'));
-    logFor(scope).info({ userId: id, by: admin.userId, from: user.status, to }, 'account status changed');
+    logger(scope).info({ userId: id, by: admin.userId, from: user.status, to }, 'account status changed');
     return ok(moved);
   }
 

@@ -5,6 +5,7 @@ import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
+import type { Logger } from '../../../platform/logging/logger.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
 import { asAdmin, canSeeVendorInternals, listableVendorStatuses, ownerRoleFor } from '../domain/access.ts';
 import { UsersErrorCodes } from '../domain/error-codes.ts';
@@ -15,27 +16,27 @@ import type { VendorCache } from '../infra/vendor-cache.ts';
 import type { VendorRepository } from '../infra/vendor.repository.ts';
 import type { UsersScope } from './scope.ts';
 
-export interface ApplyForVendorInput {
+export interface ApplyForVendorCommand {
   name: string;
   slug: string;
   description?: string | null;
 }
 
-export interface ListVendorsArgs extends ConnectionArgs {
+export interface VendorListArgs extends ConnectionArgs {
   status?: VendorStatus | null;
 }
 
-export interface ApproveVendorInput {
+export interface ApproveVendorCommand {
   id: string;
 }
 
-export interface RejectVendorInput {
+export interface RejectVendorCommand {
   id: string;
   /** Shown to the applicant: 1 to 1000 characters. */
   reason: string;
 }
 
-export interface SuspendVendorInput {
+export interface SuspendVendorCommand {
   id: string;
   /** Shown to the owner; trimmed, at most 1000 characters. */
   reason?: string | null;
@@ -51,16 +52,16 @@ export interface VendorService {
   /** The rejection or suspension reason, for the owner and admins only (null for others). */
   statusReason(scope: UsersScope, vendor: Vendor): string | null;
   /** Approved stores for everyone; admins may see every status, filtered by `status`. */
-  list(scope: UsersScope, args: ListVendorsArgs): Promise<Connection<Vendor>>;
-  apply(scope: UsersScope, input: ApplyForVendorInput): Promise<Result<Vendor>>;
-  approve(scope: UsersScope, input: ApproveVendorInput): Promise<Result<Vendor>>;
-  reject(scope: UsersScope, input: RejectVendorInput): Promise<Result<Vendor>>;
-  suspend(scope: UsersScope, input: SuspendVendorInput): Promise<Result<Vendor>>;
+  list(scope: UsersScope, args: VendorListArgs): Promise<Connection<Vendor>>;
+  apply(scope: UsersScope, input: ApplyForVendorCommand): Promise<Result<Vendor>>;
+  approve(scope: UsersScope, input: ApproveVendorCommand): Promise<Result<Vendor>>;
+  reject(scope: UsersScope, input: RejectVendorCommand): Promise<Result<Vendor>>;
+  suspend(scope: UsersScope, input: SuspendVendorCommand): Promise<Result<Vendor>>;
 }
 
 const vendorCursor = z.object({ name: z.string(), id: z.string().uuid() });
 const MAX_REASON_LENGTH = 1000;
-const logFor = (scope: UsersScope) => scope.logger.child({ component: 'VendorService' });
+const logger = (scope: UsersScope): Logger => scope.logger.child({ component: 'VendorService' });
 
 /**
  * `cache` is the Redis vendor cache the loaders read through; every write to a store drops its
@@ -86,7 +87,7 @@ export function createVendorService(deps: { vendors: VendorRepository; cache: Ve
     });
     if (!moved) return fail(userError(UsersErrorCodes.VENDOR_ILLEGAL_TRANSITION, 'The store changed meanwhile; reload and retry.'));
     await deps.cache.invalidate([id]);
-    logFor(scope).info({ vendorId: id, by: admin.userId, from: vendor.status, to }, 'store status changed');
+    logger(scope).info({ vendorId: id, by: admin.userId, from: vendor.status, to }, 'store status changed');
     return ok(moved);
   }
 
@@ -133,7 +134,7 @@ export function createVendorService(deps: { vendors: VendorRepository; cache: Ve
       // Nothing can be cached under a new id yet (misses are not cached); dropped anyway so the
       // rule "every store write invalidates" holds without that reasoning.
       await deps.cache.invalidate([created.value.id]);
-      logFor(scope).info({ vendorId: created.value.id, ownerId: viewer.userId }, 'store application received');
+      logger(scope).info({ vendorId: created.value.id, ownerId: viewer.userId }, 'store application received');
       return ok(created.value);
     },
     approve: (scope, input) => move(scope, input.id, 'APPROVED', null),
