@@ -37,7 +37,6 @@ export interface UserRepository {
   changeStatus(id: string, from: AccountStatus, to: AccountStatus, reason: string | null, at: Date): Promise<User | null>;
   /** Newest first; rows fetched with limit + 1 so the caller can tell whether a next page exists. */
   list(query: UserListQuery): Promise<{ rows: User[]; totalCount: number }>;
-  count(): Promise<number>;
 }
 
 export function createUserRepository(db: UsersPrisma, cipher: PiiCipher): UserRepository {
@@ -143,6 +142,5 @@ export function createUserRepository(db: UsersPrisma, cipher: PiiCipher): UserRe
       ]);
       return { rows: rows.map(toUser), totalCount };
     },
-    count: () => db.user.count(),
   };
 }
