@@ -9,9 +9,9 @@ import { SUBGRAPHS, type SubgraphName } from './subgraphs/registry.ts';
  */
 const MAPPERS: Record<SubgraphName, Record<string, string>> = {
   users: {
-    User: '../domain/models.ts#User as UserModel',
-    Vendor: '../domain/models.ts#Vendor as VendorModel',
-    Address: '../domain/models.ts#Address as AddressModel',
+    User: '../domain/user.ts#User as UserModel',
+    Vendor: '../domain/vendor.ts#Vendor as VendorModel',
+    Address: '../domain/address.ts#Address as AddressModel',
   },
   catalog: {
     Product: '../domain/product.ts#Product as ProductModel',

@@ -1,21 +1,22 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { exportJWK, SignJWT, type JWK } from 'jose';
+import { SignJWT, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { createTestTokenIssuer, unsignedToken } from '../testing/access-tokens.ts';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AccessTokenError, bearerToken, createAccessTokenVerifier } from './access-token.ts';
 
-const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-const other = generateKeyPairSync('ed25519');
+const { privateKey } = generateKeyPairSync('ed25519');
 const userId = randomUUID();
 
-async function token(options: { key?: typeof privateKey; exp?: number | string; issuer?: string; role?: string } = {}) {
+/** A token from our own key whose issuer or role claim is off, which the test issuer cannot make. */
+async function offClaimsToken(options: { issuer?: string; role?: string }) {
   return new SignJWT({ role: options.role ?? 'CUSTOMER', vid: null })
     .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
     .setSubject(userId)
     .setIssuer(options.issuer ?? ACCESS_TOKEN_ISSUER)
     .setAudience(ACCESS_TOKEN_AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime(options.exp ?? '5m')
-    .sign(options.key ?? privateKey);
+    .setExpirationTime('5m')
+    .sign(privateKey);
 }
 
 async function reason(verifying: Promise<unknown>): Promise<string> {
@@ -28,25 +29,32 @@ async function reason(verifying: Promise<unknown>): Promise<string> {
 }
 
 describe('access token verification', async () => {
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'EdDSA' };
-  const verifier = createAccessTokenVerifier({ jwks: { keys: [jwk] } });
+  const issuer = await createTestTokenIssuer({ ...(privateKey.export({ format: 'jwk' }) as JWK), kid: 'k1' });
+  const verifier = createAccessTokenVerifier({ jwks: issuer.jwks });
 
   it('accepts a token signed by a published key and returns the viewer', async () => {
-    await expect(verifier.verify(await token({ role: 'ADMIN' }))).resolves.toEqual({ userId, role: 'ADMIN', vendorId: null });
+    await expect(verifier.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }))).resolves.toEqual({ userId, role: 'ADMIN', vendorId: null });
   });
 
   it('tells an expired token from an invalid one', async () => {
-    expect(await reason(verifier.verify(await token({ exp: Math.floor(Date.now() / 1000) - 60 })))).toBe('expired');
-    expect(await reason(verifier.verify(await token({ key: other.privateKey })))).toBe('invalid');
-    expect(await reason(verifier.verify(await token({ issuer: 'someone-else' })))).toBe('invalid');
-    expect(await reason(verifier.verify(await token({ role: 'ROOT' })))).toBe('invalid');
+    expect(await reason(verifier.verify(await issuer.sign({ sub: userId, role: 'CUSTOMER' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 })))).toBe(
+      'expired',
+    );
+    expect(await reason(verifier.verify(await issuer.sign({ sub: userId, role: 'CUSTOMER' }, { foreign: true })))).toBe('invalid');
+    expect(await reason(verifier.verify(await offClaimsToken({ issuer: 'someone-else' })))).toBe('invalid');
+    expect(await reason(verifier.verify(await offClaimsToken({ role: 'ROOT' })))).toBe('invalid');
   });
 
   it('refuses alg none whatever it claims', async () => {
-    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const now = Math.floor(Date.now() / 1000);
-    const unsigned = `${encode({ alg: 'none' })}.${encode({ sub: userId, role: 'ADMIN', iss: ACCESS_TOKEN_ISSUER, aud: ACCESS_TOKEN_AUDIENCE, exp: now + 60 })}.`;
-    expect(await reason(verifier.verify(unsigned))).toBe('invalid');
+    expect(await reason(verifier.verify(unsignedToken({ sub: userId, role: 'ADMIN' })))).toBe('invalid');
+  });
+
+  it('refuses HS256 keyed with the published public key (algorithm confusion)', async () => {
+    expect(await reason(verifier.verify(await issuer.signHs256WithPublicKey({ sub: userId, role: 'ADMIN' })))).toBe('invalid');
+  });
+
+  it('refuses a token without an expiry, however well signed', async () => {
+    expect(await reason(verifier.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { expiresIn: null })))).toBe('invalid');
   });
 
   it('reads bearer headers strictly', () => {

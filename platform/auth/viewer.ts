@@ -9,5 +9,3 @@ export interface Viewer {
   /** Set only for VENDOR: the one vendor this account acts for. */
   vendorId: string | null;
 }
-
-export const isAdmin = (viewer: Viewer | null): boolean => viewer?.role === 'ADMIN';

@@ -12,9 +12,10 @@ describe('process tables', () => {
     expect(table.terminalStates()).toEqual(['DONE']);
   });
 
-  it('fails fast on a table with a typo, a self-move or an unreachable state', () => {
+  it('fails fast on a table with a typo, a self-move, an unreachable state or an unknown initial state', () => {
     expect(() => defineProcess('t', 'NEW', { NEW: ['OPNE' as State], OPEN: [], DONE: [] })).toThrow(/unknown state/);
     expect(() => defineProcess<State>('t', 'NEW', { NEW: ['NEW', 'OPEN'], OPEN: ['DONE'], DONE: [] })).toThrow(/not a transition/);
     expect(() => defineProcess<State>('t', 'NEW', { NEW: ['OPEN'], OPEN: [], DONE: [] })).toThrow(/unreachable state\(s\) DONE/);
+    expect(() => defineProcess<State>('t', 'GONE' as State, { NEW: ['OPEN'], OPEN: ['DONE'], DONE: [] })).toThrow(/initial/);
   });
 });

@@ -2,19 +2,25 @@ import { createAccessTokenVerifier, JWKS_PATH } from '../../platform/auth/access
 import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { sendJson, type RouteHandler } from '../../platform/http/http-server.ts';
-import { defineSubgraph } from '../../platform/lifecycle/subgraph-definition.ts';
+import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
-import { createRedis } from '../../platform/redis/redis.ts';
-import { createLoaders } from './application/loaders.ts';
-import { createUsersServices } from './application/users-services.ts';
+import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
+import { closeRedis, createRedis } from '../../platform/redis/redis.ts';
+import { createUsersApp } from './application/services.ts';
 import { loadUsersConfig, type UsersConfig } from './config.ts';
 import type { UsersContext } from './context.ts';
 import { createAccessTokenSigner, type AccessTokenSigner } from './infra/access-token-signer.ts';
+import { createAddressRepository } from './infra/address.repository.ts';
 import { seedUsersDemo } from './infra/demo-seed.ts';
 import { resolveUsersSecrets } from './infra/dev-secrets.ts';
+import { createLoginRateLimiter } from './infra/login-rate-limiter.ts';
 import { createPasswordHasher } from './infra/password-hasher.ts';
 import { createPiiCipher } from './infra/pii-cipher.ts';
-import { createUsersPrisma } from './infra/prisma-client.ts';
+import { createUsersPrisma } from './infra/prisma.ts';
+import { createSessionRepository } from './infra/session.repository.ts';
+import { createUserRepository } from './infra/user.repository.ts';
+import { createVendorCache } from './infra/vendor-cache.ts';
+import { createVendorRepository } from './infra/vendor.repository.ts';
 import { resolvers } from './resolvers/index.ts';
 
 export interface UsersSubgraph extends RunningSubgraph {
@@ -34,10 +40,11 @@ function jwksRoute(signer: AccessTokenSigner): RouteHandler {
 }
 
 /**
- * Wires the users subgraph (Prisma, Redis, keys, services) and serves it. Tests boot it in-process
+ * Wires the users subgraph (keys, Prisma, Redis, services) and serves it. Tests boot it in-process
  * with port 0; main.ts is only the process entry around it.
  */
-export async function startUsersSubgraph(config: UsersConfig, logger: Logger): Promise<UsersSubgraph> {
+export async function startUsersSubgraph(config: UsersConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<UsersSubgraph> {
+  // Everything that can fail comes before the clients are opened; from then on the server owns them.
   const secrets = await resolveUsersSecrets(config, logger);
   const signer = await createAccessTokenSigner({
     signingKey: secrets.signingKey,
@@ -48,58 +55,39 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger): P
   const cipher = createPiiCipher(secrets.piiKey);
   const prisma = createUsersPrisma(config.databaseUrl, config.databasePoolSize);
   const redis = createRedis(config.redis, logger);
-  const closeClients = async () => {
-    await prisma.$disconnect();
-    try {
-      await redis.quit();
-    } catch {
-      // Not connected (Redis down): nothing to flush, just stop reconnecting.
-      redis.disconnect();
-    }
-  };
 
-  const { services, repositories } = createUsersServices({
-    prisma,
-    redis,
-    cipher,
+  const app = createUsersApp({
+    users: createUserRepository(prisma, cipher),
+    sessions: createSessionRepository(prisma),
+    vendors: createVendorRepository(prisma),
+    addresses: createAddressRepository(prisma, cipher),
+    vendorCache: createVendorCache(redis, config.vendorCacheTtlSeconds, logger),
+    loginLimiter: createLoginRateLimiter(redis, config.loginLimits, logger),
     hasher,
     signer,
-    loginLimits: config.loginLimits,
     refreshTokenTtlSeconds: config.tokens.refreshTokenTtlSeconds,
-    vendorCacheTtlSeconds: config.vendorCacheTtlSeconds,
-    logger,
   });
 
-  let server: RunningSubgraph;
-  try {
-    server = await startSubgraphServer<UsersContext>({
-      name: 'users',
-      typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
-      resolvers,
-      host: config.host,
-      port: config.port,
-      logger,
-      // This process holds the keys, so it verifies in memory instead of fetching its own JWKS.
-      verifier: createAccessTokenVerifier({ jwks: signer.publicJwks() }),
-      // Redis is deliberately not a readiness check: log-in fails open without it, so an outage
-      // of Redis must not take every users pod out of the load balancer.
-      readiness: [{ name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` }],
-      createContext: (base) => ({ ...base, loaders: createLoaders(repositories), services, signedInNow: new Set<string>() }),
-      routes: { [JWKS_PATH]: jwksRoute(signer) },
-    });
-  } catch (error) {
-    await closeClients();
-    throw error;
-  }
-  logger.child({ component: 'app' }).info({ url: server.graphqlUrl }, 'users subgraph listening');
-  return {
-    ...server,
-    jwksUrl: `${server.url}${JWKS_PATH}`,
-    close: async () => {
-      await server.close();
-      await closeClients();
-    },
-  };
+  const server = await startSubgraphServer<UsersContext>({
+    name: 'users',
+    typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
+    resolvers,
+    host: config.host,
+    port: config.port,
+    logger,
+    // This process holds the keys, so it verifies in memory instead of fetching its own JWKS.
+    verifier: overrides.verifier ?? createAccessTokenVerifier({ jwks: signer.publicJwks() }),
+    // Redis is deliberately not a readiness check: log-in fails open without it, so an outage
+    // of Redis must not take every users pod out of the load balancer.
+    readiness: [postgresReadiness(prisma)],
+    createContext: (base) => ({ ...app.scopeFor(base), services: app.services }),
+    routes: { [JWKS_PATH]: jwksRoute(signer) },
+    resources: [
+      { name: 'redis', close: () => closeRedis(redis) },
+      { name: 'postgres', close: () => prisma.$disconnect() },
+    ],
+  });
+  return { ...server, jwksUrl: `${server.url}${JWKS_PATH}` };
 }
 
 export const subgraph = defineSubgraph({

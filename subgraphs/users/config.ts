@@ -1,13 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import {
-  DEFAULT_POSTGRES_URL,
-  DEFAULT_REDIS_URL,
-  databaseUrl,
-  env,
-  loadConfig,
-  processEnv,
-} from '../../platform/config/load-config.ts';
+import { env, loadConfig, processEnv, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -59,17 +52,13 @@ const piiKey = z
     return key;
   });
 
+/**
+ * The common subgraph variables plus the users subgraph's own. It verifies access tokens with the
+ * keys it holds, so it has no JWKS_URL.
+ */
 export const usersConfigSchema = z
   .object({
-    NODE_ENV: env.nodeEnv(),
-    HOST: env.host(),
-    PORT: env.port(4001),
-    LOG_LEVEL: env.logLevel(),
-    LOG_PRETTY: env.boolean(false),
-    DATABASE_URL: env.url(databaseUrl(DEFAULT_POSTGRES_URL, 'shop_users')),
-    DATABASE_POOL_SIZE: env.positiveInt(10),
-    REDIS_URL: env.url(DEFAULT_REDIS_URL),
-    REDIS_KEY_PREFIX: z.string().min(1).default('shop:users:'),
+    ...subgraphEnvironment('users', 4001),
     ACCESS_TOKEN_TTL_SECONDS: env.positiveInt(15 * 60),
     REFRESH_TOKEN_TTL_SECONDS: env.positiveInt(30 * 24 * 60 * 60),
     /** Required in production; generated into DEV_SECRETS_DIR otherwise. */
@@ -96,14 +85,7 @@ export const usersConfigSchema = z
     }
   })
   .transform((c) => ({
-    nodeEnv: c.NODE_ENV,
-    host: c.HOST,
-    port: c.PORT,
-    logLevel: c.LOG_LEVEL,
-    logPretty: c.LOG_PRETTY,
-    databaseUrl: c.DATABASE_URL,
-    databasePoolSize: c.DATABASE_POOL_SIZE,
-    redis: { url: c.REDIS_URL, keyPrefix: c.REDIS_KEY_PREFIX },
+    ...subgraphSettings(c),
     vendorCacheTtlSeconds: c.VENDOR_CACHE_TTL_SECONDS,
     tokens: {
       accessTokenTtlSeconds: c.ACCESS_TOKEN_TTL_SECONDS,
@@ -126,6 +108,7 @@ export const usersConfigSchema = z
 
 export type UsersConfig = z.infer<typeof usersConfigSchema>;
 
+/** Throws ConfigError listing every problem at once. */
 export function loadUsersConfig(env: Record<string, string | undefined> = processEnv()): UsersConfig {
   return loadConfig('users', usersConfigSchema, env);
 }

@@ -22,8 +22,8 @@ interface AuthResult {
 const AUTH_FIELDS = 'accessToken refreshToken expiresAt user { id email name role } userErrors { code field message }';
 const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${AUTH_FIELDS} } }`;
 const LOG_IN = `mutation LogIn($input: LogInInput!) { logIn(input: $input) { ${AUTH_FIELDS} } }`;
-const REFRESH = `mutation Refresh($token: String!) { refreshAccessToken(refreshToken: $token) { ${AUTH_FIELDS} } }`;
-const LOG_OUT = 'mutation LogOut($token: String!) { logOut(refreshToken: $token) { success userErrors { code field message } } }';
+const REFRESH = `mutation Refresh($input: RefreshAccessTokenInput!) { refreshAccessToken(input: $input) { ${AUTH_FIELDS} } }`;
+const LOG_OUT = 'mutation LogOut($input: LogOutInput!) { logOut(input: $input) { success userErrors { code field message } } }';
 const ME = '{ me { id email name role } }';
 
 let platform: TestPlatform;
@@ -52,7 +52,7 @@ async function mutate(query: string, variables: Record<string, unknown>, key: st
 }
 const signUp = (input: Record<string, unknown>) => mutate(SIGN_UP, { input }, 'signUp');
 const logIn = (input: Record<string, unknown>) => mutate(LOG_IN, { input }, 'logIn');
-const refresh = (token: string) => mutate(REFRESH, { token }, 'refreshAccessToken');
+const refresh = (refreshToken: string) => mutate(REFRESH, { input: { refreshToken } }, 'refreshAccessToken');
 
 /** A snapshot of everything auth writes, to prove a refused request changed nothing. */
 async function authTables(): Promise<string> {
@@ -155,18 +155,15 @@ describe('refresh tokens', () => {
     // The legitimate holder's newer token died with the family.
     const legit = await refresh(second.refreshToken ?? '');
     expect(legit.userErrors.map((error) => error.code)).toEqual(['REFRESH_TOKEN_INVALID']);
-    const family = await db.query(
-      'SELECT revoked_at FROM refresh_token_families WHERE user_id = $1',
-      [first.user?.id],
-    );
+    const family = await db.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM refresh_token_families WHERE user_id = $1', [first.user?.id]);
     expect(family.rows).toHaveLength(1);
-    expect(family.rows[0].revoked_at).not.toBeNull();
+    expect(family.rows[0]?.revoked_at).not.toBeNull();
   });
 
   it('refuses a made-up token and changes nothing', async () => {
     const before = await authTables();
     const result = await refresh('made-up-token');
-    expect(result.userErrors).toEqual([expect.objectContaining({ code: 'REFRESH_TOKEN_INVALID', field: ['refreshToken'] })]);
+    expect(result.userErrors).toEqual([expect.objectContaining({ code: 'REFRESH_TOKEN_INVALID', field: ['input', 'refreshToken'] })]);
     expect(await authTables()).toBe(before);
   });
 
@@ -175,10 +172,24 @@ describe('refresh tokens', () => {
     const sessionA = await signUp({ email: address, password, name: 'Two Devices' });
     const sessionB = await logIn({ email: address, password });
     const response = await platform.gateway.data<{ logOut: { success: boolean; userErrors: unknown[] } }>(LOG_OUT, {
-      token: sessionA.refreshToken,
+      input: { refreshToken: sessionA.refreshToken },
     });
     expect(response.logOut).toEqual({ success: true, userErrors: [] });
     expect((await refresh(sessionA.refreshToken ?? '')).userErrors.map((error) => error.code)).toEqual(['REFRESH_TOKEN_INVALID']);
     expect((await refresh(sessionB.refreshToken ?? '')).userErrors).toEqual([]);
+  });
+
+  it('log-out with an unknown token answers REFRESH_TOKEN_INVALID on the input and ends nothing', async () => {
+    const session = await signUp({ email: email(), password, name: 'Stays In' });
+    const before = await authTables();
+    const response = await platform.gateway.data<{ logOut: { success: boolean | null; userErrors: unknown[] } }>(LOG_OUT, {
+      input: { refreshToken: 'made-up-token' },
+    });
+    expect(response.logOut).toEqual({
+      success: null,
+      userErrors: [{ code: 'REFRESH_TOKEN_INVALID', field: ['input', 'refreshToken'], message: expect.any(String) }],
+    });
+    expect(await authTables()).toBe(before);
+    expect((await refresh(session.refreshToken ?? '')).userErrors).toEqual([]);
   });
 });

@@ -7,8 +7,9 @@ import { bootPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
  * Access tokens are checked at the gateway and again by the users subgraph itself: expired,
- * foreign-signed, unsigned (`alg: none`) and tampered tokens are refused by both, with
- * UNAUTHENTICATED and nothing internal in the answer.
+ * foreign-signed, unsigned (`alg: none`), HMAC-signed (`HS256` keyed with the public key), never
+ * expiring and tampered tokens are refused by both, with UNAUTHENTICATED and nothing internal in
+ * the answer.
  */
 
 let platform: TestPlatform;
@@ -79,6 +80,14 @@ describe('access tokens', () => {
     await expectRefused(client(name), unsignedToken({ sub: userId, role: 'ADMIN' }), /not valid/);
   });
 
+  it.each(TARGETS)('refuses an HS256 token keyed with the published public key (%s)', async (name) => {
+    await expectRefused(client(name), await platform.tokens.signHs256WithPublicKey({ sub: userId, role: 'ADMIN' }), /not valid/);
+  });
+
+  it.each(TARGETS)('refuses a token without an expiry (%s)', async (name) => {
+    await expectRefused(client(name), await platform.signAccessToken({ sub: userId, role: 'ADMIN' }, { expiresIn: null }), /not valid/);
+  });
+
   it.each(TARGETS)('refuses a genuine token whose claims were edited (%s)', async (name) => {
     const [header, payload, signature] = validToken.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
@@ -105,11 +114,28 @@ describe('access rules', () => {
     expect(leaksInternals(response.body)).toBe(false);
   });
 
-  it('admin-only operations throw FORBIDDEN for customers, even with a valid token', async () => {
-    for (const query of ['{ users { totalCount } }', `mutation { suspendUser(id: "${randomUUID()}") { user { id } userErrors { code } } }`]) {
-      const response = await platform.gateway.request(query, undefined, { token: validToken });
+  it('admin-only operations throw FORBIDDEN for customers, even with a valid token, and change nothing', async () => {
+    const target = await platform.gateway.data<{ signUp: { refreshToken: string; user: { id: string } } }>(
+      'mutation($input: SignUpInput!) { signUp(input: $input) { refreshToken user { id } } }',
+      { input: { email: `target-${randomUUID().slice(0, 8)}@example.com`, password: 'Correct-Horse-9', name: 'Target' } },
+    );
+    const targetId = target.signUp.user.id;
+    for (const [query, variables] of [
+      ['{ users { totalCount } }', undefined],
+      ['mutation($input: SuspendUserInput!) { suspendUser(input: $input) { user { id } userErrors { code } } }', { input: { id: targetId } }],
+    ] as const) {
+      const response = await platform.gateway.request(query, variables, { token: validToken });
       expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(leaksInternals(response.body)).toBe(false);
     }
+    const adminToken = await platform.signAccessToken({ role: 'ADMIN' });
+    const after = await platform.gateway.data<{ user: { status: string } }>('query($id: ID!) { user(id: $id) { status } }', { id: targetId }, { token: adminToken });
+    expect(after.user.status).toBe('ACTIVE');
+    // Suspension would have ended the target's sessions: its refresh token still works.
+    const refreshed = await platform.gateway.data<{ refreshAccessToken: { userErrors: unknown[] } }>(
+      'mutation($input: RefreshAccessTokenInput!) { refreshAccessToken(input: $input) { userErrors { code } } }',
+      { input: { refreshToken: target.signUp.refreshToken } },
+    );
+    expect(refreshed.refreshAccessToken.userErrors).toEqual([]);
   });
 });

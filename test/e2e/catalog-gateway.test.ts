@@ -49,8 +49,8 @@ async function signUpVendor(label: string): Promise<{ userId: string; vendorId: 
   expect(applied.applyForVendor.userErrors).toEqual([]);
   const vendorId = applied.applyForVendor.vendor.id;
   const approved = await platform.gateway.data<{ approveVendor: { userErrors: UserErrorShape[] } }>(
-    `mutation($id: ID!) { approveVendor(id: $id) { userErrors { code field } } }`,
-    { id: vendorId },
+    `mutation($input: ApproveVendorInput!) { approveVendor(input: $input) { userErrors { code field } } }`,
+    { input: { id: vendorId } },
     { token: adminToken },
   );
   expect(approved.approveVendor.userErrors).toEqual([]);

@@ -47,8 +47,8 @@ async function logIn(email: string): Promise<{ accessToken: string | null; refre
 async function refresh(token: string) {
   const data = await platform.gateway.data<{
     refreshAccessToken: { accessToken: string | null; refreshToken: string | null; user: { role: string } | null; userErrors: Payload['userErrors'] };
-  }>('mutation($t: String!) { refreshAccessToken(refreshToken: $t) { accessToken refreshToken user { role } userErrors { code field message } } }', {
-    t: token,
+  }>('mutation($input: RefreshAccessTokenInput!) { refreshAccessToken(input: $input) { accessToken refreshToken user { role } userErrors { code field message } } }', {
+    input: { refreshToken: token },
   });
   return data.refreshAccessToken;
 }
@@ -113,14 +113,19 @@ describe('profile and addresses', () => {
       { label: 'Home', isDefault: false },
     ]);
 
-    const stored = await db.query('SELECT ciphertext FROM addresses WHERE user_id = $1', [me.userId]);
+    const stored = await db.query<{ ciphertext: string }>('SELECT ciphertext FROM addresses WHERE user_id = $1', [me.userId]);
     expect(stored.rows).toHaveLength(2);
-    for (const row of stored.rows as { ciphertext: string }[]) expect(row.ciphertext).not.toMatch(/Navy|Harbor|Arlington|Boston|Hopper/);
-    const phone = await db.query('SELECT phone_encrypted FROM users WHERE id = $1', [me.userId]);
-    expect(phone.rows[0].phone_encrypted).not.toContain('5550100');
+    for (const row of stored.rows) expect(row.ciphertext).not.toMatch(/Navy|Harbor|Arlington|Boston|Hopper/);
+    const phone = await db.query<{ phone_encrypted: string | null }>('SELECT phone_encrypted FROM users WHERE id = $1', [me.userId]);
+    expect(phone.rows[0]?.phone_encrypted).toMatch(/^v1\./);
+    expect(phone.rows[0]?.phone_encrypted).not.toContain('5550100');
 
     const workId = (work.address as { id: string }).id;
-    const deleted = await mutate('mutation($id: ID!) { deleteAddress(id: $id) { deletedAddressId userErrors { code } } }', { id: workId }, me.accessToken);
+    const deleted = await mutate(
+      'mutation($input: DeleteAddressInput!) { deleteAddress(input: $input) { deletedAddressId userErrors { code } } }',
+      { input: { id: workId } },
+      me.accessToken,
+    );
     expect(deleted).toEqual({ deletedAddressId: workId, userErrors: [] });
   });
 
@@ -136,11 +141,11 @@ describe('profile and addresses', () => {
     const before = [await rowOf('addresses', id), await rowOf('users', owner.userId)];
 
     const stolen = await mutate(
-      'mutation($id: ID!, $input: AddressInput!) { updateAddress(id: $id, input: $input) { address { id } userErrors { code field } } }',
-      { id, input: { recipientName: 'Thief', line1: '9 Elm St', city: 'Springfield', postalCode: '12345', countryCode: 'US' } },
+      'mutation($input: UpdateAddressInput!) { updateAddress(input: $input) { address { id } userErrors { code field } } }',
+      { input: { id, address: { recipientName: 'Thief', line1: '9 Elm St', city: 'Springfield', postalCode: '12345', countryCode: 'US' } } },
       intruder.accessToken,
     );
-    expect(stolen).toEqual({ address: null, userErrors: [{ code: 'ADDRESS_NOT_FOUND', field: ['id'] }] });
+    expect(stolen).toEqual({ address: null, userErrors: [{ code: 'ADDRESS_NOT_FOUND', field: ['input', 'id'] }] });
     const invalid = await mutate(
       'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { user { id } userErrors { code field } } }',
       { input: { phone: 'call me maybe' } },
@@ -178,8 +183,8 @@ describe('admin: accounts', () => {
   it('a suspended account cannot log in or refresh until reactivated', async () => {
     const member = await signUp();
     const suspend = await mutate(
-      'mutation($id: ID!) { suspendUser(id: $id, reason: "chargebacks") { user { id status } userErrors { code } } }',
-      { id: member.userId },
+      'mutation($input: SuspendUserInput!) { suspendUser(input: $input) { user { id status } userErrors { code } } }',
+      { input: { id: member.userId, reason: 'chargebacks' } },
       admin.accessToken,
     );
     expect(suspend).toEqual({ user: { id: member.userId, status: 'SUSPENDED' }, userErrors: [] });
@@ -192,20 +197,75 @@ describe('admin: accounts', () => {
     expect(refreshed.accessToken).toBeNull();
     expect(refreshed.userErrors.map((error) => error.code)).toEqual(['ACCOUNT_SUSPENDED']);
     expect(await rowOf('users', member.userId)).toBe(before);
-    const open = await db.query('SELECT count(*)::int AS n FROM refresh_token_families WHERE user_id = $1 AND revoked_at IS NULL', [member.userId]);
-    expect(open.rows[0].n).toBe(0);
+    const open = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM refresh_token_families WHERE user_id = $1 AND revoked_at IS NULL', [
+      member.userId,
+    ]);
+    expect(open.rows[0]?.n).toBe(0);
 
-    const again = await mutate('mutation($id: ID!) { suspendUser(id: $id) { user { id } userErrors { code } } }', { id: member.userId }, admin.accessToken);
+    const again = await mutate(
+      'mutation($input: SuspendUserInput!) { suspendUser(input: $input) { user { id } userErrors { code } } }',
+      { input: { id: member.userId } },
+      admin.accessToken,
+    );
     expect(again).toEqual({ user: null, userErrors: [{ code: 'ACCOUNT_ILLEGAL_TRANSITION' }] });
-    const reactivate = await mutate('mutation($id: ID!) { reactivateUser(id: $id) { user { status } userErrors { code } } }', { id: member.userId }, admin.accessToken);
+    const reactivate = await mutate(
+      'mutation($input: ReactivateUserInput!) { reactivateUser(input: $input) { user { status } userErrors { code } } }',
+      { input: { id: member.userId } },
+      admin.accessToken,
+    );
     expect(reactivate).toEqual({ user: { status: 'ACTIVE' }, userErrors: [] });
     expect((await logIn(member.email)).userErrors).toEqual([]);
+  });
+});
+
+describe('admin mutations', () => {
+  it('refuse customers and store owners with FORBIDDEN, changing nothing', async () => {
+    const owner = await signUp('Pending Owner');
+    const vendorOwner = await signUp('Approved Owner');
+    const member = await signUp('Member');
+    const suspended = await signUp('Suspended Member');
+    const apply = async (session: Session) =>
+      (
+        await mutate(
+          'mutation($input: ApplyForVendorInput!) { applyForVendor(input: $input) { vendor { id } userErrors { code } } }',
+          { input: { name: 'Guarded Store', slug: `guarded-${randomUUID().slice(0, 8)}` } },
+          session.accessToken,
+        )
+      ).vendor as { id: string };
+    const pending = await apply(owner);
+    const approved = await apply(vendorOwner);
+    const asAdmin = (query: string, input: Record<string, unknown>) => mutate(query, { input }, admin.accessToken);
+    expect((await asAdmin('mutation($input: ApproveVendorInput!) { approveVendor(input: $input) { userErrors { code } } }', { id: approved.id })).userErrors).toEqual([]);
+    expect((await asAdmin('mutation($input: SuspendUserInput!) { suspendUser(input: $input) { userErrors { code } } }', { id: suspended.userId })).userErrors).toEqual([]);
+
+    const snapshot = async () => {
+      const rows = [await rowOf('vendors', pending.id), await rowOf('vendors', approved.id)];
+      for (const account of [owner, vendorOwner, member, suspended]) rows.push(await rowOf('users', account.userId));
+      return rows;
+    };
+    const before = await snapshot();
+    const attempts: [string, Record<string, unknown>][] = [
+      ['mutation($input: ApproveVendorInput!) { approveVendor(input: $input) { vendor { id } userErrors { code } } }', { id: pending.id }],
+      ['mutation($input: RejectVendorInput!) { rejectVendor(input: $input) { vendor { id } userErrors { code } } }', { id: pending.id, reason: 'No.' }],
+      ['mutation($input: SuspendVendorInput!) { suspendVendor(input: $input) { vendor { id } userErrors { code } } }', { id: approved.id, reason: 'No.' }],
+      ['mutation($input: SuspendUserInput!) { suspendUser(input: $input) { user { id } userErrors { code } } }', { id: member.userId }],
+      ['mutation($input: ReactivateUserInput!) { reactivateUser(input: $input) { user { id } userErrors { code } } }', { id: suspended.userId }],
+    ];
+    for (const caller of [member, owner, vendorOwner]) {
+      for (const [query, input] of attempts) {
+        const response = await platform.gateway.request(query, { input }, { token: caller.accessToken });
+        expect(response.body.errors?.[0]?.extensions?.code, query).toBe('FORBIDDEN');
+        expect(leaksInternals(response.body)).toBe(false);
+      }
+    }
+    expect(await snapshot()).toEqual(before);
   });
 });
 
 describe('stores', () => {
   const APPLY =
     'mutation($input: ApplyForVendorInput!) { applyForVendor(input: $input) { vendor { id slug status } userErrors { code field message } } }';
+  const APPROVE = 'mutation($input: ApproveVendorInput!) { approveVendor(input: $input) { vendor { id status } userErrors { code } } }';
 
   it('apply → admin approves → the owner is a VENDOR for that store after a refresh', async () => {
     const owner = await signUp('Store Owner');
@@ -217,12 +277,7 @@ describe('stores', () => {
     // Pending stores are hidden from the public.
     const hidden = await platform.gateway.data<{ vendor: unknown }>(`{ vendor(slug: "${slug}") { id } }`);
     expect(hidden.vendor).toBeNull();
-    const notAdmin = await platform.gateway.request(`mutation { approveVendor(id: "${vendorId}") { vendor { id } userErrors { code } } }`, undefined, {
-      token: owner.accessToken,
-    });
-    expect(notAdmin.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-
-    const approved = await mutate('mutation($id: ID!) { approveVendor(id: $id) { vendor { id status } userErrors { code } } }', { id: vendorId }, admin.accessToken);
+    const approved = await mutate(APPROVE, { input: { id: vendorId } }, admin.accessToken);
     expect(approved).toEqual({ vendor: { id: vendorId, status: 'APPROVED' }, userErrors: [] });
 
     // The old access token still says CUSTOMER; the next refresh carries the store.
@@ -248,7 +303,7 @@ describe('stores', () => {
     const rival = await signUp();
     const slug = `taken-${randomUUID().slice(0, 8)}`;
     expect((await mutate(APPLY, { input: { name: 'First Store', slug } }, owner.accessToken)).userErrors).toEqual([]);
-    const count = async () => (await db.query('SELECT count(*)::int AS n FROM vendors')).rows[0].n as number;
+    const count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM vendors')).rows[0]?.n;
     const before = await count();
 
     const taken = await mutate(APPLY, { input: { name: 'Copy Store', slug } }, rival.accessToken);
@@ -270,8 +325,8 @@ describe('stores', () => {
     const applied = await mutate(APPLY, { input: { name: 'Dubious Store', slug } }, owner.accessToken);
     const id = (applied.vendor as { id: string }).id;
     const rejected = await mutate(
-      'mutation($id: ID!) { rejectVendor(id: $id, reason: "Incomplete tax details") { vendor { status statusReason } userErrors { code } } }',
-      { id },
+      'mutation($input: RejectVendorInput!) { rejectVendor(input: $input) { vendor { status statusReason } userErrors { code } } }',
+      { input: { id, reason: 'Incomplete tax details' } },
       admin.accessToken,
     );
     expect(rejected).toEqual({ vendor: { status: 'REJECTED', statusReason: 'Incomplete tax details' }, userErrors: [] });
@@ -280,7 +335,7 @@ describe('stores', () => {
     });
     expect(ownerView.vendor.statusReason).toBe('Incomplete tax details');
     expect((await platform.gateway.data<{ vendor: unknown }>(`{ vendor(id: "${id}") { statusReason } }`)).vendor).toBeNull();
-    const illegal = await mutate('mutation($id: ID!) { approveVendor(id: $id) { vendor { id } userErrors { code } } }', { id }, admin.accessToken);
+    const illegal = await mutate(APPROVE, { input: { id } }, admin.accessToken);
     expect(illegal).toEqual({ vendor: null, userErrors: [{ code: 'VENDOR_ILLEGAL_TRANSITION' }] });
   });
 });

@@ -1,14 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
-import type { AuthSession } from './auth.service.ts';
+import type { AuthSession, LogInCommand, SignUpCommand } from './auth.service.ts';
 
 let h: UsersHarness;
 beforeAll(async () => {
-  h = await createUsersHarness({
-    scope: 'auth',
-    loginLimits: { maxFailuresPerAccount: 3, maxAttemptsPerIp: 1000 },
-  });
+  h = await createUsersHarness({ scope: 'auth', loginLimits: { maxFailuresPerAccount: 3, maxAttemptsPerIp: 1000 } });
 });
 afterAll(async () => {
   await h?.close();
@@ -16,6 +13,11 @@ afterAll(async () => {
 
 const uniqueEmail = () => `ada-${randomUUID().slice(0, 8)}@example.com`;
 const codes = (result: { ok: boolean; errors?: { code: string }[] }) => (result.ok ? [] : (result.errors ?? []).map((e) => e.code));
+// Each call is its own request, as it would be through the API.
+const signUp = (input: SignUpCommand) => h.services.auth.signUp(h.scope(), input);
+const logIn = (input: LogInCommand, clientIp: string) => h.services.auth.logIn(h.scope(null, { clientIp }), input);
+const refresh = (refreshToken: string) => h.services.auth.refresh(h.scope(), { refreshToken });
+const logOut = (refreshToken: string) => h.services.auth.logOut(h.scope(), { refreshToken });
 function session(result: { ok: true; value: AuthSession } | { ok: false }): AuthSession {
   if (!result.ok) throw new Error('expected a session');
   return result.value;
@@ -24,7 +26,7 @@ function session(result: { ok: true; value: AuthSession } | { ok: false }): Auth
 describe('sign up', () => {
   it('creates a customer, starts a session and stores only the refresh token hash', async () => {
     const email = uniqueEmail();
-    const result = session(await h.services.auth.signUp({ email: email.toUpperCase(), password: 'correct horse 1', name: ' Ada ' }));
+    const result = session(await signUp({ email: email.toUpperCase(), password: 'correct horse 1', name: ' Ada ' }));
     expect(result.user).toMatchObject({ email, name: 'Ada', role: 'CUSTOMER', status: 'ACTIVE' });
     expect(await h.verifier.verify(result.accessToken)).toEqual({ userId: result.user.id, role: 'CUSTOMER', vendorId: null });
     expect(result.refreshToken).toMatch(/^[\w-]{43}$/);
@@ -35,31 +37,36 @@ describe('sign up', () => {
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
   });
 
+  it('counts the new account as signed in for the rest of its request, and only that request', async () => {
+    const scope = h.scope();
+    const result = session(await h.services.auth.signUp(scope, { email: uniqueEmail(), password: 'correct horse 1', name: 'Ada' }));
+    expect([...scope.signedInNow]).toEqual([result.user.id]);
+    expect(h.services.users.privateProfile(scope, result.user).email).toBe(result.user.email);
+    expect(() => h.services.users.privateProfile(h.scope(), result.user)).toThrow(/Only this account/);
+  });
+
   it('reports every invalid field at once and creates nothing', async () => {
     const before = await h.prisma.user.count();
-    const result = await h.services.auth.signUp({ email: 'not-an-email', password: 'short', name: '  ' });
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.errors.map((e) => [e.code, e.field])).toEqual([
-        ['INVALID_EMAIL', ['input', 'email']],
-        ['VALIDATION_FAILED', ['input', 'name']],
-        ['WEAK_PASSWORD', ['input', 'password']],
-      ]);
-    }
+    const result = await signUp({ email: 'not-an-email', password: 'short', name: '  ' });
+    expect(!result.ok && result.errors.map((e) => [e.code, e.field])).toEqual([
+      ['INVALID_EMAIL', ['input', 'email']],
+      ['VALIDATION_FAILED', ['input', 'name']],
+      ['WEAK_PASSWORD', ['input', 'password']],
+    ]);
     expect(await h.prisma.user.count()).toBe(before);
   });
 
   it('refuses a weak password without touching the database', async () => {
     const email = uniqueEmail();
-    expect(codes(await h.services.auth.signUp({ email, password: 'aaaaaaaaaaaa', name: 'Ada' }))).toEqual(['WEAK_PASSWORD']);
-    expect(codes(await h.services.auth.signUp({ email, password: email, name: 'Ada' }))).toEqual(['WEAK_PASSWORD']);
+    expect(codes(await signUp({ email, password: 'aaaaaaaaaaaa', name: 'Ada' }))).toEqual(['WEAK_PASSWORD']);
+    expect(codes(await signUp({ email, password: email, name: 'Ada' }))).toEqual(['WEAK_PASSWORD']);
     expect(await h.prisma.user.count({ where: { email } })).toBe(0);
   });
 
   it('refuses a taken email whatever its case, leaving the first account intact', async () => {
     const email = uniqueEmail();
-    const first = session(await h.services.auth.signUp({ email, password: 'correct horse 1', name: 'First' }));
-    const again = await h.services.auth.signUp({ email: ` ${email.toUpperCase()} `, password: 'another horse 2', name: 'Second' });
+    const first = session(await signUp({ email, password: 'correct horse 1', name: 'First' }));
+    const again = await signUp({ email: ` ${email.toUpperCase()} `, password: 'another horse 2', name: 'Second' });
     expect(codes(again)).toEqual(['EMAIL_TAKEN']);
     const rows = await h.prisma.user.findMany({ where: { email } });
     expect(rows.map((row) => [row.id, row.name])).toEqual([[first.user.id, 'First']]);
@@ -69,15 +76,15 @@ describe('sign up', () => {
 describe('log in', () => {
   it('signs in with the right password, in any email case', async () => {
     const account = await h.createAccount();
-    const result = session(await h.services.auth.logIn({ email: account.email.toUpperCase(), password: account.password }, '10.1.0.1'));
+    const result = session(await logIn({ email: account.email.toUpperCase(), password: account.password }, '10.1.0.1'));
     expect(result.user.id).toBe(account.userId);
     expect((await h.verifier.verify(result.accessToken)).userId).toBe(account.userId);
   });
 
   it('answers a wrong password and an unknown email identically and starts no session', async () => {
     const account = await h.createAccount();
-    const wrong = await h.services.auth.logIn({ email: account.email, password: 'wrong horse 9' }, '10.1.0.2');
-    const unknown = await h.services.auth.logIn({ email: uniqueEmail(), password: 'wrong horse 9' }, '10.1.0.2');
+    const wrong = await logIn({ email: account.email, password: 'wrong horse 9' }, '10.1.0.2');
+    const unknown = await logIn({ email: uniqueEmail(), password: 'wrong horse 9' }, '10.1.0.2');
     expect(wrong).toEqual(unknown);
     expect(codes(wrong)).toEqual(['INVALID_CREDENTIALS']);
     expect(await h.prisma.refreshTokenFamily.count({ where: { userId: account.userId } })).toBe(0);
@@ -87,23 +94,23 @@ describe('log in', () => {
     const account = await h.createAccount();
     const other = await h.createAccount();
     for (let i = 0; i < 3; i += 1) {
-      expect(codes(await h.services.auth.logIn({ email: account.email, password: `wrong horse ${i}` }, `10.2.0.${i}`))).toEqual([
+      expect(codes(await logIn({ email: account.email, password: `wrong horse ${i}` }, `10.2.0.${i}`))).toEqual([
         'INVALID_CREDENTIALS',
       ]);
     }
-    expect(codes(await h.services.auth.logIn({ email: account.email, password: account.password }, '10.2.0.9'))).toEqual([
+    expect(codes(await logIn({ email: account.email, password: account.password }, '10.2.0.9'))).toEqual([
       'TOO_MANY_ATTEMPTS',
     ]);
-    expect((await h.services.auth.logIn({ email: other.email, password: other.password }, '10.2.0.9')).ok).toBe(true);
+    expect((await logIn({ email: other.email, password: other.password }, '10.2.0.9')).ok).toBe(true);
   });
 
   it('refuses a suspended account only once the password is right', async () => {
     const account = await h.createAccount();
     await h.prisma.user.update({ where: { id: account.userId }, data: { status: 'SUSPENDED' } });
-    expect(codes(await h.services.auth.logIn({ email: account.email, password: 'wrong horse 1' }, '10.3.0.1'))).toEqual([
+    expect(codes(await logIn({ email: account.email, password: 'wrong horse 1' }, '10.3.0.1'))).toEqual([
       'INVALID_CREDENTIALS',
     ]);
-    expect(codes(await h.services.auth.logIn({ email: account.email, password: account.password }, '10.3.0.1'))).toEqual([
+    expect(codes(await logIn({ email: account.email, password: account.password }, '10.3.0.1'))).toEqual([
       'ACCOUNT_SUSPENDED',
     ]);
   });
@@ -112,12 +119,12 @@ describe('log in', () => {
 describe('refresh', () => {
   const start = async () => {
     const account = await h.createAccount();
-    return session(await h.services.auth.logIn({ email: account.email, password: account.password }, '10.4.0.1'));
+    return session(await logIn({ email: account.email, password: account.password }, '10.4.0.1'));
   };
 
   it('rotates: a new pair, the old refresh token marked used, same family', async () => {
     const first = await start();
-    const second = session(await h.services.auth.refresh(first.refreshToken));
+    const second = session(await refresh(first.refreshToken));
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect((await h.verifier.verify(second.accessToken)).userId).toBe(first.user.id);
     const tokens = await h.prisma.refreshToken.findMany({ where: { family: { userId: first.user.id } }, orderBy: { createdAt: 'asc' } });
@@ -129,27 +136,27 @@ describe('refresh', () => {
 
   it('treats reuse of a rotated token as theft: REFRESH_TOKEN_REUSED and the whole family revoked', async () => {
     const first = await start();
-    const second = session(await h.services.auth.refresh(first.refreshToken));
-    expect(codes(await h.services.auth.refresh(first.refreshToken))).toEqual(['REFRESH_TOKEN_REUSED']);
-    expect(codes(await h.services.auth.refresh(second.refreshToken))).toEqual(['REFRESH_TOKEN_INVALID']);
+    const second = session(await refresh(first.refreshToken));
+    expect(codes(await refresh(first.refreshToken))).toEqual(['REFRESH_TOKEN_REUSED']);
+    expect(codes(await refresh(second.refreshToken))).toEqual(['REFRESH_TOKEN_INVALID']);
     const family = await h.prisma.refreshTokenFamily.findFirstOrThrow({ where: { userId: first.user.id } });
     expect(family.revokedAt).not.toBeNull();
   });
 
   it('lets exactly one of two concurrent refreshes with the same token win', async () => {
     const first = await start();
-    const results = await Promise.all([h.services.auth.refresh(first.refreshToken), h.services.auth.refresh(first.refreshToken)]);
+    const results = await Promise.all([refresh(first.refreshToken), refresh(first.refreshToken)]);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     expect(results.flatMap(codes)).toEqual(['REFRESH_TOKEN_REUSED']);
   });
 
   it('refuses unknown, malformed and expired tokens without changing anything', async () => {
-    expect(codes(await h.services.auth.refresh('nope'))).toEqual(['REFRESH_TOKEN_INVALID']);
-    expect(codes(await h.services.auth.refresh('x'.repeat(10_000)))).toEqual(['REFRESH_TOKEN_INVALID']);
+    expect(await refresh('nope')).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'REFRESH_TOKEN_INVALID', field: ['input', 'refreshToken'] })] });
+    expect(codes(await refresh('x'.repeat(10_000)))).toEqual(['REFRESH_TOKEN_INVALID']);
     const first = await start();
     h.clock.advance(3601_000);
     try {
-      expect(codes(await h.services.auth.refresh(first.refreshToken))).toEqual(['REFRESH_TOKEN_INVALID']);
+      expect(codes(await refresh(first.refreshToken))).toEqual(['REFRESH_TOKEN_INVALID']);
     } finally {
       h.clock.advance(-3601_000);
     }
@@ -160,7 +167,7 @@ describe('refresh', () => {
   it('refuses a suspended account and ends its session', async () => {
     const first = await start();
     await h.prisma.user.update({ where: { id: first.user.id }, data: { status: 'SUSPENDED' } });
-    expect(codes(await h.services.auth.refresh(first.refreshToken))).toEqual(['ACCOUNT_SUSPENDED']);
+    expect(codes(await refresh(first.refreshToken))).toEqual(['ACCOUNT_SUSPENDED']);
     const family = await h.prisma.refreshTokenFamily.findFirstOrThrow({ where: { userId: first.user.id } });
     expect(family.revokedAt).not.toBeNull();
   });
@@ -169,10 +176,10 @@ describe('refresh', () => {
 describe('log out', () => {
   it('revokes the family, so neither the current nor an older token refreshes', async () => {
     const account = await h.createAccount();
-    const first = session(await h.services.auth.logIn({ email: account.email, password: account.password }, '10.5.0.1'));
-    const second = session(await h.services.auth.refresh(first.refreshToken));
-    expect(await h.services.auth.logOut(second.refreshToken)).toEqual({ ok: true, value: true });
-    expect(codes(await h.services.auth.refresh(second.refreshToken))).toEqual(['REFRESH_TOKEN_INVALID']);
-    expect(codes(await h.services.auth.logOut('unknown-token'))).toEqual(['REFRESH_TOKEN_INVALID']);
+    const first = session(await logIn({ email: account.email, password: account.password }, '10.5.0.1'));
+    const second = session(await refresh(first.refreshToken));
+    expect(await logOut(second.refreshToken)).toEqual({ ok: true, value: true });
+    expect(codes(await refresh(second.refreshToken))).toEqual(['REFRESH_TOKEN_INVALID']);
+    expect(codes(await logOut('unknown-token'))).toEqual(['REFRESH_TOKEN_INVALID']);
   });
 });

@@ -1,48 +1,60 @@
-import { UsersErrorCodes } from '../domain/error-codes.ts';
-import { userError, type UserError } from '../../../platform/errors/user-error.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
+import { userError, type UserError } from '../../../platform/errors/user-error.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
+import { accessClaimsFor } from '../domain/access.ts';
 import { canSignIn } from '../domain/account.process.ts';
 import { parseEmail } from '../domain/email.ts';
-import type { User } from '../domain/models.ts';
+import { UsersErrorCodes } from '../domain/error-codes.ts';
 import { checkPasswordPolicy, MAX_PASSWORD_LENGTH } from '../domain/password-policy.ts';
-import { parseName } from '../domain/profile.ts';
 import { decideRefresh } from '../domain/refresh-token.ts';
-import { accessClaimsFor } from '../domain/roles.ts';
+import { parseName, type User } from '../domain/user.ts';
 import type { AccessTokenSigner } from '../infra/access-token-signer.ts';
 import type { LoginRateLimiter } from '../infra/login-rate-limiter.ts';
 import type { PasswordHasher } from '../infra/password-hasher.ts';
 import { hashRefreshToken, newRefreshTokenSecret } from '../infra/refresh-token-secret.ts';
 import type { SessionRepository } from '../infra/session.repository.ts';
 import type { UserRepository } from '../infra/user.repository.ts';
+import type { UsersScope } from './scope.ts';
 
-/** What a successful sign-up, log-in or refresh hands the client. */
+/** What a successful sign-up, log-in or refresh hands the client (the fields of AuthPayload). */
 export interface AuthSession {
   user: User;
   accessToken: string;
-  accessTokenExpiresAt: Date;
+  /** When the access token expires. */
+  expiresAt: Date;
   refreshToken: string;
   refreshTokenExpiresAt: Date;
 }
 
-export interface SignUpInput {
+export const AUTH_SESSION_FIELDS = ['user', 'accessToken', 'expiresAt', 'refreshToken', 'refreshTokenExpiresAt'] as const satisfies readonly (keyof AuthSession)[];
+
+export interface SignUpCommand {
   email: string;
   password: string;
   name: string;
 }
 
-export interface LogInInput {
+export interface LogInCommand {
   email: string;
   password: string;
 }
 
+export interface RefreshTokenCommand {
+  refreshToken: string;
+}
+
+/**
+ * Sessions. Each successful sign-in (sign-up, log-in, refresh) is added to the scope's
+ * `signedInNow`, so the payload may show the account's own private fields.
+ */
 export interface AuthService {
-  signUp(input: SignUpInput): Promise<Result<AuthSession>>;
-  logIn(input: LogInInput, clientIp: string): Promise<Result<AuthSession>>;
+  signUp(scope: UsersScope, input: SignUpCommand): Promise<Result<AuthSession>>;
+  /** Limited per account and per client address (the scope's `clientIp`). */
+  logIn(scope: UsersScope, input: LogInCommand): Promise<Result<AuthSession>>;
   /** Rotates the refresh token; reuse of a rotated one revokes its family (REFRESH_TOKEN_REUSED). */
-  refresh(refreshToken: string): Promise<Result<AuthSession>>;
+  refresh(scope: UsersScope, input: RefreshTokenCommand): Promise<Result<AuthSession>>;
   /** Ends the session the token belongs to (its whole family). */
-  logOut(refreshToken: string): Promise<Result<true>>;
+  logOut(scope: UsersScope, input: RefreshTokenCommand): Promise<Result<true>>;
 }
 
 export interface AuthServiceDeps {
@@ -50,46 +62,52 @@ export interface AuthServiceDeps {
   sessions: SessionRepository;
   hasher: PasswordHasher;
   signer: AccessTokenSigner;
-  limiter: LoginRateLimiter;
+  loginLimiter: LoginRateLimiter;
   refreshTokenTtlSeconds: number;
-  logger: Logger;
-  now?: () => Date;
+  now: () => Date;
 }
 
 // One message for unknown email and wrong password, so the answer reveals nothing about accounts.
 const invalidCredentials = () => userError(UsersErrorCodes.INVALID_CREDENTIALS, 'The email or password is incorrect.');
 const invalidRefreshToken = () =>
-  userError(UsersErrorCodes.REFRESH_TOKEN_INVALID, 'This session has ended or the token is not valid; sign in again.', ['refreshToken']);
+  userError(UsersErrorCodes.REFRESH_TOKEN_INVALID, 'This session has ended or the token is not valid; sign in again.', ['input', 'refreshToken']);
 // A refresh token is 43 base64url characters; anything far larger is not worth hashing.
 const MAX_REFRESH_TOKEN_LENGTH = 256;
 
+const logger = (scope: UsersScope): Logger => scope.logger.child({ component: 'AuthService' });
+
 export function createAuthService(deps: AuthServiceDeps): AuthService {
-  const log = deps.logger.child({ component: 'AuthService' });
-  const now = deps.now ?? (() => new Date());
+  const { now } = deps;
 
   /** A new family (fresh log-in) or the successor in an existing one has been stored: sign the pair. */
-  async function issue(user: User, approvedVendorId: string | null, refreshToken: string, refreshTokenExpiresAt: Date, at: Date) {
-    const access = await deps.signer.sign(accessClaimsFor(user, approvedVendorId), at);
-    return ok<AuthSession>({
-      user,
+  async function issue(
+    scope: UsersScope,
+    account: { user: User; approvedVendorId: string | null },
+    refresh: { token: string; expiresAt: Date },
+    at: Date,
+  ): Promise<Result<AuthSession>> {
+    const access = await deps.signer.sign(accessClaimsFor(account.user, account.approvedVendorId), at);
+    scope.signedInNow.add(account.user.id);
+    return ok({
+      user: account.user,
       accessToken: access.token,
-      accessTokenExpiresAt: access.expiresAt,
-      refreshToken,
-      refreshTokenExpiresAt,
+      expiresAt: access.expiresAt,
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt: refresh.expiresAt,
     });
   }
 
-  async function startSession(user: User): Promise<Result<AuthSession>> {
+  async function startSession(scope: UsersScope, user: User): Promise<Result<AuthSession>> {
     const at = now();
     const refreshToken = newRefreshTokenSecret();
     const expiresAt = new Date(at.getTime() + deps.refreshTokenTtlSeconds * 1000);
     await deps.sessions.start(user.id, hashRefreshToken(refreshToken), expiresAt);
     const forToken = await deps.users.findForToken(user.id);
-    return issue(user, forToken?.approvedVendorId ?? null, refreshToken, expiresAt, at);
+    return issue(scope, { user, approvedVendorId: forToken?.approvedVendorId ?? null }, { token: refreshToken, expiresAt }, at);
   }
 
   return {
-    async signUp(input) {
+    async signUp(scope, input) {
       const errors: UserError[] = [];
       const email = parseEmail(input.email, ['input', 'email']);
       const name = parseName(input.name, ['input', 'name']);
@@ -103,36 +121,36 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         name: name.value,
         passwordHash: await deps.hasher.hash(input.password),
       });
-      if (created === 'EMAIL_TAKEN') {
+      if (!created.ok) {
         return fail(userError(UsersErrorCodes.EMAIL_TAKEN, 'An account with this email already exists; log in instead.', ['input', 'email']));
       }
-      log.info({ userId: created.id }, 'account created');
-      return startSession(created);
+      logger(scope).info({ userId: created.value.id }, 'account created');
+      return startSession(scope, created.value);
     },
 
-    async logIn(input, clientIp) {
+    async logIn(scope, input) {
       const email = parseEmail(input.email, ['input', 'email']);
       if (!email.ok) return fail(...email.errors);
-      if ((await deps.limiter.admit(email.value, clientIp)) === 'blocked') {
-        log.warn({ clientIp }, 'log-in refused by rate limit');
+      if ((await deps.loginLimiter.admit(email.value, scope.clientIp)) === 'blocked') {
+        logger(scope).warn({ clientIp: scope.clientIp }, 'log-in refused by rate limit');
         return fail(userError(UsersErrorCodes.TOO_MANY_ATTEMPTS, 'Too many log-in attempts; wait a few minutes and try again.'));
       }
       const found = input.password.length <= MAX_PASSWORD_LENGTH * 4 ? await deps.users.findCredentialsByEmail(email.value) : null;
       const matches = found ? await deps.hasher.verify(found.passwordHash, input.password) : await deps.hasher.verifyNobody(input.password);
       if (!found || !matches) {
-        await deps.limiter.recordFailure(email.value);
+        await deps.loginLimiter.recordFailure(email.value);
         return fail(invalidCredentials());
       }
       // Checked only after the password, so a guesser cannot learn which accounts are suspended.
       if (!canSignIn(found.user.status)) {
         return fail(userError(UsersErrorCodes.ACCOUNT_SUSPENDED, 'This account is suspended; contact support.'));
       }
-      await deps.limiter.recordSuccess(email.value);
-      log.info({ userId: found.user.id }, 'logged in');
-      return startSession(found.user);
+      await deps.loginLimiter.recordSuccess(email.value);
+      logger(scope).info({ userId: found.user.id }, 'logged in');
+      return startSession(scope, found.user);
     },
 
-    async refresh(refreshToken) {
+    async refresh(scope, { refreshToken }) {
       if (refreshToken.length === 0 || refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) return fail(invalidRefreshToken());
       const at = now();
       const stored = await deps.sessions.findByHash(hashRefreshToken(refreshToken));
@@ -141,12 +159,12 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
       const reused = async () => {
         await deps.sessions.revokeFamily(stored.familyId, 'refresh token reused', at);
-        log.warn({ userId: stored.userId, familyId: stored.familyId }, 'rotated refresh token presented again; session revoked');
+        logger(scope).warn({ userId: stored.userId, familyId: stored.familyId }, 'rotated refresh token presented again; session revoked');
         return fail(
           userError(
             UsersErrorCodes.REFRESH_TOKEN_REUSED,
             'This refresh token was already used, so the session has been ended for safety; sign in again.',
-            ['refreshToken'],
+            ['input', 'refreshToken'],
           ),
         );
       };
@@ -162,15 +180,16 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (!(await deps.sessions.rotate(stored, hashRefreshToken(successor), expiresAt, at))) return reused();
       const forToken = await deps.users.findForToken(stored.userId);
       if (!forToken) return fail(invalidRefreshToken());
-      return issue(forToken.user, forToken.approvedVendorId, successor, expiresAt, at);
+      return issue(scope, forToken, { token: successor, expiresAt }, at);
     },
 
-    async logOut(refreshToken) {
+    async logOut(scope, { refreshToken }) {
       if (refreshToken.length === 0 || refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) return fail(invalidRefreshToken());
       const stored = await deps.sessions.findByHash(hashRefreshToken(refreshToken));
       if (!stored) return fail(invalidRefreshToken());
       // Any token of the family, even an old one, ends the session: logging out is always safe.
       await deps.sessions.revokeFamily(stored.familyId, 'logged out', now());
+      logger(scope).info({ userId: stored.userId, familyId: stored.familyId }, 'logged out');
       return ok(true);
     },
   };

@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
-import type { Address, User, Vendor } from '../domain/models.ts';
+import type { Address } from '../domain/address.ts';
+import type { User } from '../domain/user.ts';
+import type { Vendor } from '../domain/vendor.ts';
 import type { AddressRepository } from '../infra/address.repository.ts';
 import type { UserRepository } from '../infra/user.repository.ts';
 import type { VendorCache } from '../infra/vendor-cache.ts';
@@ -18,39 +20,34 @@ export interface UsersLoaders {
   addressesByUserId: DataLoader<string, Address[]>;
 }
 
-export interface LoaderRepositories {
+export interface UsersLoaderDeps {
   users: Pick<UserRepository, 'findByIds'>;
   vendors: Pick<VendorRepository, 'findByIds' | 'findLatestByOwners'>;
   addresses: Pick<AddressRepository, 'listByUsers'>;
-  /** Stores by id in Redis, shared by every instance; null reads Postgres only. */
-  vendorCache: VendorCache | null;
+  /** Stores by id in Redis, shared by every instance: read first, Postgres for the rest. */
+  vendorCache: Pick<VendorCache, 'load'>;
 }
 
-function byKey<T, K>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): (T | null)[] {
+function byKey<T, K>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): (T | null)[] {
   const index = new Map(rows.map((row) => [keyOf(row), row]));
   return keys.map((key) => index.get(key) ?? null);
 }
 
-/** Cache-aside: Redis first, Postgres for the rest, which are then cached. */
-async function vendorsByIds(repositories: LoaderRepositories, ids: readonly string[]): Promise<Vendor[]> {
-  const cache = repositories.vendorCache;
-  if (!cache) return repositories.vendors.findByIds(ids);
-  const cached = await cache.getMany(ids);
-  const missing = ids.filter((id) => !cached.has(id));
-  const loaded = missing.length > 0 ? await repositories.vendors.findByIds(missing) : [];
-  await cache.setMany(loaded);
-  return [...cached.values(), ...loaded];
-}
-
-export function createLoaders(repositories: LoaderRepositories): UsersLoaders {
+export function createUsersLoaders(deps: UsersLoaderDeps): UsersLoaders {
   return {
-    userById: new DataLoader(async (ids) => byKey(ids, await repositories.users.findByIds(ids), (user) => user.id)),
-    vendorById: new DataLoader(async (ids) => byKey(ids, await vendorsByIds(repositories, ids), (vendor) => vendor.id)),
+    userById: new DataLoader(async (ids) => byKey(ids, await deps.users.findByIds(ids), (user) => user.id)),
+    vendorById: new DataLoader(async (ids) => {
+      const found = await deps.vendorCache.load(ids, async (missing) => {
+        const vendors = await deps.vendors.findByIds(missing);
+        return new Map(vendors.map((vendor) => [vendor.id, vendor]));
+      });
+      return ids.map((id) => found.get(id) ?? null);
+    }),
     vendorByOwnerId: new DataLoader(async (ownerIds) =>
-      byKey(ownerIds, await repositories.vendors.findLatestByOwners(ownerIds), (vendor) => vendor.ownerId),
+      byKey(ownerIds, await deps.vendors.findLatestByOwners(ownerIds), (vendor) => vendor.ownerId),
     ),
     addressesByUserId: new DataLoader(async (userIds) => {
-      const rows = await repositories.addresses.listByUsers(userIds);
+      const rows = await deps.addresses.listByUsers(userIds);
       return userIds.map((userId) => rows.filter((address) => address.userId === userId));
     }),
   };

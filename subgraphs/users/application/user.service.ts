@@ -1,84 +1,97 @@
 import { z } from 'zod';
-import type { Viewer } from '../../../platform/auth/viewer.ts';
-import { forbidden } from '../../../platform/errors/graphql-errors.ts';
-import { UsersErrorCodes } from '../domain/error-codes.ts';
-import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import { signedIn } from '../../../platform/auth/access.ts';
+import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
+import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import { isUuid } from '../../../platform/ids/uuid.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
+import { asAdmin, canSeePrivateProfile } from '../domain/access.ts';
 import { moveAccount, type AccountStatus } from '../domain/account.process.ts';
-import type { User } from '../domain/models.ts';
-import { parseName, parsePhone } from '../domain/profile.ts';
-import { canSeePrivateProfile } from '../domain/roles.ts';
+import { UsersErrorCodes } from '../domain/error-codes.ts';
+import { parseName, parsePhone, type User } from '../domain/user.ts';
 import type { UserRepository } from '../infra/user.repository.ts';
-import { requireAdmin, requireViewer } from './access.ts';
-import type { UsersLoaders } from './loaders.ts';
+import type { UsersScope } from './scope.ts';
 
-export interface UpdateProfileInput {
+export interface UpdateProfileCommand {
   /** Absent: unchanged. */
   name?: string | null;
   /** Absent: unchanged; null or "": removed. */
   phone?: string | null;
 }
 
-export interface ListUsersArgs extends ConnectionArgs {
+export interface UserListArgs extends ConnectionArgs {
   search?: string | null;
   status?: AccountStatus | null;
 }
 
+export interface SuspendUserCommand {
+  id: string;
+  /** Kept for the record; trimmed, at most 500 characters. */
+  reason?: string | null;
+}
+
+export interface ReactivateUserCommand {
+  id: string;
+}
+
 export interface UserService {
   /** The signed-in account, or null when anonymous. */
-  me(viewer: Viewer | null, loaders: UsersLoaders): Promise<User | null>;
+  me(scope: UsersScope): Promise<User | null>;
   /** A federated reference: any account by id (its private fields stay guarded). */
-  byId(id: string, loaders: UsersLoaders): Promise<User | null>;
+  byId(scope: UsersScope, id: string): Promise<User | null>;
+  /** Any account by id, for admins (FORBIDDEN otherwise). */
+  adminGet(scope: UsersScope, id: string): Promise<User | null>;
+  /** The account with its private fields, for itself (or whoever just signed in as it) and admins; FORBIDDEN otherwise. */
+  privateProfile(scope: UsersScope, user: User): User;
+  updateProfile(scope: UsersScope, input: UpdateProfileCommand): Promise<Result<User>>;
+  /** Admins only; newest first. */
+  list(scope: UsersScope, args: UserListArgs): Promise<Connection<User>>;
+  /** Admins only; ends every session of the account at once. */
+  suspend(scope: UsersScope, input: SuspendUserCommand): Promise<Result<User>>;
   /** Admins only. */
-  adminGet(viewer: Viewer | null, id: string, loaders: UsersLoaders): Promise<User | null>;
-  /** Throws FORBIDDEN unless the viewer is this account (or just signed in as it) or an admin. */
-  assertCanSeePrivate(viewer: Viewer | null, user: User, signedInNow?: ReadonlySet<string>): void;
-  updateProfile(viewer: Viewer | null, input: UpdateProfileInput): Promise<Result<User>>;
-  list(viewer: Viewer | null, args: ListUsersArgs): Promise<Connection<User>>;
-  suspend(viewer: Viewer | null, id: string, reason: string | null): Promise<Result<User>>;
-  reactivate(viewer: Viewer | null, id: string): Promise<Result<User>>;
+  reactivate(scope: UsersScope, input: ReactivateUserCommand): Promise<Result<User>>;
 }
 
 const userCursor = z.object({ createdAt: z.string().datetime(), id: z.string().uuid() });
 const MAX_SEARCH_LENGTH = 100;
+const MAX_REASON_LENGTH = 500;
+const notFound = () => userError(UsersErrorCodes.USER_NOT_FOUND, 'No account has this id.', ['input', 'id']);
+const logger = (scope: UsersScope): Logger => scope.logger.child({ component: 'UserService' });
 
-export function createUserService(deps: { users: UserRepository; logger: Logger; now?: () => Date }): UserService {
-  const log = deps.logger.child({ component: 'UserService' });
-  const now = deps.now ?? (() => new Date());
-
-  async function move(viewer: Viewer | null, id: string, to: AccountStatus, reason: string | null): Promise<Result<User>> {
-    const admin = requireAdmin(viewer);
+export function createUserService(deps: { users: UserRepository; now: () => Date }): UserService {
+  async function move(scope: UsersScope, id: string, to: AccountStatus, reason: string | null): Promise<Result<User>> {
+    const admin = valueOrThrow(asAdmin(scope.viewer));
     if (to === 'SUSPENDED' && id === admin.userId) {
-      return fail(userError(UsersErrorCodes.ACCOUNT_ILLEGAL_TRANSITION, 'You cannot suspend your own account.', ['id']));
+      return fail(userError(UsersErrorCodes.ACCOUNT_ILLEGAL_TRANSITION, 'You cannot suspend your own account.', ['input', 'id']));
     }
-    const user = z.string().uuid().safeParse(id).success ? await deps.users.findById(id) : null;
-    if (!user) return fail(userError(UsersErrorCodes.USER_NOT_FOUND, 'No account has this id.', ['id']));
+    const user = isUuid(id) ? await deps.users.findById(id) : null;
+    if (!user) return fail(notFound());
     const allowed = moveAccount(user.status, to);
     if (!allowed.ok) return allowed;
-    const moved = await deps.users.changeStatus(id, user.status, to, reason, now());
+    const moved = await deps.users.changeStatus(id, user.status, to, reason, deps.now());
     if (!moved) return fail(userError(UsersErrorCodes.ACCOUNT_ILLEGAL_TRANSITION, 'The account changed meanwhile; reload and retry.'));
-    log.info({ userId: id, by: admin.userId, status: to }, 'account status changed');
+    logger(scope).info({ userId: id, by: admin.userId, from: user.status, to }, 'account status changed');
     return ok(moved);
   }
 
   return {
-    async me(viewer, loaders) {
-      return viewer ? loaders.userById.load(viewer.userId) : null;
+    async me(scope) {
+      return scope.viewer ? scope.loaders.userById.load(scope.viewer.userId) : null;
     },
-    async byId(id, loaders) {
-      return z.string().uuid().safeParse(id).success ? loaders.userById.load(id) : null;
+    async byId(scope, id) {
+      return isUuid(id) ? scope.loaders.userById.load(id) : null;
     },
-    async adminGet(viewer, id, loaders) {
-      requireAdmin(viewer);
-      return z.string().uuid().safeParse(id).success ? loaders.userById.load(id) : null;
+    async adminGet(scope, id) {
+      valueOrThrow(asAdmin(scope.viewer));
+      return isUuid(id) ? scope.loaders.userById.load(id) : null;
     },
-    assertCanSeePrivate(viewer, user, signedInNow) {
-      if (!canSeePrivateProfile(viewer, user.id, signedInNow)) throw forbidden('Only this account and administrators can see this.');
+    privateProfile(scope, user) {
+      valueOrThrow(canSeePrivateProfile(scope.viewer, user.id, scope.signedInNow));
+      return user;
     },
-    async updateProfile(viewer, input) {
-      const signedIn = requireViewer(viewer);
+    async updateProfile(scope, input) {
+      const viewer = valueOrThrow(signedIn(scope.viewer));
       const errors: UserError[] = [];
       const changes: { name?: string; phone?: string | null } = {};
       if (input.name !== undefined && input.name !== null) {
@@ -92,18 +105,18 @@ export function createUserService(deps: { users: UserRepository; logger: Logger;
         else errors.push(...phone.errors);
       }
       if (errors.length > 0) return fail(...errors);
-      const user = await deps.users.findById(signedIn.userId);
+      const user = await deps.users.findById(viewer.userId);
       if (!user) return fail(userError(UsersErrorCodes.USER_NOT_FOUND, 'Your account no longer exists.'));
       return ok(await deps.users.updateProfile(user.id, changes));
     },
-    async list(viewer, args) {
-      requireAdmin(viewer);
+    async list(scope, args) {
+      valueOrThrow(asAdmin(scope.viewer));
       const page = pageRequest(args, userCursor);
       const search = args.search?.trim() ? args.search.trim().slice(0, MAX_SEARCH_LENGTH) : null;
       const { rows, totalCount } = await deps.users.list({ search, status: args.status ?? null, limit: page.limit, after: page.after });
       return toConnection(rows, page, totalCount, (user) => ({ createdAt: user.createdAt.toISOString(), id: user.id }));
     },
-    suspend: (viewer, id, reason) => move(viewer, id, 'SUSPENDED', reason?.trim() ? reason.trim().slice(0, 500) : null),
-    reactivate: (viewer, id) => move(viewer, id, 'ACTIVE', null),
+    suspend: (scope, input) => move(scope, input.id, 'SUSPENDED', input.reason?.trim() ? input.reason.trim().slice(0, MAX_REASON_LENGTH) : null),
+    reactivate: (scope, input) => move(scope, input.id, 'ACTIVE', null),
   };
 }

@@ -1,23 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
-import { testDatabaseUrl } from '../../../test/support/test-env.ts';
+import type { Connection } from '../../../platform/pagination/connection.ts';
 import { createPrismaAdapter } from '../../../platform/prisma/pg-adapter.ts';
+import { testDatabaseUrl } from '../../../test/support/test-env.ts';
 import { PrismaClient } from '../__generated__/prisma/client.ts';
-import { createLogger } from '../../../platform/logging/logger.ts';
-import { createRedis, type Redis } from '../../../platform/redis/redis.ts';
+import type { Vendor } from '../domain/vendor.ts';
 import { createVendorCache } from '../infra/vendor-cache.ts';
 import { createVendorRepository } from '../infra/vendor.repository.ts';
 import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
-import { createLoaders } from './loaders.ts';
-import { createVendorService } from './vendor.service.ts';
+import { createUsersLoaders } from './loaders.ts';
+import { createUsersApp } from './services.ts';
 
 let h: UsersHarness;
 let admin: Viewer;
 beforeAll(async () => {
-  h = await createUsersHarness({
-    scope: 'vendor',
-  });
+  h = await createUsersHarness({ scope: 'vendor' });
   admin = await h.createAccount({ role: 'ADMIN' });
 });
 afterAll(async () => {
@@ -31,12 +29,23 @@ const value = <T>(result: { ok: true; value: T } | { ok: false }): T => {
   return result.value;
 };
 const errorCodes = (result: { ok: boolean; errors?: { code: string }[] }) => (result.ok ? [] : (result.errors ?? []).map((e) => e.code));
+const apply = async (name: string, owner?: Viewer) =>
+  value(await h.services.vendors.apply(h.scope(owner ?? (await h.createAccount())), { name, slug: slug() }));
+const approvedStores = async (count: number, prefix: string): Promise<Vendor[]> => {
+  const stores = [];
+  for (let i = 0; i < count; i += 1) {
+    const store = await apply(`${prefix} ${i}`);
+    stores.push(value(await h.services.vendors.approve(h.scope(admin), { id: store.id })));
+  }
+  return stores;
+};
+const storeRow = (id: string) => h.prisma.vendor.findUniqueOrThrow({ where: { id }, include: { owner: { select: { role: true } } } });
 
 describe('applying for a store', () => {
   it('creates a PENDING store for the applicant, visible only to them and admins', async () => {
     const owner = await h.createAccount();
     const stranger = await h.createAccount();
-    const store = value(await h.services.vendors.apply(owner, { name: 'Green Leaf', slug: ` ${slug().toUpperCase()} `, description: 'Tea.' }));
+    const store = value(await h.services.vendors.apply(h.scope(owner), { name: 'Green Leaf', slug: ` ${slug().toUpperCase()} `, description: 'Tea.' }));
     expect(store).toMatchObject({ status: 'PENDING', ownerId: owner.userId, description: 'Tea.' });
     expect(store.slug).toMatch(/^shop-[0-9a-f]{8}$/);
     for (const [viewer, visible] of [
@@ -45,147 +54,168 @@ describe('applying for a store', () => {
       [stranger, false],
       [null, false],
     ] as const) {
-      expect(await h.services.vendors.find(viewer, { slug: store.slug }, h.loaders())).toEqual(visible ? store : null);
-      expect(await h.services.vendors.find(viewer, { id: store.id }, h.loaders())).toEqual(visible ? store : null);
+      expect(await h.services.vendors.find(h.scope(viewer), { slug: store.slug })).toEqual(visible ? store : null);
+      expect(await h.services.vendors.find(h.scope(viewer), { id: store.id })).toEqual(visible ? store : null);
     }
   });
 
   it('looks a store up by exactly one of id or slug', async () => {
-    await expect(h.services.vendors.find(null, {}, h.loaders())).rejects.toSatisfy((e) => codeOf(e) === 'BAD_USER_INPUT');
-    await expect(h.services.vendors.find(null, { id: randomUUID(), slug: 'x' }, h.loaders())).rejects.toSatisfy(
-      (e) => codeOf(e) === 'BAD_USER_INPUT',
-    );
-    expect(await h.services.vendors.find(null, { id: 'not-a-uuid' }, h.loaders())).toBeNull();
-    expect(await h.services.vendors.find(null, { slug: 'no-such-store' }, h.loaders())).toBeNull();
+    await expect(h.services.vendors.find(h.scope(), {})).rejects.toSatisfy((e) => codeOf(e) === 'BAD_USER_INPUT');
+    await expect(h.services.vendors.find(h.scope(), { id: randomUUID(), slug: 'x' })).rejects.toSatisfy((e) => codeOf(e) === 'BAD_USER_INPUT');
+    expect(await h.services.vendors.find(h.scope(), { id: 'not-a-uuid' })).toBeNull();
+    expect(await h.services.vendors.find(h.scope(), { slug: 'no-such-store' })).toBeNull();
   });
 
   it('refuses a second store, a taken slug and invalid input, writing nothing', async () => {
     const owner = await h.createAccount();
     const other = await h.createAccount();
     const taken = slug();
-    value(await h.services.vendors.apply(owner, { name: 'First', slug: taken }));
-    expect(errorCodes(await h.services.vendors.apply(owner, { name: 'Second', slug: slug() }))).toEqual(['VENDOR_APPLICATION_EXISTS']);
-    expect(errorCodes(await h.services.vendors.apply(other, { name: 'Copycat', slug: taken }))).toEqual(['VENDOR_SLUG_TAKEN']);
-    const invalid = await h.services.vendors.apply(other, { name: 'X', slug: 'Bad Slug!' });
+    value(await h.services.vendors.apply(h.scope(owner), { name: 'First', slug: taken }));
+    expect(errorCodes(await h.services.vendors.apply(h.scope(owner), { name: 'Second', slug: slug() }))).toEqual(['VENDOR_APPLICATION_EXISTS']);
+    expect(errorCodes(await h.services.vendors.apply(h.scope(other), { name: 'Copycat', slug: taken }))).toEqual(['VENDOR_SLUG_TAKEN']);
+    const invalid = await h.services.vendors.apply(h.scope(other), { name: 'X', slug: 'Bad Slug!' });
     expect(!invalid.ok && invalid.errors.map((e) => e.field)).toEqual([
       ['input', 'name'],
       ['input', 'slug'],
     ]);
-    expect(await h.prisma.vendor.count({ where: { ownerId: other.userId } })).toBe(0);
-    await expect(h.services.vendors.apply(null, { name: 'Anon', slug: slug() })).rejects.toSatisfy((e) => codeOf(e) === 'UNAUTHENTICATED');
+    expect(await h.prisma.vendor.count({ where: { ownerId: { in: [owner.userId, other.userId] } } })).toBe(1);
+    await expect(h.services.vendors.apply(h.scope(null), { name: 'Anon', slug: slug() })).rejects.toSatisfy((e) => codeOf(e) === 'UNAUTHENTICATED');
   });
 
   it('lets the database settle two applicants racing for one slug', async () => {
     const [a, b] = [await h.createAccount(), await h.createAccount()];
     const contested = slug();
     const results = await Promise.all([
-      h.services.vendors.apply(a, { name: 'Racer A', slug: contested }),
-      h.services.vendors.apply(b, { name: 'Racer B', slug: contested }),
+      h.services.vendors.apply(h.scope(a), { name: 'Racer A', slug: contested }),
+      h.services.vendors.apply(h.scope(b), { name: 'Racer B', slug: contested }),
     ]);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     expect(results.flatMap(errorCodes)).toEqual(['VENDOR_SLUG_TAKEN']);
+  });
+
+  it('lets the database settle one applicant racing two applications', async () => {
+    const owner = await h.createAccount();
+    const results = await Promise.all([
+      h.services.vendors.apply(h.scope(owner), { name: 'Twin A', slug: slug() }),
+      h.services.vendors.apply(h.scope(owner), { name: 'Twin B', slug: slug() }),
+    ]);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    expect(results.flatMap(errorCodes)).toEqual(['VENDOR_APPLICATION_EXISTS']);
   });
 });
 
 describe('reviewing stores', () => {
   it('approval makes the owner a VENDOR scoped to the store from their next refresh', async () => {
     const owner = await h.createAccount();
-    const login = value(await h.services.auth.logIn({ email: owner.email, password: owner.password }, '10.7.0.1'));
-    const store = value(await h.services.vendors.apply(owner, { name: 'Atlas Audio', slug: slug() }));
-    await expect(h.services.vendors.approve(owner, store.id)).rejects.toSatisfy((e) => codeOf(e) === 'FORBIDDEN');
+    const login = value(await h.services.auth.logIn(h.scope(), { email: owner.email, password: owner.password }));
+    const store = await apply('Atlas Audio', owner);
 
-    expect(value(await h.services.vendors.approve(admin, store.id)).status).toBe('APPROVED');
+    expect(value(await h.services.vendors.approve(h.scope(admin), { id: store.id })).status).toBe('APPROVED');
     expect(await h.verifier.verify(login.accessToken)).toMatchObject({ role: 'CUSTOMER', vendorId: null });
-    const refreshed = value(await h.services.auth.refresh(login.refreshToken));
+    const refreshed = value(await h.services.auth.refresh(h.scope(), { refreshToken: login.refreshToken }));
     expect(await h.verifier.verify(refreshed.accessToken)).toEqual({ userId: owner.userId, role: 'VENDOR', vendorId: store.id });
     expect(refreshed.user.role).toBe('VENDOR');
 
     // Suspension takes vendor rights back; approval again restores them.
-    const suspended = value(await h.services.vendors.suspend(admin, store.id, 'unpaid fees'));
+    const suspended = value(await h.services.vendors.suspend(h.scope(admin), { id: store.id, reason: 'unpaid fees' }));
     expect(suspended).toMatchObject({ status: 'SUSPENDED', statusReason: 'unpaid fees' });
-    const demoted = value(await h.services.auth.refresh(refreshed.refreshToken));
+    const demoted = value(await h.services.auth.refresh(h.scope(), { refreshToken: refreshed.refreshToken }));
     expect(await h.verifier.verify(demoted.accessToken)).toEqual({ userId: owner.userId, role: 'CUSTOMER', vendorId: null });
-    expect(await h.services.vendors.find(null, { id: store.id }, h.loaders())).toBeNull();
-    value(await h.services.vendors.approve(admin, store.id));
-    const restored = value(await h.services.auth.refresh(demoted.refreshToken));
+    expect(await h.services.vendors.find(h.scope(), { id: store.id })).toBeNull();
+    value(await h.services.vendors.approve(h.scope(admin), { id: store.id }));
+    const restored = value(await h.services.auth.refresh(h.scope(), { refreshToken: demoted.refreshToken }));
     expect(await h.verifier.verify(restored.accessToken)).toMatchObject({ role: 'VENDOR', vendorId: store.id });
+  });
+
+  it('refuses reviews by anyone but an admin, leaving the store and its owner as they were', async () => {
+    const owner = await h.createAccount();
+    const pending = await apply('Pending Review', owner);
+    const [approved] = await approvedStores(1, 'Under Watch');
+    if (!approved) throw new Error('no store');
+    const before = [await storeRow(pending.id), await storeRow(approved.id)];
+
+    for (const caller of [owner, await h.createAccount(), null]) {
+      const refused = caller ? 'FORBIDDEN' : 'UNAUTHENTICATED';
+      await expect(h.services.vendors.approve(h.scope(caller), { id: pending.id })).rejects.toSatisfy((e) => codeOf(e) === refused);
+      await expect(h.services.vendors.reject(h.scope(caller), { id: pending.id, reason: 'No' })).rejects.toSatisfy((e) => codeOf(e) === refused);
+      await expect(h.services.vendors.suspend(h.scope(caller), { id: approved.id, reason: 'No' })).rejects.toSatisfy((e) => codeOf(e) === refused);
+    }
+    expect([await storeRow(pending.id), await storeRow(approved.id)]).toEqual(before);
   });
 
   it('rejection needs a reason, shows it to the owner only, frees the slug and allows a new application', async () => {
     const owner = await h.createAccount();
     const stranger = await h.createAccount();
     const wanted = slug();
-    const store = value(await h.services.vendors.apply(owner, { name: 'Paper & Pine', slug: wanted }));
-    const noReason = await h.services.vendors.reject(admin, store.id, '  ');
-    expect(!noReason.ok && noReason.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: ['reason'] });
+    const store = value(await h.services.vendors.apply(h.scope(owner), { name: 'Paper & Pine', slug: wanted }));
+    const noReason = await h.services.vendors.reject(h.scope(admin), { id: store.id, reason: '  ' });
+    expect(!noReason.ok && noReason.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: ['input', 'reason'] });
     expect((await h.prisma.vendor.findUniqueOrThrow({ where: { id: store.id } })).status).toBe('PENDING');
 
-    const rejected = value(await h.services.vendors.reject(admin, store.id, 'Photos missing'));
-    expect(h.services.vendors.statusReason(owner, rejected)).toBe('Photos missing');
-    expect(h.services.vendors.statusReason(stranger, rejected)).toBeNull();
-    expect(h.services.vendors.statusReason(null, rejected)).toBeNull();
+    const rejected = value(await h.services.vendors.reject(h.scope(admin), { id: store.id, reason: 'Photos missing' }));
+    expect(h.services.vendors.statusReason(h.scope(owner), rejected)).toBe('Photos missing');
+    expect(h.services.vendors.statusReason(h.scope(stranger), rejected)).toBeNull();
+    expect(h.services.vendors.statusReason(h.scope(null), rejected)).toBeNull();
 
-    const retry = value(await h.services.vendors.apply(owner, { name: 'Paper & Pine', slug: wanted }));
+    const retry = value(await h.services.vendors.apply(h.scope(owner), { name: 'Paper & Pine', slug: wanted }));
     expect(retry.id).not.toBe(store.id);
-    const user = await h.services.users.byId(owner.userId, h.loaders());
+    const user = await h.services.users.byId(h.scope(), owner.userId);
     if (!user) throw new Error('missing user');
-    expect((await h.services.vendors.ownedBy(owner, user, h.loaders()))?.id).toBe(retry.id);
-    await expect(h.services.vendors.ownedBy(stranger, user, h.loaders())).rejects.toThrow(/Only this account/);
+    expect((await h.services.vendors.ownedBy(h.scope(owner), user))?.id).toBe(retry.id);
+    await expect(h.services.vendors.ownedBy(h.scope(stranger), user)).rejects.toSatisfy((e) => codeOf(e) === 'FORBIDDEN');
   });
 
   it('refuses moves the table forbids, and unknown stores', async () => {
     const owner = await h.createAccount();
-    const store = value(await h.services.vendors.apply(owner, { name: 'Riverstone', slug: slug() }));
-    value(await h.services.vendors.reject(admin, store.id, 'Not a fit'));
-    expect(errorCodes(await h.services.vendors.approve(admin, store.id))).toEqual(['VENDOR_ILLEGAL_TRANSITION']);
-    expect(errorCodes(await h.services.vendors.suspend(admin, store.id, null))).toEqual(['VENDOR_ILLEGAL_TRANSITION']);
-    expect(errorCodes(await h.services.vendors.approve(admin, randomUUID()))).toEqual(['VENDOR_NOT_FOUND']);
+    const store = await apply('Riverstone', owner);
+    value(await h.services.vendors.reject(h.scope(admin), { id: store.id, reason: 'Not a fit' }));
+    expect(errorCodes(await h.services.vendors.approve(h.scope(admin), { id: store.id }))).toEqual(['VENDOR_ILLEGAL_TRANSITION']);
+    expect(errorCodes(await h.services.vendors.suspend(h.scope(admin), { id: store.id, reason: null }))).toEqual(['VENDOR_ILLEGAL_TRANSITION']);
+    const unknown = await h.services.vendors.approve(h.scope(admin), { id: randomUUID() });
+    expect(!unknown.ok && unknown.errors).toEqual([expect.objectContaining({ code: 'VENDOR_NOT_FOUND', field: ['input', 'id'] })]);
     expect((await h.prisma.vendor.findUniqueOrThrow({ where: { id: store.id } })).status).toBe('REJECTED');
     expect((await h.prisma.user.findUniqueOrThrow({ where: { id: owner.userId } })).role).toBe('CUSTOMER');
   });
 });
 
 describe('listing stores', () => {
+  /** Every page after the first continues from the previous page's end cursor, which must be there. */
+  async function collect(viewer: Viewer | null, status: 'PENDING' | 'APPROVED' | null, first: number) {
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: Connection<Vendor> = await h.services.vendors.list(h.scope(viewer), { first, after, status });
+      ids.push(...page.edges.map((edge) => edge.node.id));
+      if (!page.pageInfo.hasNextPage) return { ids, totalCount: page.totalCount };
+      expect(page.pageInfo.endCursor).toEqual(expect.any(String));
+      after = page.pageInfo.endCursor;
+    }
+  }
+
   it('shows the public approved stores only, and admins any status', async () => {
     const owner = await h.createAccount();
-    const pending = value(await h.services.vendors.apply(owner, { name: 'AAA Pending', slug: slug() }));
-    const approvedOwner = await h.createAccount();
-    const approved = value(await h.services.vendors.apply(approvedOwner, { name: 'AAA Approved', slug: slug() }));
-    value(await h.services.vendors.approve(admin, approved.id));
+    const pending = await apply('AAA Pending', owner);
+    const [approved] = await approvedStores(1, 'AAA Approved');
+    if (!approved) throw new Error('no store');
 
-    const collect = async (viewer: Viewer | null, status: 'PENDING' | 'APPROVED' | null) => {
-      const ids: string[] = [];
-      let after: string | null = null;
-      for (;;) {
-        const page: Awaited<ReturnType<typeof h.services.vendors.list>> = await h.services.vendors.list(viewer, { first: 100, after, status });
-        ids.push(...page.edges.map((edge) => edge.node.id));
-        if (!page.pageInfo.hasNextPage) return { ids, totalCount: page.totalCount };
-        after = page.pageInfo.endCursor;
-      }
-    };
-    const publicList = await collect(null, null);
+    const publicList = await collect(null, null, 100);
     expect(publicList.ids).toContain(approved.id);
     expect(publicList.ids).not.toContain(pending.id);
     expect(publicList.totalCount).toBe(publicList.ids.length);
-    expect((await collect(admin, 'PENDING')).ids).toContain(pending.id);
-    expect((await collect(admin, 'PENDING')).ids).not.toContain(approved.id);
-    await expect(h.services.vendors.list(owner, { status: 'PENDING' })).rejects.toSatisfy((e) => codeOf(e) === 'FORBIDDEN');
+    const pendingList = await collect(admin, 'PENDING', 100);
+    expect(pendingList.ids).toContain(pending.id);
+    expect(pendingList.ids).not.toContain(approved.id);
+    await expect(h.services.vendors.list(h.scope(owner), { status: 'PENDING' })).rejects.toSatisfy((e) => codeOf(e) === 'FORBIDDEN');
   });
 
   it('pages by name without repeats', async () => {
+    const tag = randomUUID().slice(0, 4);
     const tagged = [];
     for (const name of ['Beta', 'Alpha', 'Gamma']) {
-      const owner = await h.createAccount();
-      const store = value(await h.services.vendors.apply(owner, { name: `ZZ ${name} ${randomUUID().slice(0, 4)}`, slug: slug() }));
-      tagged.push(value(await h.services.vendors.approve(admin, store.id)));
+      const store = await apply(`ZZ ${name} ${tag}`);
+      tagged.push(value(await h.services.vendors.approve(h.scope(admin), { id: store.id })));
     }
-    const ids: string[] = [];
-    let after: string | null = null;
-    do {
-      const page: Awaited<ReturnType<typeof h.services.vendors.list>> = await h.services.vendors.list(null, { first: 2, after });
-      ids.push(...page.edges.map((edge) => edge.node.id));
-      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-    } while (after);
+    const { ids } = await collect(null, null, 2);
     expect(new Set(ids).size).toBe(ids.length);
     const positions = tagged.map((store) => ids.indexOf(store.id));
     expect(positions.every((position) => position >= 0)).toBe(true);
@@ -195,33 +225,30 @@ describe('listing stores', () => {
 });
 
 describe('vendor references', () => {
-  it('batches 20 references into one repository call, in the order asked', async () => {
+  it('batches 20 references into one repository read, in the order asked', async () => {
     const stores = [];
-    for (let i = 0; i < 20; i += 1) {
-      const owner = await h.createAccount();
-      stores.push(value(await h.services.vendors.apply(owner, { name: `Batch ${i}`, slug: slug() })));
-    }
-    const findByIds = vi.fn(h.repositories.vendors.findByIds);
-    const loaders = createLoaders({ ...h.repositories, vendors: { ...h.repositories.vendors, findByIds } });
+    for (let i = 0; i < 20; i += 1) stores.push(await apply(`Batch ${i}`));
+    const scope = h.scope();
+    const reads = h.reads.vendorIds.length;
     const shuffled = [...stores].reverse();
-    const resolved = await Promise.all(shuffled.map((store) => h.services.vendors.resolveReference(store.id, loaders)));
-    expect(findByIds).toHaveBeenCalledTimes(1);
+    const resolved = await Promise.all(shuffled.map((store) => h.services.vendors.resolveReference(scope, store.id)));
+    expect(h.reads.vendorIds.slice(reads)).toHaveLength(1);
     expect(resolved.map((store) => store?.id)).toEqual(shuffled.map((store) => store.id));
-    expect(await h.services.vendors.resolveReference(randomUUID(), loaders)).toBeNull();
-    expect(await h.services.vendors.resolveReference('not-a-uuid', loaders)).toBeNull();
+    expect(await h.services.vendors.resolveReference(scope, randomUUID())).toBeNull();
+    expect(await h.services.vendors.resolveReference(scope, 'not-a-uuid')).toBeNull();
   });
 
   it('costs one SQL query for a page of 20 references', async () => {
-    const ids = (await h.prisma.vendor.findMany({ take: 20, select: { id: true } })).map((row) => row.id);
-    expect(ids).toHaveLength(20);
+    const ids = [];
+    for (let i = 0; i < 20; i += 1) ids.push((await apply(`Counted ${i}`)).id);
     const counted = new PrismaClient({ adapter: createPrismaAdapter(testDatabaseUrl('users'), 2), log: [{ emit: 'event', level: 'query' }] });
     const queries: string[] = [];
     counted.$on('query', (event) => queries.push(event.query));
     try {
-      // Without the Redis cache: this measures the batched SQL itself.
-      const loaders = createLoaders({ ...h.repositories, vendors: createVendorRepository(counted), vendorCache: null });
+      const loaders = createUsersLoaders({ ...h.deps, vendors: createVendorRepository(counted) });
       await counted.$connect();
-      const resolved = await Promise.all(ids.map((id) => h.services.vendors.resolveReference(id, loaders)));
+      const scope = { ...h.scope(), loaders };
+      const resolved = await Promise.all(ids.map((id) => h.services.vendors.resolveReference(scope, id)));
       expect(resolved.every((store) => store !== null)).toBe(true);
       expect(queries).toHaveLength(1);
       expect(queries[0]).toMatch(/SELECT .* FROM "public"\."vendors" WHERE "public"\."vendors"\."id" IN/s);
@@ -232,93 +259,81 @@ describe('vendor references', () => {
 });
 
 describe('vendor cache (Redis)', () => {
-  const logger = createLogger({ service: 'users-vendor-cache-spec', level: 'silent', pretty: false });
-  let deadRedis: Redis;
-  beforeAll(() => {
-    deadRedis = createRedis({ url: 'redis://127.0.0.1:6390', keyPrefix: 'nothing-listens:' }, logger);
-  });
-  afterAll(() => deadRedis?.disconnect());
-
-  /** Loaders whose Postgres reads are counted, over the harness' Redis cache (or another). */
-  function countingLoaders(vendorCache = h.repositories.vendorCache) {
-    const findByIds = vi.fn(h.repositories.vendors.findByIds);
-    return { findByIds, loaders: createLoaders({ ...h.repositories, vendors: { ...h.repositories.vendors, findByIds }, vendorCache }) };
+  /** The batches read from Postgres while `run` resolves references. */
+  async function readsDuring(run: () => Promise<unknown>): Promise<string[][]> {
+    const before = h.reads.vendorIds.length;
+    await run();
+    return h.reads.vendorIds.slice(before);
   }
-
-  async function approvedStores(count: number) {
-    const stores = [];
-    for (let i = 0; i < count; i += 1) {
-      const store = value(await h.services.vendors.apply(await h.createAccount(), { name: `Cached ${i}`, slug: slug() }));
-      stores.push(value(await h.services.vendors.approve(admin, store.id)));
-    }
-    return stores;
-  }
+  const resolveAll = (ids: string[]) => {
+    const scope = h.scope();
+    return Promise.all(ids.map((id) => h.services.vendors.resolveReference(scope, id)));
+  };
 
   it('answers the next request references from Redis, reading Postgres only for the misses', async () => {
-    const stores = await approvedStores(3);
-    const [first, second, third] = stores as [(typeof stores)[number], (typeof stores)[number], (typeof stores)[number]];
-    const warm = countingLoaders();
-    await Promise.all([first, second].map((store) => h.services.vendors.resolveReference(store.id, warm.loaders)));
-    expect(warm.findByIds).toHaveBeenCalledTimes(1);
+    const stores = await approvedStores(3, 'Cached');
+    const [first, second, third] = stores as [Vendor, Vendor, Vendor];
+    expect(await readsDuring(() => resolveAll([first.id, second.id]))).toHaveLength(1);
     expect(await h.redis.ttl(`vendor:id:${first.id}`)).toBeGreaterThan(0);
     expect(await h.redis.ttl(`vendor:id:${first.id}`)).toBeLessThanOrEqual(60);
 
-    const next = countingLoaders();
-    const resolved = await Promise.all(stores.map((store) => h.services.vendors.resolveReference(store.id, next.loaders)));
+    let resolved: (Vendor | null)[] = [];
+    // One batch; only the store not seen before went to Postgres.
+    expect(await readsDuring(async () => (resolved = await resolveAll(stores.map((store) => store.id))))).toEqual([[third.id]]);
     expect(resolved).toEqual(stores);
     expect(resolved[0]?.createdAt).toBeInstanceOf(Date);
     expect(resolved[0]?.decidedAt).toBeInstanceOf(Date);
-    // One batch; only the store not seen before went to Postgres.
-    expect(next.findByIds).toHaveBeenCalledTimes(1);
-    expect(next.findByIds.mock.calls[0]?.[0]).toEqual([third.id]);
-
-    const cached = countingLoaders();
-    await Promise.all(stores.map((store) => h.services.vendors.resolveReference(store.id, cached.loaders)));
-    expect(cached.findByIds).not.toHaveBeenCalled();
+    expect(await readsDuring(() => resolveAll(stores.map((store) => store.id)))).toEqual([]);
   });
 
   it('drops the entry on every status change, so references see the new status at once', async () => {
-    const [store] = await approvedStores(1);
-    const id = (store as NonNullable<typeof store>).id;
-    const status = async () => (await h.services.vendors.resolveReference(id, h.loaders()))?.status;
+    const [store] = await approvedStores(1, 'Status');
+    const id = (store as Vendor).id;
+    const status = async () => (await h.services.vendors.resolveReference(h.scope(), id))?.status;
     expect(await status()).toBe('APPROVED');
     expect(await h.redis.exists(`vendor:id:${id}`)).toBe(1);
-    value(await h.services.vendors.suspend(admin, id, 'Counterfeits'));
+    value(await h.services.vendors.suspend(h.scope(admin), { id, reason: 'Counterfeits' }));
     expect(await h.redis.exists(`vendor:id:${id}`)).toBe(0);
     expect(await status()).toBe('SUSPENDED');
-    value(await h.services.vendors.approve(admin, id));
+    value(await h.services.vendors.approve(h.scope(admin), { id }));
     expect(await status()).toBe('APPROVED');
 
-    const pending = value(await h.services.vendors.apply(await h.createAccount(), { name: 'To Reject', slug: slug() }));
-    expect((await h.services.vendors.resolveReference(pending.id, h.loaders()))?.status).toBe('PENDING');
-    value(await h.services.vendors.reject(admin, pending.id, 'Incomplete'));
-    expect((await h.services.vendors.resolveReference(pending.id, h.loaders()))?.status).toBe('REJECTED');
+    const pending = await apply('To Reject');
+    expect((await h.services.vendors.resolveReference(h.scope(), pending.id))?.status).toBe('PENDING');
+    value(await h.services.vendors.reject(h.scope(admin), { id: pending.id, reason: 'Incomplete' }));
+    expect((await h.services.vendors.resolveReference(h.scope(), pending.id))?.status).toBe('REJECTED');
   });
 
-  it('does not cache unknown ids, so a store created later resolves', async () => {
-    const loaders = countingLoaders();
-    expect(await h.services.vendors.resolveReference(randomUUID(), loaders.loaders)).toBeNull();
-    expect(loaders.findByIds).toHaveBeenCalledTimes(1);
+  it('does not cache unknown ids: every request asks Postgres again', async () => {
+    const unknown = randomUUID();
+    for (let request = 0; request < 2; request += 1) {
+      let resolved: (Vendor | null)[] = [null];
+      expect(await readsDuring(async () => (resolved = await resolveAll([unknown])))).toEqual([[unknown]]);
+      expect(resolved).toEqual([null]);
+    }
+    expect(await h.redis.exists(`vendor:id:${unknown}`)).toBe(0);
   });
 
   it('ignores an entry it cannot read and falls back to Postgres', async () => {
-    const [store] = await approvedStores(1);
-    const id = (store as NonNullable<typeof store>).id;
+    const [store] = await approvedStores(1, 'Garbled');
+    const id = (store as Vendor).id;
     await h.redis.set(`vendor:id:${id}`, '{garbled', 'EX', 60);
-    expect((await h.services.vendors.resolveReference(id, h.loaders()))?.id).toBe(id);
+    let resolved: (Vendor | null)[] = [];
+    expect(await readsDuring(async () => (resolved = await resolveAll([id])))).toEqual([[id]]);
+    expect(resolved[0]?.id).toBe(id);
   });
 
   it('resolves references and changes stores straight from Postgres when Redis is down', async () => {
-    const down = createVendorCache(deadRedis, 60, logger);
-    const vendors = createVendorService({ vendors: createVendorRepository(h.prisma), cache: down, logger });
-    const [store] = await approvedStores(1);
-    const id = (store as NonNullable<typeof store>).id;
+    const down = createUsersApp({ ...h.deps, vendorCache: createVendorCache(h.deadRedis, 60, h.logger) });
+    const [store] = await approvedStores(1, 'Outage');
+    const id = (store as Vendor).id;
     const started = Date.now();
-    const { loaders, findByIds } = countingLoaders(down);
-    expect((await vendors.resolveReference(id, loaders))?.status).toBe('APPROVED');
-    expect(findByIds).toHaveBeenCalledTimes(1);
-    expect(value(await vendors.suspend(admin, id, null)).status).toBe('SUSPENDED');
-    expect((await vendors.resolveReference(id, countingLoaders(down).loaders))?.status).toBe('SUSPENDED');
+    const reads = await readsDuring(async () => {
+      expect((await down.services.vendors.resolveReference(down.scopeFor(h.request()), id))?.status).toBe('APPROVED');
+    });
+    expect(reads).toEqual([[id]]);
+    expect(value(await down.services.vendors.suspend(down.scopeFor(h.request(admin)), { id, reason: null })).status).toBe('SUSPENDED');
+    expect((await down.services.vendors.resolveReference(down.scopeFor(h.request()), id))?.status).toBe('SUSPENDED');
     // Fails fast (no offline queue): an outage must not slow every reference to a crawl.
     expect(Date.now() - started).toBeLessThan(2_000);
   });

@@ -1,7 +1,7 @@
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { userError, type UserError } from '../../../platform/errors/user-error.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
-import { parsePhone } from './profile.ts';
+import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import { parsePhone } from './user.ts';
 
 /** The personal part of an address: stored only inside the encrypted envelope. */
 export interface AddressFields {
@@ -15,6 +15,16 @@ export interface AddressFields {
   /** ISO 3166-1 alpha-2, upper-case. */
   countryCode: string;
   phone: string | null;
+}
+
+/** A saved delivery address of one account. */
+export interface Address extends AddressFields {
+  id: string;
+  userId: string;
+  /** Exactly one address of an account with addresses is its default. */
+  isDefault: boolean;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface AddressInput {

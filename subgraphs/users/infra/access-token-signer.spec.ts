@@ -1,20 +1,17 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { decodeProtectedHeader, decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AccessTokenError, createAccessTokenVerifier } from '../../../platform/auth/access-token.ts';
 import { createAccessTokenSigner } from './access-token-signer.ts';
-import type { SigningJwk } from './dev-secrets.ts';
+import { newSigningKey, type SigningJwk } from './dev-secrets.ts';
 
-function signingKey(kid: string): SigningJwk {
-  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as { kty: 'OKP'; crv: 'Ed25519'; x: string; d: string };
-  return { ...jwk, kid, alg: 'EdDSA' };
-}
+/** A fresh key under a kid the test names. */
+const signingKey = async (kid: string): Promise<SigningJwk> => ({ ...(await newSigningKey()), kid });
 
 const claims = { sub: '3f1c2a9e-1111-4222-8333-444455556666', role: 'VENDOR' as const, vid: '3f1c2a9e-aaaa-4bbb-8ccc-ddddeeeeffff' };
 
 describe('access token signer', () => {
   it('signs EdDSA tokens with kid, issuer, audience and the TTL, which the platform verifier accepts', async () => {
-    const signer = await createAccessTokenSigner({ signingKey: signingKey('current'), extraPublicJwks: [], ttlSeconds: 900 });
+    const signer = await createAccessTokenSigner({ signingKey: await signingKey('current'), extraPublicJwks: [], ttlSeconds: 900 });
     const now = new Date();
     const { token, expiresAt } = await signer.sign(claims, now);
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'EdDSA', kid: 'current' });
@@ -27,10 +24,10 @@ describe('access token signer', () => {
   });
 
   it('publishes public halves only, plus the previous key during a rotation', async () => {
-    const previous = signingKey('previous');
+    const previous = await signingKey('previous');
     const oldSigner = await createAccessTokenSigner({ signingKey: previous, extraPublicJwks: [], ttlSeconds: 900 });
     const signer = await createAccessTokenSigner({
-      signingKey: signingKey('current'),
+      signingKey: await signingKey('current'),
       extraPublicJwks: [{ kty: 'OKP', crv: 'Ed25519', x: previous.x, kid: 'previous' }],
       ttlSeconds: 900,
     });
@@ -42,8 +39,8 @@ describe('access token signer', () => {
   });
 
   it('produces tokens another key set refuses', async () => {
-    const signer = await createAccessTokenSigner({ signingKey: signingKey('a'), extraPublicJwks: [], ttlSeconds: 900 });
-    const other = await createAccessTokenSigner({ signingKey: signingKey('a'), extraPublicJwks: [], ttlSeconds: 900 });
+    const signer = await createAccessTokenSigner({ signingKey: await signingKey('a'), extraPublicJwks: [], ttlSeconds: 900 });
+    const other = await createAccessTokenSigner({ signingKey: await signingKey('a'), extraPublicJwks: [], ttlSeconds: 900 });
     const verifier = createAccessTokenVerifier({ jwks: other.publicJwks() });
     await expect(verifier.verify((await signer.sign(claims)).token)).rejects.toBeInstanceOf(AccessTokenError);
   });

@@ -1,6 +1,6 @@
 import { importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../../../platform/auth/access-token.ts';
-import type { AccessClaims } from '../domain/roles.ts';
+import type { AccessClaims } from '../domain/access.ts';
 import type { SigningJwk } from './dev-secrets.ts';
 
 export interface SignedAccessToken {

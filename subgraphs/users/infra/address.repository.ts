@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressFields } from '../domain/address.ts';
-import type { Address } from '../domain/models.ts';
 import type { Address as AddressRow } from '../__generated__/prisma/client.ts';
+import type { Address, AddressFields } from '../domain/address.ts';
 import { piiContext, type PiiCipher } from './pii-cipher.ts';
-import type { UsersPrisma, UsersTransaction } from './prisma-client.ts';
+import type { UsersPrisma, UsersTransaction } from './prisma.ts';
 
 export interface AddressRepository {
   /** Default first, then oldest first, per user. */

@@ -43,7 +43,7 @@ describe('users demo seed', () => {
 
     // Every login works and carries the right claims.
     for (const login of first.logins) {
-      const session = await h.services.auth.logIn({ email: login.email, password: login.password ?? '' }, '10.8.0.1');
+      const session = await h.services.auth.logIn(h.scope(), { email: login.email, password: login.password ?? '' });
       if (!session.ok) throw new Error(`${login.email} cannot log in: ${JSON.stringify(session.errors)}`);
       const viewer = await h.verifier.verify(session.value.accessToken);
       expect(viewer.role).toBe(login.role);

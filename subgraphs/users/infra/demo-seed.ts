@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import type { UsersConfig } from '../config.ts';
 import { createPasswordHasher } from './password-hasher.ts';
-import { createUsersPrisma } from './prisma-client.ts';
+import { createUsersPrisma } from './prisma.ts';
 
 export interface UsersDemoSeed {
   /** True when this call created the data; false when the users table already had rows. */

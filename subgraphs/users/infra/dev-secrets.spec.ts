@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../platform/config/load-config.ts';
 import { createLogger } from '../../../platform/logging/logger.ts';
 import { loadUsersConfig } from '../config.ts';
 import { DEV_PII_KEY_FILE, DEV_SIGNING_KEY_FILE, resolveUsersSecrets } from './dev-secrets.ts';
@@ -54,31 +53,5 @@ describe('dev secrets', () => {
     expect(secrets.signingKey.kid).toBe('prod-1');
     expect(secrets.piiKey.equals(Buffer.alloc(32, 7))).toBe(true);
     expect(() => statSync(path.join(dir, DEV_SIGNING_KEY_FILE))).toThrow();
-  });
-});
-
-describe('users config', () => {
-  it('requires both keys in production and reports both at once', () => {
-    try {
-      loadUsersConfig({ NODE_ENV: 'production' });
-      expect.unreachable('production without keys must fail');
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).problems).toEqual([
-        expect.stringContaining('JWT_PRIVATE_JWK'),
-        expect.stringContaining('PII_ENCRYPTION_KEY'),
-      ]);
-    }
-  });
-
-  it('refuses malformed keys', () => {
-    expect(() => loadUsersConfig({ JWT_PRIVATE_JWK: '{"kty":"RSA"}' })).toThrow(/JWT_PRIVATE_JWK/);
-    expect(() => loadUsersConfig({ PII_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/PII_ENCRYPTION_KEY/);
-  });
-
-  it('has working local defaults', () => {
-    const config = loadUsersConfig({});
-    expect(config).toMatchObject({ port: 4001, tokens: { accessTokenTtlSeconds: 900 }, loginLimits: { maxFailuresPerAccount: 5 } });
-    expect(config.secrets.devSecretsDir).toMatch(/\.dev-secrets$/);
   });
 });

@@ -35,7 +35,8 @@ function createExclusive(file: string, content: string): boolean {
   }
 }
 
-async function newSigningKey(): Promise<SigningJwk> {
+/** A fresh Ed25519 signing key, its kid the key's thumbprint. */
+export async function newSigningKey(): Promise<SigningJwk> {
   const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as { kty: 'OKP'; crv: 'Ed25519'; x: string; d: string };
   const kid = await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x });
   return { ...jwk, kid, alg: 'EdDSA' };
@@ -57,14 +58,14 @@ export async function resolveUsersSecrets(config: UsersConfig, logger: Logger): 
   const log = logger.child({ component: 'dev-secrets' });
   const { jwtPrivateJwk, piiEncryptionKey, devSecretsDir } = config.secrets;
   if (jwtPrivateJwk && piiEncryptionKey) {
-    return { signingKey: asSigningJwk(jwtPrivateJwk as JWK, 'JWT_PRIVATE_JWK'), piiKey: piiEncryptionKey };
+    return { signingKey: asSigningJwk(jwtPrivateJwk, 'JWT_PRIVATE_JWK'), piiKey: piiEncryptionKey };
   }
   if (config.nodeEnv === 'production') throw new Error('production needs JWT_PRIVATE_JWK and PII_ENCRYPTION_KEY');
   mkdirSync(devSecretsDir, { recursive: true, mode: 0o700 });
 
   let signingKey: SigningJwk;
   if (jwtPrivateJwk) {
-    signingKey = asSigningJwk(jwtPrivateJwk as JWK, 'JWT_PRIVATE_JWK');
+    signingKey = asSigningJwk(jwtPrivateJwk, 'JWT_PRIVATE_JWK');
   } else {
     const file = path.join(devSecretsDir, DEV_SIGNING_KEY_FILE);
     if (createExclusive(file, `${JSON.stringify(await newSigningKey(), null, 2)}\n`)) {

@@ -1,5 +1,5 @@
 import type { PresentedRefreshToken } from '../domain/refresh-token.ts';
-import type { UsersPrisma } from './prisma-client.ts';
+import type { UsersPrisma } from './prisma.ts';
 
 export interface StoredRefreshToken extends PresentedRefreshToken {
   tokenId: string;

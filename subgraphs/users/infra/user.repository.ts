@@ -1,9 +1,12 @@
 import type { Role } from '../../../platform/auth/viewer.ts';
-import type { AccountStatus } from '../domain/account.process.ts';
-import type { User } from '../domain/models.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
+import { escapeLike } from '../../../platform/prisma/escape-like.ts';
+import { isUniqueViolationOn } from '../../../platform/prisma/unique-violation.ts';
 import type { User as UserRow } from '../__generated__/prisma/client.ts';
+import type { AccountStatus } from '../domain/account.process.ts';
+import type { User } from '../domain/user.ts';
 import { piiContext, type PiiCipher } from './pii-cipher.ts';
-import { escapeLike, uniqueViolationFields, type Prisma, type UsersPrisma } from './prisma-client.ts';
+import type { Prisma, UsersPrisma } from './prisma.ts';
 
 export interface UserListCursor {
   createdAt: string;
@@ -24,8 +27,8 @@ export interface UserRepository {
   findCredentialsByEmail(email: string): Promise<{ user: User; passwordHash: string } | null>;
   /** The account plus the id of its approved store, which is what an access token needs. */
   findForToken(id: string): Promise<{ user: User; approvedVendorId: string | null } | null>;
-  /** 'EMAIL_TAKEN' when the normalised email already has an account. */
-  create(data: { email: string; name: string; passwordHash: string; role?: Role }): Promise<User | 'EMAIL_TAKEN'>;
+  /** EMAIL_TAKEN when the normalised email already has an account (the unique index decides). */
+  create(data: { email: string; name: string; passwordHash: string; role?: Role }): Promise<Result<User, 'EMAIL_TAKEN'>>;
   updateProfile(id: string, changes: { name?: string; phone?: string | null }): Promise<User>;
   /**
    * Moves the account from `from` to `to` only if it is still in `from` (null when someone else
@@ -34,7 +37,6 @@ export interface UserRepository {
   changeStatus(id: string, from: AccountStatus, to: AccountStatus, reason: string | null, at: Date): Promise<User | null>;
   /** Newest first; rows fetched with limit + 1 so the caller can tell whether a next page exists. */
   list(query: UserListQuery): Promise<{ rows: User[]; totalCount: number }>;
-  count(): Promise<number>;
 }
 
 export function createUserRepository(db: UsersPrisma, cipher: PiiCipher): UserRepository {
@@ -88,9 +90,9 @@ export function createUserRepository(db: UsersPrisma, cipher: PiiCipher): UserRe
         const row = await db.user.create({
           data: { email: data.email, name: data.name, passwordHash: data.passwordHash, role: data.role ?? 'CUSTOMER' },
         });
-        return toUser(row);
+        return ok(toUser(row));
       } catch (error) {
-        if (uniqueViolationFields(error)?.includes('email')) return 'EMAIL_TAKEN';
+        if (isUniqueViolationOn(error, 'email')) return fail('EMAIL_TAKEN');
         throw error;
       }
     },
@@ -140,6 +142,5 @@ export function createUserRepository(db: UsersPrisma, cipher: PiiCipher): UserRe
       ]);
       return { rows: rows.map(toUser), totalCount };
     },
-    count: () => db.user.count(),
   };
 }

@@ -1,8 +1,10 @@
 import type { Role } from '../../../platform/auth/viewer.ts';
-import type { Vendor } from '../domain/models.ts';
-import type { VendorStatus } from '../domain/vendor.process.ts';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
+import { isUniqueViolationOn } from '../../../platform/prisma/unique-violation.ts';
 import type { Vendor as VendorRow } from '../__generated__/prisma/client.ts';
-import { uniqueViolationFields, type Prisma, type UsersPrisma } from './prisma-client.ts';
+import type { VendorStatus } from '../domain/vendor.process.ts';
+import type { Vendor } from '../domain/vendor.ts';
+import type { Prisma, UsersPrisma } from './prisma.ts';
 
 export interface VendorListCursor {
   name: string;
@@ -23,7 +25,7 @@ export interface VendorStatusChange {
   reason: string | null;
   decidedBy: string;
   at: Date;
-  /** The owner's stored role once the store is in `to` (domain/roles.ts decides). */
+  /** The owner's stored role once the store is in `to` (domain/access.ts decides). */
   ownerRole: (currentRole: Role) => Role;
 }
 
@@ -34,7 +36,11 @@ export interface VendorRepository {
   findBySlug(slug: string): Promise<Vendor | null>;
   /** Per owner, their current store, or else their latest (rejected) application. */
   findLatestByOwners(ownerIds: readonly string[]): Promise<Vendor[]>;
-  create(data: { ownerId: string; name: string; slug: string; description: string | null }): Promise<Vendor | 'SLUG_TAKEN' | 'APPLICATION_EXISTS'>;
+  /**
+   * A PENDING store. The partial unique indexes (among stores that are not rejected) answer
+   * SLUG_TAKEN or APPLICATION_EXISTS (the owner already has one).
+   */
+  create(data: { ownerId: string; name: string; slug: string; description: string | null }): Promise<Result<Vendor, 'SLUG_TAKEN' | 'APPLICATION_EXISTS'>>;
   /** Applies the change only if the store is still in `from`, with the owner's role, atomically; null if it moved meanwhile. */
   changeStatus(id: string, change: VendorStatusChange): Promise<Vendor | null>;
   /** By name, then id; rows fetched with limit + 1. */
@@ -79,11 +85,11 @@ export function createVendorRepository(db: UsersPrisma): VendorRepository {
     },
     async create(data) {
       try {
-        return toVendor(await db.vendor.create({ data: { ...data, status: 'PENDING' } }));
+        return ok(toVendor(await db.vendor.create({ data: { ...data, status: 'PENDING' } })));
       } catch (error) {
-        const fields = uniqueViolationFields(error);
-        if (fields?.includes('slug')) return 'SLUG_TAKEN';
-        if (fields?.includes('owner_id') || fields?.includes('ownerId')) return 'APPLICATION_EXISTS';
+        if (isUniqueViolationOn(error, 'slug')) return fail('SLUG_TAKEN');
+        // `owner` matches both the column (owner_id) and the index (vendors_owner_active_key).
+        if (isUniqueViolationOn(error, 'owner')) return fail('APPLICATION_EXISTS');
         throw error;
       }
     },

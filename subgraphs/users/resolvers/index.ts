@@ -1,12 +1,26 @@
+import { DateTime } from '../../../platform/graphql/scalars.ts';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
-import { updateProfile, reactivateUser, suspendUser } from './account.mutations.ts';
-import { addAddress, deleteAddress, updateAddress } from './address.mutations.ts';
-import { logIn, logOut, refreshAccessToken, signUp } from './auth.mutations.ts';
-import { DateTime } from './date-time.scalar.ts';
-import { me, user, users, vendor, vendors } from './query.resolvers.ts';
-import { User } from './user.resolvers.ts';
-import { applyForVendor, approveVendor, rejectVendor, suspendVendor } from './vendor.mutations.ts';
-import { Vendor } from './vendor.resolvers.ts';
+import { addAddress } from './mutation/add-address.ts';
+import { applyForVendor } from './mutation/apply-for-vendor.ts';
+import { approveVendor } from './mutation/approve-vendor.ts';
+import { deleteAddress } from './mutation/delete-address.ts';
+import { logIn } from './mutation/log-in.ts';
+import { logOut } from './mutation/log-out.ts';
+import { reactivateUser } from './mutation/reactivate-user.ts';
+import { refreshAccessToken } from './mutation/refresh-access-token.ts';
+import { rejectVendor } from './mutation/reject-vendor.ts';
+import { signUp } from './mutation/sign-up.ts';
+import { suspendUser } from './mutation/suspend-user.ts';
+import { suspendVendor } from './mutation/suspend-vendor.ts';
+import { updateAddress } from './mutation/update-address.ts';
+import { updateProfile } from './mutation/update-profile.ts';
+import { me } from './query/me.ts';
+import { user } from './query/user.ts';
+import { users } from './query/users.ts';
+import { vendor } from './query/vendor.ts';
+import { vendors } from './query/vendors.ts';
+import { User } from './types/user.ts';
+import { Vendor } from './types/vendor.ts';
 
 export const resolvers: Resolvers = {
   DateTime,

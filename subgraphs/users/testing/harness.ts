@@ -1,32 +1,57 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint } from 'jose';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from '../../../platform/auth/access-token.ts';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
-import { createLogger } from '../../../platform/logging/logger.ts';
-import { createRedis, waitForRedis, type Redis } from '../../../platform/redis/redis.ts';
+import type { BaseRequestContext } from '../../../platform/graphql/request-context.ts';
+import { createLogger, type Logger } from '../../../platform/logging/logger.ts';
+import { closeRedis, createRedis, waitForRedis, type Redis } from '../../../platform/redis/redis.ts';
 import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../../test/support/test-env.ts';
-import { createLoaders, type LoaderRepositories, type UsersLoaders } from '../application/loaders.ts';
-import { createUsersServices } from '../application/users-services.ts';
-import type { UsersServices } from '../context.ts';
+import type { UsersScope } from '../application/scope.ts';
+import { createUsersApp, type UsersApp, type UsersAppDeps, type UsersServices } from '../application/services.ts';
 import { createAccessTokenSigner } from '../infra/access-token-signer.ts';
-import type { SigningJwk } from '../infra/dev-secrets.ts';
-import type { LoginLimits } from '../infra/login-rate-limiter.ts';
+import { createAddressRepository } from '../infra/address.repository.ts';
+import { newSigningKey } from '../infra/dev-secrets.ts';
+import { createLoginRateLimiter, type LoginLimits } from '../infra/login-rate-limiter.ts';
 import { createPasswordHasher } from '../infra/password-hasher.ts';
-import { createPiiCipher } from '../infra/pii-cipher.ts';
-import { createUsersPrisma, type UsersPrisma } from '../infra/prisma-client.ts';
+import { createPiiCipher, type PiiCipher } from '../infra/pii-cipher.ts';
+import { createUsersPrisma, type UsersPrisma } from '../infra/prisma.ts';
+import { createSessionRepository } from '../infra/session.repository.ts';
+import { createUserRepository } from '../infra/user.repository.ts';
+import { createVendorCache } from '../infra/vendor-cache.ts';
+import { createVendorRepository, type VendorRepository } from '../infra/vendor.repository.ts';
+
+/** What the app asked Postgres for since the harness started, so specs can tell a cache hit from a miss. */
+export interface ReadLog {
+  /** The ids of each `vendors.findByIds` call (one vendor query each), oldest first. */
+  vendorIds: string[][];
+}
 
 /**
- * The users services over a real database and Redis, for the application specs (*.spec.ts).
+ * The users app (createUsersApp) over the test database and Redis, for the `*.spec.ts` files.
  * Production never imports this.
  */
 export interface UsersHarness {
+  app: UsersApp;
   services: UsersServices;
-  repositories: LoaderRepositories;
+  /**
+   * What the app was built from (a vendor repository that logs its reads, caches on `redis`), to
+   * build a variant: other loaders, or the vendor cache on the dead Redis.
+   */
+  deps: UsersAppDeps;
+  /** A request as the subgraph server builds it: this viewer (anonymous by default), a fresh request id. */
+  request(viewer?: Viewer | null, options?: { clientIp?: string }): BaseRequestContext;
+  /** The request's scope as a resolver gets it (`app.scopeFor(request(…))`): fresh loaders, nobody signed in yet. */
+  scope(viewer?: Viewer | null, options?: { clientIp?: string }): UsersScope;
+  reads: ReadLog;
   prisma: UsersPrisma;
+  /** This harness' own key space in the test Redis. */
   redis: Redis;
+  /** A Redis where nothing listens, for the fail-open specs. */
+  deadRedis: Redis;
+  logger: Logger;
+  /** The key that seals addresses and phones, to read what the database holds. */
+  cipher: PiiCipher;
+  /** Verifies the access tokens the app signs. */
   verifier: AccessTokenVerifier;
-  /** Fresh per-request loaders, as a resolver would get them. */
-  loaders(): UsersLoaders;
   /** The services' clock; `advance` moves it forward (e.g. past a refresh token's expiry). */
   clock: { now(): Date; advance(ms: number): void };
   /** Creates an account directly (hashing the password) and returns it as a viewer. */
@@ -41,34 +66,60 @@ export async function createUsersHarness(options: {
   loginLimits?: Partial<LoginLimits>;
 }): Promise<UsersHarness> {
   const logger = createLogger({ service: 'users-spec', level: 'silent', pretty: false });
-  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as { kty: 'OKP'; crv: 'Ed25519'; x: string; d: string };
-  const signingKey: SigningJwk = { ...jwk, kid: await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }), alg: 'EdDSA' };
-  const signer = await createAccessTokenSigner({ signingKey, extraPublicJwks: [], ttlSeconds: 900 });
+  const signer = await createAccessTokenSigner({ signingKey: await newSigningKey(), extraPublicJwks: [], ttlSeconds: 900 });
   const hasher = await createPasswordHasher();
+  const cipher = createPiiCipher(randomBytes(32));
   const prisma = createUsersPrisma(options.databaseUrl ?? testDatabaseUrl('users'), 4);
   const redis = createRedis({ url: testEnv.REDIS_URL, keyPrefix: testRedisPrefix(`users-${options.scope}-${randomUUID().slice(0, 8)}`) }, logger);
   await waitForRedis(redis);
+  const deadRedis = createRedis({ url: 'redis://127.0.0.1:6390', keyPrefix: 'nothing-listens:' }, logger);
+
   let offsetMs = 0;
   const clock = { now: () => new Date(Date.now() + offsetMs), advance: (ms: number) => void (offsetMs += ms) };
-  const { services, repositories } = createUsersServices({
-    prisma,
-    redis,
-    cipher: createPiiCipher(randomBytes(32)),
+  const reads: ReadLog = { vendorIds: [] };
+  const vendorRepository = createVendorRepository(prisma);
+  const vendors: VendorRepository = {
+    ...vendorRepository,
+    findByIds(ids) {
+      reads.vendorIds.push([...ids]);
+      return vendorRepository.findByIds(ids);
+    },
+  };
+  const deps: UsersAppDeps = {
+    users: createUserRepository(prisma, cipher),
+    sessions: createSessionRepository(prisma),
+    vendors,
+    addresses: createAddressRepository(prisma, cipher),
+    vendorCache: createVendorCache(redis, 60, logger),
+    loginLimiter: createLoginRateLimiter(
+      redis,
+      { maxFailuresPerAccount: 5, accountWindowSeconds: 900, maxAttemptsPerIp: 1000, ipWindowSeconds: 300, ...options.loginLimits },
+      logger,
+    ),
     hasher,
     signer,
-    loginLimits: { maxFailuresPerAccount: 5, accountWindowSeconds: 900, maxAttemptsPerIp: 1000, ipWindowSeconds: 300, ...options.loginLimits },
     refreshTokenTtlSeconds: 3600,
-    vendorCacheTtlSeconds: 60,
-    logger,
     now: clock.now,
-  });
+  };
+  const app = createUsersApp(deps);
+  const request = (viewer: Viewer | null = null, requestOptions: { clientIp?: string } = {}): BaseRequestContext => {
+    const requestId = randomUUID();
+    return { requestId, logger: logger.child({ requestId }), viewer, accessToken: null, clientIp: requestOptions.clientIp ?? '10.0.0.1' };
+  };
+
   return {
-    services,
-    repositories,
+    app,
+    services: app.services,
+    deps,
+    request,
+    scope: (viewer, requestOptions) => app.scopeFor(request(viewer, requestOptions)),
+    reads,
     prisma,
     redis,
+    deadRedis,
+    logger,
+    cipher,
     verifier: createAccessTokenVerifier({ jwks: signer.publicJwks() }),
-    loaders: () => createLoaders(repositories),
     clock,
     async createAccount(account = {}) {
       const email = account.email ?? `user-${randomBytes(6).toString('hex')}@example.com`;
@@ -79,8 +130,9 @@ export async function createUsersHarness(options: {
       return { userId: user.id, role: user.role, vendorId: null, email, password };
     },
     async close() {
+      await closeRedis(redis);
+      deadRedis.disconnect();
       await prisma.$disconnect();
-      await redis.quit();
     },
   };
 }

@@ -1,4 +1,6 @@
+import { notAllowed, withRole } from '../../../platform/auth/access.ts';
 import type { Role, Viewer } from '../../../platform/auth/viewer.ts';
+import { ok, type Result } from '../../../platform/errors/result.ts';
 import type { VendorStatus } from './vendor.process.ts';
 
 /** The claims an access token carries: who, what role, and for a vendor which store. */
@@ -27,18 +29,33 @@ export function ownerRoleFor(currentRole: Role, status: VendorStatus): Role {
   return status === 'APPROVED' ? 'VENDOR' : 'CUSTOMER';
 }
 
+/** Account administration and store reviews: administrators only. */
+export function asAdmin(viewer: Viewer | null): Result<Viewer> {
+  return withRole(viewer, ['ADMIN'], 'Only administrators can do this.');
+}
+
 /**
  * Email, phone, addresses, role and status are visible to the account itself and to admins only.
  * `signedInNow` holds accounts this very request signed in (sign-up, log-in, refresh): the caller
  * has no token yet but has just proven who they are, so their own payload may show these fields.
+ * Anyone else is FORBIDDEN, anonymous callers included: the account exists, it is just not theirs.
  */
-export function canSeePrivateProfile(viewer: Viewer | null, userId: string, signedInNow: ReadonlySet<string> = new Set()): boolean {
-  return signedInNow.has(userId) || (viewer !== null && (viewer.role === 'ADMIN' || viewer.userId === userId));
+export function canSeePrivateProfile(viewer: Viewer | null, userId: string, signedInNow: ReadonlySet<string>): Result<true> {
+  if (signedInNow.has(userId) || viewer?.role === 'ADMIN' || viewer?.userId === userId) return ok(true);
+  return notAllowed('Only this account and administrators can see this.');
 }
 
-/** Non-public stores (pending, rejected, suspended) and rejection reasons: their owner and admins. */
-export function canSeeVendorInternals(viewer: Viewer | null, ownerId: string, signedInNow: ReadonlySet<string> = new Set()): boolean {
+/** Non-public stores (pending, rejected, suspended) and their reasons: their owner and admins. */
+export function canSeeVendorInternals(viewer: Viewer | null, ownerId: string, signedInNow: ReadonlySet<string>): Result<true> {
   return canSeePrivateProfile(viewer, ownerId, signedInNow);
 }
 
-export const isAdminViewer = (viewer: Viewer | null): viewer is Viewer => viewer?.role === 'ADMIN';
+/**
+ * Which statuses `vendors(status)` may list for this caller; null means every status. Everyone
+ * sees approved stores; only admins may ask for another status, or for all of them.
+ */
+export function listableVendorStatuses(viewer: Viewer | null, status: VendorStatus | null): Result<VendorStatus[] | null> {
+  if (viewer?.role === 'ADMIN') return ok(status ? [status] : null);
+  if (status === null || status === 'APPROVED') return ok(['APPROVED']);
+  return notAllowed('Only administrators can list stores that are not approved.');
+}

@@ -1,6 +1,21 @@
+import type { Role } from '../../../platform/auth/viewer.ts';
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { userError } from '../../../platform/errors/user-error.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
+import { userError } from '../../../platform/errors/user-error.ts';
+import type { AccountStatus } from './account.process.ts';
+
+/** An account as the rest of the subgraph sees it: PII already decrypted, no password hash. */
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: AccountStatus;
+  phone: string | null;
+  suspendedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 export const MAX_NAME_LENGTH = 100;
 

@@ -1,0 +1,59 @@
+import type { BaseRequestContext } from '../../../platform/graphql/request-context.ts';
+import type { AccessTokenSigner } from '../infra/access-token-signer.ts';
+import type { AddressRepository } from '../infra/address.repository.ts';
+import type { LoginRateLimiter } from '../infra/login-rate-limiter.ts';
+import type { PasswordHasher } from '../infra/password-hasher.ts';
+import type { SessionRepository } from '../infra/session.repository.ts';
+import type { UserRepository } from '../infra/user.repository.ts';
+import type { VendorCache } from '../infra/vendor-cache.ts';
+import type { VendorRepository } from '../infra/vendor.repository.ts';
+import { createAddressService, type AddressService } from './address.service.ts';
+import { createAuthService, type AuthService } from './auth.service.ts';
+import { createUsersLoaders } from './loaders.ts';
+import type { UsersScope } from './scope.ts';
+import { createUserService, type UserService } from './user.service.ts';
+import { createVendorService, type VendorService } from './vendor.service.ts';
+
+/** What the services are built from: the repositories, the Redis pieces, the keys and a clock. */
+export interface UsersAppDeps {
+  users: UserRepository;
+  sessions: SessionRepository;
+  vendors: VendorRepository;
+  addresses: AddressRepository;
+  vendorCache: VendorCache;
+  loginLimiter: LoginRateLimiter;
+  hasher: PasswordHasher;
+  signer: AccessTokenSigner;
+  refreshTokenTtlSeconds: number;
+  /** The clock; specs move it to expire tokens without waiting. */
+  now?: () => Date;
+}
+
+/** The process-wide services; every method takes the request's scope first. */
+export interface UsersServices {
+  auth: AuthService;
+  users: UserService;
+  addresses: AddressService;
+  vendors: VendorService;
+}
+
+export interface UsersApp {
+  /** Built once; every method takes the request's scope first. */
+  services: UsersServices;
+  /** The request with its own DataLoaders and sign-ins, so nothing request-bound crosses callers. */
+  scopeFor(request: BaseRequestContext): UsersScope;
+}
+
+/** The users services over given repositories, caches and keys: app.ts serves them, specs call them directly. */
+export function createUsersApp(deps: UsersAppDeps): UsersApp {
+  const now = deps.now ?? (() => new Date());
+  return {
+    services: {
+      auth: createAuthService({ ...deps, now }),
+      users: createUserService({ users: deps.users, now }),
+      addresses: createAddressService({ addresses: deps.addresses }),
+      vendors: createVendorService({ vendors: deps.vendors, cache: deps.vendorCache, now }),
+    },
+    scopeFor: (request) => ({ ...request, loaders: createUsersLoaders(deps), signedInNow: new Set<string>() }),
+  };
+}

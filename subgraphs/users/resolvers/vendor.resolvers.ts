@@ -1,7 +1,0 @@
-import type { VendorResolvers } from '../__generated__/resolvers-types.ts';
-
-export const Vendor: VendorResolvers = {
-  // Batched: a page of products referencing vendors is one query (see application/loaders.ts).
-  __resolveReference: (reference, context) => context.services.vendors.resolveReference(reference.id, context.loaders),
-  statusReason: (vendor, _args, context) => context.services.vendors.statusReason(context.viewer, vendor, context.signedInNow),
-};
