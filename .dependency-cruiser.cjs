@@ -69,6 +69,13 @@ module.exports = {
       to: { path: '^subgraphs/$1/(application|resolvers)/' },
     },
     {
+      name: 'no-orphans',
+      comment: 'A module nothing imports and that imports nothing is dead code (entry points, specs and configs import something).',
+      severity: 'error',
+      from: { orphan: true, pathNot: ['(^|/)\\.[^/]+\\.(js|cjs|mjs|ts)$', '\\.d\\.ts$', '(^|/)(eslint|vitest|codegen)\\.config\\.', '^test/fixtures/'] },
+      to: {},
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: { pathNot: '__generated__' },

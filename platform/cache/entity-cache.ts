@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/logger.ts';
-import { FailOpen } from '../redis/fail-open.ts';
+import { createFailOpen } from '../redis/fail-open.ts';
 import type { Redis } from '../redis/redis.ts';
 
 export interface EntityCacheOptions<T> {
@@ -44,7 +44,7 @@ interface Stored {
  */
 export function createEntityCache<T>(options: EntityCacheOptions<T>): EntityCache<T> {
   const log = options.logger.child({ component: 'entity-cache', namespace: options.namespace });
-  const failOpen = new FailOpen(log, `${options.namespace} cache`);
+  const failOpen = createFailOpen(log, `${options.namespace} cache`);
   const keyOf = (key: string) => `${options.namespace}:${key}`;
   const inFlight = new Map<string, Promise<T | undefined>>();
 

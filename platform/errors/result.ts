@@ -1,4 +1,5 @@
-import type { UserError } from './user-error.ts';
+import { ErrorCodes } from './codes.ts';
+import { userError, type UserError } from './user-error.ts';
 
 /**
  * The one shape of an outcome that can fail in expected ways: a value, or the reasons there is
@@ -11,3 +12,6 @@ export type Result<T, E = UserError> = { ok: true; value: T } | { ok: false; err
 export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
 
 export const fail = <E>(...errors: E[]): { ok: false; errors: E[] } => ({ ok: false, errors });
+
+/** A query argument the client must fix (thrown as BAD_USER_INPUT by `valueOrThrow`). */
+export const invalidArgument = <T = never>(message: string): Result<T> => fail(userError(ErrorCodes.BAD_USER_INPUT, message));

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { badUserInput } from '../errors/graphql-errors.ts';
+import { invalidArgument, ok, type Result } from '../errors/result.ts';
 
 /** Relay connection arguments as clients send them. */
 export interface ConnectionArgs {
@@ -28,25 +28,27 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-export function decodeCursor<TCursor>(cursor: string, schema: z.ZodType<TCursor>): TCursor {
+export function decodeCursor<TCursor>(cursor: string, schema: z.ZodType<TCursor>): Result<TCursor> {
   try {
-    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return ok(schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))));
   } catch {
-    throw badUserInput('The `after` cursor is not valid for this list.');
+    return invalidArgument('The `after` cursor is not valid for this list.');
   }
 }
 
-/** Reads `first`/`after`, enforcing 1 ≤ first ≤ MAX_PAGE_SIZE so no client can ask for the whole table. */
+/** Reads `first`/`after` (BAD_USER_INPUT when wrong), enforcing 1 ≤ first ≤ MAX_PAGE_SIZE so no client can ask for the whole table. */
 export function pageRequest<TCursor>(
   args: ConnectionArgs,
   cursorSchema: z.ZodType<TCursor>,
   maxPageSize = MAX_PAGE_SIZE,
-): PageRequest<TCursor> {
+): Result<PageRequest<TCursor>> {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > maxPageSize) {
-    throw badUserInput(`\`first\` must be between 1 and ${maxPageSize}; got ${first}.`);
+    return invalidArgument(`\`first\` must be between 1 and ${maxPageSize}; got ${first}.`);
   }
-  return { limit: first, after: args.after ? decodeCursor(args.after, cursorSchema) : null };
+  if (!args.after) return ok({ limit: first, after: null });
+  const after = decodeCursor(args.after, cursorSchema);
+  return after.ok ? ok({ limit: first, after: after.value }) : after;
 }
 
 /**

@@ -2,7 +2,7 @@ import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
 import { canViewProduct, managementListing, PUBLIC_LISTING } from '../domain/access.ts';
-import { lookupKey } from '../domain/lookup.ts';
+import { lookupKey } from '../../../platform/ids/lookup-key.ts';
 import {
   checkCursorSort,
   cursorFor,
@@ -106,7 +106,7 @@ export function createCatalogQueryService(deps: CatalogQueryDeps): CatalogQueryS
   const list = async (scope: CatalogScope, listing: ListingScope, args: ProductListArgs): Promise<ProductConnection> => {
     const filter: ProductFilter = valueOrThrow(normalizeProductFilter(args.filter));
     const sort = effectiveSort(args.sort, filter.search !== null);
-    const page = pageRequest(args, productCursorSchema);
+    const page = valueOrThrow(pageRequest(args, productCursorSchema));
     const after = valueOrThrow(checkCursorSort(page.after, sort));
     const query: ProductListQuery = { scope: listing, filter, sort, after, limit: page.limit };
     if (listing !== PUBLIC_LISTING) return readPage(scope, query);

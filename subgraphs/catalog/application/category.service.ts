@@ -5,7 +5,7 @@ import { userError } from '../../../platform/errors/user-error.ts';
 import { canManageCategories } from '../domain/access.ts';
 import { placeCategory, validateNewCategory, type Category, type NewCategoryInput } from '../domain/category.ts';
 import { CatalogErrorCodes } from '../domain/error-codes.ts';
-import { lookupKey } from '../domain/lookup.ts';
+import { lookupKey } from '../../../platform/ids/lookup-key.ts';
 import { slugify, slugWithSuffix } from '../domain/slug.ts';
 import type { CategoryRepository } from '../infra/category.repository.ts';
 import type { CategoryFacetCount } from './catalog-query.service.ts';

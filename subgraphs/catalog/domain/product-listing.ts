@@ -1,16 +1,8 @@
 import { z } from 'zod';
-import { ErrorCodes } from '../../../platform/errors/codes.ts';
-import { fail, ok, type Result } from '../../../platform/errors/result.ts';
-import { userError } from '../../../platform/errors/user-error.ts';
+import { invalidArgument, ok, type Result } from '../../../platform/errors/result.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
 import type { ProductStatus } from './product.ts';
 import { parseSearchQuery, type SearchQuery } from './search-query.ts';
-
-/**
- * A query's argument the client got wrong. Queries have no userErrors, so the service throws this
- * as BAD_USER_INPUT (`valueOrThrow`).
- */
-export const invalidArgument = <T = never>(message: string): Result<T> => fail(userError(ErrorCodes.BAD_USER_INPUT, message));
 
 export const ProductSorts = ['RELEVANCE', 'NEWEST', 'PRICE_ASC', 'PRICE_DESC', 'NAME_ASC'] as const;
 export type ProductSort = (typeof ProductSorts)[number];

@@ -127,7 +127,7 @@ function checkImageUrls(urls: string[], field: string[], errors: UserError[]): s
   const result: string[] = [];
   urls.forEach((raw, index) => {
     const url = raw.trim();
-    let parsed: URL | null = null;
+    let parsed: URL | null;
     try {
       parsed = new URL(url);
     } catch {

@@ -56,7 +56,7 @@ describe('buildDemoCatalog (no database)', () => {
     const byProduct = new Map<string, typeof demo.variants>();
     for (const variant of demo.variants) byProduct.set(variant.productId, [...(byProduct.get(variant.productId) ?? []), variant]);
     for (const product of demo.products) {
-      const variants = byProduct.get(product.id as string) ?? [];
+      const variants = byProduct.get(product.id) ?? [];
       expect(variants.length).toBeGreaterThanOrEqual(1);
       expect(variants.length).toBeLessThanOrEqual(4);
       const amounts = variants.map((v) => v.priceAmount);

@@ -3,7 +3,7 @@ import type { Logger } from '../../../platform/logging/logger.ts';
 import type { Connection } from '../../../platform/pagination/connection.ts';
 import type { Redis } from '../../../platform/redis/redis.ts';
 import type { Product } from '../domain/product.ts';
-import { FailOpen } from '../../../platform/redis/fail-open.ts';
+import { createFailOpen } from '../../../platform/redis/fail-open.ts';
 import { PRODUCT_FORMAT, reviveProduct, storeProduct, type StoredProduct } from './product-codec.ts';
 
 const VERSION_KEY = 'listing:version';
@@ -69,7 +69,7 @@ export interface ListingCache {
 
 export function createListingCache(redis: Redis, ttlSeconds: number, logger: Logger): ListingCache {
   const log = logger.child({ component: 'ListingCache' });
-  const failOpen = new FailOpen(log, 'listing cache');
+  const failOpen = createFailOpen(log, 'listing cache');
   const inFlight = new Map<string, Promise<unknown>>();
   const parsed = new Map<string, { value: unknown; expiresAt: number }>();
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createRequire } from 'node:module';
+import type * as GraphQL from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTypeDefs } from '../../../platform/graphql/load-schema.ts';
 import { money } from '../../../platform/money/money.ts';
@@ -10,7 +11,7 @@ import { resolvers } from './index.ts';
 
 /** A page of products costs a fixed number of queries, however many products and categories it shows. */
 // @apollo/subgraph loads graphql's CommonJS build; executing with the ESM one would be "another realm".
-const { graphql } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+const { graphql } = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 const schema = buildSubgraphSchema([{ typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)), resolvers: resolvers as never }]);
 const vendorId = randomUUID();
 const productIds: string[] = [];

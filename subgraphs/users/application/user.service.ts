@@ -111,7 +111,7 @@ export function createUserService(deps: { users: UserRepository; now: () => Date
     },
     async list(scope, args) {
       valueOrThrow(asAdmin(scope.viewer));
-      const page = pageRequest(args, userCursor);
+      const page = valueOrThrow(pageRequest(args, userCursor));
       const search = args.search?.trim() ? args.search.trim().slice(0, MAX_SEARCH_LENGTH) : null;
       const { rows, totalCount } = await deps.users.list({ search, status: args.status ?? null, limit: page.limit, after: page.after });
       return toConnection(rows, page, totalCount, (user) => ({ createdAt: user.createdAt.toISOString(), id: user.id }));

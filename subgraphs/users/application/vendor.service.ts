@@ -4,6 +4,7 @@ import { ErrorCodes } from '../../../platform/errors/codes.ts';
 import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import { lookupKey } from '../../../platform/ids/lookup-key.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
@@ -11,7 +12,7 @@ import { asAdmin, canSeeVendorInternals, listableVendorStatuses, ownerRoleFor } 
 import { UsersErrorCodes } from '../domain/error-codes.ts';
 import type { User } from '../domain/user.ts';
 import { holdsSlug, isPublicVendorStatus, moveVendor, type VendorStatus } from '../domain/vendor.process.ts';
-import { parseSlug, parseStoreDescription, parseStoreName, vendorLookup, type Vendor } from '../domain/vendor.ts';
+import { parseSlug, parseStoreDescription, parseStoreName, type Vendor } from '../domain/vendor.ts';
 import type { VendorCache } from '../infra/vendor-cache.ts';
 import type { VendorRepository } from '../infra/vendor.repository.ts';
 import type { UsersScope } from './scope.ts';
@@ -93,9 +94,9 @@ export function createVendorService(deps: { vendors: VendorRepository; cache: Ve
 
   return {
     async find(scope, by) {
-      const lookup = valueOrThrow(vendorLookup(by));
+      const lookup = valueOrThrow(lookupKey(by, 'store'));
       if (lookup.by === 'id') return isUuid(lookup.id) ? visible(scope, await scope.loaders.vendorById.load(lookup.id)) : null;
-      return visible(scope, await deps.vendors.findBySlug(lookup.slug));
+      return visible(scope, await deps.vendors.findBySlug(lookup.slug.toLowerCase()));
     },
     async resolveReference(scope, id) {
       return isUuid(id) ? scope.loaders.vendorById.load(id) : null;
@@ -109,7 +110,7 @@ export function createVendorService(deps: { vendors: VendorRepository; cache: Ve
     },
     async list(scope, args) {
       const statuses = valueOrThrow(listableVendorStatuses(scope.viewer, args.status ?? null));
-      const page = pageRequest(args, vendorCursor);
+      const page = valueOrThrow(pageRequest(args, vendorCursor));
       const { rows, totalCount } = await deps.vendors.list({ statuses, limit: page.limit, after: page.after });
       return toConnection(rows, page, totalCount, (vendor) => ({ name: vendor.name, id: vendor.id }));
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSlug, parseStoreDescription, parseStoreName, vendorLookup } from './vendor.ts';
+import { parseSlug, parseStoreDescription, parseStoreName } from './vendor.ts';
 
 const field = ['input', 'slug'];
 
@@ -28,16 +28,5 @@ describe('store name and description', () => {
     expect(parseStoreName('x'.repeat(81), ['n']).ok).toBe(false);
     expect(parseStoreDescription('  ', ['d'])).toEqual({ ok: true, value: null });
     expect(parseStoreDescription('x'.repeat(2001), ['d']).ok).toBe(false);
-  });
-});
-
-describe('store lookup', () => {
-  it('takes exactly one of id or slug, the slug as typed in any case', () => {
-    expect(vendorLookup({ id: 'some-id' })).toEqual({ ok: true, value: { by: 'id', id: 'some-id' } });
-    expect(vendorLookup({ slug: ' Green-Leaf ', id: null })).toEqual({ ok: true, value: { by: 'slug', slug: 'green-leaf' } });
-    for (const args of [{}, { id: null, slug: null }, { id: 'some-id', slug: 'green-leaf' }]) {
-      const result = vendorLookup(args);
-      expect(!result.ok && result.errors[0]?.code).toBe('BAD_USER_INPUT');
-    }
   });
 });

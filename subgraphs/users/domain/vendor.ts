@@ -18,17 +18,6 @@ export interface Vendor {
   updatedAt: Date;
 }
 
-export type VendorLookup = { by: 'id'; id: string } | { by: 'slug'; slug: string };
-
-/** `vendor(id, slug)` takes exactly one key; both or neither is a client bug (BAD_USER_INPUT). */
-export function vendorLookup(args: { id?: string | null; slug?: string | null }): Result<VendorLookup> {
-  const id = args.id ?? null;
-  const slug = args.slug ?? null;
-  if (id !== null && slug === null) return ok({ by: 'id', id });
-  if (slug !== null && id === null) return ok({ by: 'slug', slug: slug.trim().toLowerCase() });
-  return fail(userError(ErrorCodes.BAD_USER_INPUT, 'Pass exactly one of `id` or `slug`.'));
-}
-
 export const MIN_SLUG_LENGTH = 3;
 export const MAX_SLUG_LENGTH = 48;
 

@@ -1,9 +1,11 @@
-import { ok, type Result } from '../../../platform/errors/result.ts';
-import { invalidArgument } from './product-listing.ts';
+import { invalidArgument, ok, type Result } from '../errors/result.ts';
 
 export type LookupKey = { by: 'id'; id: string } | { by: 'slug'; slug: string };
 
-/** `product(id, slug)` and `category(id, slug)` take exactly one key; both or neither is a client bug. */
+/**
+ * Finders such as `product(id, slug)` take exactly one key; both or neither is a client bug
+ * (BAD_USER_INPUT). The slug comes back trimmed.
+ */
 export function lookupKey(args: { id?: string | null; slug?: string | null }, what: string): Result<LookupKey> {
   if (args.id != null && args.slug == null) return ok({ by: 'id', id: args.id });
   if (args.slug != null && args.id == null) return ok({ by: 'slug', slug: args.slug.trim() });
