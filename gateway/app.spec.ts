@@ -167,6 +167,9 @@ describe('gateway over toy subgraphs', () => {
       ],
     });
     expect((await fetch(`${gw.gateway.url}/health/live`)).status).toBe(200);
+    // One fetch of each outcome, so the counters below exist whatever ran before.
+    await postGraphQL(gw.gateway.graphqlUrl, { query: '{ products { id } }' });
+    await postGraphQL(gw.gateway.graphqlUrl, { query: '{ me { id } }' });
     const metrics = await (await fetch(`${gw.gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/gateway_subgraph_fetches_total\{subgraph="shelf",outcome="ok",service="gateway"\} [1-9]/);
     expect(metrics).toMatch(/gateway_subgraph_fetches_total\{subgraph="accounts",outcome="graphql_errors",service="gateway"\} [1-9]/);

@@ -23,11 +23,6 @@ import { createVendorCache } from './infra/vendor-cache.ts';
 import { createVendorRepository } from './infra/vendor.repository.ts';
 import { resolvers } from './resolvers/index.ts';
 
-export interface UsersSubgraph extends RunningSubgraph {
-  /** Where the gateway and other subgraphs fetch the public keys that verify access tokens. */
-  jwksUrl: string;
-}
-
 /** Public keys only; verifiers cache them, and refetch on an unknown kid (key rotation). */
 function jwksRoute(signer: AccessTokenSigner): RouteHandler {
   return (req, res) => {
@@ -43,7 +38,7 @@ function jwksRoute(signer: AccessTokenSigner): RouteHandler {
  * Wires the users subgraph (keys, Prisma, Redis, services) and serves it. Tests boot it in-process
  * with port 0; main.ts is only the process entry around it.
  */
-export async function startUsersSubgraph(config: UsersConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<UsersSubgraph> {
+export async function startUsersSubgraph(config: UsersConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
   // Everything that can fail comes before the clients are opened; from then on the server owns them.
   const secrets = await resolveUsersSecrets(config, logger);
   const signer = await createAccessTokenSigner({
@@ -68,7 +63,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     refreshTokenTtlSeconds: config.tokens.refreshTokenTtlSeconds,
   });
 
-  const server = await startSubgraphServer<UsersContext>({
+  return startSubgraphServer<UsersContext>({
     name: 'users',
     typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
     resolvers,
@@ -87,7 +82,6 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
       { name: 'postgres', close: () => prisma.$disconnect() },
     ],
   });
-  return { ...server, jwksUrl: `${server.url}${JWKS_PATH}` };
 }
 
 export const subgraph = defineSubgraph({

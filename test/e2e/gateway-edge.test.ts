@@ -134,6 +134,7 @@ describe('gateway at the edge', () => {
       { name: 'subgraph:catalog', ok: true },
       { name: 'subgraph:users', ok: true },
     ]);
+    await platform.gateway.data('{ products(first: 1) { totalCount } }');
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/gateway_subgraph_fetches_total\{subgraph="catalog",outcome="ok",service="gateway"\} [1-9]/);
     expect(metrics).toMatch(/graphql_operations_total\{/);
