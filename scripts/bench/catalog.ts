@@ -4,8 +4,11 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { JWKS_PATH } from '../../platform/auth/access-token.ts';
 import { processEnv } from '../../platform/config/load-config.ts';
+import { SUBGRAPH_NAMES, TOKEN_ISSUER } from '../../subgraphs/registry.ts';
 import { ROOT } from '../lib/databases.ts';
+import { stopChild, waitUntilReady } from '../lib/service-process.ts';
 import { startStack, type RunningStack } from '../lib/stack.ts';
 import { SUBGRAPH_CLIENTS } from './gateway-variant.ts';
 import { measure, referenceAnswer, table, warmUp, type LoadFigures, type LoadTarget } from './load.ts';
@@ -117,7 +120,7 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
   let stack: RunningStack | null = null;
   const extras: ChildProcess[] = [];
   const cleanUp = async () => {
-    for (const child of extras) await stopProcess(child);
+    for (const child of extras) await stopChild(child);
     extras.length = 0;
     const running = stack;
     stack = null;
@@ -160,11 +163,9 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
     await warmUp(gatewayTarget, options.warmupRequests);
     await warmUp(subgraphTarget, options.warmupRequests);
 
-    const watch = {
-      gateway: origin(stack.gatewayUrl),
-      users: origin(stack.subgraphs.users.url),
-      catalog: origin(stack.subgraphs.catalog.url),
-    };
+    const subgraphUrls = stack.subgraphs;
+    const subgraphs = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, origin(subgraphUrls[name].url)]));
+    const watch = { gateway: origin(stack.gatewayUrl), ...subgraphs };
     const load = { connections: options.connections, durationSeconds: options.durationSeconds, watch };
     log(`2. Gateway: ${load.connections} connections for ${load.durationSeconds} s…`);
     const gateway = await measure(gatewayTarget, { ...load, expectBody: gatewayAnswer });
@@ -194,7 +195,6 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
     );
     log(`   ${describe(stress)}`);
 
-    const subgraphs = { users: watch.users, catalog: watch.catalog };
     let compare: Rounds | null = null;
     if (options.compare) {
       // With several workers /metrics shows only one of them, so their CPU is not attributed.
@@ -222,7 +222,7 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
         log(`   ${variant.label} on :${port}`);
       }
       compare = await alternatingRounds(contenders, options, gatewayAnswer);
-      for (const child of extras.splice(0)) await stopProcess(child);
+      for (const child of extras.splice(0)) await stopChild(child);
     }
 
     let profile: CatalogBenchResults['profile'] = null;
@@ -240,12 +240,12 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
       await warmUp(target, options.warmupRequests);
       const figures = await measure(target, {
         ...load,
-        watch: { gateway: `http://127.0.0.1:${port}`, users: watch.users, catalog: watch.catalog },
+        watch: { gateway: `http://127.0.0.1:${port}`, ...subgraphs },
         expectBody: gatewayAnswer,
       });
       log(`   ${describe(figures)}`);
       // The profile is written when the process exits, so stop it before pointing at it.
-      await stopProcess(child);
+      await stopChild(child);
       extras.splice(extras.indexOf(child), 1);
       log(`   profile written to ${path.relative(process.cwd(), directory)}/ (open in Chrome DevTools or speedscope)`);
       profile = { figures, directory };
@@ -263,7 +263,7 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
         watch: { gateway: `http://127.0.0.1:${AGAINST_PORT}`, ...subgraphs },
       };
       const rounds = await alternatingRounds([mine, other], options, gatewayAnswer);
-      await stopProcess(child);
+      await stopChild(child);
       extras.splice(extras.indexOf(child), 1);
       const rpsRatio = round(rounds.median[mine.target.label]!.rps / rounds.median[other.target.label]!.rps);
       sideBySide = { against, ...rounds, rpsRatio };
@@ -379,9 +379,8 @@ async function startExtraGateway(stack: RunningStack, port: number, logDir: stri
       HOST: '127.0.0.1',
       PORT: String(port),
       SUPERGRAPH_PATH: path.join(logDir, 'supergraph.graphql'),
-      JWKS_URL: stack.subgraphs.users.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
-      SUBGRAPH_URL_USERS: stack.subgraphs.users.url,
-      SUBGRAPH_URL_CATALOG: stack.subgraphs.catalog.url,
+      JWKS_URL: `${new URL(stack.subgraphs[TOKEN_ISSUER].url).origin}${JWKS_PATH}`,
+      ...Object.fromEntries(SUBGRAPH_NAMES.map((subgraph) => [`SUBGRAPH_URL_${subgraph.toUpperCase()}`, stack.subgraphs[subgraph].url])),
       // Another checkout's gateway may predate switching Apollo's telemetry off by default.
       APOLLO_TELEMETRY_DISABLED: '1',
       ...env,
@@ -390,29 +389,13 @@ async function startExtraGateway(stack: RunningStack, port: number, logDir: stri
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}; see ${name}.log`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2_000) })).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stopProcess(child);
-      throw new Error(`${name} was not ready within 60 s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  try {
+    await waitUntilReady(name, child, `http://127.0.0.1:${port}/health/ready`, { describe: () => `see ${name}.log` });
+  } catch (error) {
+    await stopChild(child);
+    throw error;
   }
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
+  return child;
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;

@@ -1,7 +1,7 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { JWKS_PATH } from '../../platform/auth/access-token.ts';
 import { SUBGRAPHS, TOKEN_ISSUER } from '../../subgraphs/registry.ts';
+import { throwawayProductionSecrets } from './throwaway-secrets.ts';
 import { startServiceProcess, stopServiceProcesses, type ServiceProcess } from './service-process.ts';
 
 export interface CompiledPlatformOptions {
@@ -26,13 +26,6 @@ export interface CompiledPlatform {
  * an answer proves the compiled gateway reached compiled subgraphs and their databases.
  */
 export const CROSS_SUBGRAPH_QUERY = '{ products(first: 1) { totalCount } vendor(slug: "no-such-store") { id } }';
-
-/** Production refuses to start without real keys; a run like this one gets keys nobody else has. */
-function throwawayProductionSecrets(): Record<string, string> {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'EdDSA', use: 'sig' };
-  return { JWT_PRIVATE_JWK: JSON.stringify(jwk), PII_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
-}
 
 /**
  * Runs the compiled platform the way the image does (`node dist/…`, NODE_ENV=production), each

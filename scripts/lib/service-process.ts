@@ -1,6 +1,48 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { processEnv } from '../../platform/config/load-config.ts';
 
+/**
+ * SIGTERM, as an orchestrator stops a container, then SIGKILL if the process has not ended after
+ * the grace period; resolves with the exit code (null when a signal ended it).
+ */
+export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Polls a service's `/health/ready` until it answers 200; fails at once when the process exits,
+ * or at the deadline, with `describe()` (its log) in the message.
+ */
+export async function waitUntilReady(
+  name: string,
+  child: ChildProcess,
+  healthUrl: string,
+  options: { timeoutMs?: number; describe: () => string },
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${options.describe()}`);
+    }
+    try {
+      if ((await fetch(healthUrl, { signal: AbortSignal.timeout(2_000) })).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${name} was not ready within ${timeoutMs / 1000} s:\n${options.describe()}`);
+}
+
 /** A service (gateway or subgraph) running as its own process, as an orchestrator runs it. */
 export interface ServiceProcess {
   name: string;
@@ -66,16 +108,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     graphqlUrl: `${origin}/graphql`,
     output: () => output,
     exited,
-    stop: async (graceMs = 30_000) => {
-      if (child.exitCode !== null || child.signalCode !== null) return exited;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    stop: (graceMs = 30_000) => stopChild(child, graceMs),
   });
 
   const timeoutMs = options.readyTimeoutMs ?? 60_000;

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { JWKS_PATH } from '../../platform/auth/access-token.ts';
@@ -11,6 +10,8 @@ import { composeSubgraphs } from '../compose.ts';
 import { ROOT, migrateAll } from './databases.ts';
 import { seedDemoData } from './demo-data.ts';
 import { scriptsConfig } from './scripts-config.ts';
+import { stopChild, waitUntilReady } from './service-process.ts';
+import { throwawayProductionSecrets } from './throwaway-secrets.ts';
 
 export interface StackOptions {
   /** Databases are `${databasePrefix}<subgraph>`. */
@@ -98,7 +99,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const [index, { name }] of SUBGRAPHS.entries()) {
       const port = options.subgraphBasePort + index;
       processes.push(spawnService(name, `subgraphs/${name}/main.ts`, serviceEnv(name, port), options.logDir));
-      await waitUntilReady(processes.at(-1)!, `http://127.0.0.1:${port}/health/ready`);
+      await ready(processes.at(-1)!, `http://127.0.0.1:${port}/health/ready`);
       report(`  ✓ ${name} subgraph on ${urls[name]}`);
     }
     const gatewayEnv: Record<string, string> = {
@@ -107,7 +108,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...Object.fromEntries(SUBGRAPHS.map((s) => [`SUBGRAPH_URL_${s.name.toUpperCase()}`, urls[s.name]])),
     };
     processes.push(spawnService('gateway', 'gateway/main.ts', gatewayEnv, options.logDir));
-    await waitUntilReady(processes.at(-1)!, `http://127.0.0.1:${options.gatewayPort}/health/ready`);
+    await ready(processes.at(-1)!, `http://127.0.0.1:${options.gatewayPort}/health/ready`);
     report(`  ✓ gateway on http://127.0.0.1:${options.gatewayPort}/graphql`);
   } catch (error) {
     await stop();
@@ -126,10 +127,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
  * mode (benchmarks) must be given keys, so the stack makes throwaway ones for that run.
  */
 function stackSecrets(options: StackOptions): Record<string, string> {
-  if (options.nodeEnv === 'development') return { DEV_SECRETS_DIR: path.join(ROOT, '.dev-secrets') };
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'EdDSA', use: 'sig' };
-  return { JWT_PRIVATE_JWK: JSON.stringify(jwk), PII_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+  return options.nodeEnv === 'development' ? { DEV_SECRETS_DIR: path.join(ROOT, '.dev-secrets') } : throwawayProductionSecrets();
 }
 
 function spawnService(name: string, entry: string, env: Record<string, string>, logDir: string): ManagedProcess {
@@ -147,21 +145,8 @@ function spawnService(name: string, entry: string, env: Record<string, string>, 
   return { name, child, logFile };
 }
 
-async function waitUntilReady(service: ManagedProcess, healthUrl: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) {
-      throw new Error(`${service.name} exited with code ${service.child.exitCode} during start:\n${tail(service.logFile)}`);
-    }
-    try {
-      const response = await fetch(healthUrl, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${service.name} was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${tail(service.logFile)}`);
+function ready(service: ManagedProcess, healthUrl: string): Promise<void> {
+  return waitUntilReady(service.name, service.child, healthUrl, { timeoutMs: READY_TIMEOUT_MS, describe: () => tail(service.logFile) });
 }
 
 function tail(file: string, lines = 25): string {
@@ -174,13 +159,5 @@ function tail(file: string, lines = 25): string {
 
 /** Gateway first (stop taking traffic), then subgraphs; SIGTERM, then SIGKILL after a grace period. */
 async function stopAll(processes: ManagedProcess[]): Promise<void> {
-  for (const service of [...processes].reverse()) {
-    const { child } = service;
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  for (const { child } of [...processes].reverse()) await stopChild(child);
 }
