@@ -2,14 +2,21 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createTestTokenIssuer, unsignedToken } from '../testing/access-tokens.ts';
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AccessTokenError, bearerToken, createAccessTokenVerifier } from './access-token.ts';
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+  AccessTokenError,
+  bearerToken,
+  createAccessTokenVerifier,
+  DEFAULT_TOKEN_POLICY,
+} from './access-token.ts';
 
 const { privateKey } = generateKeyPairSync('ed25519');
 const userId = randomUUID();
 
 /** A token from our own key whose issuer or role claim is off, which the test issuer cannot make. */
 async function offClaimsToken(options: { issuer?: string; role?: string }) {
-  return new SignJWT({ role: options.role ?? 'CUSTOMER', vid: null })
+  return new SignJWT({ role: options.role ?? 'CUSTOMER', vid: null, sid: randomUUID() })
     .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
     .setSubject(userId)
     .setIssuer(options.issuer ?? ACCESS_TOKEN_ISSUER)
@@ -55,6 +62,45 @@ describe('access token verification', async () => {
 
   it('refuses a token without an expiry, however well signed', async () => {
     expect(await reason(verifier.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { expiresIn: null })))).toBe('invalid');
+  });
+
+  it('refuses a token without a session id: it could not be ended before it expires', async () => {
+    expect(await reason(verifier.verify(await issuer.sign({ sub: userId, role: 'CUSTOMER', sid: null })))).toBe('invalid');
+  });
+
+  describe('token times', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const { clockSkewSeconds, maxTokenAgeSeconds } = DEFAULT_TOKEN_POLICY;
+
+    it('refuses an issue time beyond the clock skew in the future, accepts one within it', async () => {
+      const future = now() + clockSkewSeconds + 60;
+      expect(await reason(verifier.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { issuedAt: future, expiresIn: future + 300 })))).toBe('invalid');
+      const slightlyAhead = now() + clockSkewSeconds - 5;
+      expect(await reason(verifier.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { issuedAt: slightlyAhead, expiresIn: slightlyAhead + 300 })))).toBe('accepted');
+    });
+
+    it('refuses a token without an issue time', async () => {
+      expect(await reason(verifier.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { issuedAt: null })))).toBe('invalid');
+    });
+
+    it('refuses a lifetime longer than the maximum age (ten years), however fresh', async () => {
+      const tenYears = 10 * 365 * 24 * 3600;
+      expect(await reason(verifier.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { issuedAt: now(), expiresIn: now() + tenYears })))).toBe('invalid');
+      expect(await reason(verifier.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { issuedAt: now(), expiresIn: now() + maxTokenAgeSeconds + 1 })))).toBe('invalid');
+      expect(await reason(verifier.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { issuedAt: now(), expiresIn: now() + maxTokenAgeSeconds })))).toBe('accepted');
+    });
+
+    it('counts a token older than the maximum age as expired, whatever its expiry says', async () => {
+      const old = now() - maxTokenAgeSeconds - clockSkewSeconds - 10;
+      expect(await reason(verifier.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { issuedAt: old, expiresIn: now() + 60 })))).toBe('expired');
+    });
+
+    it('applies a configured policy', async () => {
+      const strict = createAccessTokenVerifier({ jwks: issuer.jwks }, { policy: { clockSkewSeconds: 0, maxTokenAgeSeconds: 60 } });
+      expect(await reason(strict.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { expiresIn: '5m' })))).toBe('invalid');
+      expect(await reason(strict.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { expiresIn: '1m' })))).toBe('accepted');
+      expect(await reason(strict.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { issuedAt: now() + 5, expiresIn: now() + 60 })))).toBe('invalid');
+    });
   });
 
   it('reads bearer headers strictly', () => {

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { Roles, type Viewer } from './viewer.ts';
+import type { SessionCheck } from './session-revocations.ts';
+import { Roles, type Role, type Viewer } from './viewer.ts';
 
 /** The only algorithm accepted; `alg: none` and HMAC confusion are refused by construction. */
 export const ACCESS_TOKEN_ALGORITHM = 'EdDSA';
@@ -13,14 +14,31 @@ const claimsSchema = z.object({
   sub: z.string().uuid(),
   role: z.enum(Roles),
   vid: z.string().uuid().nullish(),
+  /** The session (refresh-token family) the token was issued from, so ending the session ends the token. */
+  sid: z.string().uuid(),
+  iat: z.number(),
+  exp: z.number(),
 });
 
-export type AccessTokenFailure = 'expired' | 'invalid';
+/**
+ * - `expired`: past its expiry or its maximum age;
+ * - `invalid`: not ours, not well formed, or outside the token policy;
+ * - `revoked`: its session was ended (log-out, refresh-token reuse, suspension);
+ * - `unconfirmed`: a privileged token whose session could not be checked (see `verify`).
+ */
+export type AccessTokenFailure = 'expired' | 'invalid' | 'revoked' | 'unconfirmed';
+
+const FAILURE_MESSAGES: Record<AccessTokenFailure, string> = {
+  expired: 'The access token has expired.',
+  invalid: 'The access token is not valid.',
+  revoked: 'The session of this access token has ended.',
+  unconfirmed: 'The session of this access token cannot be checked right now.',
+};
 
 export class AccessTokenError extends Error {
   override name = 'AccessTokenError';
   constructor(readonly reason: AccessTokenFailure) {
-    super(reason === 'expired' ? 'The access token has expired.' : 'The access token is not valid.');
+    super(FAILURE_MESSAGES[reason]);
   }
 }
 
@@ -32,34 +50,85 @@ export interface AccessTokenVerifier {
 /** Where verifiers get the public keys: the users subgraph's JWKS URL, or a key set in memory. */
 export type KeySource = { jwksUrl: string } | { jwks: JSONWebKeySet };
 
+/** How far token times are trusted. */
+export interface TokenPolicy {
+  /** How far apart clocks may be: applied to `exp`, to `iat` in the future and to the age limit. */
+  clockSkewSeconds: number;
+  /** The oldest `iat`, and the longest lifetime (`exp - iat`), a token may have. */
+  maxTokenAgeSeconds: number;
+}
+
+/** How long the users subgraph's access tokens live unless configured otherwise (ACCESS_TOKEN_TTL_SECONDS). */
+export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const DEFAULT_CLOCK_SKEW_SECONDS = 30;
+
+export const DEFAULT_TOKEN_POLICY: TokenPolicy = {
+  clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,
+  maxTokenAgeSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS + DEFAULT_CLOCK_SKEW_SECONDS,
+};
+
+/**
+ * Roles refused while their session cannot be checked. These tokens act on other people's data
+ * (every account, a store's catalogue), so a revoked one must not get through an outage; their
+ * holders are few and wait for Redis. Customers touch only their own account, and refusing them
+ * would turn a Redis outage into a storefront outage, so their tokens pass.
+ */
+const CONFIRMATION_REQUIRED: readonly Role[] = ['ADMIN', 'VENDOR'];
+
+export interface VerifierOptions {
+  policy?: TokenPolicy;
+  /** The revocation list; without one only signatures and claims are checked (tests, tools). */
+  sessions?: SessionCheck | null;
+}
+
 /**
  * Verifies access tokens against a JWKS. The remote set is cached by jose and refetched only
- * when a token names an unknown key id (key rotation), at most every 30 s.
+ * when a token names an unknown key id (key rotation), at most every 30 s. After the signature,
+ * the claims and their times, it asks the revocation list: a token of an ended session is
+ * refused; a privileged token whose session cannot be checked (Redis unreachable for a few
+ * intervals) is refused too, and a customer's passes.
  */
-export function createAccessTokenVerifier(source: KeySource): AccessTokenVerifier {
+export function createAccessTokenVerifier(source: KeySource, options: VerifierOptions = {}): AccessTokenVerifier {
   const keys: JWTVerifyGetKey =
     'jwksUrl' in source
       ? createRemoteJWKSet(new URL(source.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })
       : createLocalJWKSet(source.jwks);
+  const policy = options.policy ?? DEFAULT_TOKEN_POLICY;
+  const sessions = options.sessions ?? null;
+
+  async function verifiedClaims(token: string) {
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
+        issuer: ACCESS_TOKEN_ISSUER,
+        audience: ACCESS_TOKEN_AUDIENCE,
+        requiredClaims: ['exp', 'sub', 'sid'],
+        // Also requires `iat`, and refuses one further than the skew in the future.
+        maxTokenAge: policy.maxTokenAgeSeconds,
+        clockTolerance: policy.clockSkewSeconds,
+      });
+      return claimsSchema.parse(payload);
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new AccessTokenError('expired');
+      // An unreachable key server is our outage, not the caller's bad token.
+      if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError || error instanceof z.ZodError)) {
+        throw error;
+      }
+      throw new AccessTokenError('invalid');
+    }
+  }
+
   return {
     async verify(token) {
-      try {
-        const { payload } = await jwtVerify(token, keys, {
-          algorithms: [ACCESS_TOKEN_ALGORITHM],
-          issuer: ACCESS_TOKEN_ISSUER,
-          audience: ACCESS_TOKEN_AUDIENCE,
-          requiredClaims: ['exp', 'sub'],
-        });
-        const claims = claimsSchema.parse(payload);
-        return { userId: claims.sub, role: claims.role, vendorId: claims.vid ?? null };
-      } catch (error) {
-        if (error instanceof errors.JWTExpired) throw new AccessTokenError('expired');
-        // An unreachable key server is our outage, not the caller's bad token.
-        if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError || error instanceof z.ZodError)) {
-          throw error;
-        }
-        throw new AccessTokenError('invalid');
-      }
+      const claims = await verifiedClaims(token);
+      // jose bounds the age but not the lifetime: a token valid for years is not one we issued.
+      if (claims.exp - claims.iat > policy.maxTokenAgeSeconds) throw new AccessTokenError('invalid');
+      const viewer: Viewer = { userId: claims.sub, role: claims.role, vendorId: claims.vid ?? null };
+      if (!sessions) return viewer;
+      const status = await sessions.status({ sessionId: claims.sid, userId: viewer.userId, vendorId: viewer.vendorId, issuedAt: claims.iat });
+      if (status === 'ended') throw new AccessTokenError('revoked');
+      if (status === 'unconfirmed' && CONFIRMATION_REQUIRED.includes(viewer.role)) throw new AccessTokenError('unconfirmed');
+      return viewer;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, DEFAULT_CLOCK_SKEW_SECONDS } from '../auth/access-token.ts';
 
 /** Raised when the environment does not describe a runnable process; lists every problem at once. */
 export class ConfigError extends Error {
@@ -64,6 +65,42 @@ export function databaseUrl(server: string, database: string): string {
 export const DEFAULT_JWKS_URL = 'http://127.0.0.1:4001/.well-known/jwks.json';
 
 /**
+ * What every process that verifies access tokens reads (the gateway and every subgraph): how far
+ * token times may be off, the oldest token it accepts, and where ended sessions are recorded in
+ * Redis. The key space must be the same in every process of a deployment.
+ */
+export function accessTokenEnvironment() {
+  return {
+    TOKEN_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(DEFAULT_CLOCK_SKEW_SECONDS),
+    /** Unset: the access-token lifetime plus the clock skew. */
+    ACCESS_TOKEN_MAX_AGE_SECONDS: z.coerce.number().int().positive().optional(),
+    SESSIONS_KEY_PREFIX: z.string().min(1).default('shop:sessions:'),
+    SESSION_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  };
+}
+
+type AccessTokenEnvironment = z.output<z.ZodObject<ReturnType<typeof accessTokenEnvironment>>>;
+
+/**
+ * The typed token policy and revocation-list settings. `ttlSeconds` is the lifetime of the tokens
+ * the users subgraph signs; the default age limit is that plus the skew.
+ */
+export function accessTokenSettings(raw: AccessTokenEnvironment & { REDIS_URL: string }, ttlSeconds = DEFAULT_ACCESS_TOKEN_TTL_SECONDS) {
+  const clockSkewSeconds = raw.TOKEN_CLOCK_SKEW_SECONDS;
+  const maxTokenAgeSeconds = raw.ACCESS_TOKEN_MAX_AGE_SECONDS ?? ttlSeconds + clockSkewSeconds;
+  return {
+    tokenPolicy: { clockSkewSeconds, maxTokenAgeSeconds },
+    sessionRevocations: {
+      redis: { url: raw.REDIS_URL, keyPrefix: raw.SESSIONS_KEY_PREFIX },
+      checkIntervalMs: raw.SESSION_CHECK_INTERVAL_MS,
+      // A verifier accepts a token until its age passes the limit plus the skew, by its own clock,
+      // which may run one skew behind the writer's: the record must outlive both.
+      retentionSeconds: maxTokenAgeSeconds + 2 * clockSkewSeconds,
+    },
+  };
+}
+
+/**
  * The variables every subgraph reads, with the same names and local defaults everywhere; a
  * subgraph's config.ts spreads these into its zod object and adds its own (a subgraph that
  * verifies access tokens against the issuer adds `JWKS_URL: env.url(DEFAULT_JWKS_URL)`).
@@ -80,10 +117,11 @@ export function subgraphEnvironment(name: string, port: number) {
     DATABASE_POOL_SIZE: env.positiveInt(10),
     REDIS_URL: env.url(DEFAULT_REDIS_URL),
     REDIS_KEY_PREFIX: z.string().min(1).default(`shop:${name}:`),
+    ...accessTokenEnvironment(),
   };
 }
 
-type SubgraphEnvironment = { [K in keyof ReturnType<typeof subgraphEnvironment>]: z.infer<ReturnType<typeof subgraphEnvironment>[K]> };
+type SubgraphEnvironment = z.output<z.ZodObject<ReturnType<typeof subgraphEnvironment>>>;
 
 /** The common part of every subgraph's typed config, from the variables above. */
 export function subgraphSettings(raw: SubgraphEnvironment) {
@@ -96,5 +134,6 @@ export function subgraphSettings(raw: SubgraphEnvironment) {
     databaseUrl: raw.DATABASE_URL,
     databasePoolSize: raw.DATABASE_POOL_SIZE,
     redis: { url: raw.REDIS_URL, keyPrefix: raw.REDIS_KEY_PREFIX },
+    ...accessTokenSettings(raw),
   };
 }

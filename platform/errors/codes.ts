@@ -16,6 +16,8 @@ export const ErrorCodes = {
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
   REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** A privileged token's session could not be checked against the revocation list (HTTP 503): retry shortly. */
+  SESSION_CHECK_UNAVAILABLE: 'SESSION_CHECK_UNAVAILABLE',
   /** A change reached a service whose reply was lost: it may or may not have been applied. */
   OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
 

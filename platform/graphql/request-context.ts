@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { GraphQLError } from 'graphql';
 import { AccessTokenError, bearerToken, type AccessTokenVerifier } from '../auth/access-token.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { invalidToken } from '../errors/graphql-errors.ts';
+import { ErrorCodes } from '../errors/codes.ts';
+import { graphQLError, invalidToken } from '../errors/graphql-errors.ts';
 import type { Logger } from '../logging/logger.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -27,6 +29,20 @@ export function requestIdFrom(req: IncomingMessage): string {
   return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
+/** What the client is told, and so what it should do: refresh, sign in again, or retry shortly. */
+function refusedToken(error: AccessTokenError): GraphQLError {
+  switch (error.reason) {
+    case 'expired':
+      return invalidToken('Your access token has expired; refresh it and retry.');
+    case 'revoked':
+      return invalidToken('Your session has ended (signed out, suspended or closed for safety); sign in again.');
+    case 'unconfirmed':
+      return graphQLError(ErrorCodes.SESSION_CHECK_UNAVAILABLE, 'Your session cannot be checked right now; retry in a few seconds.', 503);
+    case 'invalid':
+      return invalidToken('Your access token is not valid.');
+  }
+}
+
 /**
  * Verifies the bearer token (if any) and builds the base context. A present but bad token is
  * refused outright: clients should refresh, not be silently treated as anonymous.
@@ -45,11 +61,7 @@ export async function baseRequestContext(
     accessToken = bearerToken(req.headers.authorization);
     if (accessToken) viewer = await verifier.verify(accessToken);
   } catch (error) {
-    if (error instanceof AccessTokenError) {
-      throw invalidToken(
-        error.reason === 'expired' ? 'Your access token has expired; refresh it and retry.' : 'Your access token is not valid.',
-      );
-    }
+    if (error instanceof AccessTokenError) throw refusedToken(error);
     throw error;
   }
   return { requestId, logger: viewer ? log.child({ userId: viewer.userId }) : log, viewer, accessToken, clientIp };

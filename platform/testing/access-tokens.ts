@@ -12,6 +12,8 @@ export interface TestTokenClaims {
   sub?: string;
   role: Role;
   vid?: string | null;
+  /** The session id; a fresh one by default, null leaves it out. */
+  sid?: string | null;
 }
 
 export interface TestSignOptions {
@@ -44,7 +46,8 @@ export async function createTestTokenIssuer(privateJwk?: JWK): Promise<TestToken
   const publicPem = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
 
   const unsigned = (claims: TestTokenClaims, options: TestSignOptions) => {
-    const jwt = new SignJWT({ role: claims.role, vid: claims.vid ?? null })
+    const sid = claims.sid === undefined ? randomUUID() : claims.sid;
+    const jwt = new SignJWT({ role: claims.role, vid: claims.vid ?? null, ...(sid === null ? {} : { sid }) })
       .setSubject(claims.sub ?? randomUUID())
       .setIssuer(ACCESS_TOKEN_ISSUER)
       .setAudience(ACCESS_TOKEN_AUDIENCE);
@@ -74,7 +77,7 @@ export async function createTestTokenIssuer(privateJwk?: JWK): Promise<TestToken
 export function unsignedToken(claims: TestTokenClaims): string {
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const payload = { ...claims, sub: claims.sub ?? randomUUID(), iss: ACCESS_TOKEN_ISSUER, aud: ACCESS_TOKEN_AUDIENCE, iat: now, exp: now + 300 };
+  const payload = { ...claims, sub: claims.sub ?? randomUUID(), sid: claims.sid ?? randomUUID(), iss: ACCESS_TOKEN_ISSUER, aud: ACCESS_TOKEN_AUDIENCE, iat: now, exp: now + 300 };
   return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(payload)}.`;
 }
 
