@@ -1,4 +1,5 @@
 import { createAccessTokenVerifier, JWKS_PATH } from '../../platform/auth/access-token.ts';
+import { openSessionRevocations } from '../../platform/auth/session-revocations.ts';
 import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { sendJson, type RouteHandler } from '../../platform/http/http-server.ts';
@@ -50,6 +51,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
   const cipher = createPiiCipher(secrets.piiKey);
   const prisma = createUsersPrisma(config.databaseUrl, config.databasePoolSize);
   const redis = createRedis(config.redis, logger);
+  const sessions = openSessionRevocations(config.sessionRevocations, logger);
 
   const app = createUsersApp({
     users: createUserRepository(prisma, cipher),
@@ -60,6 +62,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     loginLimiter: createLoginRateLimiter(redis, config.loginLimits, logger),
     hasher,
     signer,
+    revocations: sessions,
     refreshTokenTtlSeconds: config.tokens.refreshTokenTtlSeconds,
   });
 
@@ -71,13 +74,14 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     port: config.port,
     logger,
     // This process holds the keys, so it verifies in memory instead of fetching its own JWKS.
-    verifier: overrides.verifier ?? createAccessTokenVerifier({ jwks: signer.publicJwks() }),
+    verifier: overrides.verifier ?? createAccessTokenVerifier({ jwks: signer.publicJwks() }, { policy: config.tokenPolicy, sessions }),
     // Redis is deliberately not a readiness check: log-in fails open without it, so an outage
     // of Redis must not take every users pod out of the load balancer.
     readiness: [postgresReadiness(prisma)],
     createContext: (base) => ({ ...app.scopeFor(base), services: app.services }),
     routes: { [JWKS_PATH]: jwksRoute(signer) },
     resources: [
+      { name: 'session revocations', close: () => sessions.close() },
       { name: 'redis', close: () => closeRedis(redis) },
       { name: 'postgres', close: () => prisma.$disconnect() },
     ],

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { env, loadConfig, processEnv, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
+import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS } from '../../platform/auth/access-token.ts';
+import { accessTokenSettings, env, loadConfig, processEnv, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -59,7 +60,7 @@ const piiKey = z
 export const usersConfigSchema = z
   .object({
     ...subgraphEnvironment('users', 4001),
-    ACCESS_TOKEN_TTL_SECONDS: env.positiveInt(15 * 60),
+    ACCESS_TOKEN_TTL_SECONDS: env.positiveInt(DEFAULT_ACCESS_TOKEN_TTL_SECONDS),
     REFRESH_TOKEN_TTL_SECONDS: env.positiveInt(30 * 24 * 60 * 60),
     /** Required in production; generated into DEV_SECRETS_DIR otherwise. */
     JWT_PRIVATE_JWK: privateJwk,
@@ -75,6 +76,13 @@ export const usersConfigSchema = z
     VENDOR_CACHE_TTL_SECONDS: env.positiveInt(60),
   })
   .superRefine((config, ctx) => {
+    if (config.ACCESS_TOKEN_MAX_AGE_SECONDS !== undefined && config.ACCESS_TOKEN_MAX_AGE_SECONDS < config.ACCESS_TOKEN_TTL_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ACCESS_TOKEN_MAX_AGE_SECONDS'],
+        message: 'must be at least ACCESS_TOKEN_TTL_SECONDS, or the tokens this subgraph signs would be refused before they expire',
+      });
+    }
     if (config.NODE_ENV !== 'production') return;
     // Generated dev keys would differ per pod and vanish with it: production must bring its own.
     if (!config.JWT_PRIVATE_JWK) {
@@ -86,6 +94,8 @@ export const usersConfigSchema = z
   })
   .transform((c) => ({
     ...subgraphSettings(c),
+    // The age limit follows the lifetime of the tokens this process signs.
+    ...accessTokenSettings(c, c.ACCESS_TOKEN_TTL_SECONDS),
     vendorCacheTtlSeconds: c.VENDOR_CACHE_TTL_SECONDS,
     tokens: {
       accessTokenTtlSeconds: c.ACCESS_TOKEN_TTL_SECONDS,

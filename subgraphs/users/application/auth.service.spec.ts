@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
 import type { AuthSession, LogInCommand, SignUpCommand } from './auth.service.ts';
@@ -134,13 +135,23 @@ describe('refresh', () => {
     expect(tokens[0]?.familyId).toBe(tokens[1]?.familyId);
   });
 
-  it('treats reuse of a rotated token as theft: REFRESH_TOKEN_REUSED and the whole family revoked', async () => {
+  it('treats reuse of a rotated token as theft: REFRESH_TOKEN_REUSED and the whole family revoked, access tokens included', async () => {
     const first = await start();
     const second = session(await refresh(first.refreshToken));
+    const other = await start();
     expect(codes(await refresh(first.refreshToken))).toEqual(['REFRESH_TOKEN_REUSED']);
     expect(codes(await refresh(second.refreshToken))).toEqual(['REFRESH_TOKEN_INVALID']);
     const family = await h.prisma.refreshTokenFamily.findFirstOrThrow({ where: { userId: first.user.id } });
     expect(family.revokedAt).not.toBeNull();
+    for (const token of [first.accessToken, second.accessToken]) await expect(h.verifier.verify(token)).rejects.toMatchObject({ reason: 'revoked' });
+    expect((await h.verifier.verify(other.accessToken)).userId).toBe(other.user.id);
+  });
+
+  it('carries the family as the session id of every access token it issues', async () => {
+    const first = await start();
+    const second = session(await refresh(first.refreshToken));
+    const family = await h.prisma.refreshTokenFamily.findFirstOrThrow({ where: { userId: first.user.id } });
+    expect([first.accessToken, second.accessToken].map((token) => decodeJwt(token).sid)).toEqual([family.id, family.id]);
   });
 
   it('lets exactly one of two concurrent refreshes with the same token win', async () => {
@@ -174,12 +185,15 @@ describe('refresh', () => {
 });
 
 describe('log out', () => {
-  it('revokes the family, so neither the current nor an older token refreshes', async () => {
+  it('revokes the family, so neither the current nor an older token refreshes, and ends its access tokens only', async () => {
     const account = await h.createAccount();
     const first = session(await logIn({ email: account.email, password: account.password }, '10.5.0.1'));
     const second = session(await refresh(first.refreshToken));
+    const otherDevice = session(await logIn({ email: account.email, password: account.password }, '10.5.0.1'));
     expect(await logOut(second.refreshToken)).toEqual({ ok: true, value: true });
     expect(codes(await refresh(second.refreshToken))).toEqual(['REFRESH_TOKEN_INVALID']);
+    for (const token of [first.accessToken, second.accessToken]) await expect(h.verifier.verify(token)).rejects.toMatchObject({ reason: 'revoked' });
+    expect((await h.verifier.verify(otherDevice.accessToken)).userId).toBe(account.userId);
     expect(codes(await logOut('unknown-token'))).toEqual(['REFRESH_TOKEN_INVALID']);
   });
 });

@@ -1,3 +1,4 @@
+import type { SessionRevoker } from '../../../platform/auth/session-revocations.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
@@ -51,9 +52,12 @@ export interface AuthService {
   signUp(scope: UsersScope, input: SignUpCommand): Promise<Result<AuthSession>>;
   /** Limited per account and per client address (the scope's `clientIp`). */
   logIn(scope: UsersScope, input: LogInCommand): Promise<Result<AuthSession>>;
-  /** Rotates the refresh token; reuse of a rotated one revokes its family (REFRESH_TOKEN_REUSED). */
+  /**
+   * Rotates the refresh token; reuse of a rotated one revokes its family (REFRESH_TOKEN_REUSED)
+   * and ends its access tokens.
+   */
   refresh(scope: UsersScope, input: RefreshTokenCommand): Promise<Result<AuthSession>>;
-  /** Ends the session the token belongs to (its whole family). */
+  /** Ends the session the token belongs to (its whole family), access tokens included. */
   logOut(scope: UsersScope, input: RefreshTokenCommand): Promise<Result<true>>;
 }
 
@@ -63,6 +67,8 @@ export interface AuthServiceDeps {
   hasher: PasswordHasher;
   signer: AccessTokenSigner;
   loginLimiter: LoginRateLimiter;
+  /** Where ended sessions are recorded, so every verifier refuses their access tokens. */
+  revocations: SessionRevoker;
   refreshTokenTtlSeconds: number;
   now: () => Date;
 }
@@ -83,10 +89,10 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   async function issue(
     scope: UsersScope,
     account: { user: User; approvedVendorId: string | null },
-    refresh: { token: string; expiresAt: Date },
+    refresh: { token: string; expiresAt: Date; familyId: string },
     at: Date,
   ): Promise<Result<AuthSession>> {
-    const access = await deps.signer.sign(accessClaimsFor(account.user, account.approvedVendorId), at);
+    const access = await deps.signer.sign(accessClaimsFor(account.user, account.approvedVendorId, refresh.familyId), at);
     scope.signedInNow.add(account.user.id);
     return ok({
       user: account.user,
@@ -97,13 +103,19 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     });
   }
 
+  /** No refresh token of the family works any more, and every verifier refuses its access tokens. */
+  async function endFamily(familyId: string, reason: string, at: Date): Promise<void> {
+    await deps.sessions.revokeFamily(familyId, reason, at);
+    await deps.revocations.endSession(familyId);
+  }
+
   async function startSession(scope: UsersScope, user: User): Promise<Result<AuthSession>> {
     const at = now();
     const refreshToken = newRefreshTokenSecret();
     const expiresAt = new Date(at.getTime() + deps.refreshTokenTtlSeconds * 1000);
-    await deps.sessions.start(user.id, hashRefreshToken(refreshToken), expiresAt);
+    const { familyId } = await deps.sessions.start(user.id, hashRefreshToken(refreshToken), expiresAt);
     const forToken = await deps.users.findForToken(user.id);
-    return issue(scope, { user, approvedVendorId: forToken?.approvedVendorId ?? null }, { token: refreshToken, expiresAt }, at);
+    return issue(scope, { user, approvedVendorId: forToken?.approvedVendorId ?? null }, { token: refreshToken, expiresAt, familyId }, at);
   }
 
   return {
@@ -158,7 +170,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (decision === 'invalid' || !stored) return fail(invalidRefreshToken());
 
       const reused = async () => {
-        await deps.sessions.revokeFamily(stored.familyId, 'refresh token reused', at);
+        await endFamily(stored.familyId, 'refresh token reused', at);
         logger(scope).warn({ userId: stored.userId, familyId: stored.familyId }, 'rotated refresh token presented again; session revoked');
         return fail(
           userError(
@@ -170,7 +182,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       };
       if (decision === 'reuse') return reused();
       if (decision === 'suspended') {
-        await deps.sessions.revokeFamily(stored.familyId, 'account suspended', at);
+        await endFamily(stored.familyId, 'account suspended', at);
         return fail(userError(UsersErrorCodes.ACCOUNT_SUSPENDED, 'This account is suspended; contact support.'));
       }
 
@@ -180,7 +192,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (!(await deps.sessions.rotate(stored, hashRefreshToken(successor), expiresAt, at))) return reused();
       const forToken = await deps.users.findForToken(stored.userId);
       if (!forToken) return fail(invalidRefreshToken());
-      return issue(scope, forToken, { token: successor, expiresAt }, at);
+      return issue(scope, forToken, { token: successor, expiresAt, familyId: stored.familyId }, at);
     },
 
     async logOut(scope, { refreshToken }) {
@@ -188,7 +200,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const stored = await deps.sessions.findByHash(hashRefreshToken(refreshToken));
       if (!stored) return fail(invalidRefreshToken());
       // Any token of the family, even an old one, ends the session: logging out is always safe.
-      await deps.sessions.revokeFamily(stored.familyId, 'logged out', now());
+      await endFamily(stored.familyId, 'logged out', now());
       logger(scope).info({ userId: stored.userId, familyId: stored.familyId }, 'logged out');
       return ok(true);
     },

@@ -1,3 +1,4 @@
+import type { SessionRevoker } from '../../../platform/auth/session-revocations.ts';
 import type { BaseRequestContext } from '../../../platform/graphql/request-context.ts';
 import type { AccessTokenSigner } from '../infra/access-token-signer.ts';
 import type { AddressRepository } from '../infra/address.repository.ts';
@@ -24,6 +25,8 @@ export interface UsersAppDeps {
   loginLimiter: LoginRateLimiter;
   hasher: PasswordHasher;
   signer: AccessTokenSigner;
+  /** The shared list of ended sessions that every verifier reads. */
+  revocations: SessionRevoker;
   refreshTokenTtlSeconds: number;
   /** The clock; specs move it to expire tokens without waiting. */
   now?: () => Date;
@@ -50,9 +53,9 @@ export function createUsersApp(deps: UsersAppDeps): UsersApp {
   return {
     services: {
       auth: createAuthService({ ...deps, now }),
-      users: createUserService({ users: deps.users, now }),
+      users: createUserService({ users: deps.users, revocations: deps.revocations, now }),
       addresses: createAddressService({ addresses: deps.addresses }),
-      vendors: createVendorService({ vendors: deps.vendors, cache: deps.vendorCache, now }),
+      vendors: createVendorService({ vendors: deps.vendors, cache: deps.vendorCache, revocations: deps.revocations, now }),
     },
     scopeFor: (request) => ({ ...request, loaders: createUsersLoaders(deps), signedInNow: new Set<string>() }),
   };

@@ -67,16 +67,21 @@ describe('admin user list', () => {
 });
 
 describe('suspend and reactivate', () => {
-  it('suspends (revoking every session) and reactivates', async () => {
+  it('suspends (revoking every session and its access tokens) and reactivates', async () => {
     const account = await h.createAccount();
+    const accessTokens: string[] = [];
     for (let i = 0; i < 2; i += 1) {
-      expect((await h.services.auth.logIn(h.scope(), { email: account.email, password: account.password })).ok).toBe(true);
+      const login = await h.services.auth.logIn(h.scope(), { email: account.email, password: account.password });
+      if (!login.ok) throw new Error('log-in failed');
+      expect((await h.verifier.verify(login.value.accessToken)).userId).toBe(account.userId);
+      accessTokens.push(login.value.accessToken);
     }
     const suspended = await h.services.users.suspend(h.scope(admin), { id: account.userId, reason: ' abuse ' });
     expect(suspended.ok && suspended.value.status).toBe('SUSPENDED');
     const families = await h.prisma.refreshTokenFamily.findMany({ where: { userId: account.userId } });
     expect(families).toHaveLength(2);
     expect(families.every((family) => family.revokedAt !== null)).toBe(true);
+    for (const token of accessTokens) await expect(h.verifier.verify(token)).rejects.toMatchObject({ reason: 'revoked' });
     expect((await h.prisma.user.findUniqueOrThrow({ where: { id: account.userId } })).suspendedReason).toBe('abuse');
 
     const reactivated = await h.services.users.reactivate(h.scope(admin), { id: account.userId });

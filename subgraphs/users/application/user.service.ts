@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { signedIn } from '../../../platform/auth/access.ts';
+import type { SessionRevoker } from '../../../platform/auth/session-revocations.ts';
 import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
@@ -47,7 +48,7 @@ export interface UserService {
   updateProfile(scope: UsersScope, input: UpdateProfileCommand): Promise<Result<User>>;
   /** Admins only; newest first. */
   list(scope: UsersScope, args: UserListArgs): Promise<Connection<User>>;
-  /** Admins only; ends every session of the account at once. */
+  /** Admins only; ends every session of the account at once, access tokens included. */
   suspend(scope: UsersScope, input: SuspendUserCommand): Promise<Result<User>>;
   /** Admins only. */
   reactivate(scope: UsersScope, input: ReactivateUserCommand): Promise<Result<User>>;
@@ -59,7 +60,7 @@ const MAX_REASON_LENGTH = 500;
 const notFound = () => userError(UsersErrorCodes.USER_NOT_FOUND, 'No account has this id.', ['input', 'id']);
 const logger = (scope: UsersScope): Logger => scope.logger.child({ component: 'UserService' });
 
-export function createUserService(deps: { users: UserRepository; now: () => Date }): UserService {
+export function createUserService(deps: { users: UserRepository; revocations: SessionRevoker; now: () => Date }): UserService {
   async function move(scope: UsersScope, id: string, to: AccountStatus, reason: string | null): Promise<Result<User>> {
     const admin = valueOrThrow(asAdmin(scope.viewer));
     if (to === 'SUSPENDED' && id === admin.userId) {
@@ -69,8 +70,10 @@ export function createUserService(deps: { users: UserRepository; now: () => Date
     if (!user) return fail(notFound());
     const allowed = moveAccount(user.status, to);
     if (!allowed.ok) return allowed;
-    const moved = await deps.users.changeStatus(id, user.status, to, reason, deps.now());
+    const at = deps.now();
+    const moved = await deps.users.changeStatus(id, user.status, to, reason, at);
     if (!moved) return fail(userError(UsersErrorCodes.ACCOUNT_ILLEGAL_TRANSITION, 'The account changed meanwhile; reload and retry.'));
+    if (to === 'SUSPENDED') await deps.revocations.endAccountSessions(id, at);
     logger(scope).info({ userId: id, by: admin.userId, from: user.status, to }, 'account status changed');
     return ok(moved);
   }

@@ -105,7 +105,7 @@ describe('applying for a store', () => {
 });
 
 describe('reviewing stores', () => {
-  it('approval makes the owner a VENDOR scoped to the store from their next refresh', async () => {
+  it('approval makes the owner a VENDOR scoped to the store from their next refresh; suspension ends it at once', async () => {
     const owner = await h.createAccount();
     const login = value(await h.services.auth.logIn(h.scope(), { email: owner.email, password: owner.password }));
     const store = await apply('Atlas Audio', owner);
@@ -116,15 +116,22 @@ describe('reviewing stores', () => {
     expect(await h.verifier.verify(refreshed.accessToken)).toEqual({ userId: owner.userId, role: 'VENDOR', vendorId: store.id });
     expect(refreshed.user.role).toBe('VENDOR');
 
-    // Suspension takes vendor rights back; approval again restores them.
+    // Suspension takes vendor rights back at once: the store's tokens end, a refresh gives a customer's.
     const suspended = value(await h.services.vendors.suspend(h.scope(admin), { id: store.id, reason: 'unpaid fees' }));
     expect(suspended).toMatchObject({ status: 'SUSPENDED', statusReason: 'unpaid fees' });
+    await expect(h.verifier.verify(refreshed.accessToken)).rejects.toMatchObject({ reason: 'revoked' });
     const demoted = value(await h.services.auth.refresh(h.scope(), { refreshToken: refreshed.refreshToken }));
     expect(await h.verifier.verify(demoted.accessToken)).toEqual({ userId: owner.userId, role: 'CUSTOMER', vendorId: null });
     expect(await h.services.vendors.find(h.scope(), { id: store.id })).toBeNull();
+    // Approval again restores them, in tokens signed after the suspension's second and its margin.
     value(await h.services.vendors.approve(h.scope(admin), { id: store.id }));
-    const restored = value(await h.services.auth.refresh(h.scope(), { refreshToken: demoted.refreshToken }));
-    expect(await h.verifier.verify(restored.accessToken)).toMatchObject({ role: 'VENDOR', vendorId: store.id });
+    h.clock.advance(2_000);
+    try {
+      const restored = value(await h.services.auth.refresh(h.scope(), { refreshToken: demoted.refreshToken }));
+      expect(await h.verifier.verify(restored.accessToken)).toMatchObject({ role: 'VENDOR', vendorId: store.id });
+    } finally {
+      h.clock.advance(-2_000);
+    }
   });
 
   it('refuses reviews by anyone but an admin, leaving the store and its owner as they were', async () => {

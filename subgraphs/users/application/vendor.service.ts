@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { signedIn } from '../../../platform/auth/access.ts';
+import type { SessionRevoker } from '../../../platform/auth/session-revocations.ts';
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
 import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
@@ -57,6 +58,7 @@ export interface VendorService {
   apply(scope: UsersScope, input: ApplyForVendorCommand): Promise<Result<Vendor>>;
   approve(scope: UsersScope, input: ApproveVendorCommand): Promise<Result<Vendor>>;
   reject(scope: UsersScope, input: RejectVendorCommand): Promise<Result<Vendor>>;
+  /** Ends the owner's vendor rights at once: every token acting for the store is refused. */
   suspend(scope: UsersScope, input: SuspendVendorCommand): Promise<Result<Vendor>>;
 }
 
@@ -66,9 +68,10 @@ const logger = (scope: UsersScope): Logger => scope.logger.child({ component: 'V
 
 /**
  * `cache` is the Redis vendor cache the loaders read through; every write to a store drops its
- * entry once the write has committed, so each instance sees the change at once.
+ * entry once the write has committed, so each instance sees the change at once. `revocations`
+ * ends the tokens that act for a suspended store.
  */
-export function createVendorService(deps: { vendors: VendorRepository; cache: VendorCache; now: () => Date }): VendorService {
+export function createVendorService(deps: { vendors: VendorRepository; cache: VendorCache; revocations: SessionRevoker; now: () => Date }): VendorService {
   const visible = (scope: UsersScope, vendor: Vendor | null): Vendor | null =>
     vendor && (isPublicVendorStatus(vendor.status) || canSeeVendorInternals(scope.viewer, vendor.ownerId, scope.signedInNow).ok) ? vendor : null;
 
@@ -78,16 +81,18 @@ export function createVendorService(deps: { vendors: VendorRepository; cache: Ve
     if (!vendor) return fail(userError(UsersErrorCodes.VENDOR_NOT_FOUND, 'No store has this id.', ['input', 'id']));
     const allowed = moveVendor(vendor.status, to);
     if (!allowed.ok) return allowed;
+    const at = deps.now();
     const moved = await deps.vendors.changeStatus(id, {
       from: vendor.status,
       to,
       reason,
       decidedBy: admin.userId,
-      at: deps.now(),
+      at,
       ownerRole: (role) => ownerRoleFor(role, to),
     });
     if (!moved) return fail(userError(UsersErrorCodes.VENDOR_ILLEGAL_TRANSITION, 'The store changed meanwhile; reload and retry.'));
     await deps.cache.invalidate([id]);
+    if (to === 'SUSPENDED') await deps.revocations.endStoreSessions(id, at);
     logger(scope).info({ vendorId: id, by: admin.userId, from: vendor.status, to }, 'store status changed');
     return ok(moved);
   }

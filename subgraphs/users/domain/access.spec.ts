@@ -5,6 +5,7 @@ import { accessClaimsFor, asAdmin, canSeePrivateProfile, canSeeVendorInternals, 
 const userId = '00000000-0000-4000-8000-000000000001';
 const other = '00000000-0000-4000-8000-000000000002';
 const vendorId = '00000000-0000-4000-8000-0000000000aa';
+const sessionId = '00000000-0000-4000-8000-0000000000ff';
 const customer: Viewer = { userId, role: 'CUSTOMER', vendorId: null };
 const admin: Viewer = { userId: other, role: 'ADMIN', vendorId: null };
 const vendor: Viewer = { userId: other, role: 'VENDOR', vendorId };
@@ -12,17 +13,17 @@ const nobody = new Set<string>();
 const codeOf = (result: { ok: true } | { ok: false; errors: { code: string }[] }) => (result.ok ? 'OK' : result.errors[0]?.code);
 
 describe('access claims', () => {
-  it('scopes a vendor to its approved store', () => {
-    expect(accessClaimsFor({ id: userId, role: 'VENDOR' }, vendorId)).toEqual({ sub: userId, role: 'VENDOR', vid: vendorId });
+  it('scopes a vendor to its approved store, and every token to its session', () => {
+    expect(accessClaimsFor({ id: userId, role: 'VENDOR' }, vendorId, sessionId)).toEqual({ sub: userId, role: 'VENDOR', vid: vendorId, sid: sessionId });
   });
 
   it('never grants vendor rights without an approved store', () => {
-    expect(accessClaimsFor({ id: userId, role: 'VENDOR' }, null)).toEqual({ sub: userId, role: 'CUSTOMER', vid: null });
-    expect(accessClaimsFor({ id: userId, role: 'CUSTOMER' }, vendorId)).toEqual({ sub: userId, role: 'CUSTOMER', vid: null });
+    expect(accessClaimsFor({ id: userId, role: 'VENDOR' }, null, sessionId)).toEqual({ sub: userId, role: 'CUSTOMER', vid: null, sid: sessionId });
+    expect(accessClaimsFor({ id: userId, role: 'CUSTOMER' }, vendorId, sessionId)).toEqual({ sub: userId, role: 'CUSTOMER', vid: null, sid: sessionId });
   });
 
   it('keeps admins admins, without a store scope', () => {
-    expect(accessClaimsFor({ id: userId, role: 'ADMIN' }, vendorId)).toEqual({ sub: userId, role: 'ADMIN', vid: null });
+    expect(accessClaimsFor({ id: userId, role: 'ADMIN' }, vendorId, sessionId)).toEqual({ sub: userId, role: 'ADMIN', vid: null, sid: sessionId });
   });
 });
 

@@ -3,21 +3,23 @@ import type { Role, Viewer } from '../../../platform/auth/viewer.ts';
 import { ok, type Result } from '../../../platform/errors/result.ts';
 import type { VendorStatus } from './vendor.process.ts';
 
-/** The claims an access token carries: who, what role, and for a vendor which store. */
+/** The claims an access token carries: who, what role, for a vendor which store, and which session. */
 export interface AccessClaims {
   sub: string;
   role: Role;
   vid: string | null;
+  /** The refresh-token family (one per sign-in): ending it ends every access token it issued. */
+  sid: string;
 }
 
 /**
  * Claims from the stored account and its approved store (if any). A VENDOR without an approved
  * store (suspended meanwhile) gets customer rights: the token must never grant more than the data.
  */
-export function accessClaimsFor(user: { id: string; role: Role }, approvedVendorId: string | null): AccessClaims {
-  if (user.role === 'ADMIN') return { sub: user.id, role: 'ADMIN', vid: null };
-  if (user.role === 'VENDOR' && approvedVendorId) return { sub: user.id, role: 'VENDOR', vid: approvedVendorId };
-  return { sub: user.id, role: 'CUSTOMER', vid: null };
+export function accessClaimsFor(user: { id: string; role: Role }, approvedVendorId: string | null, sessionId: string): AccessClaims {
+  if (user.role === 'ADMIN') return { sub: user.id, role: 'ADMIN', vid: null, sid: sessionId };
+  if (user.role === 'VENDOR' && approvedVendorId) return { sub: user.id, role: 'VENDOR', vid: approvedVendorId, sid: sessionId };
+  return { sub: user.id, role: 'CUSTOMER', vid: null, sid: sessionId };
 }
 
 /**

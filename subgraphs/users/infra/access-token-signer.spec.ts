@@ -7,16 +7,16 @@ import { newSigningKey, type SigningJwk } from './dev-secrets.ts';
 /** A fresh key under a kid the test names. */
 const signingKey = async (kid: string): Promise<SigningJwk> => ({ ...(await newSigningKey()), kid });
 
-const claims = { sub: '3f1c2a9e-1111-4222-8333-444455556666', role: 'VENDOR' as const, vid: '3f1c2a9e-aaaa-4bbb-8ccc-ddddeeeeffff' };
+const claims = { sub: '3f1c2a9e-1111-4222-8333-444455556666', role: 'VENDOR' as const, vid: '3f1c2a9e-aaaa-4bbb-8ccc-ddddeeeeffff', sid: '3f1c2a9e-5555-4666-8777-888899990000' };
 
 describe('access token signer', () => {
-  it('signs EdDSA tokens with kid, issuer, audience and the TTL, which the platform verifier accepts', async () => {
+  it('signs EdDSA tokens with kid, issuer, audience, session and the TTL, which the platform verifier accepts', async () => {
     const signer = await createAccessTokenSigner({ signingKey: await signingKey('current'), extraPublicJwks: [], ttlSeconds: 900 });
     const now = new Date();
     const { token, expiresAt } = await signer.sign(claims, now);
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'EdDSA', kid: 'current' });
     const payload = decodeJwt(token);
-    expect(payload).toMatchObject({ iss: 'shop-users', aud: 'shop-api', sub: claims.sub, role: 'VENDOR', vid: claims.vid });
+    expect(payload).toMatchObject({ iss: 'shop-users', aud: 'shop-api', sub: claims.sub, role: 'VENDOR', vid: claims.vid, sid: claims.sid });
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(900);
     expect(expiresAt.getTime()).toBe((payload.exp ?? 0) * 1000);
     const verifier = createAccessTokenVerifier({ jwks: signer.publicJwks() });

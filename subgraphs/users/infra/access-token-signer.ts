@@ -20,7 +20,7 @@ function publicJwk(jwk: { kty: string; crv?: string; x?: string; kid?: string })
 }
 
 /**
- * Signs EdDSA access tokens (iss shop-users, aud shop-api, kid in the header). Extra public keys
+ * Signs EdDSA access tokens (iss shop-users, aud shop-api, kid in the header, the session as `sid`). Extra public keys
  * are published alongside so tokens signed by the previous key stay valid during a rotation.
  */
 export async function createAccessTokenSigner(options: {
@@ -36,7 +36,7 @@ export async function createAccessTokenSigner(options: {
     async sign(claims, now = new Date()) {
       const issuedAt = Math.floor(now.getTime() / 1000);
       const expiresAtSeconds = issuedAt + options.ttlSeconds;
-      const token = await new SignJWT({ role: claims.role, vid: claims.vid })
+      const token = await new SignJWT({ role: claims.role, vid: claims.vid, sid: claims.sid })
         .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: options.signingKey.kid, typ: 'JWT' })
         .setSubject(claims.sub)
         .setIssuer(ACCESS_TOKEN_ISSUER)

@@ -9,8 +9,8 @@ export interface StoredRefreshToken extends PresentedRefreshToken {
 
 /** Refresh-token families (one per log-in) and their tokens, stored by sha256 hash only. */
 export interface SessionRepository {
-  /** A new family with its first token. */
-  start(userId: string, tokenHash: string, expiresAt: Date): Promise<void>;
+  /** A new family with its first token; its id is the session id access tokens carry. */
+  start(userId: string, tokenHash: string, expiresAt: Date): Promise<{ familyId: string }>;
   findByHash(tokenHash: string): Promise<StoredRefreshToken | null>;
   /**
    * Marks the token rotated and stores its successor, only if it was still current and its
@@ -23,7 +23,8 @@ export interface SessionRepository {
 export function createSessionRepository(db: UsersPrisma): SessionRepository {
   return {
     async start(userId, tokenHash, expiresAt) {
-      await db.refreshTokenFamily.create({ data: { userId, tokens: { create: { tokenHash, expiresAt } } } });
+      const family = await db.refreshTokenFamily.create({ data: { userId, tokens: { create: { tokenHash, expiresAt } } }, select: { id: true } });
+      return { familyId: family.id };
     },
     async findByHash(tokenHash) {
       const row = await db.refreshToken.findUnique({

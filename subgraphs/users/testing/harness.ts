@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createAccessTokenVerifier, type AccessTokenVerifier } from '../../../platform/auth/access-token.ts';
+import { createAccessTokenVerifier, DEFAULT_TOKEN_POLICY, type AccessTokenVerifier } from '../../../platform/auth/access-token.ts';
+import { createSessionRevocations, type SessionRevocations } from '../../../platform/auth/session-revocations.ts';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
 import type { BaseRequestContext } from '../../../platform/graphql/request-context.ts';
 import { createLogger, type Logger } from '../../../platform/logging/logger.ts';
@@ -50,7 +51,9 @@ export interface UsersHarness {
   logger: Logger;
   /** The key that seals addresses and phones, to read what the database holds. */
   cipher: PiiCipher;
-  /** Verifies the access tokens the app signs. */
+  /** The list of ended sessions the app writes to (in `redis`, so only this harness sees it). */
+  sessions: SessionRevocations;
+  /** Verifies the access tokens the app signs, as the subgraph does: keys, token times, ended sessions. */
   verifier: AccessTokenVerifier;
   /** The services' clock; `advance` moves it forward (e.g. past a refresh token's expiry). */
   clock: { now(): Date; advance(ms: number): void };
@@ -73,6 +76,7 @@ export async function createUsersHarness(options: {
   const redis = createRedis({ url: testEnv.REDIS_URL, keyPrefix: testRedisPrefix(`users-${options.scope}-${randomUUID().slice(0, 8)}`) }, logger);
   await waitForRedis(redis);
   const deadRedis = createRedis({ url: 'redis://127.0.0.1:6390', keyPrefix: 'nothing-listens:' }, logger);
+  const sessions = createSessionRevocations(redis, { checkIntervalMs: 100, retentionSeconds: 3600 }, logger);
 
   let offsetMs = 0;
   const clock = { now: () => new Date(Date.now() + offsetMs), advance: (ms: number) => void (offsetMs += ms) };
@@ -98,6 +102,7 @@ export async function createUsersHarness(options: {
     ),
     hasher,
     signer,
+    revocations: sessions,
     refreshTokenTtlSeconds: 3600,
     now: clock.now,
   };
@@ -119,7 +124,8 @@ export async function createUsersHarness(options: {
     deadRedis,
     logger,
     cipher,
-    verifier: createAccessTokenVerifier({ jwks: signer.publicJwks() }),
+    sessions,
+    verifier: createAccessTokenVerifier({ jwks: signer.publicJwks() }, { policy: DEFAULT_TOKEN_POLICY, sessions }),
     clock,
     async createAccount(account = {}) {
       const email = account.email ?? `user-${randomBytes(6).toString('hex')}@example.com`;
