@@ -3,6 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from '../platform/auth/access-token.ts';
+import { openSessionRevocations } from '../platform/auth/session-revocations.ts';
 import { apolloRoute } from '../platform/graphql/apollo-route.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../platform/graphql/request-context.ts';
 import { healthRoutes, type ReadinessCheck } from '../platform/http/health.ts';
@@ -28,7 +29,7 @@ export interface RunningGateway extends RunningHttpServer {
 }
 
 export interface GatewayDependencies {
-  /** Verifies access tokens; by default against the users subgraph's JWKS (config.jwksUrl). */
+  /** Verifies access tokens; by default against the users subgraph's JWKS (config.jwksUrl) and the list of ended sessions in Redis. */
   verifier?: AccessTokenVerifier;
   /** Makes the subgraph HTTP client (the gateway closes it when it stops); the bench swaps it to compare clients. */
   fetcher?: SubgraphFetcherFactory;
@@ -47,13 +48,18 @@ export async function startGateway(
   const supergraph = await loadSupergraph(config.supergraphPath);
   const subgraphs = routeSubgraphs(supergraph.subgraphs, config.subgraphUrls);
   const urls = new Map(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));
-  const verifier = dependencies.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl });
+  const sessions = dependencies.verifier ? null : openSessionRevocations(config.sessionRevocations, logger);
+  const verifier = dependencies.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions });
   const metrics = createGatewayMetrics();
   const fetcher = (dependencies.fetcher ?? createUndiciFetcher)({
     maxSockets: config.subgraphMaxSockets,
     timeoutMs: config.subgraphTimeoutMs,
   });
   const fetch = resendSafeRequestsOnce(fetcher.fetch);
+  const releaseClients = async () => {
+    fetcher.close();
+    await sessions?.close();
+  };
 
   applyApolloTelemetryChoice(config);
   const gateway = new ApolloGateway({
@@ -87,7 +93,7 @@ export async function startGateway(
   try {
     await apollo.start();
   } catch (error) {
-    fetcher.close();
+    await releaseClients();
     throw error;
   }
 
@@ -109,7 +115,7 @@ export async function startGateway(
     });
   } catch (error) {
     await apollo.stop();
-    fetcher.close();
+    await releaseClients();
     throw error;
   }
   log.info({ url: `${http.url}/graphql`, subgraphs }, 'gateway listening');
@@ -121,7 +127,7 @@ export async function startGateway(
       shuttingDown = true;
       await http.close();
       await apollo.stop();
-      fetcher.close();
+      await releaseClients();
     },
   };
 }

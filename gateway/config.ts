@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { env, loadConfig, processEnv } from '../platform/config/load-config.ts';
+import { accessTokenEnvironment, accessTokenSettings, DEFAULT_REDIS_URL, env, loadConfig, processEnv } from '../platform/config/load-config.ts';
 
 /** `SUBGRAPH_URL_USERS=http://…/graphql` points the `users` subgraph somewhere else than the supergraph says. */
 export const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
@@ -31,6 +31,9 @@ const schema = z
       SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
       SUBGRAPH_URLS: z.record(subgraphUrlKey, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the subgraph GraphQL endpoint' })),
       JWKS_URL: env.url('http://127.0.0.1:4001/.well-known/jwks.json'),
+      /** Only for the list of ended sessions (SESSIONS_KEY_PREFIX), shared with every subgraph. */
+      REDIS_URL: env.url(DEFAULT_REDIS_URL),
+      ...accessTokenEnvironment(),
       MAX_QUERY_DEPTH: env.positiveInt(12),
       MAX_ALIASES: env.positiveInt(30),
       MAX_BODY_BYTES: env.positiveInt(64 * 1024),
@@ -56,6 +59,7 @@ const schema = z
       /** Subgraph name (lowercase) → GraphQL URL, replacing the supergraph's routing URL. */
       subgraphUrls,
       jwksUrl: values.JWKS_URL,
+      ...accessTokenSettings(values),
       maxQueryDepth: values.MAX_QUERY_DEPTH,
       maxAliases: values.MAX_ALIASES,
       maxBodyBytes: values.MAX_BODY_BYTES,

@@ -1,4 +1,5 @@
 import { createAccessTokenVerifier } from '../../platform/auth/access-token.ts';
+import { openSessionRevocations } from '../../platform/auth/session-revocations.ts';
 import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
@@ -23,6 +24,7 @@ import { resolvers } from './resolvers/index.ts';
 export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
   const prisma = createCatalogPrisma(config.databaseUrl, config.databasePoolSize);
   const redis = createRedis(config.redis, logger);
+  const sessions = openSessionRevocations(config.sessionRevocations, logger);
   const app = createCatalogApp({
     products: createProductRepository(prisma),
     categories: createCategoryRepository(prisma),
@@ -36,11 +38,12 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
     host: config.host,
     port: config.port,
     logger,
-    verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }),
+    verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions }),
     // Redis is deliberately not a readiness check: without it the catalog still serves from
     // Postgres, so a cache outage must not take every catalog instance out of rotation.
     readiness: [postgresReadiness(prisma)],
     resources: [
+      { name: 'session revocations', close: () => sessions.close() },
       { name: 'redis', close: () => closeRedis(redis) },
       { name: 'postgres', close: () => prisma.$disconnect() },
     ],

@@ -43,7 +43,15 @@ export interface BootOptions {
 export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatform> {
   const logger = createLogger({ service: 'test', level: testEnv.TEST_LOG_LEVEL, pretty: false });
   const secretsDir = mkdtempSync(path.join(tmpdir(), 'shop-test-secrets-'));
-  const common = { NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' };
+  const common = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    REDIS_URL: testEnv.REDIS_URL,
+    // One list of ended sessions for every process of this platform, and for no other.
+    SESSIONS_KEY_PREFIX: testRedisPrefix(`sessions-${randomUUID().slice(0, 8)}`),
+  };
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
   let jwksUrl = '';
   const closeAll = async () => {
@@ -56,7 +64,6 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
         {
           ...common,
           DATABASE_URL: testDatabaseUrl(name),
-          REDIS_URL: testEnv.REDIS_URL,
           REDIS_KEY_PREFIX: testRedisPrefix(`${name}-${randomUUID().slice(0, 8)}`),
           DEV_SECRETS_DIR: secretsDir,
           ...(jwksUrl ? { JWKS_URL: jwksUrl } : {}),
