@@ -8,8 +8,8 @@ import { bootPlatform, type TestPlatform } from '../support/platform.ts';
 /**
  * Access tokens are checked at the gateway and again by the users subgraph itself: expired,
  * foreign-signed, unsigned (`alg: none`), HMAC-signed (`HS256` keyed with the public key), never
- * expiring and tampered tokens are refused by both, with UNAUTHENTICATED and nothing internal in
- * the answer.
+ * expiring, issued in the future, too old or too long-lived, sessionless and tampered tokens are
+ * refused by both, with UNAUTHENTICATED and nothing internal in the answer.
  */
 
 let platform: TestPlatform;
@@ -86,6 +86,31 @@ describe('access tokens', () => {
 
   it.each(TARGETS)('refuses a token without an expiry (%s)', async (name) => {
     await expectRefused(client(name), await platform.signAccessToken({ sub: userId, role: 'ADMIN' }, { expiresIn: null }), /not valid/);
+  });
+
+  it.each(TARGETS)('refuses a token issued in the future, beyond the clock skew (%s)', async (name) => {
+    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+    await expectRefused(client(name), await platform.signAccessToken({ sub: userId, role: 'ADMIN' }, { issuedAt: inAnHour, expiresIn: inAnHour + 300 }), /not valid/);
+  });
+
+  it.each(TARGETS)('refuses a token without an issue time (%s)', async (name) => {
+    await expectRefused(client(name), await platform.signAccessToken({ sub: userId, role: 'ADMIN' }, { issuedAt: null }), /not valid/);
+  });
+
+  it.each(TARGETS)('refuses a fresh token with a ten-year lifetime (%s)', async (name) => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await platform.signAccessToken({ sub: userId, role: 'ADMIN' }, { issuedAt: now, expiresIn: now + 10 * 365 * 24 * 3600 });
+    await expectRefused(client(name), token, /not valid/);
+  });
+
+  it.each(TARGETS)('refuses a token older than the maximum age, whatever its expiry (%s)', async (name) => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await platform.signAccessToken({ sub: userId, role: 'ADMIN' }, { issuedAt: now - 3600, expiresIn: now + 60 });
+    await expectRefused(client(name), token, /expired/);
+  });
+
+  it.each(TARGETS)('refuses a token without a session id, which could not be ended (%s)', async (name) => {
+    await expectRefused(client(name), await platform.signAccessToken({ sub: userId, role: 'ADMIN', sid: null }), /not valid/);
   });
 
   it.each(TARGETS)('refuses a genuine token whose claims were edited (%s)', async (name) => {
