@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 const product = () => ({ name: `Unchecked ${randomUUID().slice(0, 8)}`, variants: [{ sku: `UNC-${randomUUID().slice(0, 8)}`, price: { amount: 500, currency: 'EUR' } }] });
-const productCount = async (vendorId: string) => Number((await catalogDb.query('SELECT count(*) FROM products WHERE vendor_id = $1', [vendorId])).rows[0]?.count);
+const productCount = async (vendorId: string) => Number((await catalogDb.query<{ count: string }>('SELECT count(*) FROM products WHERE vendor_id = $1', [vendorId])).rows[0]?.count);
 
 describe('the session check when Redis is down', () => {
   it('refuses vendor and admin tokens at the catalog with SESSION_CHECK_UNAVAILABLE, writing nothing', async () => {

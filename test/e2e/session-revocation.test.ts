@@ -129,8 +129,8 @@ async function expectWriteRefused(client: GraphQLTestClient, query: string, toke
   expectSessionEnded(await client.request(query, variables, { token }));
 }
 
-const addressCount = async (userId: string) => Number((await usersDb.query('SELECT count(*) FROM addresses WHERE user_id = $1', [userId])).rows[0]?.count);
-const productCount = async (vendorId: string) => Number((await catalogDb.query('SELECT count(*) FROM products WHERE vendor_id = $1', [vendorId])).rows[0]?.count);
+const addressCount = async (userId: string) => Number((await usersDb.query<{ count: string }>('SELECT count(*) FROM addresses WHERE user_id = $1', [userId])).rows[0]?.count);
+const productCount = async (vendorId: string) => Number((await catalogDb.query<{ count: string }>('SELECT count(*) FROM products WHERE vendor_id = $1', [vendorId])).rows[0]?.count);
 
 describe('sessions end within seconds everywhere', () => {
   it('after suspendUser the account’s token can neither read me nor add an address, at the gateway or at any subgraph', async () => {
