@@ -93,8 +93,8 @@ export function accessTokenSettings(raw: AccessTokenEnvironment & { REDIS_URL: s
     sessionRevocations: {
       redis: { url: raw.REDIS_URL, keyPrefix: raw.SESSIONS_KEY_PREFIX },
       checkIntervalMs: raw.SESSION_CHECK_INTERVAL_MS,
-      // A verifier accepts a token until its age passes the limit plus the skew, by its own clock,
-      // which may run one skew behind the writer's: the record must outlive both.
+      // A verifier accepts a token until its age passes the limit, by its own clock, and the
+      // token's `iat` may run one skew ahead of that clock: the record must outlive both.
       retentionSeconds: maxTokenAgeSeconds + 2 * clockSkewSeconds,
     },
   };
