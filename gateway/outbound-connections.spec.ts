@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWKS_PATH } from '../platform/auth/access-token.ts';
 import { processEnv } from '../platform/config/load-config.ts';
 import { sendJson } from '../platform/http/http-server.ts';
+import { testEnv, testRedisPrefix } from '../test/support/test-env.ts';
 import { waitFor } from '../test/support/wait.ts';
 import { attemptsIn, type OutboundAttempt } from './testing/outbound-attempts.ts';
 import { postGraphQL, startToySubgraphs, TOY_USERS, type ToySubgraphs } from './testing/toy-platform.ts';
@@ -79,7 +80,7 @@ describe('outbound connections of the gateway process', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'gateway-outbound-'));
     const supergraphPath = path.join(dir, 'supergraph.graphql');
     writeFileSync(supergraphPath, toys.supergraphSdl);
-    env = { SUPERGRAPH_PATH: supergraphPath, JWKS_URL: jwksUrl };
+    env = { SUPERGRAPH_PATH: supergraphPath, JWKS_URL: jwksUrl, REDIS_URL: testEnv.REDIS_URL, SESSIONS_KEY_PREFIX: testRedisPrefix('outbound-sessions') };
   });
   afterAll(async () => {
     await toys?.close();
@@ -88,7 +89,7 @@ describe('outbound connections of the gateway process', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('connects to its subgraphs and the JWKS URL only, from start to exit', { timeout: 90_000 }, async () => {
+  it('connects to its subgraphs, the JWKS URL and Redis (ended sessions) only, from start to exit', { timeout: 90_000 }, async () => {
     const token = await toys.signToken({ sub: TOY_USERS[0]!.id, role: 'CUSTOMER' });
     const run = await runGateway(env, query, token);
 
@@ -97,7 +98,7 @@ describe('outbound connections of the gateway process', () => {
     expect(run.exitCode).toBe(0);
     const destinations = [...new Set(run.attempts.map((attempt) => `${attempt.kind} ${attempt.destination}`))].sort();
     expect(destinations).toEqual(
-      [toys.accounts.graphqlUrl, toys.shelf.graphqlUrl, jwksUrl].map((url) => `tcp ${hostPort(url)}`).sort(),
+      [toys.accounts.graphqlUrl, toys.shelf.graphqlUrl, jwksUrl, testEnv.REDIS_URL].map((url) => `tcp ${hostPort(url)}`).sort(),
     );
   });
 

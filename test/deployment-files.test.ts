@@ -92,10 +92,12 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
     expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'rabbitmq', 'gateway', 'setup']));
   });
 
-  it('docker-compose: the gateway calls nothing unconfigured and gets no Redis; services run the runtime stage', () => {
+  it('docker-compose: the gateway calls nothing unconfigured and gets Redis only for ended sessions; services run the runtime stage', () => {
     const gateway = compose.services.gateway;
     expect(gateway?.environment?.APOLLO_TELEMETRY_DISABLED).toBe('1');
-    expect(Object.keys(gateway?.environment ?? {}).filter((key) => key.startsWith('REDIS_'))).toEqual([]);
+    // The list of ended sessions is shared by every process, so the gateway reads the subgraphs' Redis.
+    expect(Object.keys(gateway?.environment ?? {}).filter((key) => key.startsWith('REDIS_'))).toEqual(['REDIS_URL']);
+    expect(gateway?.environment?.REDIS_URL).toBe(compose.services.users?.environment?.REDIS_URL);
     for (const name of ['gateway', ...SUBGRAPH_NAMES]) {
       const build = compose.services[name]?.build;
       // No target means the Dockerfile's last stage.
@@ -140,7 +142,8 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
       expect(gateway.get(`SUBGRAPH_URL_${upper(name)}`)?.value).toBe(`http://${name}:${port}/graphql`);
     }
     expect(gateway.get('APOLLO_TELEMETRY_DISABLED')?.value).toBe('1');
-    expect([...gateway.keys()].filter((key) => key.startsWith('REDIS_') || key.startsWith('DATABASE_'))).toEqual([]);
+    expect([...gateway.keys()].filter((key) => key.startsWith('REDIS_') || key.startsWith('DATABASE_'))).toEqual(['REDIS_URL']);
+    expect(gateway.get('REDIS_URL')?.valueFrom?.secretKeyRef).toEqual({ name: 'shop-secrets', key: 'REDIS_URL' });
   });
 
   it('the Kubernetes migration Job runs db-migrate from the migrate image with every subgraph’s database URL', () => {
