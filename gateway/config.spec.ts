@@ -20,6 +20,9 @@ describe('gateway config', () => {
       landingPage: true,
     });
     expect(config.supergraphPath).toMatch(/supergraph\.graphql$/);
+    // The same token checks and list of ended sessions as every subgraph.
+    expect(config.tokenPolicy).toEqual({ clockSkewSeconds: 30, maxTokenAgeSeconds: 930 });
+    expect(config.sessionRevocations).toMatchObject({ redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'shop:sessions:' }, checkIntervalMs: 2000 });
   });
 
   it('collects SUBGRAPH_URL_<NAME> overrides by lowercase name', () => {

@@ -13,6 +13,8 @@ describe('loadCatalogConfig', () => {
       databaseUrl: 'postgresql://postgres@127.0.0.1:5432/shop_catalog',
       databasePoolSize: 10,
       redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'shop:catalog:' },
+      tokenPolicy: { clockSkewSeconds: 30, maxTokenAgeSeconds: 930 },
+      sessionRevocations: { redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'shop:sessions:' }, checkIntervalMs: 2000, retentionSeconds: 990 },
       jwksUrl: 'http://127.0.0.1:4001/.well-known/jwks.json',
       productCacheTtlSeconds: 60,
       listingCacheTtlSeconds: 30,

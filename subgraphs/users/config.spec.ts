@@ -35,6 +35,13 @@ describe('users config', () => {
       loginLimits: { maxFailuresPerAccount: 5, accountWindowSeconds: 900, maxAttemptsPerIp: 30, ipWindowSeconds: 300 },
     });
     expect(config).not.toHaveProperty('jwksUrl');
+    expect(config.tokenPolicy).toEqual({ clockSkewSeconds: 30, maxTokenAgeSeconds: 930 });
+    expect(config.sessionRevocations.redis).toEqual({ url: 'redis://127.0.0.1:6379/0', keyPrefix: 'shop:sessions:' });
     expect(config.secrets.devSecretsDir).toMatch(/\.dev-secrets$/);
+  });
+
+  it('ties the token age limit to the lifetime of the tokens it signs', () => {
+    expect(loadUsersConfig({ ACCESS_TOKEN_TTL_SECONDS: '1800' }).tokenPolicy.maxTokenAgeSeconds).toBe(1830);
+    expect(() => loadUsersConfig({ ACCESS_TOKEN_TTL_SECONDS: '1800', ACCESS_TOKEN_MAX_AGE_SECONDS: '900' })).toThrow(/ACCESS_TOKEN_MAX_AGE_SECONDS/);
   });
 });
