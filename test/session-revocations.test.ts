@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testEnv, testRedisPrefix } from '../../test/support/test-env.ts';
-import { waitFor } from '../../test/support/wait.ts';
-import { createLogger } from '../logging/logger.ts';
-import { closeRedis, createRedis, waitForRedis, type Redis } from '../redis/redis.ts';
-import { createTestTokenIssuer, type TestTokenIssuer } from '../testing/access-tokens.ts';
-import { AccessTokenError, createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.ts';
-import { createSessionRevocations, type SessionClaims, type SessionRevocations } from './session-revocations.ts';
+import { AccessTokenError, createAccessTokenVerifier, type AccessTokenVerifier } from '../platform/auth/access-token.ts';
+import { createSessionRevocations, type SessionClaims, type SessionRevocations } from '../platform/auth/session-revocations.ts';
+import { createLogger } from '../platform/logging/logger.ts';
+import { closeRedis, createRedis, waitForRedis, type Redis } from '../platform/redis/redis.ts';
+import { createTestTokenIssuer, type TestTokenIssuer } from '../platform/testing/access-tokens.ts';
+import { testEnv, testRedisPrefix } from './support/test-env.ts';
+import { waitFor } from './support/wait.ts';
 
 /**
- * The list of ended sessions as several processes share it: each "process" here is its own
- * SessionRevocations on its own Redis connection, over one key space per test.
+ * platform/auth/session-revocations.ts against the test Redis (here, because platform code and
+ * its specs never import test/support): the list of ended sessions as several processes share
+ * it, each "process" its own SessionRevocations on its own Redis connection, one key space per test.
  */
 
 const logger = createLogger({ service: 'session-revocations-spec', level: 'silent', pretty: false });
