@@ -49,7 +49,7 @@ export interface OpenSessionRevocationSettings extends SessionRevocationSettings
   redis: RedisSettings;
 }
 
-/** One Redis stream holds every revocation, in the order Redis received them. */
+/** One Redis stream holds every revocation, in the order Redis received them (Redis 6.2 or newer: MINID, exclusive XRANGE). */
 const STREAM = 'revocations';
 const READ_BATCH = 1_000;
 /** A read that has not answered by then counts as failed, so a hung Redis cannot hold requests. */
@@ -159,7 +159,8 @@ export function createSessionRevocations(redis: Redis, settings: SessionRevocati
   const send = () => (sending ??= sendUnsent().finally(() => (sending = null)));
 
   async function readNew(): Promise<void> {
-    await send();
+    // What could not be written is retried first, but reading does not wait on it succeeding.
+    await send().catch((error: unknown) => unavailable(error, 'write'));
     for (;;) {
       const entries = await redis.xrange(STREAM, `(${lastEntryId}`, '+', 'COUNT', READ_BATCH);
       for (const [id, fields] of entries) {
