@@ -156,7 +156,10 @@ export function createSessionRevocations(redis: Redis, settings: SessionRevocati
     }
   }
 
-  const send = () => (sending ??= sendUnsent().finally(() => (sending = null)));
+  async function send(): Promise<void> {
+    // One append loop at a time; a record pushed just as it ended gets another round.
+    while (unsent.length > 0) await (sending ??= sendUnsent().finally(() => (sending = null)));
+  }
 
   async function readNew(): Promise<void> {
     // What could not be written is retried first, but reading does not wait on it succeeding.
