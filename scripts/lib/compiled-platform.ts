@@ -33,7 +33,15 @@ export const CROSS_SUBGRAPH_QUERY = '{ products(first: 1) { totalCount } vendor(
  * gateway over the supergraph the build put in dist/, routed to them with SUBGRAPH_URL_*.
  */
 export async function startCompiledPlatform(options: CompiledPlatformOptions): Promise<CompiledPlatform> {
-  const common = { NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'info', APOLLO_TELEMETRY_DISABLED: '1' };
+  const common = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    APOLLO_TELEMETRY_DISABLED: '1',
+    // Every process, gateway included, reads one list of ended sessions.
+    REDIS_URL: options.redisUrl,
+    SESSIONS_KEY_PREFIX: `${options.redisKeyPrefix}sessions:`,
+  };
   const secrets = throwawayProductionSecrets();
   const started: ServiceProcess[] = [];
   const stopAll = () => stopServiceProcesses([...started].reverse());
@@ -48,7 +56,6 @@ export async function startCompiledPlatform(options: CompiledPlatformOptions): P
           ...common,
           ...secrets,
           DATABASE_URL: options.databaseUrl(name),
-          REDIS_URL: options.redisUrl,
           REDIS_KEY_PREFIX: `${options.redisKeyPrefix}${name}:`,
           ...(jwksUrl ? { JWKS_URL: jwksUrl } : {}),
         },

@@ -68,11 +68,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     HOST: '127.0.0.1',
     PORT: String(port),
     JWKS_URL: jwksUrl,
+    // Every process of the stack, gateway included, reads one list of ended sessions.
+    REDIS_URL: scriptsConfig.REDIS_URL,
+    SESSIONS_KEY_PREFIX: `${options.redisKeyPrefix}sessions:`,
   });
   const serviceEnv = (name: SubgraphName, port: number): Record<string, string> => ({
     ...baseEnv(port),
     DATABASE_URL: databaseUrl(scriptsConfig.POSTGRES_URL, `${options.databasePrefix}${name}`),
-    REDIS_URL: scriptsConfig.REDIS_URL,
     REDIS_KEY_PREFIX: `${options.redisKeyPrefix}${name}:`,
     ...secrets,
   });
