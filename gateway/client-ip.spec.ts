@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGatewayConfig } from './config.ts';
 import { createClientAddressResolver, parseAddressRange } from './client-ip.ts';
+import { postGraphQL, startToyGateway, startToySubgraphs, type ToyGateway, type ToySubgraphs } from './testing/toy-platform.ts';
 
 const ranges = (...texts: string[]) => texts.map((text) => parseAddressRange(text)!);
 
@@ -42,5 +44,46 @@ describe('client address', () => {
 
   it('is the leftmost hop when every hop is trusted (traffic from inside)', () => {
     expect(behindLoadBalancer.resolve('10.1.2.3', '10.7.7.7, 10.8.8.8')).toBe('10.7.7.7');
+  });
+});
+
+describe('TRUSTED_PROXIES', () => {
+  it('is empty by default and refuses entries that are not addresses or CIDR blocks, naming them', () => {
+    expect(loadGatewayConfig({}).trustedProxies).toEqual([]);
+    expect(loadGatewayConfig({ TRUSTED_PROXIES: '10.0.0.0/8, ::1' }).trustedProxies).toEqual([
+      { address: '10.0.0.0', prefix: 8, family: 'ipv4' },
+      { address: '::1', prefix: 128, family: 'ipv6' },
+    ]);
+    expect(() => loadGatewayConfig({ TRUSTED_PROXIES: '10.0.0.0/8,lb.internal,10.0.0.0/40' })).toThrow(/TRUSTED_PROXIES.*lb\.internal, 10\.0\.0\.0\/40/);
+  });
+});
+
+describe('the address the gateway forwards to subgraphs', () => {
+  let toys: ToySubgraphs;
+  let direct: ToyGateway;
+  let behindProxy: ToyGateway;
+  const echoClientIp = async (gateway: ToyGateway, headers: Record<string, string>) =>
+    (await postGraphQL(gateway.gateway.graphqlUrl, { query: '{ echo { clientIp } }' }, headers)).body.data;
+
+  beforeAll(async () => {
+    toys = await startToySubgraphs();
+    direct = await startToyGateway(toys);
+    // The spec's own requests come from 127.0.0.1: here that is the trusted load balancer.
+    behindProxy = await startToyGateway(toys, { TRUSTED_PROXIES: '127.0.0.1,::1' });
+  });
+  afterAll(async () => {
+    await behindProxy?.close();
+    await direct?.close();
+    await toys?.close();
+  });
+
+  it('is the socket peer when no proxy is trusted, whatever the client claims', async () => {
+    expect(await echoClientIp(direct, { 'x-forwarded-for': '198.51.100.7', 'x-client-ip': '203.0.113.9' })).toEqual({ echo: { clientIp: '127.0.0.1' } });
+  });
+
+  it('is the address a trusted proxy saw, read from the right of X-Forwarded-For', async () => {
+    expect(await echoClientIp(behindProxy, { 'x-forwarded-for': '1.1.1.1, 198.51.100.7', 'x-client-ip': '203.0.113.9' })).toEqual({
+      echo: { clientIp: '198.51.100.7' },
+    });
   });
 });
