@@ -89,7 +89,7 @@ const accountsNamed = async (...emails: string[]) =>
 const secondsUntil = (retryAfter: string | null) => (new Date(retryAfter ?? 0).getTime() - Date.now()) / 1000;
 
 describe('one request, one mutation', () => {
-  it('refuses thirty aliased sign-ups before any runs: 400 TOO_MANY_ROOT_FIELDS, no account, no hash', async () => {
+  it('refuses thirty aliased sign-ups before any runs: 400 TOO_MANY_ROOT_FIELDS, no account created', async () => {
     const emails = Array.from({ length: 30 }, email);
     const fields = emails.map((address, i) => `s${i}: signUp(input: { email: "${address}", password: "${password}", name: "Bot ${i}" }) { accessToken }`);
     const response = await platform.gateway.request(`mutation Burst { ${fields.join(' ')} }`, undefined, { headers: { 'x-forwarded-for': clientAddress() } });
