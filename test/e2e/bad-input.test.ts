@@ -179,4 +179,15 @@ describe('the bad-input corpus', () => {
     // Every process is in this one, and pino writes to the recorder synchronously.
     expect(logged.slice(mark).filter((line) => line.level > INFO)).toEqual([]);
   });
+
+  it('is refused the same way by a subgraph called directly', async () => {
+    const lookups = { users: 'query ($s: String) { vendor(slug: $s) { id } }', catalog: 'query ($s: String) { product(slug: $s) { id } }' };
+    for (const [name, query] of Object.entries(lookups) as [keyof typeof lookups, string][]) {
+      const response = await platform.subgraphClient(name).request(query, { s: 'x\u0000' });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        { message: 'The text at $s contains a NUL character or a broken Unicode sequence, which no field accepts.', extensions: { code: 'BAD_USER_INPUT' } },
+      ]);
+    }
+  });
 });
