@@ -8,8 +8,8 @@ import { healthRoutes, type ReadinessCheck } from '../http/health.ts';
 import { startHttpServer, type RunningHttpServer, type Routes } from '../http/http-server.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createMetrics, metricsPlugin, metricsRoute } from '../metrics/metrics.ts';
-import { apolloRoute } from './apollo-route.ts';
 import { requestTextGuardPlugin } from '../validation/request-text.plugin.ts';
+import { apolloRoute } from './apollo-route.ts';
 import { maskUnexpectedErrors } from './error-masking.ts';
 import { baseRequestContext, CLIENT_IP_HEADER, type BaseRequestContext } from './request-context.ts';
 

@@ -30,7 +30,8 @@ let platform: TestPlatform;
 let db: pg.Client;
 
 beforeAll(async () => {
-  platform = await bootPlatform();
+  // A long first log-in delay, so the delayed attempt below is refused however slow the machine is.
+  platform = await bootPlatform({ env: { users: { LOGIN_DELAY_BASE_SECONDS: '60' } } });
   db = new pg.Client(poolConfigFromUrl(testDatabaseUrl('users')));
   await db.connect();
 });

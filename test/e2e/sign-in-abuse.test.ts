@@ -44,7 +44,7 @@ beforeAll(async () => {
   platform = await bootPlatform({
     env: {
       gateway: { TRUSTED_PROXIES: '127.0.0.1,::1' },
-      users: { SIGNUP_MAX_PER_IP: '3', LOGIN_DELAY_BASE_SECONDS: '1', LOGIN_MAX_FAILURES_PER_IP: '6', LOGIN_MAX_FAILURES_PER_ACCOUNT: '10' },
+      users: { SIGNUP_MAX_PER_IP: '3', LOGIN_DELAY_BASE_SECONDS: '3', LOGIN_MAX_FAILURES_PER_IP: '6', LOGIN_MAX_FAILURES_PER_ACCOUNT: '10' },
     },
   });
   dir = mkdtempSync(path.join(tmpdir(), 'abuse-e2e-'));
@@ -133,9 +133,9 @@ describe('log-in failures', () => {
     for (let i = 0; i < 4; i += 1) expect(codes(await logIn({ email: account, password: `Wrong-Horse-${i}` }, attacker))).toEqual(['INVALID_CREDENTIALS']);
 
     const delayed = await logIn({ email: account, password }, attacker);
-    expect(delayed).toMatchObject({ accessToken: null, userErrors: [{ code: 'TOO_MANY_ATTEMPTS', message: expect.stringMatching(/^Too many failed log-ins; try again in 1 second\./) }] });
+    expect(delayed).toMatchObject({ accessToken: null, userErrors: [{ code: 'TOO_MANY_ATTEMPTS', message: expect.stringMatching(/^Too many failed log-ins; try again in [1-3] seconds?\./) }] });
     expect(secondsUntil(delayed.retryAfter)).toBeGreaterThan(0);
-    expect(secondsUntil(delayed.retryAfter)).toBeLessThanOrEqual(1);
+    expect(secondsUntil(delayed.retryAfter)).toBeLessThanOrEqual(3);
 
     const owner = await logIn({ email: account, password }, clientAddress());
     expect(owner.userErrors).toEqual([]);
@@ -143,8 +143,8 @@ describe('log-in failures', () => {
 
     // Once the wait is over, the right password works from there too (refusals meanwhile do not count).
     const later = await waitFor('the delay to pass', async () => (await logIn({ email: account, password }, attacker)).accessToken ?? false, {
-      timeoutMs: 10_000,
-      intervalMs: 200,
+      timeoutMs: 15_000,
+      intervalMs: 250,
     });
     expect(later).toEqual(expect.any(String));
   });
