@@ -10,6 +10,7 @@ import { healthRoutes, type ReadinessCheck } from '../platform/http/health.ts';
 import { startHttpServer, type RouteHandler, type RunningHttpServer } from '../platform/http/http-server.ts';
 import type { Logger } from '../platform/logging/logger.ts';
 import { metricsPlugin, metricsRoute } from '../platform/metrics/metrics.ts';
+import { requestTextGuardPlugin } from '../platform/validation/request-text.plugin.ts';
 import { applyApolloTelemetryChoice, type GatewayConfig } from './config.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
@@ -17,8 +18,10 @@ import type { Fetcher, SubgraphFetcherFactory } from './http/fetcher.ts';
 import { resendSafeRequestsOnce } from './http/safe-resend.ts';
 import { SubgraphDataSource } from './http/subgraph-data-source.ts';
 import { createUndiciFetcher } from './http/undici-fetcher.ts';
+import { httpOperationPlugin } from './http-operation.plugin.ts';
 import { maxAliasesRule } from './limits/alias-count.rule.ts';
 import { INTROSPECTION_MAX_DEPTH, maxDepthRule } from './limits/query-depth.rule.ts';
+import { maxRootMutationFieldsRule } from './limits/root-mutation-fields.rule.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { valueCompletionErrorsPlugin } from './value-completion.plugin.ts';
 import { loadSupergraph, routeSubgraphs, type SupergraphSubgraph } from './supergraph/load-supergraph.ts';
@@ -82,12 +85,16 @@ export async function startGateway(
     validationRules: [
       maxDepthRule(config.maxQueryDepth, { introspectionMaxDepth: config.introspection ? INTROSPECTION_MAX_DEPTH : undefined }),
       maxAliasesRule(config.maxAliases),
+      maxRootMutationFieldsRule(config.maxRootMutationFields),
     ],
-    formatError: gatewayErrorFormatter(log),
+    // Variable errors carry "did you mean" hints too, which only the formatter sees.
+    formatError: gatewayErrorFormatter(log, { suggestions: config.introspection }),
     plugins: [
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
       metricsPlugin<GatewayContext>(metrics),
       valueCompletionErrorsPlugin<GatewayContext>(log),
+      httpOperationPlugin<GatewayContext>(),
+      requestTextGuardPlugin<GatewayContext>(),
     ],
   });
   try {
@@ -107,7 +114,7 @@ export async function startGateway(
       shutdownGraceMs: config.shutdownGraceMs,
       routes: {
         '/graphql': withRequestId(
-          apolloRoute({ server: apollo, context: gatewayContext(verifier, logger), maxBodyBytes: config.maxBodyBytes }),
+          apolloRoute({ server: apollo, context: gatewayContext(verifier, logger, config.trustedProxies), maxBodyBytes: config.maxBodyBytes }),
         ),
         ...healthRoutes(readinessChecks(subgraphs, fetch), () => shuttingDown),
         '/metrics': metricsRoute(metrics),

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { accessTokenEnvironment, accessTokenSettings, DEFAULT_REDIS_URL, env, loadConfig, processEnv } from '../platform/config/load-config.ts';
+import { parseAddressRange, type AddressRange } from './client-ip.ts';
 
 /** `SUBGRAPH_URL_USERS=http://…/graphql` points the `users` subgraph somewhere else than the supergraph says. */
 export const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
@@ -14,6 +15,21 @@ function gatherSubgraphUrls(input: unknown): unknown {
   for (const [key, value] of Object.entries(input)) if (key.startsWith(SUBGRAPH_URL_PREFIX)) urls[key] = value;
   return { ...input, SUBGRAPH_URLS: urls };
 }
+
+/** `TRUSTED_PROXIES=10.0.0.0/8,192.0.2.7`: the load balancers whose X-Forwarded-For is believed; empty trusts none. */
+const trustedProxies = z
+  .string()
+  .default('')
+  .transform((value, ctx): AddressRange[] => {
+    const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const ranges = entries.map(parseAddressRange);
+    const invalid = entries.filter((_entry, index) => ranges[index] === null);
+    if (invalid.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `must list IP addresses or CIDR blocks separated by commas; not one: ${invalid.join(', ')}` });
+      return z.NEVER;
+    }
+    return ranges.filter((range) => range !== null);
+  });
 
 const subgraphUrlKey = z
   .string()
@@ -36,6 +52,8 @@ const schema = z
       ...accessTokenEnvironment(),
       MAX_QUERY_DEPTH: env.positiveInt(12),
       MAX_ALIASES: env.positiveInt(30),
+      MAX_ROOT_MUTATION_FIELDS: env.positiveInt(1),
+      TRUSTED_PROXIES: trustedProxies,
       MAX_BODY_BYTES: env.positiveInt(64 * 1024),
       SUBGRAPH_TIMEOUT_MS: env.positiveInt(10_000),
       SUBGRAPH_MAX_SOCKETS: env.positiveInt(256),
@@ -62,6 +80,9 @@ const schema = z
       ...accessTokenSettings(values),
       maxQueryDepth: values.MAX_QUERY_DEPTH,
       maxAliases: values.MAX_ALIASES,
+      maxRootMutationFields: values.MAX_ROOT_MUTATION_FIELDS,
+      /** Where a request's client address may come from X-Forwarded-For (see client-ip.ts). */
+      trustedProxies: values.TRUSTED_PROXIES,
       maxBodyBytes: values.MAX_BODY_BYTES,
       subgraphTimeoutMs: values.SUBGRAPH_TIMEOUT_MS,
       subgraphMaxSockets: values.SUBGRAPH_MAX_SOCKETS,

@@ -14,6 +14,12 @@ export const ErrorCodes = {
   RATE_LIMITED: 'RATE_LIMITED',
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  /** More root mutation fields in one operation than allowed (each may be an expensive change). */
+  TOO_MANY_ROOT_FIELDS: 'TOO_MANY_ROOT_FIELDS',
+  /** `operationName` names no operation of the document, or the document has several and none was named (Apollo's own code). */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  /** A subscription sent as a plain HTTP request. */
+  SUBSCRIPTION_OVER_HTTP: 'SUBSCRIPTION_OVER_HTTP',
   REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** A privileged token's session could not be checked against the revocation list (HTTP 503): retry shortly. */

@@ -8,6 +8,7 @@ import { healthRoutes, type ReadinessCheck } from '../http/health.ts';
 import { startHttpServer, type RunningHttpServer, type Routes } from '../http/http-server.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createMetrics, metricsPlugin, metricsRoute } from '../metrics/metrics.ts';
+import { requestTextGuardPlugin } from '../validation/request-text.plugin.ts';
 import { apolloRoute } from './apollo-route.ts';
 import { maskUnexpectedErrors } from './error-masking.ts';
 import { baseRequestContext, CLIENT_IP_HEADER, type BaseRequestContext } from './request-context.ts';
@@ -67,6 +68,7 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
       // Traces are for Apollo's hosted studio, which this platform does not report to.
       ApolloServerPluginInlineTraceDisabled(),
       metricsPlugin<TContext>(metrics),
+      requestTextGuardPlugin<TContext>(),
     ],
     // The process' own shutdown sequence (platform/lifecycle) stops Apollo in order.
     stopOnTerminationSignals: false,

@@ -17,3 +17,9 @@ describe('lookupKey', () => {
     }
   });
 });
+
+describe('lookupKey slugs', () => {
+  it.each(['linen\u0000shirt', 'linen\uD800', 'linen\u0007shirt'])('refuses %j, which no slug can be, as BAD_USER_INPUT', (slug) => {
+    expect(lookupKey({ slug }, 'product')).toMatchObject({ ok: false, errors: [{ code: 'BAD_USER_INPUT', message: expect.stringMatching(/`slug`/) }] });
+  });
+});

@@ -19,6 +19,7 @@ import { createPasswordHasher } from './infra/password-hasher.ts';
 import { createPiiCipher } from './infra/pii-cipher.ts';
 import { createUsersPrisma } from './infra/prisma.ts';
 import { createSessionRepository } from './infra/session.repository.ts';
+import { createSignUpRateLimiter } from './infra/sign-up-rate-limiter.ts';
 import { createUserRepository } from './infra/user.repository.ts';
 import { createVendorCache } from './infra/vendor-cache.ts';
 import { createVendorRepository } from './infra/vendor.repository.ts';
@@ -60,6 +61,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     addresses: createAddressRepository(prisma, cipher),
     vendorCache: createVendorCache(redis, config.vendorCacheTtlSeconds, logger),
     loginLimiter: createLoginRateLimiter(redis, config.loginLimits, logger),
+    signUpLimiter: createSignUpRateLimiter(redis, config.signUpLimits, logger),
     hasher,
     signer,
     revocations: sessions,

@@ -32,7 +32,16 @@ describe('users config', () => {
       redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'shop:users:' },
       vendorCacheTtlSeconds: 60,
       tokens: { accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 2_592_000 },
-      loginLimits: { maxFailuresPerAccount: 5, accountWindowSeconds: 900, maxAttemptsPerIp: 30, ipWindowSeconds: 300 },
+      loginLimits: {
+        failuresBeforeDelay: 3,
+        baseDelaySeconds: 2,
+        maxDelaySeconds: 900,
+        maxFailuresPerIp: 30,
+        ipWindowSeconds: 900,
+        maxFailuresPerAccount: 100,
+        accountWindowSeconds: 3600,
+      },
+      signUpLimits: { maxPerIp: 20, ipWindowSeconds: 3600 },
     });
     expect(config).not.toHaveProperty('jwksUrl');
     expect(config.tokenPolicy).toEqual({ clockSkewSeconds: 30, maxTokenAgeSeconds: 930 });

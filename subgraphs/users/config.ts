@@ -68,10 +68,15 @@ export const usersConfigSchema = z
     /** base64 of 32 bytes; required in production; generated into DEV_SECRETS_DIR otherwise. */
     PII_ENCRYPTION_KEY: piiKey,
     DEV_SECRETS_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.dev-secrets')),
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(5),
-    LOGIN_ACCOUNT_WINDOW_SECONDS: env.positiveInt(15 * 60),
-    LOGIN_MAX_ATTEMPTS_PER_IP: env.positiveInt(30),
-    LOGIN_IP_WINDOW_SECONDS: env.positiveInt(5 * 60),
+    LOGIN_FAILURES_BEFORE_DELAY: env.positiveInt(3),
+    LOGIN_DELAY_BASE_SECONDS: env.positiveInt(2),
+    LOGIN_DELAY_MAX_SECONDS: env.positiveInt(15 * 60),
+    LOGIN_MAX_FAILURES_PER_IP: env.positiveInt(30),
+    LOGIN_IP_WINDOW_SECONDS: env.positiveInt(15 * 60),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(100),
+    LOGIN_ACCOUNT_WINDOW_SECONDS: env.positiveInt(60 * 60),
+    SIGNUP_MAX_PER_IP: env.positiveInt(20),
+    SIGNUP_IP_WINDOW_SECONDS: env.positiveInt(60 * 60),
     /** How long a vendor entity stays in Redis for federated references (dropped on every vendor write). */
     VENDOR_CACHE_TTL_SECONDS: env.positiveInt(60),
   })
@@ -109,11 +114,15 @@ export const usersConfigSchema = z
       devSecretsDir: path.resolve(c.DEV_SECRETS_DIR),
     },
     loginLimits: {
+      failuresBeforeDelay: c.LOGIN_FAILURES_BEFORE_DELAY,
+      baseDelaySeconds: c.LOGIN_DELAY_BASE_SECONDS,
+      maxDelaySeconds: c.LOGIN_DELAY_MAX_SECONDS,
+      maxFailuresPerIp: c.LOGIN_MAX_FAILURES_PER_IP,
+      ipWindowSeconds: c.LOGIN_IP_WINDOW_SECONDS,
       maxFailuresPerAccount: c.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       accountWindowSeconds: c.LOGIN_ACCOUNT_WINDOW_SECONDS,
-      maxAttemptsPerIp: c.LOGIN_MAX_ATTEMPTS_PER_IP,
-      ipWindowSeconds: c.LOGIN_IP_WINDOW_SECONDS,
     },
+    signUpLimits: { maxPerIp: c.SIGNUP_MAX_PER_IP, ipWindowSeconds: c.SIGNUP_IP_WINDOW_SECONDS },
   }));
 
 export type UsersConfig = z.infer<typeof usersConfigSchema>;

@@ -6,7 +6,7 @@ import type { JWK } from 'jose';
 import { JWKS_PATH } from '../../platform/auth/access-token.ts';
 import type { RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import type { Environment } from '../../platform/lifecycle/subgraph-definition.ts';
-import { createLogger } from '../../platform/logging/logger.ts';
+import { createLogger, type Logger } from '../../platform/logging/logger.ts';
 import { createTestTokenIssuer, type TestSignOptions, type TestTokenClaims, type TestTokenIssuer } from '../../platform/testing/access-tokens.ts';
 import { loadGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/app.ts';
@@ -32,6 +32,8 @@ export interface TestPlatform {
 export interface BootOptions {
   /** Extra environment per process (a subgraph's name, or `gateway`), over the test defaults. */
   env?: Partial<Record<SubgraphName | 'gateway', Environment>>;
+  /** Where every booted process logs (e.g. one that records lines, to assert what was logged at which level). */
+  logger?: Logger;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface BootOptions {
  * port, so each test file boots its own platform.
  */
 export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatform> {
-  const logger = createLogger({ service: 'test', level: testEnv.TEST_LOG_LEVEL, pretty: false });
+  const logger = options.logger ?? createLogger({ service: 'test', level: testEnv.TEST_LOG_LEVEL, pretty: false });
   const secretsDir = mkdtempSync(path.join(tmpdir(), 'shop-test-secrets-'));
   const common = {
     NODE_ENV: 'test',

@@ -21,6 +21,12 @@ describe('validateNewCategory', () => {
   });
 });
 
+describe('category names', () => {
+  it.each(['Au\u0000dio', 'Au\uD800dio', '\u200B\u200B', 'oiduA\u202E'])('refuses %j at input.name', (name) => {
+    expect(validateNewCategory({ name })).toMatchObject({ ok: false, errors: [{ code: ErrorCodes.VALIDATION_FAILED, field: ['input', 'name'] }] });
+  });
+});
+
 describe('placeCategory', () => {
   it('puts a root at depth 0 with only itself on its path', () => {
     const id = randomUUID();

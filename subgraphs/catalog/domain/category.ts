@@ -3,6 +3,7 @@ import { CatalogErrorCodes } from './error-codes.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
+import { textError } from '../../../platform/validation/text.ts';
 import { isValidSlug, SLUG_MAX_LENGTH } from './slug.ts';
 
 /**
@@ -41,8 +42,11 @@ export interface ValidNewCategory {
 export function validateNewCategory(input: NewCategoryInput, field: string[] = ['input']): Result<ValidNewCategory> {
   const errors: UserError[] = [];
   const name = input.name.trim();
+  const nameError = textError(name, 'line', [...field, 'name'], 'The name');
   if (!name || name.length > CATEGORY_NAME_MAX_LENGTH) {
     errors.push(userError(ErrorCodes.VALIDATION_FAILED, `A category name has 1–${CATEGORY_NAME_MAX_LENGTH} characters.`, [...field, 'name']));
+  } else if (nameError) {
+    errors.push(nameError);
   }
   const slug = input.slug != null ? input.slug.trim() : null;
   if (slug !== null && !isValidSlug(slug)) {

@@ -46,6 +46,15 @@ describe('cursors', () => {
     { s: 'RELEVANCE', r: 'high', id: randomUUID() },
     { s: 'RELEVANCE', r: 0.5, id: randomUUID() },
     { s: 'RELEVANCE', r: '1; DROP TABLE x', id: randomUUID() },
+    // Well-formed JSON that the compared column would refuse in SQL.
+    { s: 'NEWEST', t: '0000-01-01T00:00:00.000Z', id: randomUUID() },
+    { s: 'NEWEST', t: '2025-02-30T00:00:00.000Z', id: randomUUID() },
+    { s: 'PRICE_ASC', p: 1e15, id: randomUUID() },
+    { s: 'PRICE_DESC', p: -(2 ** 31) - 1, id: randomUUID() },
+    { s: 'RELEVANCE', r: '1e999', id: randomUUID() },
+    { s: 'RELEVANCE', r: '1e-999', id: randomUUID() },
+    { s: 'NAME_ASC', n: 'lamp\u0000', id: randomUUID() },
+    { s: 'NAME_ASC', n: 'lamp\ud800', id: randomUUID() },
     {},
   ])('rejects a forged cursor %j', (value) => {
     expect(productCursorSchema.safeParse(value).success).toBe(false);
@@ -88,6 +97,11 @@ describe('normalizeProductFilter', () => {
   });
   it('treats a missing filter as no filter', () => {
     expect(normalizeProductFilter(null)).toEqual({ ok: true, value: { search: null, categoryId: null, vendorId: null, price: null } });
+  });
+  it('refuses a search holding characters no product has', () => {
+    for (const search of ['lamp\u0000', 'lamp\udc00', 'lamp\u0007']) {
+      expect(normalizeProductFilter({ search })).toMatchObject({ ok: false, errors: [{ code: 'BAD_USER_INPUT', message: expect.stringMatching(/filter\.search/) }] });
+    }
   });
   it('refuses ids that are not UUIDs', () => {
     expect(normalizeProductFilter({ vendorId: '42' })).toMatchObject({ ok: false, errors: [{ code: 'BAD_USER_INPUT', message: expect.stringMatching(/vendorId/) }] });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { invalidArgument, ok, type Result } from '../../../platform/errors/result.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
+import { cursorField } from '../../../platform/pagination/cursor-fields.ts';
+import { textArgument } from '../../../platform/validation/text.ts';
 import type { ProductStatus } from './product.ts';
 import { parseSearchQuery, type SearchQuery } from './search-query.ts';
 
@@ -31,19 +33,19 @@ export interface ProductSortKeys {
   rank: string;
 }
 
-const FLOAT_TEXT = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
-
-const id = z.string().refine(isUuid);
+const id = cursorField.id();
 /**
  * What a cursor holds: the sort it belongs to and the last row's sort key plus id (the tie
- * breaker), so the next page starts strictly after that row (keyset; no OFFSET).
+ * breaker), so the next page starts strictly after that row (keyset; no OFFSET). Each key must
+ * be a value of the column it is compared with: `created_at` timestamptz, `min_price` integer,
+ * the lower-cased name, the float8 rank.
  */
 export const productCursorSchema = z.discriminatedUnion('s', [
-  z.object({ s: z.literal('NEWEST'), t: z.iso.datetime(), id }),
-  z.object({ s: z.literal('PRICE_ASC'), p: z.number().int(), id }),
-  z.object({ s: z.literal('PRICE_DESC'), p: z.number().int(), id }),
-  z.object({ s: z.literal('NAME_ASC'), n: z.string().max(1000), id }),
-  z.object({ s: z.literal('RELEVANCE'), r: z.string().max(40).regex(FLOAT_TEXT), id }),
+  z.object({ s: z.literal('NEWEST'), t: cursorField.timestamp(), id }),
+  z.object({ s: z.literal('PRICE_ASC'), p: cursorField.int4(), id }),
+  z.object({ s: z.literal('PRICE_DESC'), p: cursorField.int4(), id }),
+  z.object({ s: z.literal('NAME_ASC'), n: cursorField.text(1000), id }),
+  z.object({ s: z.literal('RELEVANCE'), r: cursorField.float8Text(), id }),
 ]);
 export type ProductCursor = z.infer<typeof productCursorSchema>;
 
@@ -110,8 +112,10 @@ export function normalizeProductFilter(input: ProductFilterInput | null | undefi
   }
   const price = priceBounds(filter.minPrice, filter.maxPrice);
   if (!price.ok) return price;
+  const search = filter.search != null ? textArgument(filter.search, 'filter.search') : ok(null);
+  if (!search.ok) return search;
   return ok({
-    search: parseSearchQuery(filter.search),
+    search: parseSearchQuery(search.value),
     categoryId: filter.categoryId ?? null,
     vendorId: filter.vendorId ?? null,
     price: price.value,

@@ -119,6 +119,29 @@ describe('validateNewProduct', () => {
     expect(errors.find((e) => e.field?.join('.') === 'input.categoryId')?.code).toBe(CatalogErrorCodes.CATEGORY_NOT_FOUND);
   });
 
+  it('refuses text PostgreSQL cannot store or that hides what it says, at each field', () => {
+    const errors = errorsOf(
+      validateNewProduct({
+        name: 'Lamp\u0000',
+        description: 'Bright\uD800',
+        imageUrls: ['https://images.example.com/a\u0000.jpg', 'https://images.example.com/a b.jpg', 'https://images.example.com/\uDC00.jpg'],
+        variants: [variant({ title: '\u202Egnp.exe', options: [{ name: '\u200B', value: 'M\u0007' }] })],
+      }),
+    );
+    expect(errors.map((e) => [e.code, e.field?.join('.')])).toEqual([
+      ['VALIDATION_FAILED', 'input.name'],
+      ['VALIDATION_FAILED', 'input.description'],
+      ['VALIDATION_FAILED', 'input.imageUrls.0'],
+      ['VALIDATION_FAILED', 'input.imageUrls.1'],
+      ['VALIDATION_FAILED', 'input.imageUrls.2'],
+      ['VALIDATION_FAILED', 'input.variants.0.title'],
+      ['VALIDATION_FAILED', 'input.variants.0.options.0.name'],
+      ['VALIDATION_FAILED', 'input.variants.0.options.0.value'],
+    ]);
+    // Line breaks belong in a description.
+    expect(validateNewProduct(product({ description: 'Warm light.\n\nDimmable.' })).ok).toBe(true);
+  });
+
   it('bounds the number of variants and images', () => {
     const many = Array.from({ length: LIMITS.variants + 1 }, (_, i) => variant({ sku: `s-${i}` }));
     expect(errorsOf(validateNewProduct(product({ variants: many })))[0]?.field).toEqual(['input', 'variants']);
@@ -130,6 +153,12 @@ describe('validateNewProduct', () => {
 describe('validateProductPatch', () => {
   it('keeps only the given fields', () => {
     expect(validateProductPatch({ name: ' New ', slug: null })).toEqual({ ok: true, value: { name: 'New' } });
+  });
+  it('refuses a name made only of invisible characters and a description with a NUL', () => {
+    expect(errorsOf(validateProductPatch({ name: '\u3164\u200B', description: 'a\u0000' })).map((e) => e.field)).toEqual([
+      ['input', 'name'],
+      ['input', 'description'],
+    ]);
   });
   it('refuses an emptied name and a bad slug', () => {
     expect(errorsOf(validateProductPatch({ name: '', slug: 'UPPER' })).map((e) => e.field)).toEqual([

@@ -4,6 +4,7 @@ import { userError, type UserError } from '../../../platform/errors/user-error.t
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { money, type Money } from '../../../platform/money/money.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
+import { textError, textProblem, type TextKind } from '../../../platform/validation/text.ts';
 import type { OptionValue, ProductVariant } from './product.ts';
 import { isValidSlug, SLUG_MAX_LENGTH } from './slug.ts';
 
@@ -99,10 +100,16 @@ export function isKnownCurrency(code: string): boolean {
 
 const invalid = (message: string, field: string[]): UserError => userError(ErrorCodes.VALIDATION_FAILED, message, field);
 
+function checkText(text: string, kind: TextKind, field: string[], what: string, errors: UserError[]): void {
+  const error = textError(text, kind, field, what);
+  if (error) errors.push(error);
+}
+
 function checkName(name: string, field: string[], errors: UserError[]): string {
   const trimmed = name.trim();
   if (!trimmed) errors.push(invalid('Enter a product name.', field));
   else if (trimmed.length > LIMITS.name) errors.push(invalid(`A product name has at most ${LIMITS.name} characters.`, field));
+  else checkText(trimmed, 'line', field, 'The name', errors);
   return trimmed;
 }
 
@@ -119,6 +126,7 @@ function checkSlug(slug: string, field: string[], errors: UserError[]): string {
 function checkDescription(description: string, field: string[], errors: UserError[]): string {
   const trimmed = description.trim();
   if (trimmed.length > LIMITS.description) errors.push(invalid(`A description has at most ${LIMITS.description} characters.`, field));
+  else checkText(trimmed, 'text', field, 'The description', errors);
   return trimmed;
 }
 
@@ -133,7 +141,9 @@ function checkImageUrls(urls: string[], field: string[], errors: UserError[]): s
     } catch {
       parsed = null;
     }
-    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || url.length > LIMITS.imageUrl) {
+    // The URL parser would quietly percent-encode spaces and controls, but the text as sent is what is stored.
+    const plain = textProblem(url, 'line') === null && !/\s/.test(url);
+    if (!plain || !parsed || !['http:', 'https:'].includes(parsed.protocol) || url.length > LIMITS.imageUrl) {
       errors.push(invalid('An image URL must be an http(s) URL.', [...field, String(index)]));
     }
     result.push(url);
@@ -169,14 +179,19 @@ function checkOptions(options: OptionInput[], field: string[], errors: UserError
     const name = option.name.trim();
     const value = option.value.trim();
     const at = [...field, String(index)];
+    const nameError = textError(name, 'line', [...at, 'name'], 'The option name');
     if (!name || name.length > LIMITS.optionName) {
       errors.push(invalid(`An option name has 1–${LIMITS.optionName} characters.`, [...at, 'name']));
+    } else if (nameError) {
+      errors.push(nameError);
     } else if (seen.has(name.toLowerCase())) {
       errors.push(invalid(`The option "${name}" is given twice.`, [...at, 'name']));
     }
     seen.add(name.toLowerCase());
     if (!value || value.length > LIMITS.optionValue) {
       errors.push(invalid(`An option value has 1–${LIMITS.optionValue} characters.`, [...at, 'value']));
+    } else {
+      checkText(value, 'line', [...at, 'value'], 'The option value', errors);
     }
     return { name, value };
   });
@@ -193,6 +208,7 @@ function checkSku(sku: string, field: string[], errors: UserError[]): string {
 function checkTitle(title: string | null | undefined, field: string[], errors: UserError[]): string | null {
   const trimmed = title?.trim() ?? '';
   if (trimmed.length > LIMITS.variantTitle) errors.push(invalid(`A variant title has at most ${LIMITS.variantTitle} characters.`, field));
+  else checkText(trimmed, 'line', field, 'The title', errors);
   return trimmed || null;
 }
 

@@ -1,12 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSignUpRateLimiter } from '../infra/sign-up-rate-limiter.ts';
 import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
-import type { AuthSession, LogInCommand, SignUpCommand } from './auth.service.ts';
+import { retryAtOf, type AuthSession, type LogInCommand, type SignUpCommand } from './auth.service.ts';
+import { createUsersApp } from './services.ts';
 
 let h: UsersHarness;
 beforeAll(async () => {
-  h = await createUsersHarness({ scope: 'auth', loginLimits: { maxFailuresPerAccount: 3, maxAttemptsPerIp: 1000 } });
+  h = await createUsersHarness({ scope: 'auth', loginLimits: { failuresBeforeDelay: 3, baseDelaySeconds: 30 } });
 });
 afterAll(async () => {
   await h?.close();
@@ -64,6 +66,34 @@ describe('sign up', () => {
     expect(await h.prisma.user.count({ where: { email } })).toBe(0);
   });
 
+  it('checks the input and the email before spending a password hash', async () => {
+    const taken = await h.createAccount();
+    const before = h.reads.argon2Runs;
+    expect(codes(await signUp({ email: 'not-an-email', password: 'correct horse 1', name: 'Ada' }))).toEqual(['INVALID_EMAIL']);
+    expect(codes(await signUp({ email: taken.email, password: 'correct horse 1', name: 'Ada' }))).toEqual(['EMAIL_TAKEN']);
+    expect(h.reads.argon2Runs).toBe(before);
+    session(await signUp({ email: uniqueEmail(), password: 'correct horse 1', name: 'Ada' }));
+    expect(h.reads.argon2Runs).toBe(before + 1);
+  });
+
+  it('limits sign-ups per client address, taken emails included, without hashing once refused', async () => {
+    const limited = createUsersApp({ ...h.deps, signUpLimiter: createSignUpRateLimiter(h.redis, { maxPerIp: 2, ipWindowSeconds: 600 }, h.logger, () => h.clock.now()) });
+    const from = (clientIp: string) => limited.scopeFor(h.request(null, { clientIp }));
+    const taken = await h.createAccount();
+    expect(codes(await limited.services.auth.signUp(from('10.6.0.1'), { email: taken.email, password: 'correct horse 1', name: 'Ada' }))).toEqual([
+      'EMAIL_TAKEN',
+    ]);
+    session(await limited.services.auth.signUp(from('10.6.0.1'), { email: uniqueEmail(), password: 'correct horse 1', name: 'Ada' }));
+    const before = { hashes: h.reads.argon2Runs, users: await h.prisma.user.count() };
+    const email = uniqueEmail();
+    const refused = await limited.services.auth.signUp(from('10.6.0.1'), { email, password: 'correct horse 1', name: 'Ada' });
+    expect(refused).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'TOO_MANY_ATTEMPTS', field: null, message: expect.stringMatching(/try again in \d+ minutes/) })] });
+    expect(retryAtOf(refused)?.getTime()).toBeGreaterThan(h.clock.now().getTime() + 9 * 60_000);
+    expect({ hashes: h.reads.argon2Runs, users: await h.prisma.user.count() }).toEqual(before);
+    // Another address is not affected.
+    session(await limited.services.auth.signUp(from('10.6.0.2'), { email, password: 'correct horse 1', name: 'Ada' }));
+  });
+
   it('refuses a taken email whatever its case, leaving the first account intact', async () => {
     const email = uniqueEmail();
     const first = session(await signUp({ email, password: 'correct horse 1', name: 'First' }));
@@ -91,18 +121,35 @@ describe('log in', () => {
     expect(await h.prisma.refreshTokenFamily.count({ where: { userId: account.userId } })).toBe(0);
   });
 
-  it('locks the account after repeated failures, even for the right password, and not other accounts', async () => {
+  it('delays an address after repeated failures, even for the right password, saying when to retry; the owner elsewhere gets in', async () => {
     const account = await h.createAccount();
-    const other = await h.createAccount();
-    for (let i = 0; i < 3; i += 1) {
-      expect(codes(await logIn({ email: account.email, password: `wrong horse ${i}` }, `10.2.0.${i}`))).toEqual([
-        'INVALID_CREDENTIALS',
-      ]);
+    for (let i = 0; i < 4; i += 1) {
+      expect(codes(await logIn({ email: account.email, password: `wrong horse ${i}` }, '10.2.0.1'))).toEqual(['INVALID_CREDENTIALS']);
     }
-    expect(codes(await logIn({ email: account.email, password: account.password }, '10.2.0.9'))).toEqual([
-      'TOO_MANY_ATTEMPTS',
-    ]);
-    expect((await logIn({ email: other.email, password: other.password }, '10.2.0.9')).ok).toBe(true);
+    const before = h.reads.argon2Runs;
+    const delayed = await logIn({ email: account.email, password: account.password }, '10.2.0.1');
+    expect(delayed).toEqual({
+      ok: false,
+      errors: [expect.objectContaining({ code: 'TOO_MANY_ATTEMPTS', message: expect.stringMatching(/^Too many failed log-ins; try again in (29|30) seconds\.$/) })],
+    });
+    // The fourth failure set a 30 s wait from when it was tried.
+    expect(retryAtOf(delayed)?.getTime()).toBeGreaterThan(h.clock.now().getTime() + 25_000);
+    expect(retryAtOf(delayed)?.getTime()).toBeLessThanOrEqual(h.clock.now().getTime() + 30_000);
+    expect(h.reads.argon2Runs).toBe(before);
+    expect((await logIn({ email: account.email, password: account.password }, '10.2.0.2')).ok).toBe(true);
+    h.clock.advance(30_000);
+    try {
+      expect((await logIn({ email: account.email, password: account.password }, '10.2.0.1')).ok).toBe(true);
+    } finally {
+      h.clock.advance(-30_000);
+    }
+  });
+
+  it('answers an absurdly long password as wrong without hashing it', async () => {
+    const account = await h.createAccount();
+    const before = h.reads.argon2Runs;
+    expect(codes(await logIn({ email: account.email, password: 'x'.repeat(100_000) }, '10.2.1.1'))).toEqual(['INVALID_CREDENTIALS']);
+    expect(h.reads.argon2Runs).toBe(before);
   });
 
   it('refuses a suspended account only once the password is right', async () => {

@@ -14,6 +14,7 @@ import type { LoginRateLimiter } from '../infra/login-rate-limiter.ts';
 import type { PasswordHasher } from '../infra/password-hasher.ts';
 import { hashRefreshToken, newRefreshTokenSecret } from '../infra/refresh-token-secret.ts';
 import type { SessionRepository } from '../infra/session.repository.ts';
+import type { SignUpRateLimiter } from '../infra/sign-up-rate-limiter.ts';
 import type { UserRepository } from '../infra/user.repository.ts';
 import type { UsersScope } from './scope.ts';
 
@@ -44,13 +45,32 @@ export interface RefreshTokenCommand {
   refreshToken: string;
 }
 
+/** TOO_MANY_ATTEMPTS, with when the client may try again (AuthPayload.retryAfter). */
+export interface RetryLaterError extends UserError {
+  retryAt: Date;
+}
+
+/** When a refused sign-up or log-in may be tried again; null when it was not refused by a limit. */
+export function retryAtOf(result: Result<unknown>): Date | null {
+  if (result.ok) return null;
+  const limited = result.errors.find((error): error is RetryLaterError => 'retryAt' in error && error.retryAt instanceof Date);
+  return limited?.retryAt ?? null;
+}
+
 /**
  * Sessions. Each successful sign-in (sign-up, log-in, refresh) is added to the scope's
  * `signedInNow`, so the payload may show the account's own private fields.
  */
 export interface AuthService {
+  /**
+   * Limited per client address (the scope's `clientIp`). Cheap checks come first: the input,
+   * then whether the email is taken, then the limit; only then is the password hashed.
+   */
   signUp(scope: UsersScope, input: SignUpCommand): Promise<Result<AuthSession>>;
-  /** Limited per account and per client address (the scope's `clientIp`). */
+  /**
+   * Failures are limited per account and client address (a progressive delay), per address and
+   * per account (see LoginRateLimiter); the limits are checked before the database and argon2.
+   */
   logIn(scope: UsersScope, input: LogInCommand): Promise<Result<AuthSession>>;
   /**
    * Rotates the refresh token; reuse of a rotated one revokes its family (REFRESH_TOKEN_REUSED)
@@ -69,6 +89,7 @@ export interface AuthServiceDeps {
   loginLimiter: LoginRateLimiter;
   /** Where ended sessions are recorded, so every verifier refuses their access tokens. */
   revocations: SessionRevoker;
+  signUpLimiter: SignUpRateLimiter;
   refreshTokenTtlSeconds: number;
   now: () => Date;
 }
@@ -79,6 +100,18 @@ const invalidRefreshToken = () =>
   userError(UsersErrorCodes.REFRESH_TOKEN_INVALID, 'This session has ended or the token is not valid; sign in again.', ['input', 'refreshToken']);
 // A refresh token is 43 base64url characters; anything far larger is not worth hashing.
 const MAX_REFRESH_TOKEN_LENGTH = 256;
+
+/** "in 8 seconds", "in 3 minutes": how long until `retryAt`, rounded up. */
+function waitText(retryAt: Date, at: Date): string {
+  const seconds = Math.max(1, Math.ceil((retryAt.getTime() - at.getTime()) / 1000));
+  if (seconds < 120) return `in ${seconds} second${seconds === 1 ? '' : 's'}`;
+  return `in ${Math.ceil(seconds / 60)} minutes`;
+}
+
+const tooManyAttempts = (what: string, retryAt: Date, at: Date): RetryLaterError => ({
+  ...userError(UsersErrorCodes.TOO_MANY_ATTEMPTS, `Too many ${what}; try again ${waitText(retryAt, at)}.`),
+  retryAt,
+});
 
 const logger = (scope: UsersScope): Logger => scope.logger.child({ component: 'AuthService' });
 
@@ -128,14 +161,23 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       errors.push(...checkPasswordPolicy(input.password, email.ok ? email.value : input.email, ['input', 'password']));
       if (errors.length > 0 || !email.ok || !name.ok) return fail(...errors);
 
+      // Counted whether or not the email is taken, so sign-up cannot probe for accounts unlimited.
+      const taken = await deps.users.emailTaken(email.value);
+      const limited = await deps.signUpLimiter.admit(scope.clientIp);
+      if (limited) {
+        logger(scope).info({ clientIp: scope.clientIp }, 'sign-up refused by rate limit');
+        return fail(tooManyAttempts('sign-ups from your network', limited.retryAt, now()));
+      }
+      const emailTaken = () =>
+        fail(userError(UsersErrorCodes.EMAIL_TAKEN, 'An account with this email already exists; log in instead.', ['input', 'email']));
+      if (taken) return emailTaken();
+
       const created = await deps.users.create({
         email: email.value,
         name: name.value,
         passwordHash: await deps.hasher.hash(input.password),
       });
-      if (!created.ok) {
-        return fail(userError(UsersErrorCodes.EMAIL_TAKEN, 'An account with this email already exists; log in instead.', ['input', 'email']));
-      }
+      if (!created.ok) return emailTaken();
       logger(scope).info({ userId: created.value.id }, 'account created');
       return startSession(scope, created.value);
     },
@@ -143,21 +185,22 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     async logIn(scope, input) {
       const email = parseEmail(input.email, ['input', 'email']);
       if (!email.ok) return fail(...email.errors);
-      if ((await deps.loginLimiter.admit(email.value, scope.clientIp)) === 'blocked') {
-        logger(scope).warn({ clientIp: scope.clientIp }, 'log-in refused by rate limit');
-        return fail(userError(UsersErrorCodes.TOO_MANY_ATTEMPTS, 'Too many log-in attempts; wait a few minutes and try again.'));
+      // The attempt counts as a failure from here until the password proves right.
+      const admission = await deps.loginLimiter.admit(email.value, scope.clientIp);
+      if (!admission.allowed) {
+        logger(scope).info({ clientIp: scope.clientIp, limit: admission.limit }, 'log-in refused by rate limit');
+        return fail(tooManyAttempts('failed log-ins', admission.retryAt, now()));
       }
-      const found = input.password.length <= MAX_PASSWORD_LENGTH * 4 ? await deps.users.findCredentialsByEmail(email.value) : null;
+      // No policy ever allowed a password this long, so it cannot be right: no hash to spend.
+      if (input.password.length > MAX_PASSWORD_LENGTH * 4) return fail(invalidCredentials());
+      const found = await deps.users.findCredentialsByEmail(email.value);
       const matches = found ? await deps.hasher.verify(found.passwordHash, input.password) : await deps.hasher.verifyNobody(input.password);
-      if (!found || !matches) {
-        await deps.loginLimiter.recordFailure(email.value);
-        return fail(invalidCredentials());
-      }
+      if (!found || !matches) return fail(invalidCredentials());
       // Checked only after the password, so a guesser cannot learn which accounts are suspended.
       if (!canSignIn(found.user.status)) {
         return fail(userError(UsersErrorCodes.ACCOUNT_SUSPENDED, 'This account is suspended; contact support.'));
       }
-      await deps.loginLimiter.recordSuccess(email.value);
+      await deps.loginLimiter.succeeded(email.value, scope.clientIp);
       logger(scope).info({ userId: found.user.id }, 'logged in');
       return startSession(scope, found.user);
     },

@@ -5,6 +5,7 @@ import type { AddressRepository } from '../infra/address.repository.ts';
 import type { LoginRateLimiter } from '../infra/login-rate-limiter.ts';
 import type { PasswordHasher } from '../infra/password-hasher.ts';
 import type { SessionRepository } from '../infra/session.repository.ts';
+import type { SignUpRateLimiter } from '../infra/sign-up-rate-limiter.ts';
 import type { UserRepository } from '../infra/user.repository.ts';
 import type { VendorCache } from '../infra/vendor-cache.ts';
 import type { VendorRepository } from '../infra/vendor.repository.ts';
@@ -23,6 +24,7 @@ export interface UsersAppDeps {
   addresses: AddressRepository;
   vendorCache: VendorCache;
   loginLimiter: LoginRateLimiter;
+  signUpLimiter: SignUpRateLimiter;
   hasher: PasswordHasher;
   signer: AccessTokenSigner;
   /** The shared list of ended sessions that every verifier reads. */

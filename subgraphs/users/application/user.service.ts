@@ -7,9 +7,12 @@ import { userError, type UserError } from '../../../platform/errors/user-error.t
 import { isUuid } from '../../../platform/ids/uuid.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
+import { cursorField } from '../../../platform/pagination/cursor-fields.ts';
+import { textArgument } from '../../../platform/validation/text.ts';
 import { asAdmin, canSeePrivateProfile } from '../domain/access.ts';
 import { moveAccount, type AccountStatus } from '../domain/account.process.ts';
 import { UsersErrorCodes } from '../domain/error-codes.ts';
+import { parseStatusReason } from '../domain/status-reason.ts';
 import { parseName, parsePhone, type User } from '../domain/user.ts';
 import type { UserRepository } from '../infra/user.repository.ts';
 import type { UsersScope } from './scope.ts';
@@ -54,7 +57,7 @@ export interface UserService {
   reactivate(scope: UsersScope, input: ReactivateUserCommand): Promise<Result<User>>;
 }
 
-const userCursor = z.object({ createdAt: z.string().datetime(), id: z.string().uuid() });
+const userCursor = z.object({ createdAt: cursorField.timestamp(), id: cursorField.id() });
 const MAX_SEARCH_LENGTH = 100;
 const MAX_REASON_LENGTH = 500;
 const notFound = () => userError(UsersErrorCodes.USER_NOT_FOUND, 'No account has this id.', ['input', 'id']);
@@ -115,11 +118,17 @@ export function createUserService(deps: { users: UserRepository; revocations: Se
     async list(scope, args) {
       valueOrThrow(asAdmin(scope.viewer));
       const page = valueOrThrow(pageRequest(args, userCursor));
-      const search = args.search?.trim() ? args.search.trim().slice(0, MAX_SEARCH_LENGTH) : null;
+      const text = args.search?.trim() ? valueOrThrow(textArgument(args.search.trim(), 'search')) : null;
+      // Cut at whole characters: half of a surrogate pair is text PostgreSQL refuses.
+      const search = text ? [...text].slice(0, MAX_SEARCH_LENGTH).join('') : null;
       const { rows, totalCount } = await deps.users.list({ search, status: args.status ?? null, limit: page.limit, after: page.after });
       return toConnection(rows, page, totalCount, (user) => ({ createdAt: user.createdAt.toISOString(), id: user.id }));
     },
-    suspend: (scope, input) => move(scope, input.id, 'SUSPENDED', input.reason?.trim() ? input.reason.trim().slice(0, MAX_REASON_LENGTH) : null),
+    async suspend(scope, input) {
+      valueOrThrow(asAdmin(scope.viewer));
+      const reason = parseStatusReason(input.reason, ['input', 'reason'], { max: MAX_REASON_LENGTH, required: false });
+      return reason.ok ? move(scope, input.id, 'SUSPENDED', reason.value) : reason;
+    },
     reactivate: (scope, input) => move(scope, input.id, 'ACTIVE', null),
   };
 }

@@ -9,10 +9,12 @@ import { lookupKey } from '../../../platform/ids/lookup-key.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
+import { cursorField } from '../../../platform/pagination/cursor-fields.ts';
 import { asAdmin, canSeeVendorInternals, listableVendorStatuses, ownerRoleFor } from '../domain/access.ts';
 import { UsersErrorCodes } from '../domain/error-codes.ts';
 import type { User } from '../domain/user.ts';
 import { holdsSlug, isPublicVendorStatus, moveVendor, type VendorStatus } from '../domain/vendor.process.ts';
+import { parseStatusReason } from '../domain/status-reason.ts';
 import { parseSlug, parseStoreDescription, parseStoreName, type Vendor } from '../domain/vendor.ts';
 import type { VendorCache } from '../infra/vendor-cache.ts';
 import type { VendorRepository } from '../infra/vendor.repository.ts';
@@ -62,7 +64,7 @@ export interface VendorService {
   suspend(scope: UsersScope, input: SuspendVendorCommand): Promise<Result<Vendor>>;
 }
 
-const vendorCursor = z.object({ name: z.string(), id: z.string().uuid() });
+const vendorCursor = z.object({ name: cursorField.text(1000), id: cursorField.id() });
 const MAX_REASON_LENGTH = 1000;
 const logger = (scope: UsersScope): Logger => scope.logger.child({ component: 'VendorService' });
 
@@ -146,14 +148,13 @@ export function createVendorService(deps: { vendors: VendorRepository; cache: Ve
     approve: (scope, input) => move(scope, input.id, 'APPROVED', null),
     async reject(scope, input) {
       valueOrThrow(asAdmin(scope.viewer));
-      const reason = input.reason.trim();
-      if (reason.length === 0 || reason.length > MAX_REASON_LENGTH) {
-        return fail(
-          userError(ErrorCodes.VALIDATION_FAILED, `Give the applicant a reason (1 to ${MAX_REASON_LENGTH} characters).`, ['input', 'reason']),
-        );
-      }
-      return move(scope, input.id, 'REJECTED', reason);
+      const reason = parseStatusReason(input.reason, ['input', 'reason'], { max: MAX_REASON_LENGTH, required: true });
+      return reason.ok ? move(scope, input.id, 'REJECTED', reason.value) : reason;
     },
-    suspend: (scope, input) => move(scope, input.id, 'SUSPENDED', input.reason?.trim() ? input.reason.trim().slice(0, MAX_REASON_LENGTH) : null),
+    async suspend(scope, input) {
+      valueOrThrow(asAdmin(scope.viewer));
+      const reason = parseStatusReason(input.reason, ['input', 'reason'], { max: MAX_REASON_LENGTH, required: false });
+      return reason.ok ? move(scope, input.id, 'SUSPENDED', reason.value) : reason;
+    },
   };
 }

@@ -32,4 +32,17 @@ describe('address rules', () => {
     ]);
     expect(new Set(errors.map((error) => error.code))).toEqual(new Set(['VALIDATION_FAILED']));
   });
+
+  it.each(['XX', 'ZZ', 'UK', 'EU', 'SU', 'AA', 'F\u0000'])('refuses %j, which is not an assigned ISO 3166-1 code', (countryCode) => {
+    expect(parseAddress({ ...valid, countryCode }, ['input'])).toMatchObject({ ok: false, errors: [{ field: ['input', 'countryCode'] }] });
+  });
+
+  it('accepts assigned codes in any case', () => {
+    for (const countryCode of ['gb', 'GB', 'DE', 'JP', 'SS', 'CW', 'AQ']) expect(parseAddress({ ...valid, countryCode }, ['input']).ok).toBe(true);
+  });
+
+  it('refuses text that cannot be stored or shown as written, at its field', () => {
+    const result = parseAddress({ ...valid, line1: '1 Rue\u0000', line2: '\u200B', city: 'Par\uDC00is', recipientName: 'Ada\u202E' }, ['input']);
+    expect(result.ok ? [] : result.errors.map((error) => error.field?.join('.'))).toEqual(['input.recipientName', 'input.line1', 'input.line2', 'input.city']);
+  });
 });

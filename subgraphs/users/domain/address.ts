@@ -1,6 +1,8 @@
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
+import { textError } from '../../../platform/validation/text.ts';
+import { isCountryCode } from './country-codes.ts';
 import { parsePhone } from './user.ts';
 
 /** The personal part of an address: stored only inside the encrypted envelope. */
@@ -42,8 +44,6 @@ export interface AddressInput {
 /** Keeps one account from growing an unbounded list of encrypted blobs. */
 export const MAX_ADDRESSES_PER_USER = 20;
 
-const CONTROL = /\p{Cc}/u;
-
 /** Validates an address, returning every problem at once with its input path (`[...base, 'city']`). */
 export function parseAddress(input: AddressInput, base: string[]): Result<AddressFields> {
   const errors: UserError[] = [];
@@ -53,10 +53,11 @@ export function parseAddress(input: AddressInput, base: string[]): Result<Addres
       if (required) errors.push(userError(ErrorCodes.VALIDATION_FAILED, 'This field is required.', [...base, key]));
       return null;
     }
+    const error = textError(trimmed, 'line', [...base, key]);
     if ([...trimmed].length > max) {
       errors.push(userError(ErrorCodes.VALIDATION_FAILED, `Use at most ${max} characters.`, [...base, key]));
-    } else if (CONTROL.test(trimmed)) {
-      errors.push(userError(ErrorCodes.VALIDATION_FAILED, 'This field contains invalid characters.', [...base, key]));
+    } else if (error) {
+      errors.push(error);
     }
     return trimmed;
   };
@@ -68,8 +69,8 @@ export function parseAddress(input: AddressInput, base: string[]): Result<Addres
   const region = text('region', input.region, false, 100);
   const postalCode = text('postalCode', input.postalCode, true, 20);
   const countryCode = input.countryCode.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(countryCode)) {
-    errors.push(userError(ErrorCodes.VALIDATION_FAILED, 'Use the two-letter ISO country code, e.g. FR.', [...base, 'countryCode']));
+  if (!isCountryCode(countryCode)) {
+    errors.push(userError(ErrorCodes.VALIDATION_FAILED, 'Use the two-letter ISO 3166 country code, e.g. FR.', [...base, 'countryCode']));
   }
   const phone = parsePhone(input.phone, [...base, 'phone']);
   if (!phone.ok) errors.push(...phone.errors);

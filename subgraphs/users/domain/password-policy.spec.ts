@@ -6,6 +6,11 @@ const codes = (password: string, email: string | null = 'ada@example.com') =>
   checkPasswordPolicy(password, email, field).map((error) => error.code);
 
 describe('password policy', () => {
+  it('refuses NUL and unpaired surrogates, which would hash like other passwords', () => {
+    expect(codes('correct horse\u0000')).toEqual(['VALIDATION_FAILED']);
+    expect(codes('correct horse\uD800')).toEqual(['VALIDATION_FAILED']);
+  });
+
   it('accepts long passwords mixing at least two kinds of characters', () => {
     expect(codes('correct horse battery')).toEqual([]); // lower + space
     expect(codes('tr0ub4dor-and-3')).toEqual([]);

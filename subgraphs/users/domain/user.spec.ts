@@ -9,6 +9,20 @@ describe('profile rules', () => {
     expect(parseName('Ada\u0000', ['n']).ok).toBe(false);
   });
 
+  it.each([
+    ['an unpaired surrogate', 'Ada\uD800'],
+    ['only invisible characters', '\u200B\u3164'],
+    ['only a Braille blank', '\u2800'],
+    ['a direction override', 'Ada\u202Eecalevol'],
+    ['a direction isolate', '\u2066Ada\u2069'],
+  ])('refuses a name with %s', (_case, raw) => {
+    expect(parseName(raw, ['input', 'name'])).toMatchObject({ ok: false, errors: [{ code: 'VALIDATION_FAILED', field: ['input', 'name'] }] });
+  });
+
+  it('keeps names in every script, with their marks and joiners', () => {
+    for (const name of ['Zoë Ñúñez', '李小龍', 'محمد', 'Ꭰꮿ', '👩\u200D🚀 Ride']) expect(parseName(name, ['n'])).toEqual({ ok: true, value: name });
+  });
+
   it('stores phones in E.164 and treats empty as none', () => {
     expect(parsePhone('+33 6 12-34.56 (78)', ['p'])).toEqual({ ok: true, value: '+33612345678' });
     expect(parsePhone('', ['p'])).toEqual({ ok: true, value: null });

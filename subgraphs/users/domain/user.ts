@@ -2,6 +2,7 @@ import type { Role } from '../../../platform/auth/viewer.ts';
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError } from '../../../platform/errors/user-error.ts';
+import { textError } from '../../../platform/validation/text.ts';
 import type { AccountStatus } from './account.process.ts';
 
 /** An account as the rest of the subgraph sees it: PII already decrypted, no password hash. */
@@ -19,18 +20,18 @@ export interface User {
 
 export const MAX_NAME_LENGTH = 100;
 
-// Control characters break logs and e-mails; nobody's name contains them.
-const CONTROL = /\p{Cc}/u;
-
-/** A display name: trimmed, inner whitespace collapsed, 1 to 100 characters. */
+/**
+ * A display name: trimmed, inner whitespace collapsed, 1 to 100 characters, one line of visible
+ * text without direction overrides (platform/validation/text.ts), since other people read it.
+ */
 export function parseName(raw: string, field: string[]): Result<string> {
   const name = raw.trim().replace(/\s+/g, ' ');
   if (name.length === 0) return fail(userError(ErrorCodes.VALIDATION_FAILED, 'Enter your name.', field));
   if ([...name].length > MAX_NAME_LENGTH) {
     return fail(userError(ErrorCodes.VALIDATION_FAILED, `Use at most ${MAX_NAME_LENGTH} characters.`, field));
   }
-  if (CONTROL.test(name)) return fail(userError(ErrorCodes.VALIDATION_FAILED, 'The name contains invalid characters.', field));
-  return ok(name);
+  const error = textError(name, 'line', field, 'The name');
+  return error ? fail(error) : ok(name);
 }
 
 /**

@@ -28,5 +28,10 @@ describe('store name and description', () => {
     expect(parseStoreName('x'.repeat(81), ['n']).ok).toBe(false);
     expect(parseStoreDescription('  ', ['d'])).toEqual({ ok: true, value: null });
     expect(parseStoreDescription('x'.repeat(2001), ['d']).ok).toBe(false);
+    expect(parseStoreName('\u3164\u3164', ['n']).ok).toBe(false);
+    expect(parseStoreName('Shop\u202E', ['n']).ok).toBe(false);
+    expect(parseStoreName('Shop\uD800', ['n']).ok).toBe(false);
+    expect(parseStoreDescription('Teas\u0000', ['d']).ok).toBe(false);
+    expect(parseStoreDescription('Teas.\nAnd more teas.', ['d'])).toEqual({ ok: true, value: 'Teas.\nAnd more teas.' });
   });
 });

@@ -1,6 +1,7 @@
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError } from '../../../platform/errors/user-error.ts';
+import { textError } from '../../../platform/validation/text.ts';
 import type { VendorStatus } from './vendor.process.ts';
 
 /** A store: an application until an admin approves it, then a public vendor. */
@@ -49,8 +50,8 @@ export function parseStoreName(raw: string, field: string[]): Result<string> {
   if (name.length < 2 || [...name].length > 80) {
     return fail(userError(ErrorCodes.VALIDATION_FAILED, 'Use 2 to 80 characters for the store name.', field));
   }
-  if (/\p{Cc}/u.test(name)) return fail(userError(ErrorCodes.VALIDATION_FAILED, 'The name contains invalid characters.', field));
-  return ok(name);
+  const error = textError(name, 'line', field, 'The name');
+  return error ? fail(error) : ok(name);
 }
 
 export function parseStoreDescription(raw: string | null | undefined, field: string[]): Result<string | null> {
@@ -59,5 +60,6 @@ export function parseStoreDescription(raw: string | null | undefined, field: str
   if ([...description].length > 2000) {
     return fail(userError(ErrorCodes.VALIDATION_FAILED, 'Use at most 2000 characters for the description.', field));
   }
-  return ok(description);
+  const error = textError(description, 'text', field, 'The description');
+  return error ? fail(error) : ok(description);
 }

@@ -25,6 +25,8 @@ export interface UserRepository {
   findByIds(ids: readonly string[]): Promise<User[]>;
   /** The account and its hash, for log-in only; the hash never leaves the auth service. */
   findCredentialsByEmail(email: string): Promise<{ user: User; passwordHash: string } | null>;
+  /** Whether the normalised email has an account: one indexed read, no decryption. */
+  emailTaken(email: string): Promise<boolean>;
   /** The account plus the id of its approved store, which is what an access token needs. */
   findForToken(id: string): Promise<{ user: User; approvedVendorId: string | null } | null>;
   /** EMAIL_TAKEN when the normalised email already has an account (the unique index decides). */
@@ -77,6 +79,9 @@ export function createUserRepository(db: UsersPrisma, cipher: PiiCipher): UserRe
     async findCredentialsByEmail(email) {
       const row = await db.user.findUnique({ where: { email } });
       return row ? { user: toUser(row), passwordHash: row.passwordHash } : null;
+    },
+    async emailTaken(email) {
+      return (await db.user.findUnique({ where: { email }, select: { id: true } })) !== null;
     },
     async findForToken(id) {
       const row = await db.user.findUnique({

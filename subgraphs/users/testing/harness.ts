@@ -12,10 +12,11 @@ import { createAccessTokenSigner } from '../infra/access-token-signer.ts';
 import { createAddressRepository } from '../infra/address.repository.ts';
 import { newSigningKey } from '../infra/dev-secrets.ts';
 import { createLoginRateLimiter, type LoginLimits } from '../infra/login-rate-limiter.ts';
-import { createPasswordHasher } from '../infra/password-hasher.ts';
+import { createPasswordHasher, type PasswordHasher } from '../infra/password-hasher.ts';
 import { createPiiCipher, type PiiCipher } from '../infra/pii-cipher.ts';
 import { createUsersPrisma, type UsersPrisma } from '../infra/prisma.ts';
 import { createSessionRepository } from '../infra/session.repository.ts';
+import { createSignUpRateLimiter, type SignUpLimits } from '../infra/sign-up-rate-limiter.ts';
 import { createUserRepository } from '../infra/user.repository.ts';
 import { createVendorCache } from '../infra/vendor-cache.ts';
 import { createVendorRepository, type VendorRepository } from '../infra/vendor.repository.ts';
@@ -24,6 +25,8 @@ import { createVendorRepository, type VendorRepository } from '../infra/vendor.r
 export interface ReadLog {
   /** The ids of each `vendors.findByIds` call (one vendor query each), oldest first. */
   vendorIds: string[][];
+  /** argon2 runs by the app (hashes at sign-up, verifications at log-in, real or decoy), to prove cheap refusals spend none. */
+  argon2Runs: number;
 }
 
 /**
@@ -67,6 +70,7 @@ export async function createUsersHarness(options: {
   scope: string;
   databaseUrl?: string;
   loginLimits?: Partial<LoginLimits>;
+  signUpLimits?: Partial<SignUpLimits>;
 }): Promise<UsersHarness> {
   const logger = createLogger({ service: 'users-spec', level: 'silent', pretty: false });
   const signer = await createAccessTokenSigner({ signingKey: await newSigningKey(), extraPublicJwks: [], ttlSeconds: 900 });
@@ -80,7 +84,21 @@ export async function createUsersHarness(options: {
 
   let offsetMs = 0;
   const clock = { now: () => new Date(Date.now() + offsetMs), advance: (ms: number) => void (offsetMs += ms) };
-  const reads: ReadLog = { vendorIds: [] };
+  const reads: ReadLog = { vendorIds: [], argon2Runs: 0 };
+  const countedHasher: PasswordHasher = {
+    hash(password) {
+      reads.argon2Runs += 1;
+      return hasher.hash(password);
+    },
+    verify(passwordHash, password) {
+      reads.argon2Runs += 1;
+      return hasher.verify(passwordHash, password);
+    },
+    verifyNobody(password) {
+      reads.argon2Runs += 1;
+      return hasher.verifyNobody(password);
+    },
+  };
   const vendorRepository = createVendorRepository(prisma);
   const vendors: VendorRepository = {
     ...vendorRepository,
@@ -97,10 +115,21 @@ export async function createUsersHarness(options: {
     vendorCache: createVendorCache(redis, 60, logger),
     loginLimiter: createLoginRateLimiter(
       redis,
-      { maxFailuresPerAccount: 5, accountWindowSeconds: 900, maxAttemptsPerIp: 1000, ipWindowSeconds: 300, ...options.loginLimits },
+      {
+        failuresBeforeDelay: 3,
+        baseDelaySeconds: 2,
+        maxDelaySeconds: 900,
+        maxFailuresPerIp: 1000,
+        ipWindowSeconds: 900,
+        maxFailuresPerAccount: 100,
+        accountWindowSeconds: 3600,
+        ...options.loginLimits,
+      },
       logger,
+      clock.now,
     ),
-    hasher,
+    signUpLimiter: createSignUpRateLimiter(redis, { maxPerIp: 1000, ipWindowSeconds: 3600, ...options.signUpLimits }, logger, clock.now),
+    hasher: countedHasher,
     signer,
     revocations: sessions,
     refreshTokenTtlSeconds: 3600,

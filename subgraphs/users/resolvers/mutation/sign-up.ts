@@ -1,6 +1,5 @@
-import { spreadPayload } from '../../../../platform/graphql/payload.ts';
-import { AUTH_SESSION_FIELDS } from '../../application/auth.service.ts';
 import type { MutationResolvers } from '../../__generated__/resolvers-types.ts';
+import { authPayload } from '../auth-payload.ts';
 
 export const signUp: NonNullable<MutationResolvers['signUp']> = async (_parent, { input }, context) =>
-  spreadPayload(await context.services.auth.signUp(context, input), AUTH_SESSION_FIELDS);
+  authPayload(await context.services.auth.signUp(context, input));
