@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { signedIn } from '../../../platform/auth/access.ts';
 import type { SessionRevoker } from '../../../platform/auth/session-revocations.ts';
-import { ErrorCodes } from '../../../platform/errors/codes.ts';
 import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
