@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { env, loadConfig, processEnv } from '../platform/config/load-config.ts';
+import { DEFAULT_JWKS_URL, env, loadConfig, processEnv, serviceEnvironment, serviceRules, serviceSettings } from '../platform/config/load-config.ts';
 
 /** `SUBGRAPH_URL_USERS=http://…/graphql` points the `users` subgraph somewhere else than the supergraph says. */
 export const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
@@ -23,23 +23,16 @@ const schema = z
   .preprocess(
     gatherSubgraphUrls,
     z.object({
-      HOST: env.host(),
-      PORT: env.port(4000),
-      NODE_ENV: env.nodeEnv(),
-      LOG_LEVEL: env.logLevel(),
-      LOG_PRETTY: env.boolean(false),
+      ...serviceEnvironment(4000),
       SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
       SUBGRAPH_URLS: z.record(subgraphUrlKey, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the subgraph GraphQL endpoint' })),
-      JWKS_URL: env.url('http://127.0.0.1:4001/.well-known/jwks.json'),
-      MAX_QUERY_DEPTH: env.positiveInt(12),
-      MAX_ALIASES: env.positiveInt(30),
-      MAX_BODY_BYTES: env.positiveInt(64 * 1024),
+      JWKS_URL: env.url(DEFAULT_JWKS_URL),
       SUBGRAPH_TIMEOUT_MS: env.positiveInt(10_000),
       SUBGRAPH_MAX_SOCKETS: env.positiveInt(256),
       GATEWAY_APOLLO_TELEMETRY: env.boolean(false),
       GATEWAY_WORKERS: env.positiveInt(1),
       SHUTDOWN_GRACE_MS: env.positiveInt(10_000),
-    }),
+    }).superRefine(serviceRules),
   )
   .transform((values) => {
     const development = values.NODE_ENV === 'development';
@@ -47,18 +40,11 @@ const schema = z
       Object.entries(values.SUBGRAPH_URLS).map(([key, url]) => [key.slice(SUBGRAPH_URL_PREFIX.length).toLowerCase(), url]),
     );
     return {
-      host: values.HOST,
-      port: values.PORT,
-      nodeEnv: values.NODE_ENV,
-      logLevel: values.LOG_LEVEL,
-      logPretty: values.LOG_PRETTY,
+      ...serviceSettings(values),
       supergraphPath: values.SUPERGRAPH_PATH,
       /** Subgraph name (lowercase) → GraphQL URL, replacing the supergraph's routing URL. */
       subgraphUrls,
       jwksUrl: values.JWKS_URL,
-      maxQueryDepth: values.MAX_QUERY_DEPTH,
-      maxAliases: values.MAX_ALIASES,
-      maxBodyBytes: values.MAX_BODY_BYTES,
       subgraphTimeoutMs: values.SUBGRAPH_TIMEOUT_MS,
       subgraphMaxSockets: values.SUBGRAPH_MAX_SOCKETS,
       /** Opt-in: let @apollo/gateway probe cloud-metadata addresses and send Apollo usage metrics. */

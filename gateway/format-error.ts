@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCodes } from '../platform/errors/codes.ts';
 import { maskUnexpectedErrors } from '../platform/graphql/error-masking.ts';
 import type { Logger } from '../platform/logging/logger.ts';
-import { queryLimitErrorIn } from './limits/query-limit-error.ts';
+import { formatQueryLimitError } from '../platform/graphql/limits/query-limits.ts';
 
 /** What @apollo/gateway calls a subgraph error that came without a code: unexpected by definition. */
 const DOWNSTREAM_SERVICE_ERROR = 'DOWNSTREAM_SERVICE_ERROR';
@@ -15,14 +15,8 @@ const DOWNSTREAM_SERVICE_ERROR = 'DOWNSTREAM_SERVICE_ERROR';
 export function gatewayErrorFormatter(logger: Logger) {
   const mask = maskUnexpectedErrors(logger);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const limit = queryLimitErrorIn(error);
-    if (limit) {
-      return {
-        message: limit.message,
-        ...(formatted.locations ? { locations: formatted.locations } : {}),
-        extensions: { code: limit.limitCode },
-      };
-    }
+    const limit = formatQueryLimitError(formatted, error);
+    if (limit) return limit;
     const code = formatted.extensions?.code;
     const input =
       code === DOWNSTREAM_SERVICE_ERROR

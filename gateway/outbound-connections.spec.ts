@@ -79,7 +79,7 @@ describe('outbound connections of the gateway process', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'gateway-outbound-'));
     const supergraphPath = path.join(dir, 'supergraph.graphql');
     writeFileSync(supergraphPath, toys.supergraphSdl);
-    env = { SUPERGRAPH_PATH: supergraphPath, JWKS_URL: jwksUrl };
+    env = { SUPERGRAPH_PATH: supergraphPath, JWKS_URL: jwksUrl, ...toys.gatewayEnv };
   });
   afterAll(async () => {
     await toys?.close();

@@ -73,7 +73,7 @@ describe('subgraph replies through the gateway', () => {
 
   /** The gateway's count of failed fetches to shelf so far. */
   const failedFetches = async (): Promise<number> => {
-    const metrics = await (await fetch(`${gw.gateway.url}/metrics`)).text();
+    const metrics = await (await fetch(`${gw.gateway.internalUrl}/metrics`)).text();
     const match = /^gateway_subgraph_fetches_total\{subgraph="shelf",outcome="failed",service="gateway"\} (\d+)$/m.exec(metrics);
     return Number(match?.[1] ?? 0);
   };

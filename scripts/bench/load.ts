@@ -1,10 +1,23 @@
 import autocannon from 'autocannon';
+import type { GatewaySigner } from '../../platform/graphql/gateway-signature.ts';
 
 export interface LoadTarget {
   label: string;
   url: string;
   /** A JSON GraphQL request body. */
   body: string;
+  /** Signs each request as the gateway does: a subgraph answers nothing else. */
+  signer?: GatewaySigner;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** The target's request headers, with a fresh signature (its time is part of it) when it has a signer. */
+function headersFor(target: LoadTarget): Record<string, string> {
+  if (!target.signer) return JSON_HEADERS;
+  const { pathname, search } = new URL(target.url);
+  const header = (name: string) => (name === 'content-type' ? JSON_HEADERS['content-type'] : undefined);
+  return { ...JSON_HEADERS, ...target.signer.sign({ method: 'POST', target: `${pathname}${search}`, header, body: target.body }) };
 }
 
 export interface LoadFigures {
@@ -24,7 +37,7 @@ export interface LoadFigures {
   cpuMsPerRequest: Record<string, number>;
 }
 
-/** A process' total CPU seconds so far, from the `process_cpu_seconds_total` of its /metrics. */
+/** A process' total CPU seconds so far, from the `process_cpu_seconds_total` of its /metrics (on its internal listener). */
 export async function cpuSeconds(baseUrl: string): Promise<number> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
   const match = /^process_cpu_seconds_total(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
@@ -34,7 +47,7 @@ export async function cpuSeconds(baseUrl: string): Promise<number> {
 
 /** Sends one request and returns the body text, failing on a non-200 or a GraphQL error. */
 export async function referenceAnswer(target: LoadTarget): Promise<string> {
-  const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: target.body });
+  const response = await fetch(target.url, { method: 'POST', headers: headersFor(target), body: target.body });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${target.label} answered ${response.status}: ${text.slice(0, 300)}`);
   const parsed = JSON.parse(text) as { errors?: unknown[] };
@@ -58,7 +71,7 @@ export async function measure(
     durationSeconds: number;
     expectBody: string;
     timeoutSeconds?: number;
-    /** Processes whose CPU time to attribute to the run: name → base URL (serving /metrics). */
+    /** Processes whose CPU time to attribute to the run: name → internal listener URL (serving /metrics). */
     watch?: Record<string, string>;
   },
 ): Promise<LoadFigures> {
@@ -67,8 +80,10 @@ export async function measure(
   const result = await autocannon({
     url: target.url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: JSON_HEADERS,
     body: target.body,
+    // Signed per request, since a signature is only accepted for a short while.
+    ...(target.signer ? { requests: [{ setupRequest: (request) => ({ ...request, headers: headersFor(target) }) }] } : {}),
     connections: options.connections,
     duration: options.durationSeconds,
     timeout: options.timeoutSeconds ?? 10,

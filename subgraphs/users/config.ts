@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { env, loadConfig, processEnv, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
-
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+import { env, loadConfig, processEnv, serviceRules, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
 
 /** A private Ed25519 JWK as JSON; checked here so a bad key fails at start-up, not at the first log-in. */
 const privateJwk = z
@@ -66,7 +64,6 @@ export const usersConfigSchema = z
     JWT_EXTRA_PUBLIC_JWKS: extraPublicJwks,
     /** base64 of 32 bytes; required in production; generated into DEV_SECRETS_DIR otherwise. */
     PII_ENCRYPTION_KEY: piiKey,
-    DEV_SECRETS_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.dev-secrets')),
     LOGIN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(5),
     LOGIN_ACCOUNT_WINDOW_SECONDS: env.positiveInt(15 * 60),
     LOGIN_MAX_ATTEMPTS_PER_IP: env.positiveInt(30),
@@ -75,6 +72,7 @@ export const usersConfigSchema = z
     VENDOR_CACHE_TTL_SECONDS: env.positiveInt(60),
   })
   .superRefine((config, ctx) => {
+    serviceRules(config, ctx);
     if (config.NODE_ENV !== 'production') return;
     // Generated dev keys would differ per pod and vanish with it: production must bring its own.
     if (!config.JWT_PRIVATE_JWK) {

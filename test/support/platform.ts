@@ -8,6 +8,7 @@ import type { RunningSubgraph } from '../../platform/graphql/subgraph-server.ts'
 import type { Environment } from '../../platform/lifecycle/subgraph-definition.ts';
 import { createLogger } from '../../platform/logging/logger.ts';
 import { createTestTokenIssuer, type TestSignOptions, type TestTokenClaims, type TestTokenIssuer } from '../../platform/testing/access-tokens.ts';
+import { createTestGatewaySigning, type TestGatewaySigning } from '../../platform/testing/gateway-signing.ts';
 import { loadGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/app.ts';
 import { composeSubgraphs } from '../../scripts/compose.ts';
@@ -19,10 +20,15 @@ export interface TestPlatform {
   gateway: GraphQLTestClient;
   gatewayServer: RunningGateway;
   subgraphs: Record<SubgraphName, RunningSubgraph>;
-  /** The token issuer's public keys, as the gateway and subgraphs fetch them. */
+  /** The token issuer's public keys, as the gateway and subgraphs fetch them (the issuer's internal listener). */
   jwksUrl: string;
-  /** Talks to a subgraph directly, bypassing the gateway (to prove subgraphs check tokens themselves). */
+  /**
+   * Talks to a subgraph directly, bypassing the gateway but signing as it does (to prove subgraphs
+   * check tokens and limits themselves).
+   */
   subgraphClient(name: SubgraphName): GraphQLTestClient;
+  /** The gateway signing secret every process of this platform shares. */
+  signing: TestGatewaySigning;
   /** Signs with the users subgraph's real key (or a foreign one, or forges: see TestTokenIssuer). */
   tokens: TestTokenIssuer;
   signAccessToken(claims: TestTokenClaims, options?: TestSignOptions): Promise<string>;
@@ -43,7 +49,9 @@ export interface BootOptions {
 export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatform> {
   const logger = createLogger({ service: 'test', level: testEnv.TEST_LOG_LEVEL, pretty: false });
   const secretsDir = mkdtempSync(path.join(tmpdir(), 'shop-test-secrets-'));
-  const common = { NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' };
+  const signing = createTestGatewaySigning();
+  // PORT 0: every listener, the internal ones too, on a free port.
+  const common = { NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', ...signing.env };
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
   let jwksUrl = '';
   const closeAll = async () => {
@@ -65,7 +73,7 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
         logger.child({ service: name }),
       );
       subgraphs[name] = running;
-      if (name === TOKEN_ISSUER) jwksUrl = `${running.url}${JWKS_PATH}`;
+      if (name === TOKEN_ISSUER) jwksUrl = `${running.internalUrl}${JWKS_PATH}`;
     }
   } catch (error) {
     await closeAll();
@@ -88,7 +96,8 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
     gatewayServer,
     subgraphs,
     jwksUrl,
-    subgraphClient: (name) => new GraphQLTestClient(subgraphs[name].graphqlUrl),
+    subgraphClient: (name) => new GraphQLTestClient(subgraphs[name].graphqlUrl, signing.signer),
+    signing,
     tokens,
     signAccessToken: (claims, signOptions) => tokens.sign(claims, signOptions),
     async close() {

@@ -1,5 +1,5 @@
 import { GraphQLError, type ASTNode } from 'graphql';
-import type { ErrorCodes } from '../../platform/errors/codes.ts';
+import type { ErrorCodes } from '../../errors/codes.ts';
 
 export type QueryLimitCode = typeof ErrorCodes.QUERY_TOO_DEEP | typeof ErrorCodes.TOO_MANY_ALIASES;
 
