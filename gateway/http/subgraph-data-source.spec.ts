@@ -17,7 +17,7 @@ describe('subgraph replies through the gateway', () => {
   beforeAll(async () => {
     toys = await startToySubgraphs();
     fake = createServer((req, res) => {
-      received.push({ authorization: req.headers.authorization, requestId: req.headers['x-request-id'] as string | undefined, signature: req.headers.signature });
+      received.push({ authorization: req.headers.authorization, requestId: req.headers['x-request-id'] as string | undefined, signature: req.headers.signature as string | undefined });
       req.resume();
       req.on('end', () => reply(res));
     });

@@ -19,7 +19,8 @@ declare module 'autocannon' {
     body?: string;
     /** Per-request changes; `setupRequest` runs before each request is written. */
     requests?: { setupRequest?: (request: RequestParams) => RequestParams }[];
-    expectBody?: string;
+    /** Answers for which it returns false count as mismatches. */
+    verifyBody?: (body: string) => boolean;
     workers?: number;
   }
   interface Histogram {

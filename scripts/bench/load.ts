@@ -87,7 +87,8 @@ export async function measure(
     connections: options.connections,
     duration: options.durationSeconds,
     timeout: options.timeoutSeconds ?? 10,
-    expectBody: options.expectBody,
+    // A function rather than `expectBody`, which autocannon refuses beside per-request setup.
+    verifyBody: (body) => body === options.expectBody,
   });
   const cpuAfter = await Promise.all(watched.map(([, url]) => cpuSeconds(url)));
   const round = (value: number) => Math.round(value * 100) / 100;
