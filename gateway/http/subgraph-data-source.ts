@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import type { Counter } from 'prom-client';
 import { ErrorCodes } from '../../platform/errors/codes.ts';
-import type { GatewaySigner } from '../../platform/graphql/gateway-signature.ts';
+import { withGatewaySignature, type GatewaySigner } from '../../platform/graphql/gateway-signature.ts';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from '../../platform/graphql/request-context.ts';
 import type { GatewayContext } from '../context.ts';
 import type { Fetcher, FetcherResponse } from './fetcher.ts';
@@ -154,17 +154,8 @@ async function signatureRefusal(response: FetcherResponse): Promise<string | nul
 
 /** Adds the gateway's signature to each request, over the headers and body exactly as they are sent. */
 function signedBy(signer: GatewaySigner, fetcher: Fetcher): Fetcher {
-  return (url, init = {}) => {
-    const headers = Object.fromEntries(Object.entries(init.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-    const { pathname, search } = new URL(url);
-    const signature = signer.sign({
-      method: init.method ?? 'GET',
-      target: `${pathname}${search}`,
-      header: (name) => headers[name],
-      body: init.body ?? '',
-    });
-    return fetcher(url, { ...init, headers: { ...headers, ...signature } });
-  };
+  return (url, init = {}) =>
+    fetcher(url, { ...init, headers: withGatewaySignature(signer, { method: init.method ?? 'GET', url, headers: init.headers ?? {}, body: init.body ?? '' }) });
 }
 
 function isJson(contentType: string | null): boolean {

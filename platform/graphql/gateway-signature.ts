@@ -92,6 +92,19 @@ export function createGatewaySigner(secrets: readonly string[], clock: Clock = s
   };
 }
 
+/**
+ * The headers of an outgoing request to `url` (names lowercased) plus the gateway's signature
+ * over them and the body: what a client of a subgraph sends.
+ */
+export function withGatewaySignature(
+  signer: GatewaySigner,
+  request: { method: string; url: string; headers: Record<string, string>; body: string | Buffer },
+): Record<string, string> {
+  const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const { pathname, search } = new URL(request.url);
+  return { ...headers, ...signer.sign({ method: request.method, target: `${pathname}${search}`, header: (name) => headers[name], body: request.body }) };
+}
+
 const INPUT_PATTERN = new RegExp(`^${SIGNATURE_LABEL}=\\(((?:"[a-z0-9@-]+"(?: "[a-z0-9@-]+")*)?)\\);created=(\\d{1,12});keyid="([A-Za-z0-9_-]{1,64})";alg="([a-z0-9-]+)"$`);
 const SIGNATURE_PATTERN = new RegExp(`^${SIGNATURE_LABEL}=:([A-Za-z0-9+/]{1,128}={0,2}):$`);
 const KNOWN_COMPONENTS = new Set([...REQUIRED_COMPONENTS, ...SIGNED_HEADERS]);

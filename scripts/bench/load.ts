@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import type { GatewaySigner } from '../../platform/graphql/gateway-signature.ts';
+import { withGatewaySignature, type GatewaySigner } from '../../platform/graphql/gateway-signature.ts';
 
 export interface LoadTarget {
   label: string;
@@ -14,10 +14,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** The target's request headers, with a fresh signature (its time is part of it) when it has a signer. */
 function headersFor(target: LoadTarget): Record<string, string> {
-  if (!target.signer) return JSON_HEADERS;
-  const { pathname, search } = new URL(target.url);
-  const header = (name: string) => (name === 'content-type' ? JSON_HEADERS['content-type'] : undefined);
-  return { ...JSON_HEADERS, ...target.signer.sign({ method: 'POST', target: `${pathname}${search}`, header, body: target.body }) };
+  return target.signer ? withGatewaySignature(target.signer, { method: 'POST', url: target.url, headers: JSON_HEADERS, body: target.body }) : JSON_HEADERS;
 }
 
 export interface LoadFigures {

@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import type { GatewaySigner } from '../../platform/graphql/gateway-signature.ts';
+import { withGatewaySignature, type GatewaySigner } from '../../platform/graphql/gateway-signature.ts';
 
 export interface GraphQLResponse<TData> {
   status: number;
@@ -60,9 +60,7 @@ export class GraphQLTestClient {
 
 /** The headers plus the gateway's signature over them and the body, for a POST to `url`. */
 export function signed(signer: GatewaySigner, url: string, headers: Record<string, string>, body: string): Record<string, string> {
-  const lowercase = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-  const { pathname, search } = new URL(url);
-  return { ...lowercase, ...signer.sign({ method: 'POST', target: `${pathname}${search}`, header: (name) => lowercase[name], body }) };
+  return withGatewaySignature(signer, { method: 'POST', url, headers, body });
 }
 
 /** Asserts a response carries nothing a client must never see (stack traces, SQL, driver names). */
