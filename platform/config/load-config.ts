@@ -107,7 +107,7 @@ export function serviceEnvironment(port: number) {
       .transform((secrets) => (secrets.length === 0 ? null : secrets)),
     /** How far a signature's time may be from this process' clock, either way. */
     GATEWAY_SIGNATURE_MAX_AGE_SECONDS: env.positiveInt(30),
-    /** Operation names that keep their own label in the metrics; any other name counts as `other`. */
+    /** Operation names that always keep their own label in the metrics (see METRICS_MAX_FIRST_SEEN_OPERATIONS for the rest). */
     METRICS_KNOWN_OPERATIONS: commaList(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'operation names are GraphQL names')),
     /** How many further names keep a label, first seen first served (0: none). */
     METRICS_MAX_FIRST_SEEN_OPERATIONS: z.coerce.number().int().min(0).max(1000).default(20),
