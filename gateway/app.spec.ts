@@ -157,7 +157,7 @@ describe('gateway over toy subgraphs', () => {
   });
 
   it('reports ready only while every subgraph is ready, and exposes metrics', async () => {
-    const ready = await fetch(`${gw.gateway.url}/health/ready`);
+    const ready = await fetch(`${gw.gateway.internalUrl}/health/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'ok',
@@ -170,7 +170,7 @@ describe('gateway over toy subgraphs', () => {
     // One fetch of each outcome, so the counters below exist whatever ran before.
     await postGraphQL(gw.gateway.graphqlUrl, { query: '{ products { id } }' });
     await postGraphQL(gw.gateway.graphqlUrl, { query: '{ me { id } }' });
-    const metrics = await (await fetch(`${gw.gateway.url}/metrics`)).text();
+    const metrics = await (await fetch(`${gw.gateway.internalUrl}/metrics`)).text();
     expect(metrics).toMatch(/gateway_subgraph_fetches_total\{subgraph="shelf",outcome="ok",service="gateway"\} [1-9]/);
     expect(metrics).toMatch(/gateway_subgraph_fetches_total\{subgraph="accounts",outcome="graphql_errors",service="gateway"\} [1-9]/);
     expect(metrics).toMatch(/graphql_operations_total/);
@@ -225,7 +225,7 @@ describe('gateway instances and lifecycle', () => {
   it('is not ready while a subgraph is down', async () => {
     const gw = await startToyGateway(toys, { SUBGRAPH_URL_SHELF: 'http://127.0.0.1:9/graphql' });
     try {
-      const ready = await fetch(`${gw.gateway.url}/health/ready`);
+      const ready = await fetch(`${gw.gateway.internalUrl}/health/ready`);
       expect(ready.status).toBe(503);
       const body = (await ready.json()) as { checks: { name: string; ok: boolean }[] };
       expect(body.checks.map((c) => [c.name, c.ok])).toEqual([

@@ -5,11 +5,15 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { createAccessTokenVerifier, type AccessTokenVerifier } from '../platform/auth/access-token.ts';
 import { openSessionRevocations } from '../platform/auth/session-revocations.ts';
 import { apolloRoute } from '../platform/graphql/apollo-route.ts';
+import { createGatewaySigner, gatewaySigningSecrets } from '../platform/graphql/gateway-signature.ts';
+import { INTROSPECTION_MAX_DEPTH } from '../platform/graphql/limits/query-depth.rule.ts';
+import { queryLimitRules } from '../platform/graphql/limits/query-limits.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../platform/graphql/request-context.ts';
-import { healthRoutes, type ReadinessCheck } from '../platform/http/health.ts';
-import { startHttpServer, type RouteHandler, type RunningHttpServer } from '../platform/http/http-server.ts';
+import type { ReadinessCheck } from '../platform/http/health.ts';
+import type { RouteHandler } from '../platform/http/http-server.ts';
+import { startServiceHttp, type RunningService } from '../platform/http/service-http.ts';
 import type { Logger } from '../platform/logging/logger.ts';
-import { metricsPlugin, metricsRoute } from '../platform/metrics/metrics.ts';
+import { metricsPlugin } from '../platform/metrics/metrics.ts';
 import { requestTextGuardPlugin } from '../platform/validation/request-text.plugin.ts';
 import { applyApolloTelemetryChoice, type GatewayConfig } from './config.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
@@ -19,14 +23,11 @@ import { resendSafeRequestsOnce } from './http/safe-resend.ts';
 import { SubgraphDataSource } from './http/subgraph-data-source.ts';
 import { createUndiciFetcher } from './http/undici-fetcher.ts';
 import { httpOperationPlugin } from './http-operation.plugin.ts';
-import { maxAliasesRule } from './limits/alias-count.rule.ts';
-import { INTROSPECTION_MAX_DEPTH, maxDepthRule } from './limits/query-depth.rule.ts';
-import { maxRootMutationFieldsRule } from './limits/root-mutation-fields.rule.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { valueCompletionErrorsPlugin } from './value-completion.plugin.ts';
 import { loadSupergraph, routeSubgraphs, type SupergraphSubgraph } from './supergraph/load-supergraph.ts';
 
-export interface RunningGateway extends RunningHttpServer {
+export interface RunningGateway extends RunningService {
   /** The public GraphQL endpoint. */
   graphqlUrl: string;
 }
@@ -39,8 +40,9 @@ export interface GatewayDependencies {
 }
 
 /**
- * Serves the static supergraph as one GraphQL endpoint on node:http: /graphql, /health/live,
- * /health/ready (the supergraph is loaded and every subgraph is ready) and /metrics.
+ * Serves the static supergraph as one GraphQL endpoint on node:http: /graphql and health on the
+ * public listener; /metrics and readiness details (the supergraph is loaded and every subgraph is
+ * ready) on the internal one. Every subgraph request carries the gateway's signature.
  */
 export async function startGateway(
   config: GatewayConfig,
@@ -53,7 +55,8 @@ export async function startGateway(
   const urls = new Map(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));
   const sessions = dependencies.verifier ? null : openSessionRevocations(config.sessionRevocations, logger);
   const verifier = dependencies.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions });
-  const metrics = createGatewayMetrics();
+  const metrics = createGatewayMetrics(config.metrics);
+  const signer = createGatewaySigner(gatewaySigningSecrets(config, log));
   const fetcher = (dependencies.fetcher ?? createUndiciFetcher)({
     maxSockets: config.subgraphMaxSockets,
     timeoutMs: config.subgraphTimeoutMs,
@@ -69,7 +72,7 @@ export async function startGateway(
     supergraphSdl: supergraph.sdl,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name, url }) =>
-      new SubgraphDataSource({ name, url: urls.get(name) ?? url ?? '', fetcher: fetch, fetches: metrics.subgraphFetches }),
+      new SubgraphDataSource({ name, url: urls.get(name) ?? url ?? '', fetcher: fetch, fetches: metrics.subgraphFetches, signer }),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -82,11 +85,7 @@ export async function startGateway(
     csrfPrevention: true,
     // main.ts owns signals, so shutdown runs in order (stop accepting, drain, then stop Apollo).
     stopOnTerminationSignals: false,
-    validationRules: [
-      maxDepthRule(config.maxQueryDepth, { introspectionMaxDepth: config.introspection ? INTROSPECTION_MAX_DEPTH : undefined }),
-      maxAliasesRule(config.maxAliases),
-      maxRootMutationFieldsRule(config.maxRootMutationFields),
-    ],
+    validationRules: queryLimitRules(config, { introspectionMaxDepth: config.introspection ? INTROSPECTION_MAX_DEPTH : undefined }),
     // Variable errors carry "did you mean" hints too, which only the formatter sees.
     formatError: gatewayErrorFormatter(log, { suggestions: config.introspection }),
     plugins: [
@@ -104,34 +103,31 @@ export async function startGateway(
     throw error;
   }
 
-  let shuttingDown = false;
-  let http: RunningHttpServer | undefined;
+  let http: RunningService;
   try {
-    http = await startHttpServer({
-      host: config.host,
-      port: config.port,
+    http = await startServiceHttp({
+      settings: config,
       logger: log,
       shutdownGraceMs: config.shutdownGraceMs,
       routes: {
         '/graphql': withRequestId(
           apolloRoute({ server: apollo, context: gatewayContext(verifier, logger, config.trustedProxies), maxBodyBytes: config.maxBodyBytes }),
         ),
-        ...healthRoutes(readinessChecks(subgraphs, fetch), () => shuttingDown),
-        '/metrics': metricsRoute(metrics),
       },
+      readiness: readinessChecks(subgraphs, fetch),
+      metrics,
     });
   } catch (error) {
     await apollo.stop();
     await releaseClients();
     throw error;
   }
-  log.info({ url: `${http.url}/graphql`, subgraphs }, 'gateway listening');
+  log.info({ url: `${http.url}/graphql`, internalUrl: http.internalUrl, subgraphs }, 'gateway listening');
 
   return {
     ...http,
     graphqlUrl: `${http.url}/graphql`,
     close: async () => {
-      shuttingDown = true;
       await http.close();
       await apollo.stop();
       await releaseClients();

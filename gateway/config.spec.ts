@@ -9,7 +9,8 @@ describe('gateway config', () => {
       host: '127.0.0.1',
       port: 4000,
       nodeEnv: 'development',
-      jwksUrl: 'http://127.0.0.1:4001/.well-known/jwks.json',
+      internalPort: 9000,
+      jwksUrl: 'http://127.0.0.1:9001/.well-known/jwks.json',
       maxQueryDepth: 12,
       maxAliases: 30,
       maxBodyBytes: 65536,
@@ -30,6 +31,7 @@ describe('gateway config', () => {
       SUBGRAPH_URL_USERS: 'http://127.0.0.1:5001/graphql',
       SUBGRAPH_URL_CATALOG: 'http://10.0.0.2:4002/graphql',
       NODE_ENV: 'production',
+      GATEWAY_SIGNING_SECRETS: 'a'.repeat(32),
     });
     expect(config.subgraphUrls).toEqual({ users: 'http://127.0.0.1:5001/graphql', catalog: 'http://10.0.0.2:4002/graphql' });
     expect(config.introspection).toBe(false);

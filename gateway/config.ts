@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { accessTokenEnvironment, accessTokenSettings, DEFAULT_REDIS_URL, env, loadConfig, processEnv } from '../platform/config/load-config.ts';
+import { accessTokenEnvironment, accessTokenSettings, DEFAULT_JWKS_URL, DEFAULT_REDIS_URL, env, loadConfig, processEnv, serviceEnvironment, serviceRules, serviceSettings } from '../platform/config/load-config.ts';
 import { parseAddressRange, type AddressRange } from './client-ip.ts';
 
 /** `SUBGRAPH_URL_USERS=http://…/graphql` points the `users` subgraph somewhere else than the supergraph says. */
@@ -39,28 +39,21 @@ const schema = z
   .preprocess(
     gatherSubgraphUrls,
     z.object({
-      HOST: env.host(),
-      PORT: env.port(4000),
-      NODE_ENV: env.nodeEnv(),
-      LOG_LEVEL: env.logLevel(),
-      LOG_PRETTY: env.boolean(false),
+      ...serviceEnvironment(4000),
       SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
       SUBGRAPH_URLS: z.record(subgraphUrlKey, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the subgraph GraphQL endpoint' })),
-      JWKS_URL: env.url('http://127.0.0.1:4001/.well-known/jwks.json'),
+      JWKS_URL: env.url(DEFAULT_JWKS_URL),
       /** Only for the list of ended sessions (SESSIONS_KEY_PREFIX), shared with every subgraph. */
       REDIS_URL: env.url(DEFAULT_REDIS_URL),
       ...accessTokenEnvironment(),
-      MAX_QUERY_DEPTH: env.positiveInt(12),
-      MAX_ALIASES: env.positiveInt(30),
       MAX_ROOT_MUTATION_FIELDS: env.positiveInt(1),
       TRUSTED_PROXIES: trustedProxies,
-      MAX_BODY_BYTES: env.positiveInt(64 * 1024),
       SUBGRAPH_TIMEOUT_MS: env.positiveInt(10_000),
       SUBGRAPH_MAX_SOCKETS: env.positiveInt(256),
       GATEWAY_APOLLO_TELEMETRY: env.boolean(false),
       GATEWAY_WORKERS: env.positiveInt(1),
       SHUTDOWN_GRACE_MS: env.positiveInt(10_000),
-    }),
+    }).superRefine(serviceRules),
   )
   .transform((values) => {
     const development = values.NODE_ENV === 'development';
@@ -68,22 +61,15 @@ const schema = z
       Object.entries(values.SUBGRAPH_URLS).map(([key, url]) => [key.slice(SUBGRAPH_URL_PREFIX.length).toLowerCase(), url]),
     );
     return {
-      host: values.HOST,
-      port: values.PORT,
-      nodeEnv: values.NODE_ENV,
-      logLevel: values.LOG_LEVEL,
-      logPretty: values.LOG_PRETTY,
+      ...serviceSettings(values),
       supergraphPath: values.SUPERGRAPH_PATH,
       /** Subgraph name (lowercase) → GraphQL URL, replacing the supergraph's routing URL. */
       subgraphUrls,
       jwksUrl: values.JWKS_URL,
       ...accessTokenSettings(values),
-      maxQueryDepth: values.MAX_QUERY_DEPTH,
-      maxAliases: values.MAX_ALIASES,
       maxRootMutationFields: values.MAX_ROOT_MUTATION_FIELDS,
       /** Where a request's client address may come from X-Forwarded-For (see client-ip.ts). */
       trustedProxies: values.TRUSTED_PROXIES,
-      maxBodyBytes: values.MAX_BODY_BYTES,
       subgraphTimeoutMs: values.SUBGRAPH_TIMEOUT_MS,
       subgraphMaxSockets: values.SUBGRAPH_MAX_SOCKETS,
       /** Opt-in: let @apollo/gateway probe cloud-metadata addresses and send Apollo usage metrics. */

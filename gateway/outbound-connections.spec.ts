@@ -80,7 +80,7 @@ describe('outbound connections of the gateway process', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'gateway-outbound-'));
     const supergraphPath = path.join(dir, 'supergraph.graphql');
     writeFileSync(supergraphPath, toys.supergraphSdl);
-    env = { SUPERGRAPH_PATH: supergraphPath, JWKS_URL: jwksUrl, REDIS_URL: testEnv.REDIS_URL, SESSIONS_KEY_PREFIX: testRedisPrefix('outbound-sessions') };
+    env = { SUPERGRAPH_PATH: supergraphPath, JWKS_URL: jwksUrl, REDIS_URL: testEnv.REDIS_URL, SESSIONS_KEY_PREFIX: testRedisPrefix('outbound-sessions'), ...toys.gatewayEnv };
   });
   afterAll(async () => {
     await toys?.close();

@@ -65,7 +65,7 @@ try {
     databasePrefix: scriptsConfig.DATABASE_PREFIX,
     redisKeyPrefix: 'shop:',
     gatewayPort: scriptsConfig.GATEWAY_PORT,
-    subgraphBasePort: SUBGRAPHS[0].port,
+    subgraphBasePort: scriptsConfig.SUBGRAPH_BASE_PORT,
     nodeEnv: 'development',
     logLevel: 'info',
     logDir,

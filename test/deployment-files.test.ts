@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { JWKS_PATH } from '../platform/auth/access-token.ts';
+import { INTERNAL_PORT_OFFSET } from '../platform/config/load-config.ts';
 import { supergraphYaml } from '../scripts/compose.ts';
-import { GATEWAY_PORT, SUBGRAPH_NAMES, SUBGRAPHS } from '../subgraphs/registry.ts';
+import { GATEWAY_PORT, SUBGRAPH_NAMES, SUBGRAPHS, TOKEN_ISSUER } from '../subgraphs/registry.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -28,17 +30,30 @@ interface Container {
   image: string;
   command?: string[];
   env?: EnvVar[];
-  ports?: { containerPort: number }[];
+  ports?: { name?: string; containerPort: number }[];
   readinessProbe?: { httpGet?: { path: string; port: number } };
+}
+
+interface PolicyPeer {
+  podSelector?: { matchLabels?: Record<string, string> };
+  namespaceSelector?: { matchLabels?: Record<string, string> };
+}
+
+interface IngressRule {
+  from?: PolicyPeer[];
+  ports?: { protocol?: string; port: number }[];
 }
 
 interface Manifest {
   kind: string;
   metadata: { name?: string; generateName?: string };
   spec: {
-    template?: { spec: { containers: Container[] } };
-    ports?: { port: number; targetPort: number }[];
+    template?: { metadata?: { labels?: Record<string, string> }; spec: { containers: Container[] } };
+    ports?: { name?: string; port: number; targetPort: number }[];
     scaleTargetRef?: { name: string };
+    podSelector?: { matchLabels?: Record<string, string> };
+    policyTypes?: string[];
+    ingress?: IngressRule[];
   };
 }
 
@@ -107,7 +122,7 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
     expect(runtime?.name).toBe('runtime');
   });
 
-  it('docker-compose setup migrates and seeds from the migrate stage, sharing the dev keys with users', () => {
+  it('docker-compose setup migrates and seeds from the migrate stage, sharing the dev keys with every service', () => {
     const setup = compose.services.setup;
     const build = setup?.build;
     expect(typeof build === 'object' ? build.target : build).toBe('migrate');
@@ -120,22 +135,43 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
     expect(secretsDir).toBe('/app/.dev-secrets');
     const volumeAt = (service: ComposeService | undefined) => service?.volumes?.find((volume) => volume.endsWith(`:${secretsDir}`));
     expect(volumeAt(setup)).toBeDefined();
-    expect(volumeAt(users)).toBe(volumeAt(setup));
+    // The gateway and every subgraph read (or make) the one development signing secret there.
+    for (const name of ['gateway', ...SUBGRAPH_NAMES]) {
+      const service = compose.services[name];
+      expect(service?.environment?.DEV_SECRETS_DIR, name).toBe(secretsDir);
+      expect(volumeAt(service), name).toBe(volumeAt(setup));
+      if (name !== TOKEN_ISSUER) {
+        const issuer = SUBGRAPHS.find((subgraph) => subgraph.name === TOKEN_ISSUER)!;
+        expect(service?.environment?.JWKS_URL, name).toBe(`http://${TOKEN_ISSUER}:${issuer.port + INTERNAL_PORT_OFFSET}${JWKS_PATH}`);
+      }
+    }
   });
 
   it('Kubernetes deploys every service compiled, with probes, and the gateway routes to each subgraph', () => {
     const kustomization = parse(read('deploy/kubernetes/kustomization.yaml')) as { resources: string[] };
     expect([...kustomization.resources].sort()).toEqual(['gateway', ...SUBGRAPH_NAMES].map((name) => `${name}.yaml`).sort());
     const gateway = envOf(containerOf(manifests('deploy/kubernetes/gateway.yaml')[0]));
+    const issuerPort = SUBGRAPHS.find((subgraph) => subgraph.name === TOKEN_ISSUER)!.port;
     for (const { name, port } of [{ name: 'gateway', port: GATEWAY_PORT }, ...SUBGRAPHS]) {
+      const internal = port + INTERNAL_PORT_OFFSET;
       const docs = manifests(`deploy/kubernetes/${name}.yaml`);
-      expect(docs.map((doc) => doc.kind), name).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler']);
+      expect(docs.map((doc) => doc.kind), name).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler', 'NetworkPolicy']);
       const container = containerOf(docs[0]);
+      const env = envOf(container);
       expect(repository(container?.image), name).toBe('shop-supergraph');
       expect(container?.command, name).toEqual(['node', name === 'gateway' ? 'dist/gateway/main.js' : `dist/subgraphs/${name}/main.js`]);
-      expect(container?.ports, name).toEqual([{ containerPort: port }]);
+      expect(container?.ports, name).toEqual([
+        { name: 'public', containerPort: port },
+        { name: 'internal', containerPort: internal },
+      ]);
+      expect(env.get('INTERNAL_PORT')?.value, name).toBe(String(internal));
+      expect(env.get('GATEWAY_SIGNING_SECRETS')?.valueFrom?.secretKeyRef, name).toEqual({ name: 'shop-secrets', key: 'GATEWAY_SIGNING_SECRETS' });
+      if (name !== TOKEN_ISSUER) expect(env.get('JWKS_URL')?.value, name).toBe(`http://${TOKEN_ISSUER}:${issuerPort + INTERNAL_PORT_OFFSET}${JWKS_PATH}`);
       expect(container?.readinessProbe?.httpGet, name).toEqual({ path: '/health/ready', port });
-      expect(docs[1]?.spec.ports, name).toEqual([{ port, targetPort: port }]);
+      expect(docs[1]?.spec.ports, name).toEqual([
+        { name: 'public', port, targetPort: port },
+        { name: 'internal', port: internal, targetPort: internal },
+      ]);
       expect(docs[2]?.spec.scaleTargetRef?.name, name).toBe(name);
       if (name === 'gateway') continue;
       expect(envOf(container).get('DATABASE_URL')?.valueFrom?.secretKeyRef).toEqual({ name: 'shop-secrets', key: `${upper(name)}_DATABASE_URL` });
@@ -144,6 +180,26 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
     expect(gateway.get('APOLLO_TELEMETRY_DISABLED')?.value).toBe('1');
     expect([...gateway.keys()].filter((key) => key.startsWith('REDIS_') || key.startsWith('DATABASE_'))).toEqual(['REDIS_URL']);
     expect(gateway.get('REDIS_URL')?.valueFrom?.secretKeyRef).toEqual({ name: 'shop-secrets', key: 'REDIS_URL' });
+  });
+
+  it('Kubernetes NetworkPolicies admit subgraph GraphQL only from the gateway, internal listeners only from the platform and monitoring', () => {
+    const PART_OF = { 'app.kubernetes.io/part-of': 'shop-supergraph' };
+    const MONITORING = { 'kubernetes.io/metadata.name': 'monitoring' };
+    for (const { name, port } of [{ name: 'gateway', port: GATEWAY_PORT }, ...SUBGRAPHS]) {
+      const internal = port + INTERNAL_PORT_OFFSET;
+      const [deployment, , , policy] = manifests(`deploy/kubernetes/${name}.yaml`);
+      // The policy selects exactly this service's pods, and the platform's rule can recognise them.
+      expect(deployment?.spec.template?.metadata?.labels, name).toEqual({ app: name, ...PART_OF });
+      expect(policy?.spec.podSelector?.matchLabels, name).toEqual({ app: name });
+      expect(policy?.spec.policyTypes, name).toEqual(['Ingress']);
+      const rules = policy?.spec.ingress ?? [];
+      const admitting = (target: number) => rules.filter((rule) => rule.ports?.some((p) => p.port === target));
+      // Every rule names its ports: none admits everything on every port.
+      expect(rules.every((rule) => (rule.ports ?? []).length > 0), name).toBe(true);
+      expect(rules.flatMap((rule) => rule.ports ?? []).map((p) => p.port).sort(), name).toEqual([port, internal].sort());
+      expect(admitting(port).map((rule) => rule.from), name).toEqual([name === 'gateway' ? undefined : [{ podSelector: { matchLabels: { app: 'gateway' } } }]]);
+      expect(admitting(internal).map((rule) => rule.from), name).toEqual([[{ podSelector: { matchLabels: PART_OF } }, { namespaceSelector: { matchLabels: MONITORING } }]]);
+    }
   });
 
   it('the Kubernetes migration Job runs db-migrate from the migrate image with every subgraph’s database URL', () => {

@@ -7,8 +7,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSubgraph } from '../platform/graphql/subgraph-server.ts';
 import { createLogger } from '../platform/logging/logger.ts';
+import { createTestGatewaySigning } from '../platform/testing/gateway-signing.ts';
 import { startServiceProcess } from '../scripts/lib/service-process.ts';
 import { loadSubgraph, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/registry.ts';
+import { signed } from './support/graphql-client.ts';
 import { testDatabaseUrl, testEnv, testRedisPrefix } from './support/test-env.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -17,6 +19,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const SDL_QUERY = JSON.stringify({ query: '{ _service { sdl } }' });
 /** Port 1 is privileged and unused: a connection there is refused at once, like a database that is down. */
 const NO_DATABASE_URL = 'postgresql://postgres@127.0.0.1:1/shop_nowhere';
+/** The subgraphs answer only requests signed as by the gateway. */
+const signing = createTestGatewaySigning();
 
 interface Reply {
   status: number;
@@ -33,7 +37,7 @@ async function beginGraphQLRequest(origin: string): Promise<{ finish(): Promise<
   const req = request(url, {
     method: 'POST',
     agent: false,
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(SDL_QUERY), expect: '100-continue' },
+    headers: signed(signing.signer, url.toString(), { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(SDL_QUERY)), expect: '100-continue' }, SDL_QUERY),
   });
   const reply = new Promise<Reply>((resolve, reject) => {
     req.once('response', (res) => {
@@ -90,6 +94,7 @@ describe('subgraph lifecycle', () => {
     REDIS_URL: testEnv.REDIS_URL,
     REDIS_KEY_PREFIX: testRedisPrefix(`lifecycle-${name}-${randomUUID().slice(0, 8)}`),
     DEV_SECRETS_DIR: secretsDir,
+    ...signing.env,
     ...overrides,
   });
   /** Booted and not yet told to close: what afterAll must close when a test failed half-way. */
@@ -116,7 +121,7 @@ describe('subgraph lifecycle', () => {
     it('is live but not ready while its database is down', async () => {
       const subgraph = await boot(name, { DATABASE_URL: NO_DATABASE_URL });
 
-      const ready = await getJson(`${subgraph.url}/health/ready`);
+      const ready = await getJson(`${subgraph.internalUrl}/health/ready`);
       expect(ready.status).toBe(503);
       expect(ready.body.status).toBe('unavailable');
       expect(ready.body.checks).toContainEqual(expect.objectContaining({ name: 'postgres', ok: false }));

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTENT_DIGEST_HEADER, SIGNATURE_HEADER, SIGNATURE_INPUT_HEADER, SIGNED_HEADERS } from '../../platform/graphql/gateway-signature.ts';
 import { postGraphQL, startToyGateway, startToySubgraphs, type ToyGateway, type ToySubgraphs } from '../testing/toy-platform.ts';
 import { isQueryOnly, mayResend } from './safe-resend.ts';
 
@@ -57,7 +58,12 @@ async function resettingProxy(target: string) {
       const reset = armed === operation;
       if (reset) armed = null;
       requests.push({ operation, reusedSocket: count > 1, reset });
-      fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      // The gateway's signature and what it covers go along, or shelf would refuse the request.
+      const signed = [...SIGNED_HEADERS, CONTENT_DIGEST_HEADER, SIGNATURE_INPUT_HEADER, SIGNATURE_HEADER].flatMap((name) => {
+        const value = req.headers[name];
+        return typeof value === 'string' ? [[name, value] as const] : [];
+      });
+      fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', ...Object.fromEntries(signed) }, body })
         .then(async (reply) => {
           const text = await reply.text();
           if (reset) {

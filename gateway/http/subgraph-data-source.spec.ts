@@ -17,7 +17,7 @@ describe('subgraph replies through the gateway', () => {
   beforeAll(async () => {
     toys = await startToySubgraphs();
     fake = createServer((req, res) => {
-      received.push({ authorization: req.headers.authorization, requestId: req.headers['x-request-id'] as string | undefined });
+      received.push({ authorization: req.headers.authorization, requestId: req.headers['x-request-id'] as string | undefined, signature: req.headers.signature as string | undefined });
       req.resume();
       req.on('end', () => reply(res));
     });
@@ -49,7 +49,7 @@ describe('subgraph replies through the gateway', () => {
       data: null,
       errors: [{ message: 'You must be signed in to do this.', path: ['bumps'], extensions: { code: 'UNAUTHENTICATED', detail: 'x' } }],
     });
-    expect(received.at(-1)).toEqual({ authorization: undefined, requestId: 'req-401' });
+    expect(received.at(-1)).toMatchObject({ authorization: undefined, requestId: 'req-401' });
   });
 
   it('masks a non-GraphQL error page without echoing it', async () => {
@@ -73,7 +73,7 @@ describe('subgraph replies through the gateway', () => {
 
   /** The gateway's count of failed fetches to shelf so far. */
   const failedFetches = async (): Promise<number> => {
-    const metrics = await (await fetch(`${gw.gateway.url}/metrics`)).text();
+    const metrics = await (await fetch(`${gw.gateway.internalUrl}/metrics`)).text();
     const match = /^gateway_subgraph_fetches_total\{subgraph="shelf",outcome="failed",service="gateway"\} (\d+)$/m.exec(metrics);
     return Number(match?.[1] ?? 0);
   };
@@ -101,5 +101,15 @@ describe('subgraph replies through the gateway', () => {
     const response = await postGraphQL(gw.gateway.graphqlUrl, { query: '{ bumps }' }, { authorization: `Bearer ${token}` });
     expect(response.body).toEqual({ data: { bumps: 7 } });
     expect(received.at(-1)?.authorization).toBe(`Bearer ${token}`);
+  });
+
+  it('masks a subgraph refusing its signature (a secret or clock out of step): the client learns nothing of it', async () => {
+    reply = json(403, { errors: [{ message: "The request's gateway signature does not match the request.", extensions: { code: 'GATEWAY_SIGNATURE_INVALID' } }] });
+    const response = await postGraphQL(gw.gateway.graphqlUrl, { query: '{ bumps }' });
+    expect(response.body.errors).toEqual([
+      { message: 'Something went wrong on our side; the error has been logged.', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    ]);
+    expect(JSON.stringify(response.body)).not.toMatch(/signature/i);
+    expect(received.at(-1)?.signature).toMatch(/^gateway=:/);
   });
 });

@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import type { Counter } from 'prom-client';
 import { ErrorCodes } from '../../platform/errors/codes.ts';
+import { withGatewaySignature, type GatewaySigner } from '../../platform/graphql/gateway-signature.ts';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from '../../platform/graphql/request-context.ts';
 import type { GatewayContext } from '../context.ts';
 import type { Fetcher, FetcherResponse } from './fetcher.ts';
@@ -24,12 +25,15 @@ export interface SubgraphDataSourceOptions {
   url: string;
   fetcher: Fetcher;
   fetches: Counter<'subgraph' | 'outcome'>;
+  /** Signs every request, so the subgraph knows it came from the gateway. */
+  signer: GatewaySigner;
 }
 
 /**
- * How the gateway talks to one subgraph: forwards the caller's credentials and request id
- * (subgraphs verify the token again; they never trust a bare user id), counts outcomes, and turns
- * a non-2xx reply into an error that keeps the subgraph's code but none of its body.
+ * How the gateway talks to one subgraph: forwards the caller's credentials, request id and address
+ * (subgraphs verify the token again; they never trust a bare user id), signs each request as it
+ * goes out (platform/graphql/gateway-signature.ts), counts outcomes, and turns a non-2xx reply into
+ * an error that keeps the subgraph's code but none of its body.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly subgraph: string;
@@ -37,7 +41,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
-    this.fetcher = acceptGraphQLErrorReplies(options.fetcher);
+    // Signed last, over exactly the bytes and headers that go out.
+    this.fetcher = acceptGraphQLErrorReplies(signedBy(options.signer, options.fetcher));
     this.subgraph = options.name;
     this.fetches = options.fetches;
   }
@@ -71,6 +76,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   /** A non-2xx reply that is not a GraphQL response (a proxy's error page): nothing in it is for the client. */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const refused = await signatureRefusal(response);
+    if (refused) {
+      return new SubgraphReplyError(
+        `Subgraph "${this.subgraph}" refused the gateway's signature (${refused}): do both have the same GATEWAY_SIGNING_SECRETS, and are their clocks in step?`,
+      );
+    }
     return new SubgraphReplyError(`Subgraph "${this.subgraph}" answered HTTP ${response.status} ${response.statusText}.`);
   }
 }
@@ -110,8 +121,41 @@ function acceptGraphQLErrorReplies(fetcher: Fetcher): Fetcher {
     } catch {
       return response;
     }
-    return isGraphQLResponse(body) ? new AcceptedReply(response) : response;
+    // A refused signature is the gateway's own fault (its secret, its clock): never the client's to read.
+    return isGraphQLResponse(body) && refusesSignature(body) === null ? new AcceptedReply(response) : response;
   };
+}
+
+const SIGNATURE_CODES: ReadonlySet<unknown> = new Set([
+  ErrorCodes.GATEWAY_SIGNATURE_REQUIRED,
+  ErrorCodes.GATEWAY_SIGNATURE_INVALID,
+  ErrorCodes.GATEWAY_SIGNATURE_EXPIRED,
+]);
+
+/** The signature code a subgraph refused the request with, if that is what the body says. */
+function refusesSignature(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null || !('errors' in body) || !Array.isArray(body.errors)) return null;
+  for (const error of body.errors as unknown[]) {
+    const extensions = typeof error === 'object' && error !== null && 'extensions' in error ? error.extensions : null;
+    const code = typeof extensions === 'object' && extensions !== null && 'code' in extensions ? extensions.code : null;
+    if (typeof code === 'string' && SIGNATURE_CODES.has(code)) return code;
+  }
+  return null;
+}
+
+async function signatureRefusal(response: FetcherResponse): Promise<string | null> {
+  if (response.status !== 401 && response.status !== 403) return null;
+  try {
+    return refusesSignature(JSON.parse(await response.text()));
+  } catch {
+    return null;
+  }
+}
+
+/** Adds the gateway's signature to each request, over the headers and body exactly as they are sent. */
+function signedBy(signer: GatewaySigner, fetcher: Fetcher): Fetcher {
+  return (url, init = {}) =>
+    fetcher(url, { ...init, headers: withGatewaySignature(signer, { method: init.method ?? 'GET', url, headers: init.headers ?? {}, body: init.body ?? '' }) });
 }
 
 function isJson(contentType: string | null): boolean {

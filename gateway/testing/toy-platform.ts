@@ -9,6 +9,7 @@ import type { BaseRequestContext } from '../../platform/graphql/request-context.
 import { sendJson } from '../../platform/http/http-server.ts';
 import { createLogger, type Logger } from '../../platform/logging/logger.ts';
 import { createTestTokenIssuer, type TestSignOptions, type TestTokenClaims, type TestTokenIssuer } from '../../platform/testing/access-tokens.ts';
+import { createTestGatewaySigning, testServiceSettings } from '../../platform/testing/gateway-signing.ts';
 import { startGateway, type RunningGateway } from '../app.ts';
 import { loadGatewayConfig } from '../config.ts';
 import { composeSupergraph } from '../supergraph/compose.ts';
@@ -100,6 +101,8 @@ export interface ToySubgraphs {
   jwksUrl: string;
   /** The key pair the toy subgraphs trust (accounts publishes its JWKS). */
   tokens: TestTokenIssuer;
+  /** What a gateway in front of them needs besides its URLs: the signing secret they accept. */
+  gatewayEnv: Record<string, string>;
   /** The supergraph SDL composed from both (with their real URLs). */
   supergraphSdl: string;
   /** Resolves the `slow` field's pending requests. */
@@ -116,6 +119,8 @@ export function quietLogger(): Logger {
 export async function startToySubgraphs(logger: Logger = quietLogger()): Promise<ToySubgraphs> {
   const tokens = await createTestTokenIssuer();
   const { jwks, verifier } = tokens;
+  const signing = createTestGatewaySigning();
+  const settings = testServiceSettings(signing.env);
 
   let waiting: (() => void)[] = [];
   const slowGate = {
@@ -157,13 +162,12 @@ export async function startToySubgraphs(logger: Logger = quietLogger()): Promise
           TOY_USERS.find((user) => user.id === reference.id) ?? null,
       },
     },
-    host: '127.0.0.1',
-    port: 0,
+    settings,
     logger,
     verifier,
     readiness: [],
     createContext: (base) => base,
-    routes: { [JWKS_PATH]: (_req, res) => sendJson(res, 200, jwks) },
+    internalRoutes: { [JWKS_PATH]: (_req, res) => sendJson(res, 200, jwks) },
   });
 
   let bumps = 0;
@@ -185,8 +189,7 @@ export async function startToySubgraphs(logger: Logger = quietLogger()): Promise
         },
       },
     },
-    host: '127.0.0.1',
-    port: 0,
+    settings,
     logger,
     verifier,
     readiness: [],
@@ -201,8 +204,9 @@ export async function startToySubgraphs(logger: Logger = quietLogger()): Promise
   return {
     accounts,
     shelf,
-    jwksUrl: `${accounts.url}${JWKS_PATH}`,
+    jwksUrl: `${accounts.internalUrl}${JWKS_PATH}`,
     tokens,
+    gatewayEnv: signing.env,
     supergraphSdl,
     slowGate,
     bumps: () => bumps,
@@ -235,6 +239,7 @@ export async function startToyGateway(toys: ToySubgraphs, env: Record<string, st
         PORT: '0',
         SUPERGRAPH_PATH: supergraphPath,
         JWKS_URL: toys.jwksUrl,
+        ...toys.gatewayEnv,
         ...env,
       }),
       logger,

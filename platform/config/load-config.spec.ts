@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { accessTokenEnvironment, accessTokenSettings, ConfigError, databaseUrl, env, loadConfig } from './load-config.ts';
+import { accessTokenEnvironment, accessTokenSettings, ConfigError, databaseUrl, env, loadConfig, serviceEnvironment, serviceRules, serviceSettings } from './load-config.ts';
 
 const schema = z.object({ PORT: env.port(4000), LOG_PRETTY: env.boolean(false), SECRET: env.optionalString() });
 
@@ -44,5 +44,45 @@ describe('access-token settings', () => {
   it('takes an explicit age limit and refuses nonsense', () => {
     expect(settings({ ACCESS_TOKEN_MAX_AGE_SECONDS: '600' }).sessionRevocations.retentionSeconds).toBe(660);
     expect(() => settings({ TOKEN_CLOCK_SKEW_SECONDS: '3600', SESSION_CHECK_INTERVAL_MS: '0' })).toThrow(/TOKEN_CLOCK_SKEW_SECONDS[\s\S]*SESSION_CHECK_INTERVAL_MS/);
+  });
+});
+
+describe('the service variables every process reads', () => {
+  const schema = z.object(serviceEnvironment(4000)).superRefine(serviceRules).transform(serviceSettings);
+  const load = (values: Record<string, string>) => loadConfig('svc', schema, values);
+  const problemsOf = (values: Record<string, string>) => {
+    try {
+      load(values);
+      return [];
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as ConfigError).problems;
+    }
+  };
+  const secret = 's'.repeat(32);
+
+  it('put the internal listener at PORT + 5000 unless told, and on a free port with PORT=0', () => {
+    expect(load({})).toMatchObject({ port: 4000, internalPort: 9000, headersTimeoutMs: 5000, requestTimeoutMs: 10000 });
+    expect(load({ PORT: '4300' }).internalPort).toBe(9300);
+    expect(load({ PORT: '0' }).internalPort).toBe(0);
+    expect(load({ PORT: '4300', INTERNAL_PORT: '9999' }).internalPort).toBe(9999);
+    expect(problemsOf({ PORT: '61000' })).toEqual([expect.stringMatching(/^INTERNAL_PORT: /)]);
+    expect(problemsOf({ PORT: '4300', INTERNAL_PORT: '4300' })).toEqual(['INTERNAL_PORT: must differ from PORT']);
+  });
+
+  it('require signing secrets in production, each long enough, and read them as a list (the first signs)', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['GATEWAY_SIGNING_SECRETS: is required when NODE_ENV=production']);
+    expect(problemsOf({ GATEWAY_SIGNING_SECRETS: 'short' })[0]).toMatch(/GATEWAY_SIGNING_SECRETS.*32 characters/);
+    expect(load({ NODE_ENV: 'production', GATEWAY_SIGNING_SECRETS: ` ${secret}, ${'t'.repeat(40)} ` }).gatewaySigning.secrets).toEqual([secret, 't'.repeat(40)]);
+    expect(load({}).gatewaySigning).toMatchObject({ secrets: null, maxAgeSeconds: 30 });
+  });
+
+  it('refuse a headers timeout longer than the request timeout (Node would not start)', () => {
+    expect(problemsOf({ HEADERS_TIMEOUT_MS: '20000' })).toEqual(['HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS']);
+  });
+
+  it('read the known operation names as GraphQL names', () => {
+    expect(load({ METRICS_KNOWN_OPERATIONS: 'ProductListing, Me' }).metrics).toEqual({ knownOperations: ['ProductListing', 'Me'], maxFirstSeenOperations: 20 });
+    expect(problemsOf({ METRICS_KNOWN_OPERATIONS: 'not a name' })[0]).toMatch(/METRICS_KNOWN_OPERATIONS/);
   });
 });

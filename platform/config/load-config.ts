@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, DEFAULT_CLOCK_SKEW_SECONDS } from '../auth/access-token.ts';
 
@@ -61,8 +62,25 @@ export function databaseUrl(server: string, database: string): string {
   return url.toString();
 }
 
-/** Where the users subgraph publishes the public keys that verify access tokens (`JWKS_URL`). */
-export const DEFAULT_JWKS_URL = 'http://127.0.0.1:4001/.well-known/jwks.json';
+/**
+ * Every process has a second, internal listener (`/metrics`, readiness details, the users
+ * subgraph's JWKS) that only the cluster reaches. Unless INTERNAL_PORT says otherwise it listens
+ * this far above the public port: gateway 4000 → 9000, users 4001 → 9001, catalog 4002 → 9002.
+ */
+export const INTERNAL_PORT_OFFSET = 5000;
+
+/** Where the users subgraph publishes the public keys that verify access tokens (`JWKS_URL`): its internal listener. */
+export const DEFAULT_JWKS_URL = `http://127.0.0.1:${4001 + INTERNAL_PORT_OFFSET}/.well-known/jwks.json`;
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** A comma-separated list in one variable; blanks around items are ignored, an unset variable is empty. */
+const commaList = (item: z.ZodString) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((part) => part.trim()).filter((part) => part !== ''))
+    .pipe(z.array(item));
 
 /**
  * What every process that verifies access tokens reads (the gateway and every subgraph): how far
@@ -101,17 +119,102 @@ export function accessTokenSettings(raw: AccessTokenEnvironment & { REDIS_URL: s
 }
 
 /**
- * The variables every subgraph reads, with the same names and local defaults everywhere; a
- * subgraph's config.ts spreads these into its zod object and adds its own (a subgraph that
- * verifies access tokens against the issuer adds `JWKS_URL: env.url(DEFAULT_JWKS_URL)`).
+ * What every process that serves HTTP reads (the gateway and each subgraph), with the same names
+ * and defaults everywhere: where it listens, how long a client may take to send a request, the
+ * request limits, the gateway's signing secrets and the metrics' operation names.
  */
-export function subgraphEnvironment(name: string, port: number) {
+export function serviceEnvironment(port: number) {
   return {
     NODE_ENV: env.nodeEnv(),
     HOST: env.host(),
     PORT: env.port(port),
+    /** Default: PORT + INTERNAL_PORT_OFFSET, or any free port when PORT is 0. */
+    INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     LOG_LEVEL: env.logLevel(),
     LOG_PRETTY: env.boolean(false),
+    /** A client that has not sent a request's headers by then is cut off (408). */
+    HEADERS_TIMEOUT_MS: env.positiveInt(5_000),
+    /** …or its whole request, body included. */
+    REQUEST_TIMEOUT_MS: env.positiveInt(10_000),
+    MAX_BODY_BYTES: env.positiveInt(64 * 1024),
+    MAX_QUERY_DEPTH: env.positiveInt(12),
+    MAX_ALIASES: env.positiveInt(30),
+    /** The gateway signs its subgraph requests with the first; subgraphs accept any (rotation). */
+    GATEWAY_SIGNING_SECRETS: commaList(z.string().min(32, 'each signing secret needs at least 32 characters').regex(/^\S+$/, 'signing secrets hold no spaces'))
+      .transform((secrets) => (secrets.length === 0 ? null : secrets)),
+    /** How far a signature's time may be from this process' clock, either way. */
+    GATEWAY_SIGNATURE_MAX_AGE_SECONDS: env.positiveInt(30),
+    /** Operation names that always keep their own label in the metrics (see METRICS_MAX_FIRST_SEEN_OPERATIONS for the rest). */
+    METRICS_KNOWN_OPERATIONS: commaList(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'operation names are GraphQL names')),
+    /** How many further names keep a label, first seen first served (0: none). */
+    METRICS_MAX_FIRST_SEEN_OPERATIONS: z.coerce.number().int().min(0).max(1000).default(20),
+    /** Where development keys are generated (git-ignored); never read in production. */
+    DEV_SECRETS_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.dev-secrets')),
+  };
+}
+
+type ServiceEnvironment = z.infer<z.ZodObject<ReturnType<typeof serviceEnvironment>>>;
+
+/**
+ * The rules across the variables above, for the config schema's `superRefine`: production brings
+ * its own signing secrets (a generated one would differ per pod), and Node refuses a headers
+ * timeout longer than the request timeout.
+ */
+export function serviceRules(values: Pick<ServiceEnvironment, 'NODE_ENV' | 'PORT' | 'INTERNAL_PORT' | 'HEADERS_TIMEOUT_MS' | 'REQUEST_TIMEOUT_MS' | 'GATEWAY_SIGNING_SECRETS'>, ctx: z.RefinementCtx): void {
+  if (values.NODE_ENV === 'production' && !values.GATEWAY_SIGNING_SECRETS) {
+    ctx.addIssue({ code: 'custom', path: ['GATEWAY_SIGNING_SECRETS'], message: 'is required when NODE_ENV=production' });
+  }
+  if (values.HEADERS_TIMEOUT_MS > values.REQUEST_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['HEADERS_TIMEOUT_MS'], message: 'must not exceed REQUEST_TIMEOUT_MS' });
+  }
+  const internalPort = internalPortFor(values.PORT, values.INTERNAL_PORT);
+  if (internalPort > 65535) {
+    ctx.addIssue({ code: 'custom', path: ['INTERNAL_PORT'], message: `PORT + ${INTERNAL_PORT_OFFSET} is no port; set INTERNAL_PORT` });
+  } else if (internalPort !== 0 && internalPort === values.PORT) {
+    ctx.addIssue({ code: 'custom', path: ['INTERNAL_PORT'], message: 'must differ from PORT' });
+  }
+}
+
+function internalPortFor(port: number, internalPort: number | undefined): number {
+  if (internalPort !== undefined) return internalPort;
+  return port === 0 ? 0 : port + INTERNAL_PORT_OFFSET;
+}
+
+/** The typed settings from the variables above; what the HTTP listeners and the GraphQL servers take. */
+export function serviceSettings(raw: ServiceEnvironment) {
+  return {
+    nodeEnv: raw.NODE_ENV,
+    host: raw.HOST,
+    port: raw.PORT,
+    internalPort: internalPortFor(raw.PORT, raw.INTERNAL_PORT),
+    logLevel: raw.LOG_LEVEL,
+    logPretty: raw.LOG_PRETTY,
+    headersTimeoutMs: raw.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
+    maxBodyBytes: raw.MAX_BODY_BYTES,
+    maxQueryDepth: raw.MAX_QUERY_DEPTH,
+    maxAliases: raw.MAX_ALIASES,
+    gatewaySigning: {
+      /** null outside production means "load or generate the development secret in devSecretsDir". */
+      secrets: raw.GATEWAY_SIGNING_SECRETS,
+      maxAgeSeconds: raw.GATEWAY_SIGNATURE_MAX_AGE_SECONDS,
+      devSecretsDir: path.resolve(raw.DEV_SECRETS_DIR),
+    },
+    metrics: { knownOperations: raw.METRICS_KNOWN_OPERATIONS, maxFirstSeenOperations: raw.METRICS_MAX_FIRST_SEEN_OPERATIONS },
+  };
+}
+
+export type ServiceSettings = ReturnType<typeof serviceSettings>;
+
+/**
+ * The variables every subgraph reads, with the same names and local defaults everywhere: the
+ * service variables above plus its database and Redis. A subgraph's config.ts spreads these into
+ * its zod object, adds its own (one that verifies access tokens against the issuer adds
+ * `JWKS_URL: env.url(DEFAULT_JWKS_URL)`) and checks `serviceRules` in its `superRefine`.
+ */
+export function subgraphEnvironment(name: string, port: number) {
+  return {
+    ...serviceEnvironment(port),
     DATABASE_URL: env.url(databaseUrl(DEFAULT_POSTGRES_URL, `shop_${name}`)),
     /** Connections this process may hold to its database. */
     DATABASE_POOL_SIZE: env.positiveInt(10),
@@ -126,11 +229,7 @@ type SubgraphEnvironment = z.output<z.ZodObject<ReturnType<typeof subgraphEnviro
 /** The common part of every subgraph's typed config, from the variables above. */
 export function subgraphSettings(raw: SubgraphEnvironment) {
   return {
-    nodeEnv: raw.NODE_ENV,
-    host: raw.HOST,
-    port: raw.PORT,
-    logLevel: raw.LOG_LEVEL,
-    logPretty: raw.LOG_PRETTY,
+    ...serviceSettings(raw),
     databaseUrl: raw.DATABASE_URL,
     databasePoolSize: raw.DATABASE_POOL_SIZE,
     redis: { url: raw.REDIS_URL, keyPrefix: raw.REDIS_KEY_PREFIX },

@@ -27,6 +27,11 @@ export const ErrorCodes = {
   /** A change reached a service whose reply was lost: it may or may not have been applied. */
   OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
 
+  // Answered by a subgraph to a request that did not come through the gateway (HTTP 401/403).
+  GATEWAY_SIGNATURE_REQUIRED: 'GATEWAY_SIGNATURE_REQUIRED',
+  GATEWAY_SIGNATURE_INVALID: 'GATEWAY_SIGNATURE_INVALID',
+  GATEWAY_SIGNATURE_EXPIRED: 'GATEWAY_SIGNATURE_EXPIRED',
+
   // Returned as `userErrors { code field message }` in mutation payloads: input that breaks a rule.
   VALIDATION_FAILED: 'VALIDATION_FAILED',
 } as const;

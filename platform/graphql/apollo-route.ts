@@ -9,40 +9,48 @@ export interface ApolloRouteOptions<TContext extends BaseContext> {
   context: (req: IncomingMessage) => Promise<TContext>;
   /** Bodies above this are refused with 413 before parsing. */
   maxBodyBytes: number;
+  /**
+   * Decides, from the request and its raw body, whether it may be served at all, before it is
+   * parsed or anything GraphQL runs (a subgraph checks the gateway's signature here). A refusal
+   * is answered with its status and code.
+   */
+  authenticate?: (req: IncomingMessage, body: Buffer) => RouteRefusal | null;
+}
+
+/** Why a request is not served: an HTTP status and an error code for the caller. */
+export interface RouteRefusal {
+  status: number;
+  code: string;
+  message: string;
 }
 
 /** Serves an Apollo Server on a plain node:http route, with a hard request-size limit. */
 export function apolloRoute<TContext extends BaseContext>(options: ApolloRouteOptions<TContext>): RouteHandler {
-  const { server, context, maxBodyBytes } = options;
+  const { server, context, maxBodyBytes, authenticate } = options;
   return async (req: IncomingMessage, res: ServerResponse) => {
     const method = (req.method ?? 'GET').toUpperCase();
+    const raw = method === 'POST' ? await readBody(req, maxBodyBytes) : Buffer.alloc(0);
+    if (raw === null) {
+      refuse(res, { status: 413, code: ErrorCodes.REQUEST_TOO_LARGE, message: `The request is larger than the ${maxBodyBytes}-byte limit.` });
+      return;
+    }
+    if ((req.url?.length ?? 0) > maxBodyBytes) {
+      refuse(res, { status: 414, code: ErrorCodes.REQUEST_TOO_LARGE, message: 'The request URL is too long.' });
+      return;
+    }
+    const refusal = authenticate?.(req, raw);
+    if (refusal) {
+      refuse(res, refusal);
+      return;
+    }
     let body: unknown;
     if (method === 'POST') {
-      const raw = await readBody(req, maxBodyBytes);
-      if (raw === null) {
-        sendJson(res, 413, {
-          errors: [
-            {
-              message: `The request is larger than the ${maxBodyBytes}-byte limit.`,
-              extensions: { code: ErrorCodes.REQUEST_TOO_LARGE },
-            },
-          ],
-        });
-        return;
-      }
       const parsed = parseJsonBody(raw);
       if (!parsed.ok) {
-        sendJson(res, 400, {
-          errors: [{ message: 'The request body is not valid JSON.', extensions: { code: ErrorCodes.BAD_REQUEST } }],
-        });
+        refuse(res, { status: 400, code: ErrorCodes.BAD_REQUEST, message: 'The request body is not valid JSON.' });
         return;
       }
       body = parsed.value;
-    } else if ((req.url?.length ?? 0) > maxBodyBytes) {
-      sendJson(res, 414, {
-        errors: [{ message: 'The request URL is too long.', extensions: { code: ErrorCodes.REQUEST_TOO_LARGE } }],
-      });
-      return;
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -62,6 +70,10 @@ export function apolloRoute<TContext extends BaseContext>(options: ApolloRouteOp
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+function refuse(res: ServerResponse, refusal: RouteRefusal): void {
+  sendJson(res, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
 }
 
 function parseJsonBody(raw: Buffer): { ok: true; value: unknown } | { ok: false } {

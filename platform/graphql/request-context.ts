@@ -8,7 +8,10 @@ import { graphQLError, invalidToken } from '../errors/graphql-errors.ts';
 import type { Logger } from '../logging/logger.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
-/** The end client's address as the gateway saw it; used only for rate limiting, never for identity. */
+/**
+ * The end client's address as the gateway saw it; used only for rate limiting, never for identity.
+ * Subgraphs read it only from requests the gateway signed (gateway-signature.ts covers it).
+ */
 export const CLIENT_IP_HEADER = 'x-client-ip';
 
 /** What every resolver gets first, in every process. Subgraphs extend it with their loaders. */

@@ -4,13 +4,17 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import type { AccessTokenVerifier } from '../auth/access-token.ts';
-import { healthRoutes, type ReadinessCheck } from '../http/health.ts';
-import { startHttpServer, type RunningHttpServer, type Routes } from '../http/http-server.ts';
+import type { ServiceSettings } from '../config/load-config.ts';
+import type { ReadinessCheck } from '../http/health.ts';
+import type { Routes } from '../http/http-server.ts';
+import { startServiceHttp, type RunningService } from '../http/service-http.ts';
 import type { Logger } from '../logging/logger.ts';
-import { createMetrics, metricsPlugin, metricsRoute } from '../metrics/metrics.ts';
+import { createMetrics, metricsPlugin } from '../metrics/metrics.ts';
 import { requestTextGuardPlugin } from '../validation/request-text.plugin.ts';
-import { apolloRoute } from './apollo-route.ts';
+import { apolloRoute, type RouteRefusal } from './apollo-route.ts';
 import { maskUnexpectedErrors } from './error-masking.ts';
+import { createGatewaySignatureVerifier, gatewaySigningSecrets } from './gateway-signature.ts';
+import { formatQueryLimitError, queryLimitRules } from './limits/query-limits.ts';
 import { baseRequestContext, CLIENT_IP_HEADER, type BaseRequestContext } from './request-context.ts';
 
 /** @apollo/subgraph does not export its resolver-map type; codegen's typed map is checked where it is written. */
@@ -18,38 +22,58 @@ type SubgraphResolvers = NonNullable<Parameters<typeof buildSubgraphSchema>[0] e
   ? M extends readonly (infer Module)[] ? Module extends { resolvers?: infer R } ? R : never : never
   : never>;
 
+/** What the subgraph server takes from the process' config (the common service variables). */
+export type SubgraphServerSettings = Pick<
+  ServiceSettings,
+  | 'nodeEnv'
+  | 'host'
+  | 'port'
+  | 'internalPort'
+  | 'headersTimeoutMs'
+  | 'requestTimeoutMs'
+  | 'maxBodyBytes'
+  | 'maxQueryDepth'
+  | 'maxAliases'
+  | 'gatewaySigning'
+  | 'metrics'
+>;
+
 export interface SubgraphServerOptions<TContext extends BaseRequestContext> {
   name: string;
   typeDefs: DocumentNode;
   /** The codegen-typed resolver map (`Resolvers<TContext>`). */
   resolvers: object;
-  host: string;
-  port: number;
+  /** Listeners, request limits, the gateway's signing secrets, metrics labels: the subgraph's config. */
+  settings: SubgraphServerSettings;
   logger: Logger;
   verifier: AccessTokenVerifier;
   readiness: ReadinessCheck[];
   /** Adds the subgraph's own per-request pieces (DataLoaders, services) to the base context. */
   createContext: (base: BaseRequestContext) => TContext;
-  /** Extra HTTP routes, e.g. the users subgraph's JWKS. */
-  routes?: Routes;
+  /** Routes for the cluster only, on the internal listener, e.g. the users subgraph's JWKS. */
+  internalRoutes?: Routes;
   /** Clients the subgraph owns (database, Redis), closed in order after the server stops, or when it fails to start. */
   resources?: { name: string; close(): Promise<void> }[];
-  maxBodyBytes?: number;
 }
 
-export interface RunningSubgraph extends RunningHttpServer {
+export interface RunningSubgraph extends RunningService {
   /** The GraphQL endpoint, for supergraph.yaml and the gateway. */
   graphqlUrl: string;
 }
 
 /**
- * The one way every subgraph is served: Apollo Server 5 over `buildSubgraphSchema`, on
- * node:http with /graphql, /health/live, /health/ready and /metrics. Subgraphs only talk to
- * the gateway, so they never show a landing page.
+ * The one way every subgraph is served: Apollo Server 5 over `buildSubgraphSchema`, on node:http
+ * with /graphql and health on the public listener, /metrics and readiness details on the
+ * internal one (platform/http/service-http.ts). Only the gateway may call /graphql: a request
+ * without its valid signature is refused before anything is parsed, so a caller who reaches the
+ * port directly can neither pick the client address that rate limits count, nor read
+ * `_entities` it could not read through the gateway. What does get through meets the same body,
+ * depth and alias limits as at the gateway. Subgraphs never show a landing page.
  */
 export async function startSubgraphServer<TContext extends BaseRequestContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<RunningSubgraph> {
+  const { settings } = options;
   const logger = options.logger.child({ component: 'http' });
   const closeResources = async () => {
     for (const resource of options.resources ?? []) {
@@ -60,7 +84,10 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
       }
     }
   };
-  const metrics = createMetrics(options.name);
+  // The gateway names each subgraph fetch `<client operation>__<subgraph>__<n>`.
+  const fetchSuffix = new RegExp(`__${options.name}__\\d+$`);
+  const metrics = createMetrics(options.name, settings.metrics, (operation) => operation.replace(fetchSuffix, ''));
+  const mask = maskUnexpectedErrors(logger);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as SubgraphResolvers }]),
     plugins: [
@@ -70,41 +97,57 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
       metricsPlugin<TContext>(metrics),
       requestTextGuardPlugin<TContext>(),
     ],
+    validationRules: queryLimitRules(settings),
     // The process' own shutdown sequence (platform/lifecycle) stops Apollo in order.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    formatError: maskUnexpectedErrors(logger),
+    formatError: (formatted, error) => formatQueryLimitError(formatted, error) ?? mask(formatted, error),
     csrfPrevention: true,
   });
-  let shuttingDown = false;
+  // Every request that reaches the context passed the signature check, so x-client-ip is the gateway's word.
   const contextFor = async (req: IncomingMessage) => {
     const forwardedIp = req.headers[CLIENT_IP_HEADER];
     const clientIp = typeof forwardedIp === 'string' && forwardedIp ? forwardedIp : (req.socket.remoteAddress ?? 'unknown');
     return options.createContext(await baseRequestContext(req, options.verifier, options.logger, clientIp));
   };
-  let http: RunningHttpServer;
+  let http: RunningService;
   try {
+    const signatures = createGatewaySignatureVerifier({
+      secrets: gatewaySigningSecrets(settings, logger),
+      maxAgeSeconds: settings.gatewaySigning.maxAgeSeconds,
+    });
+    const fromGatewayOnly = (req: IncomingMessage, body: Buffer): RouteRefusal | null => {
+      const refusal = signatures.verify({
+        method: req.method ?? 'GET',
+        target: req.url ?? '/',
+        header: (name) => {
+          const value = req.headers[name];
+          return Array.isArray(value) ? value.join(', ') : value;
+        },
+        body,
+      });
+      if (refusal) logger.warn({ code: refusal.code, reason: refusal.reason, remoteAddress: req.socket.remoteAddress }, 'refused a request without a valid gateway signature');
+      return refusal;
+    };
     await apollo.start();
-    http = await startHttpServer({
-      host: options.host,
-      port: options.port,
+    http = await startServiceHttp({
+      settings,
       logger,
       routes: {
-        '/graphql': apolloRoute({ server: apollo, context: contextFor, maxBodyBytes: options.maxBodyBytes ?? 1_000_000 }),
-        ...healthRoutes(options.readiness, () => shuttingDown),
-        '/metrics': metricsRoute(metrics),
-        ...options.routes,
+        '/graphql': apolloRoute({ server: apollo, context: contextFor, maxBodyBytes: settings.maxBodyBytes, authenticate: fromGatewayOnly }),
       },
+      internalRoutes: options.internalRoutes,
+      readiness: options.readiness,
+      metrics,
     });
   } catch (error) {
     await apollo.stop().catch(() => undefined);
     await closeResources();
     throw error;
   }
-  logger.info({ url: `${http.url}/graphql` }, `${options.name} subgraph listening`);
+  logger.info({ url: `${http.url}/graphql`, internalUrl: http.internalUrl }, `${options.name} subgraph listening`);
   let closed: Promise<void> | null = null;
   const stop = async () => {
-    shuttingDown = true;
     await http.close();
     await apollo.stop();
     await closeResources();

@@ -1,6 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import { withTimeout } from '../lifecycle/with-timeout.ts';
-import type { RouteHandler } from './http-server.ts';
-import { sendJson } from './http-server.ts';
+import { sendJson, type Routes } from './http-server.ts';
 
 /** A dependency the process needs to serve traffic (its database, Redis, …). */
 export interface ReadinessCheck {
@@ -10,7 +10,13 @@ export interface ReadinessCheck {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-async function runCheck(check: ReadinessCheck): Promise<{ name: string; ok: boolean; error?: string }> {
+interface CheckResult {
+  name: string;
+  ok: boolean;
+  error?: string;
+}
+
+async function runCheck(check: ReadinessCheck): Promise<CheckResult> {
   try {
     await withTimeout(check.check(), CHECK_TIMEOUT_MS, check.name);
     return { name: check.name, ok: true };
@@ -21,19 +27,23 @@ async function runCheck(check: ReadinessCheck): Promise<{ name: string; ok: bool
 
 /**
  * `/health/live` says the process runs; `/health/ready` says it can serve (every check passes)
- * and turns 503 once shutdown begins so load balancers drain it first.
+ * and turns 503 once shutdown begins so load balancers drain it first. Which check failed and
+ * why (`details`) is for the internal listener only: on the public one it would tell a stranger
+ * what the service depends on and how it is failing.
  */
-export function healthRoutes(checks: ReadinessCheck[], isShuttingDown: () => boolean): Record<string, RouteHandler> {
+export function healthRoutes(checks: ReadinessCheck[], isShuttingDown: () => boolean, options: { details: boolean }): Routes {
+  const answer = (res: ServerResponse, status: number, body: { status: string; checks: CheckResult[] }) =>
+    sendJson(res, status, options.details ? body : { status: body.status });
   return {
     '/health/live': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/health/ready': async (_req, res) => {
       if (isShuttingDown()) {
-        sendJson(res, 503, { status: 'shutting_down', checks: [] });
+        answer(res, 503, { status: 'shutting_down', checks: [] });
         return;
       }
       const results = await Promise.all(checks.map(runCheck));
       const ready = results.every((result) => result.ok);
-      sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', checks: results });
+      answer(res, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', checks: results });
     },
   };
 }

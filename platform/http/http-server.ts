@@ -22,17 +22,26 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload);
 }
 
+/** How long a client may take to send a request; a slower one is answered 408 and disconnected. */
+export interface RequestTimeouts {
+  /** Until the request's headers are complete. */
+  headersTimeoutMs: number;
+  /** Until the whole request, body included, has arrived (at least headersTimeoutMs). */
+  requestTimeoutMs: number;
+}
+
 export async function startHttpServer(options: {
   routes: Routes;
   host: string;
   port: number;
   logger: Logger;
+  timeouts: RequestTimeouts;
   /** How long shutdown waits for in-flight requests before cutting connections. */
   shutdownGraceMs?: number;
 }): Promise<RunningHttpServer> {
-  const { routes, logger } = options;
+  const { routes, logger, timeouts } = options;
   let closing = false;
-  const server = createServer((req, res) => {
+  const dispatch = (req: IncomingMessage, res: ServerResponse) => {
     // While draining, tell keep-alive clients to reconnect elsewhere instead of reusing this socket.
     if (closing) res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
@@ -42,14 +51,29 @@ export async function startHttpServer(options: {
       return;
     }
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
+      // A client cut off mid-body (it went away, or was too slow) is not a fault of the route.
+      if (req.destroyed && !req.complete) {
+        logger.debug({ path }, 'request abandoned before its body arrived');
+        return;
+      }
       logger.error({ err: error, path }, 'unhandled error in route');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
     });
-  });
-  // Longer than typical load balancer idle timeouts, so keep-alive sockets are closed by the client side first.
+  };
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      // Node looks for overdue requests only this often (30 s unless told), which would let a
+      // trickling client outstay the timeouts above by that much.
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(timeouts.headersTimeoutMs / 4)),
+    },
+    dispatch,
+  );
+  // Longer than typical load balancer idle timeouts, so keep-alive sockets are closed by the client
+  // side first. Node times each request's headers from its first byte, not from the idle time before.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

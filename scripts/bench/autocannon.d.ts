@@ -1,5 +1,11 @@
 // The slice of autocannon 8's programmatic API the benchmarks use (the package ships no types).
 declare module 'autocannon' {
+  interface RequestParams {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  }
   interface Options {
     url: string;
     connections?: number;
@@ -11,7 +17,10 @@ declare module 'autocannon' {
     method?: 'GET' | 'POST';
     headers?: Record<string, string>;
     body?: string;
-    expectBody?: string;
+    /** Per-request changes; `setupRequest` runs before each request is written. */
+    requests?: { setupRequest?: (request: RequestParams) => RequestParams }[];
+    /** Answers for which it returns false count as mismatches. */
+    verifyBody?: (body: string) => boolean;
     workers?: number;
   }
   interface Histogram {

@@ -6,10 +6,11 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { JWKS_PATH } from '../../platform/auth/access-token.ts';
 import { processEnv } from '../../platform/config/load-config.ts';
+import { createGatewaySigner } from '../../platform/graphql/gateway-signature.ts';
 import { SUBGRAPH_NAMES, TOKEN_ISSUER } from '../../subgraphs/registry.ts';
 import { ROOT } from '../lib/databases.ts';
 import { stopChild, waitUntilReady } from '../lib/service-process.ts';
-import { startStack, type RunningStack } from '../lib/stack.ts';
+import { internalOrigin, startStack, type RunningStack } from '../lib/stack.ts';
 import { SUBGRAPH_CLIENTS } from './gateway-variant.ts';
 import { measure, referenceAnswer, table, warmUp, type LoadFigures, type LoadTarget } from './load.ts';
 
@@ -107,7 +108,6 @@ const describe = (f: LoadFigures) => {
     (cpu.length ? `; CPU ms/request: ${cpu.join(', ')}` : '')
   );
 };
-const origin = (url: string) => new URL(url).origin;
 
 /**
  * Boots the stack as separate processes (production mode, demo data), then measures the
@@ -153,6 +153,8 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
       label: 'catalog subgraph listing',
       url: stack.subgraphs.catalog.url,
       body: JSON.stringify({ query: LISTING_QUERY_WITHOUT_VENDOR }),
+      // The subgraph answers only the gateway: the bench signs as the gateway does.
+      signer: createGatewaySigner([stack.gatewaySigningSecrets]),
     };
 
     log(`1. Warming up (${options.warmupRequests} requests each)…`);
@@ -163,9 +165,10 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
     await warmUp(gatewayTarget, options.warmupRequests);
     await warmUp(subgraphTarget, options.warmupRequests);
 
+    // CPU readings come from each process' /metrics, on its internal listener.
     const subgraphUrls = stack.subgraphs;
-    const subgraphs = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, origin(subgraphUrls[name].url)]));
-    const watch = { gateway: origin(stack.gatewayUrl), ...subgraphs };
+    const subgraphs = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphUrls[name].internalUrl]));
+    const watch = { gateway: stack.gatewayInternalUrl, ...subgraphs };
     const load = { connections: options.connections, durationSeconds: options.durationSeconds, watch };
     log(`2. Gateway: ${load.connections} connections for ${load.durationSeconds} s…`);
     const gateway = await measure(gatewayTarget, { ...load, expectBody: gatewayAnswer });
@@ -214,10 +217,9 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
         const port = COMPARE_BASE_PORT + index;
         const child = await startExtraGateway(stack, port, logDir, variant);
         extras.push(child);
-        const origin = `http://127.0.0.1:${port}`;
         contenders.push({
-          target: { ...gatewayTarget, label: variant.label, url: `${origin}/graphql` },
-          watch: variant.gatewayCpu ? { gateway: origin, ...subgraphs } : subgraphs,
+          target: { ...gatewayTarget, label: variant.label, url: `http://127.0.0.1:${port}/graphql` },
+          watch: variant.gatewayCpu ? { gateway: internalOrigin(port), ...subgraphs } : subgraphs,
         });
         log(`   ${variant.label} on :${port}`);
       }
@@ -240,7 +242,7 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
       await warmUp(target, options.warmupRequests);
       const figures = await measure(target, {
         ...load,
-        watch: { gateway: `http://127.0.0.1:${port}`, ...subgraphs },
+        watch: { gateway: internalOrigin(port), ...subgraphs },
         expectBody: gatewayAnswer,
       });
       log(`   ${describe(figures)}`);
@@ -260,7 +262,7 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
       const mine: Contender = { target: { ...gatewayTarget, label: 'this checkout' }, watch: { gateway: watch.gateway, ...subgraphs } };
       const other: Contender = {
         target: { ...gatewayTarget, label: path.basename(against), url: `http://127.0.0.1:${AGAINST_PORT}/graphql` },
-        watch: { gateway: `http://127.0.0.1:${AGAINST_PORT}`, ...subgraphs },
+        watch: { gateway: internalOrigin(AGAINST_PORT), ...subgraphs },
       };
       const rounds = await alternatingRounds([mine, other], options, gatewayAnswer);
       await stopChild(child);
@@ -379,7 +381,8 @@ async function startExtraGateway(stack: RunningStack, port: number, logDir: stri
       HOST: '127.0.0.1',
       PORT: String(port),
       SUPERGRAPH_PATH: path.join(logDir, 'supergraph.graphql'),
-      JWKS_URL: `${new URL(stack.subgraphs[TOKEN_ISSUER].url).origin}${JWKS_PATH}`,
+      JWKS_URL: `${stack.subgraphs[TOKEN_ISSUER].internalUrl}${JWKS_PATH}`,
+      GATEWAY_SIGNING_SECRETS: stack.gatewaySigningSecrets,
       ...Object.fromEntries(SUBGRAPH_NAMES.map((subgraph) => [`SUBGRAPH_URL_${subgraph.toUpperCase()}`, stack.subgraphs[subgraph].url])),
       // Another checkout's gateway may predate switching Apollo's telemetry off by default.
       APOLLO_TELEMETRY_DISABLED: '1',

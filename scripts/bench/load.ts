@@ -1,10 +1,20 @@
 import autocannon from 'autocannon';
+import { withGatewaySignature, type GatewaySigner } from '../../platform/graphql/gateway-signature.ts';
 
 export interface LoadTarget {
   label: string;
   url: string;
   /** A JSON GraphQL request body. */
   body: string;
+  /** Signs each request as the gateway does: a subgraph answers nothing else. */
+  signer?: GatewaySigner;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** The target's request headers, with a fresh signature (its time is part of it) when it has a signer. */
+function headersFor(target: LoadTarget): Record<string, string> {
+  return target.signer ? withGatewaySignature(target.signer, { method: 'POST', url: target.url, headers: JSON_HEADERS, body: target.body }) : JSON_HEADERS;
 }
 
 export interface LoadFigures {
@@ -24,7 +34,7 @@ export interface LoadFigures {
   cpuMsPerRequest: Record<string, number>;
 }
 
-/** A process' total CPU seconds so far, from the `process_cpu_seconds_total` of its /metrics. */
+/** A process' total CPU seconds so far, from the `process_cpu_seconds_total` of its /metrics (on its internal listener). */
 export async function cpuSeconds(baseUrl: string): Promise<number> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
   const match = /^process_cpu_seconds_total(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
@@ -34,7 +44,7 @@ export async function cpuSeconds(baseUrl: string): Promise<number> {
 
 /** Sends one request and returns the body text, failing on a non-200 or a GraphQL error. */
 export async function referenceAnswer(target: LoadTarget): Promise<string> {
-  const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: target.body });
+  const response = await fetch(target.url, { method: 'POST', headers: headersFor(target), body: target.body });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${target.label} answered ${response.status}: ${text.slice(0, 300)}`);
   const parsed = JSON.parse(text) as { errors?: unknown[] };
@@ -58,7 +68,7 @@ export async function measure(
     durationSeconds: number;
     expectBody: string;
     timeoutSeconds?: number;
-    /** Processes whose CPU time to attribute to the run: name → base URL (serving /metrics). */
+    /** Processes whose CPU time to attribute to the run: name → internal listener URL (serving /metrics). */
     watch?: Record<string, string>;
   },
 ): Promise<LoadFigures> {
@@ -67,12 +77,15 @@ export async function measure(
   const result = await autocannon({
     url: target.url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: JSON_HEADERS,
     body: target.body,
+    // Signed per request, since a signature is only accepted for a short while.
+    ...(target.signer ? { requests: [{ setupRequest: (request) => ({ ...request, headers: headersFor(target) }) }] } : {}),
     connections: options.connections,
     duration: options.durationSeconds,
     timeout: options.timeoutSeconds ?? 10,
-    expectBody: options.expectBody,
+    // A function rather than `expectBody`, which autocannon refuses beside per-request setup.
+    verifyBody: (body) => body === options.expectBody,
   });
   const cpuAfter = await Promise.all(watched.map(([, url]) => cpuSeconds(url)));
   const round = (value: number) => Math.round(value * 100) / 100;

@@ -61,7 +61,7 @@ export async function startCompiledPlatform(options: CompiledPlatformOptions): P
         },
       });
       started.push(subgraph);
-      if (name === TOKEN_ISSUER) jwksUrl = `${subgraph.origin}${JWKS_PATH}`;
+      if (name === TOKEN_ISSUER) jwksUrl = `${subgraph.internalOrigin}${JWKS_PATH}`;
     }
     const subgraphs = [...started];
     const gateway = await startServiceProcess({
@@ -70,6 +70,7 @@ export async function startCompiledPlatform(options: CompiledPlatformOptions): P
       cwd: options.root,
       env: {
         ...common,
+        GATEWAY_SIGNING_SECRETS: secrets.GATEWAY_SIGNING_SECRETS,
         ...(jwksUrl ? { JWKS_URL: jwksUrl } : {}),
         ...Object.fromEntries(subgraphs.map((subgraph) => [`SUBGRAPH_URL_${subgraph.name.toUpperCase()}`, subgraph.graphqlUrl])),
       },

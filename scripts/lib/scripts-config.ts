@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, loadConfig, processEnv } from '../../platform/config/load-config.ts';
+import { SUBGRAPHS } from '../../subgraphs/registry.ts';
 
 /** Settings for the developer scripts (migrate, seed, start, bench); read once, like every service's. */
 const schema = z.object({
@@ -9,6 +10,8 @@ const schema = z.object({
   /** Database names are `${DATABASE_PREFIX}${subgraph}`; tests use `shop_test_`. */
   DATABASE_PREFIX: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('shop_'),
   GATEWAY_PORT: z.coerce.number().int().default(4000),
+  /** `npm start` puts the first subgraph here and the next ones on the following ports (registry order). */
+  SUBGRAPH_BASE_PORT: z.coerce.number().int().default(SUBGRAPHS[0].port),
   CI: z.string().optional(),
 });
 

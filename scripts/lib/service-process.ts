@@ -49,6 +49,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** `http://127.0.0.1:<port>`: where it listens (it was started on port 0 and logged its URL). */
   origin: string;
+  /** Its internal listener (/metrics, readiness details, the users subgraph's JWKS), also logged. */
+  internalOrigin: string;
   /** `${origin}/graphql` */
   graphqlUrl: string;
   /** Everything it wrote to stdout and stderr so far. */
@@ -67,18 +69,18 @@ export interface ServiceProcessOptions {
   /** Node's arguments, e.g. ['dist/gateway/main.js'] or ['--import', 'tsx', 'subgraphs/users/main.ts']. */
   args: string[];
   cwd: string;
-  /** The whole environment of the process (besides PATH); `PORT` is forced to 0. */
+  /** The whole environment of the process (besides PATH); `PORT` is forced to 0 (and so, by default, INTERNAL_PORT). */
   env: Record<string, string>;
   readyTimeoutMs?: number;
 }
 
-/** The first logged `url` of a GraphQL endpoint: every service logs one when it listens. */
-function listeningUrl(output: string): string | null {
+/** The first logged `url` of a GraphQL endpoint and its `internalUrl`: every service logs both when it listens. */
+function listeningUrls(output: string): { url: string; internalUrl: string } | null {
   for (const line of output.split('\n')) {
     if (!line.startsWith('{')) continue;
     try {
-      const { url } = JSON.parse(line) as { url?: unknown };
-      if (typeof url === 'string' && /^http:\/\/[^/]+\/graphql$/.test(url)) return url;
+      const { url, internalUrl } = JSON.parse(line) as { url?: unknown; internalUrl?: unknown };
+      if (typeof url === 'string' && /^http:\/\/[^/]+\/graphql$/.test(url) && typeof internalUrl === 'string') return { url, internalUrl };
     } catch {
       // a partial line: the rest arrives with the next chunk
     }
@@ -101,10 +103,11 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const service = (origin: string): ServiceProcess => ({
+  const service = (origin: string, internalOrigin: string): ServiceProcess => ({
     name: options.name,
     child,
     origin,
+    internalOrigin,
     graphqlUrl: `${origin}/graphql`,
     output: () => output,
     exited,
@@ -118,12 +121,12 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${options.name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output}`);
     }
-    const url = listeningUrl(output);
-    if (url) {
-      const origin = new URL(url).origin;
+    const urls = listeningUrls(output);
+    if (urls) {
+      const origin = new URL(urls.url).origin;
       try {
-        const response = await fetch(`${origin}/health/ready`, { signal: AbortSignal.timeout(2_000) });
-        if (response.ok) return service(origin);
+        const response = await fetch(`${urls.internalUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+        if (response.ok) return service(origin, urls.internalUrl);
         lastProblem = `/health/ready answered ${response.status}: ${await response.text()}`;
       } catch (error) {
         lastProblem = `/health/ready failed: ${String(error)}`;

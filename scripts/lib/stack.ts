@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { JWKS_PATH } from '../../platform/auth/access-token.ts';
-import { databaseUrl, processEnv } from '../../platform/config/load-config.ts';
+import { databaseUrl, INTERNAL_PORT_OFFSET, processEnv } from '../../platform/config/load-config.ts';
+import { readOrCreateDevSecret } from '../../platform/config/dev-secret-file.ts';
+import { DEV_GATEWAY_SIGNING_SECRET_FILE, newGatewaySigningSecret } from '../../platform/graphql/gateway-signature.ts';
 import type { DemoFacts } from '../../platform/lifecycle/subgraph-definition.ts';
 import { NO_DEMO_FACTS } from '../../platform/lifecycle/subgraph-definition.ts';
 import { SUBGRAPH_NAMES, SUBGRAPHS, TOKEN_ISSUER, type SubgraphName } from '../../subgraphs/registry.ts';
@@ -30,7 +32,12 @@ export interface StackOptions {
 
 export interface RunningStack {
   gatewayUrl: string;
-  subgraphs: Record<SubgraphName, { url: string }>;
+  /** The gateway's internal listener: /metrics, readiness details. */
+  gatewayInternalUrl: string;
+  /** Each subgraph's GraphQL URL and internal listener. */
+  subgraphs: Record<SubgraphName, { url: string; internalUrl: string }>;
+  /** The GATEWAY_SIGNING_SECRETS every process runs with, for whoever must call a subgraph as the gateway does (benchmarks). */
+  gatewaySigningSecrets: string;
   demo: DemoFacts;
   stop(): Promise<void>;
 }
@@ -43,19 +50,24 @@ interface ManagedProcess {
 
 const READY_TIMEOUT_MS = 60_000;
 
+/** Where a process of the stack listening on `port` serves its internal routes. */
+export function internalOrigin(port: number): string {
+  return `http://127.0.0.1:${port + INTERNAL_PORT_OFFSET}`;
+}
+
 /**
  * Starts the whole platform as separate processes, the way production runs it: migrate, seed,
  * compose, then each subgraph and the gateway, each waited on until `/health/ready` says yes.
- * Used by `npm start` and the benchmarks.
+ * Each process listens on its port and, for internal routes, on that port + INTERNAL_PORT_OFFSET;
+ * all share one gateway signing secret. Used by `npm start` and the benchmarks.
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const report = options.report ?? (() => {});
   mkdirSync(options.logDir, { recursive: true });
   const names = SUBGRAPH_NAMES;
-  const urls = Object.fromEntries(
-    SUBGRAPHS.map((s, index) => [s.name, `http://127.0.0.1:${options.subgraphBasePort + index}/graphql`]),
-  ) as Record<SubgraphName, string>;
-  const jwksUrl = `${new URL(urls[TOKEN_ISSUER]).origin}${JWKS_PATH}`;
+  const ports = Object.fromEntries(SUBGRAPHS.map((s, index) => [s.name, options.subgraphBasePort + index])) as Record<SubgraphName, number>;
+  const urls = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, `http://127.0.0.1:${ports[s.name]}/graphql`])) as Record<SubgraphName, string>;
+  const jwksUrl = `${internalOrigin(ports[TOKEN_ISSUER])}${JWKS_PATH}`;
   const secrets = stackSecrets(options);
 
   report('Migrating databases…');
@@ -66,11 +78,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     LOG_LEVEL: options.logLevel,
     LOG_PRETTY: 'false',
     HOST: '127.0.0.1',
+    // INTERNAL_PORT is left to its default, port + INTERNAL_PORT_OFFSET (see internalOrigin).
     PORT: String(port),
     JWKS_URL: jwksUrl,
     // Every process of the stack, gateway included, reads one list of ended sessions.
     REDIS_URL: scriptsConfig.REDIS_URL,
     SESSIONS_KEY_PREFIX: `${options.redisKeyPrefix}sessions:`,
+    GATEWAY_SIGNING_SECRETS: secrets.GATEWAY_SIGNING_SECRETS,
   });
   const serviceEnv = (name: SubgraphName, port: number): Record<string, string> => ({
     ...baseEnv(port),
@@ -98,8 +112,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const { child } of processes) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   try {
-    for (const [index, { name }] of SUBGRAPHS.entries()) {
-      const port = options.subgraphBasePort + index;
+    for (const { name } of SUBGRAPHS) {
+      const port = ports[name];
       processes.push(spawnService(name, `subgraphs/${name}/main.ts`, serviceEnv(name, port), options.logDir));
       await ready(processes.at(-1)!, `http://127.0.0.1:${port}/health/ready`);
       report(`  ✓ ${name} subgraph on ${urls[name]}`);
@@ -118,18 +132,24 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   }
   return {
     gatewayUrl: `http://127.0.0.1:${options.gatewayPort}/graphql`,
-    subgraphs: Object.fromEntries(names.map((name) => [name, { url: urls[name] }])) as Record<SubgraphName, { url: string }>,
+    gatewayInternalUrl: internalOrigin(options.gatewayPort),
+    subgraphs: Object.fromEntries(names.map((name) => [name, { url: urls[name], internalUrl: internalOrigin(ports[name]) }])) as RunningStack['subgraphs'],
+    gatewaySigningSecrets: secrets.GATEWAY_SIGNING_SECRETS,
     demo,
     stop,
   };
 }
 
 /**
- * Development keeps its keys in .dev-secrets (generated once by the users subgraph). Production
- * mode (benchmarks) must be given keys, so the stack makes throwaway ones for that run.
+ * Development keeps its keys in .dev-secrets (the users subgraph generates its own there once;
+ * the gateway signing secret is made there once too and passed to every process). Production mode
+ * (benchmarks) must be given keys, so the stack makes throwaway ones for that run.
  */
-function stackSecrets(options: StackOptions): Record<string, string> {
-  return options.nodeEnv === 'development' ? { DEV_SECRETS_DIR: path.join(ROOT, '.dev-secrets') } : throwawayProductionSecrets();
+function stackSecrets(options: StackOptions): Record<string, string> & { GATEWAY_SIGNING_SECRETS: string } {
+  if (options.nodeEnv !== 'development') return throwawayProductionSecrets();
+  const devSecretsDir = path.join(ROOT, '.dev-secrets');
+  const signing = readOrCreateDevSecret(devSecretsDir, DEV_GATEWAY_SIGNING_SECRET_FILE, newGatewaySigningSecret);
+  return { DEV_SECRETS_DIR: devSecretsDir, GATEWAY_SIGNING_SECRETS: signing.value };
 }
 
 function spawnService(name: string, entry: string, env: Record<string, string>, logDir: string): ManagedProcess {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { createLogger } from '../../platform/logging/logger.ts';
 import { createTestTokenIssuer, type TestTokenIssuer } from '../../platform/testing/access-tokens.ts';
+import { createTestGatewaySigning } from '../../platform/testing/gateway-signing.ts';
 import { GraphQLTestClient, leaksInternals } from '../../test/support/graphql-client.ts';
 import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../test/support/test-env.ts';
 import { startCatalogSubgraph } from './app.ts';
@@ -69,8 +70,11 @@ let db: CatalogPrisma;
 let repository: ProductRepository;
 
 const logger = createLogger({ service: 'catalog-spec', level: 'silent', pretty: false });
+// Requests come signed, as from the gateway: this spec is about the catalog's own rules.
+const signing = createTestGatewaySigning();
 const config = (overrides: Record<string, string> = {}) =>
   loadCatalogConfig({
+    ...signing.env,
     PORT: '0',
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -132,7 +136,7 @@ async function productCount(vendorId: string): Promise<number> {
 beforeAll(async () => {
   issuer = await createTestTokenIssuer();
   catalog = await startCatalogSubgraph(config(), logger, { verifier: issuer.verifier });
-  client = new GraphQLTestClient(catalog.graphqlUrl);
+  client = new GraphQLTestClient(catalog.graphqlUrl, signing.signer);
   tokens = { admin: await issuer.sign({ role: 'ADMIN' }), customer: await issuer.sign({ role: 'CUSTOMER' }) };
   vendorA = await newVendor();
   vendorB = await newVendor();
@@ -507,7 +511,7 @@ describe('when Redis is down', () => {
     const product = await activeOf(vendor, { name: `No cache ${run}` });
     const degraded = await startCatalogSubgraph(config({ REDIS_URL: 'redis://127.0.0.1:6390' }), logger, { verifier: issuer.verifier });
     try {
-      const other = new GraphQLTestClient(degraded.graphqlUrl);
+      const other = new GraphQLTestClient(degraded.graphqlUrl, signing.signer);
       const byId = await other.data<{ product: ProductShape | null }>(PRODUCT, { id: product.id });
       const bySlug = await other.data<{ product: ProductShape | null }>(PRODUCT, { slug: product.slug });
       expect(byId.product?.name).toBe(`No cache ${run}`);

@@ -35,8 +35,7 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
     name: 'catalog',
     typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
     resolvers,
-    host: config.host,
-    port: config.port,
+    settings: config,
     logger,
     verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions }),
     // Redis is deliberately not a readiness check: without it the catalog still serves from

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_JWKS_URL, env, loadConfig, processEnv, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
+import { DEFAULT_JWKS_URL, env, loadConfig, processEnv, serviceRules, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
 
 /** Everything the catalog process reads from its environment, validated once at start-up. */
 export const catalogConfigSchema = z
@@ -12,6 +12,7 @@ export const catalogConfigSchema = z
     /** How long a listing page or facet count stays in Redis; any product write outdates them all at once. */
     LISTING_CACHE_TTL_SECONDS: env.positiveInt(30),
   })
+  .superRefine(serviceRules)
   .transform((raw) => ({
     ...subgraphSettings(raw),
     jwksUrl: raw.JWKS_URL,

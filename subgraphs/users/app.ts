@@ -72,8 +72,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     name: 'users',
     typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
     resolvers,
-    host: config.host,
-    port: config.port,
+    settings: config,
     logger,
     // This process holds the keys, so it verifies in memory instead of fetching its own JWKS.
     verifier: overrides.verifier ?? createAccessTokenVerifier({ jwks: signer.publicJwks() }, { policy: config.tokenPolicy, sessions }),
@@ -81,7 +80,8 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     // of Redis must not take every users pod out of the load balancer.
     readiness: [postgresReadiness(prisma)],
     createContext: (base) => ({ ...app.scopeFor(base), services: app.services }),
-    routes: { [JWKS_PATH]: jwksRoute(signer) },
+    // Fetched by the gateway and the other subgraphs: cluster traffic, on the internal listener.
+    internalRoutes: { [JWKS_PATH]: jwksRoute(signer) },
     resources: [
       { name: 'session revocations', close: () => sessions.close() },
       { name: 'redis', close: () => closeRedis(redis) },

@@ -10,6 +10,7 @@ describe('users config', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).problems).toEqual([
+        expect.stringContaining('GATEWAY_SIGNING_SECRETS'),
         expect.stringContaining('JWT_PRIVATE_JWK'),
         expect.stringContaining('PII_ENCRYPTION_KEY'),
       ]);

@@ -1,9 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS } from '../../platform/auth/access-token.ts';
-import { accessTokenSettings, env, loadConfig, processEnv, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
-
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+import { accessTokenSettings, env, loadConfig, processEnv, serviceRules, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
 
 /** A private Ed25519 JWK as JSON; checked here so a bad key fails at start-up, not at the first log-in. */
 const privateJwk = z
@@ -67,7 +65,6 @@ export const usersConfigSchema = z
     JWT_EXTRA_PUBLIC_JWKS: extraPublicJwks,
     /** base64 of 32 bytes; required in production; generated into DEV_SECRETS_DIR otherwise. */
     PII_ENCRYPTION_KEY: piiKey,
-    DEV_SECRETS_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.dev-secrets')),
     LOGIN_FAILURES_BEFORE_DELAY: env.positiveInt(3),
     LOGIN_DELAY_BASE_SECONDS: env.positiveInt(2),
     LOGIN_DELAY_MAX_SECONDS: env.positiveInt(15 * 60),
@@ -81,6 +78,7 @@ export const usersConfigSchema = z
     VENDOR_CACHE_TTL_SECONDS: env.positiveInt(60),
   })
   .superRefine((config, ctx) => {
+    serviceRules(config, ctx);
     if (config.ACCESS_TOKEN_MAX_AGE_SECONDS !== undefined && config.ACCESS_TOKEN_MAX_AGE_SECONDS < config.ACCESS_TOKEN_TTL_SECONDS) {
       ctx.addIssue({
         code: 'custom',

@@ -64,6 +64,7 @@ describe('gateway at the edge', () => {
         JWKS_URL: platform.jwksUrl,
         SUBGRAPH_URL_USERS: proxies[0]!.url,
         SUBGRAPH_URL_CATALOG: proxies[1]!.url,
+        ...platform.signing.env,
       }),
       createLogger({ service: 'gateway-e2e', level: 'silent', pretty: false }),
     );
@@ -126,8 +127,8 @@ describe('gateway at the edge', () => {
     }
   });
 
-  it('answers /health/ready and /metrics', async () => {
-    const base = platform.gatewayServer.url;
+  it('answers /health/ready and /metrics on its internal listener', async () => {
+    const base = platform.gatewayServer.internalUrl;
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);
     const checks = ((await ready.json()) as { checks: { name: string; ok: boolean }[] }).checks;

@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { withGatewaySignature, type GatewaySigner } from '../../platform/graphql/gateway-signature.ts';
 
 export interface GraphQLResponse<TData> {
   status: number;
@@ -11,9 +12,15 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** A client that talks to an endpoint as an app would: JSON over HTTP POST. */
+/**
+ * A client that talks to an endpoint as an app would: JSON over HTTP POST. With a `signer` it
+ * signs each request as the gateway does, to call a subgraph directly.
+ */
 export class GraphQLTestClient {
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    private readonly signer: GatewaySigner | null = null,
+  ) {}
 
   async request<TData = Record<string, unknown>, TVariables extends Record<string, unknown> = Record<string, unknown>>(
     query: string,
@@ -25,15 +32,12 @@ export class GraphQLTestClient {
 
   /** Sends a raw body (for size and malformed-input tests). */
   async send<TData = Record<string, unknown>>(body: string, options: RequestOptions = {}): Promise<GraphQLResponse<TData>> {
-    const response = await fetch(this.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      body,
-    });
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    };
+    const response = await fetch(this.url, { method: 'POST', headers: this.signer ? signed(this.signer, this.url, headers, body) : headers, body });
     const text = await response.text();
     let parsed: GraphQLResponse<TData>['body'];
     try {
@@ -52,6 +56,11 @@ export class GraphQLTestClient {
     }
     return response.body.data;
   }
+}
+
+/** The headers plus the gateway's signature over them and the body, for a POST to `url`. */
+export function signed(signer: GatewaySigner, url: string, headers: Record<string, string>, body: string): Record<string, string> {
+  return withGatewaySignature(signer, { method: 'POST', url, headers, body });
 }
 
 /** Asserts a response carries nothing a client must never see (stack traces, SQL, driver names). */

@@ -8,6 +8,7 @@ import type { RunningSubgraph } from '../../platform/graphql/subgraph-server.ts'
 import type { Environment } from '../../platform/lifecycle/subgraph-definition.ts';
 import { createLogger, type Logger } from '../../platform/logging/logger.ts';
 import { createTestTokenIssuer, type TestSignOptions, type TestTokenClaims, type TestTokenIssuer } from '../../platform/testing/access-tokens.ts';
+import { createTestGatewaySigning, type TestGatewaySigning } from '../../platform/testing/gateway-signing.ts';
 import { loadGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/app.ts';
 import { composeSubgraphs } from '../../scripts/compose.ts';
@@ -19,10 +20,15 @@ export interface TestPlatform {
   gateway: GraphQLTestClient;
   gatewayServer: RunningGateway;
   subgraphs: Record<SubgraphName, RunningSubgraph>;
-  /** The token issuer's public keys, as the gateway and subgraphs fetch them. */
+  /** The token issuer's public keys, as the gateway and subgraphs fetch them (the issuer's internal listener). */
   jwksUrl: string;
-  /** Talks to a subgraph directly, bypassing the gateway (to prove subgraphs check tokens themselves). */
+  /**
+   * Talks to a subgraph directly, bypassing the gateway but signing as it does (to prove subgraphs
+   * check tokens and limits themselves).
+   */
   subgraphClient(name: SubgraphName): GraphQLTestClient;
+  /** The gateway signing secret every process of this platform shares. */
+  signing: TestGatewaySigning;
   /** Signs with the users subgraph's real key (or a foreign one, or forges: see TestTokenIssuer). */
   tokens: TestTokenIssuer;
   signAccessToken(claims: TestTokenClaims, options?: TestSignOptions): Promise<string>;
@@ -45,6 +51,8 @@ export interface BootOptions {
 export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatform> {
   const logger = options.logger ?? createLogger({ service: 'test', level: testEnv.TEST_LOG_LEVEL, pretty: false });
   const secretsDir = mkdtempSync(path.join(tmpdir(), 'shop-test-secrets-'));
+  const signing = createTestGatewaySigning();
+  // PORT 0: every listener, the internal ones too, on a free port.
   const common = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -53,6 +61,7 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
     REDIS_URL: testEnv.REDIS_URL,
     // One list of ended sessions for every process of this platform, and for no other.
     SESSIONS_KEY_PREFIX: testRedisPrefix(`sessions-${randomUUID().slice(0, 8)}`),
+    ...signing.env,
   };
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
   let jwksUrl = '';
@@ -74,7 +83,7 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
         logger.child({ service: name }),
       );
       subgraphs[name] = running;
-      if (name === TOKEN_ISSUER) jwksUrl = `${running.url}${JWKS_PATH}`;
+      if (name === TOKEN_ISSUER) jwksUrl = `${running.internalUrl}${JWKS_PATH}`;
     }
   } catch (error) {
     await closeAll();
@@ -97,7 +106,8 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
     gatewayServer,
     subgraphs,
     jwksUrl,
-    subgraphClient: (name) => new GraphQLTestClient(subgraphs[name].graphqlUrl),
+    subgraphClient: (name) => new GraphQLTestClient(subgraphs[name].graphqlUrl, signing.signer),
+    signing,
     tokens,
     signAccessToken: (claims, signOptions) => tokens.sign(claims, signOptions),
     async close() {

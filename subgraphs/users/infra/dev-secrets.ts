@@ -1,7 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import { createExclusive } from '../../../platform/config/dev-secret-file.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import type { UsersConfig } from '../config.ts';
 
@@ -14,25 +15,6 @@ export type SigningJwk = JWK & { kty: 'OKP'; crv: 'Ed25519'; x: string; d: strin
 export interface UsersSecrets {
   signingKey: SigningJwk;
   piiKey: Buffer;
-}
-
-/**
- * Writes a file only if it does not exist yet, atomically: the content goes to a private temp
- * file that is then hard-linked into place, so two processes starting together never see a
- * half-written key and the loser simply reads the winner's. Returns false when it already existed.
- */
-function createExclusive(file: string, content: string): boolean {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temp, content, { mode: 0o600, flag: 'wx' });
-  try {
-    linkSync(temp, file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    unlinkSync(temp);
-  }
 }
 
 /** A fresh Ed25519 signing key, its kid the key's thumbprint. */

@@ -1,5 +1,5 @@
 import { GraphQLError, Kind, OperationTypeNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
-import { ErrorCodes } from '../../platform/errors/codes.ts';
+import { ErrorCodes } from '../../errors/codes.ts';
 import { fragmentsOf, operationsOf } from './selection-walk.ts';
 
 /**

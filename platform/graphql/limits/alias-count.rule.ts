@@ -1,5 +1,5 @@
 import type { FragmentDefinitionNode, OperationDefinitionNode, ValidationContext, ValidationRule } from 'graphql';
-import { ErrorCodes } from '../../platform/errors/codes.ts';
+import { ErrorCodes } from '../../errors/codes.ts';
 import { QueryLimitError } from './query-limit-error.ts';
 import { fragmentsOf, measureSelections, operationsOf } from './selection-walk.ts';
 

@@ -1,5 +1,5 @@
 import { Kind, type FragmentDefinitionNode, type OperationDefinitionNode, type ValidationContext, type ValidationRule } from 'graphql';
-import { ErrorCodes } from '../../platform/errors/codes.ts';
+import { ErrorCodes } from '../../errors/codes.ts';
 import { QueryLimitError } from './query-limit-error.ts';
 import { fragmentsOf, measureSelections, operationsOf } from './selection-walk.ts';
 
