@@ -29,7 +29,7 @@ beforeAll(async () => {
   );
   for (const nodeEnv of ['production', 'development'] as const) {
     const gateway = await startGateway(
-      loadGatewayConfig({ NODE_ENV: nodeEnv, HOST: '127.0.0.1', PORT: '0', SUPERGRAPH_PATH: supergraphPath, JWKS_URL: platform.jwksUrl }),
+      loadGatewayConfig({ NODE_ENV: nodeEnv, HOST: '127.0.0.1', PORT: '0', SUPERGRAPH_PATH: supergraphPath, JWKS_URL: platform.jwksUrl, ...platform.signing.env }),
       createLogger({ service: `protocol-e2e-${nodeEnv}`, level: 'silent', pretty: false }),
     );
     gateways[nodeEnv] = gateway;

@@ -54,7 +54,7 @@ beforeAll(async () => {
     await composeSubgraphs(Object.fromEntries(Object.entries(platform.subgraphs).map(([name, running]) => [name, running.graphqlUrl]))),
   );
   unproxied = await startGateway(
-    loadGatewayConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', SUPERGRAPH_PATH: supergraphPath, JWKS_URL: platform.jwksUrl }),
+    loadGatewayConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', SUPERGRAPH_PATH: supergraphPath, JWKS_URL: platform.jwksUrl, ...platform.signing.env }),
     createLogger({ service: 'abuse-e2e', level: 'silent', pretty: false }),
   );
   db = new pg.Client(poolConfigFromUrl(testDatabaseUrl('users')));
