@@ -4,6 +4,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import type { AccessTokenVerifier } from '../auth/access-token.ts';
+import { isCallerGone } from '../http/caller-signal.ts';
 import { healthRoutes, type ReadinessCheck } from '../http/health.ts';
 import { startHttpServer, type RunningHttpServer, type Routes } from '../http/http-server.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -27,8 +28,12 @@ export interface SubgraphServerOptions<TContext extends BaseRequestContext> {
   logger: Logger;
   verifier: AccessTokenVerifier;
   readiness: ReadinessCheck[];
-  /** Adds the subgraph's own per-request pieces (DataLoaders, services) to the base context. */
-  createContext: (base: BaseRequestContext) => TContext;
+  /**
+   * Adds the subgraph's own per-request pieces (DataLoaders, services) to the base context.
+   * `signal` fires when the caller (the gateway) closes the connection before the answer is sent:
+   * the scope carries it so loaders and list reads stop instead of working for nobody.
+   */
+  createContext: (base: BaseRequestContext, signal: AbortSignal) => TContext;
   /** Extra HTTP routes, e.g. the users subgraph's JWKS. */
   routes?: Routes;
   /** Clients the subgraph owns (database, Redis), closed in order after the server stops, or when it fails to start. */
@@ -60,6 +65,7 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
     }
   };
   const metrics = createMetrics(options.name);
+  const mask = maskUnexpectedErrors(logger);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as SubgraphResolvers }]),
     plugins: [
@@ -71,14 +77,17 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
     // The process' own shutdown sequence (platform/lifecycle) stops Apollo in order.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    formatError: maskUnexpectedErrors(logger),
+    // Work stopped because the caller left is expected, and nobody reads the answer: not logged per field.
+    formatError: (formatted, error) => (isCallerGone(error) ? formatted : mask(formatted, error)),
     csrfPrevention: true,
   });
   let shuttingDown = false;
-  const contextFor = async (req: IncomingMessage) => {
+  const contextFor = async (req: IncomingMessage, signal: AbortSignal) => {
     const forwardedIp = req.headers[CLIENT_IP_HEADER];
     const clientIp = typeof forwardedIp === 'string' && forwardedIp ? forwardedIp : (req.socket.remoteAddress ?? 'unknown');
-    return options.createContext(await baseRequestContext(req, options.verifier, options.logger, clientIp));
+    const base = await baseRequestContext(req, options.verifier, options.logger, clientIp);
+    signal.addEventListener('abort', () => base.logger.info('the caller went away; stopping the request'), { once: true });
+    return options.createContext(base, signal);
   };
   let http: RunningHttpServer;
   try {

@@ -110,6 +110,7 @@ export function createUserService(deps: { users: UserRepository; now: () => Date
       return ok(await deps.users.updateProfile(user.id, changes));
     },
     async list(scope, args) {
+      scope.signal.throwIfAborted();
       valueOrThrow(asAdmin(scope.viewer));
       const page = valueOrThrow(pageRequest(args, userCursor));
       const search = args.search?.trim() ? args.search.trim().slice(0, MAX_SEARCH_LENGTH) : null;
