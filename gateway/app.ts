@@ -12,10 +12,12 @@ import { metricsPlugin, metricsRoute } from '../platform/metrics/metrics.ts';
 import { applyApolloTelemetryChoice, type GatewayConfig } from './config.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
+import { abortWhenCallerLeaves } from './http/caller-aborts.ts';
 import type { Fetcher, SubgraphFetcherFactory } from './http/fetcher.ts';
 import { resendSafeRequestsOnce } from './http/safe-resend.ts';
 import { SubgraphDataSource } from './http/subgraph-data-source.ts';
 import { createUndiciFetcher } from './http/undici-fetcher.ts';
+import { costLimitPlugin } from './cost/cost-limit.plugin.ts';
 import { maxAliasesRule } from './limits/alias-count.rule.ts';
 import { INTROSPECTION_MAX_DEPTH, maxDepthRule } from './limits/query-depth.rule.ts';
 import { createGatewayMetrics } from './metrics.ts';
@@ -53,7 +55,7 @@ export async function startGateway(
     maxSockets: config.subgraphMaxSockets,
     timeoutMs: config.subgraphTimeoutMs,
   });
-  const fetch = resendSafeRequestsOnce(fetcher.fetch);
+  const fetch = resendSafeRequestsOnce(abortWhenCallerLeaves(fetcher.fetch));
 
   applyApolloTelemetryChoice(config);
   const gateway = new ApolloGateway({
@@ -82,6 +84,7 @@ export async function startGateway(
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
       metricsPlugin<GatewayContext>(metrics),
       valueCompletionErrorsPlugin<GatewayContext>(log),
+      costLimitPlugin({ supergraphSdl: supergraph.sdl, maxCost: config.maxQueryCost, defaultListSize: config.queryCostDefaultListSize }),
     ],
   });
   try {

@@ -33,6 +33,8 @@ const schema = z
       JWKS_URL: env.url('http://127.0.0.1:4001/.well-known/jwks.json'),
       MAX_QUERY_DEPTH: env.positiveInt(12),
       MAX_ALIASES: env.positiveInt(30),
+      MAX_QUERY_COST: env.positiveInt(20_000),
+      QUERY_COST_DEFAULT_LIST_SIZE: env.positiveInt(10),
       MAX_BODY_BYTES: env.positiveInt(64 * 1024),
       SUBGRAPH_TIMEOUT_MS: env.positiveInt(10_000),
       SUBGRAPH_MAX_SOCKETS: env.positiveInt(256),
@@ -58,6 +60,10 @@ const schema = z
       jwksUrl: values.JWKS_URL,
       maxQueryDepth: values.MAX_QUERY_DEPTH,
       maxAliases: values.MAX_ALIASES,
+      /** Operations estimated above it are refused (gateway/cost, from the supergraph's @cost and @listSize). */
+      maxQueryCost: values.MAX_QUERY_COST,
+      /** The size the cost estimate gives a list whose @listSize gives none. */
+      queryCostDefaultListSize: values.QUERY_COST_DEFAULT_LIST_SIZE,
       maxBodyBytes: values.MAX_BODY_BYTES,
       subgraphTimeoutMs: values.SUBGRAPH_TIMEOUT_MS,
       subgraphMaxSockets: values.SUBGRAPH_MAX_SOCKETS,

@@ -14,6 +14,8 @@ export const ErrorCodes = {
   RATE_LIMITED: 'RATE_LIMITED',
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  /** The operation's estimated cost is above the limit (the code Apollo Router and Hive Router use). */
+  COST_ESTIMATED_TOO_EXPENSIVE: 'COST_ESTIMATED_TOO_EXPENSIVE',
   REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** A change reached a service whose reply was lost: it may or may not have been applied. */
