@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
+import { CallerGoneError } from '../../../platform/http/caller-signal.ts';
 import type { ProductListArgs } from '../application/catalog-query.service.ts';
 import { createCatalogApp } from '../application/services.ts';
 import type { Product } from '../domain/product.ts';
@@ -176,6 +177,34 @@ describe('listing cache', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => harness.services.queries.products(harness.scope(), { first: 3, filter: { vendorId } })));
     expect(harness.reads.pages).toBe(reads + 1);
     expect(new Set(results.map((result) => JSON.stringify(result))).size).toBe(1);
+  });
+
+  it('lets a request sharing another’s read read for itself when the other’s caller went away, but shares real failures', async () => {
+    const listings = createListingCache(harness.redis, 30, harness.logger);
+    const shared = async (failure: Error) => {
+      const args = { spec: randomUUID() };
+      let fail!: (error: Error) => void;
+      let leaderReading!: () => void;
+      const reading = new Promise<void>((resolve) => (leaderReading = resolve));
+      const leader = listings.json('spec', args, () => {
+        leaderReading();
+        return new Promise<string>((_, reject) => (fail = reject));
+      });
+      await reading;
+      const follower = listings.json('spec', args, async () => 'its own read');
+      // The follower asks Redis for the version and then the entry before it waits on the
+      // leader's read: two round trips of ours on the same connection come back after its two,
+      // and once the microtasks they released have run, it is waiting.
+      await harness.redis.ping();
+      await harness.redis.ping();
+      await new Promise((resolve) => setImmediate(resolve));
+      fail(failure);
+      await expect(leader).rejects.toBe(failure);
+      return follower;
+    };
+    expect(await shared(new CallerGoneError())).toBe('its own read');
+    const outage = new Error('postgres is down');
+    await expect(shared(outage)).rejects.toBe(outage);
   });
 
   it('keeps parsed pages in process, yet follows a write made through another instance at once', async () => {
