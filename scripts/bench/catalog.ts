@@ -298,7 +298,7 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
 }
 
 /** Refuses to measure a listing that is empty or lacks what the query asks: that would measure nothing. */
-function checkListing(answer: string, withVendor: boolean): void {
+export function checkListing(answer: string, withVendor: boolean): void {
   const body = JSON.parse(answer) as { data?: { products?: { edges: { node: { vendor?: { name?: string } } }[] } } };
   const edges = body.data?.products?.edges ?? [];
   if (edges.length !== 20) throw new Error(`The listing returned ${edges.length} products, not 20: is the demo data seeded?`);
