@@ -1,11 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { SUBGRAPH_NAMES } from '../../subgraphs/registry.ts';
-import { ROOT } from '../lib/databases.ts';
-import { startStack, type RunningStack } from '../lib/stack.ts';
+import { benchLog as log, machine, originOf as origin, positiveFlag as positive, round, withBenchStack, writeBenchResults } from './bench-stack.ts';
 import { checkListing, LISTING_QUERY } from './catalog.ts';
 import { measure, referenceAnswer, table, warmUp, type LoadFigures, type LoadTarget } from './load.ts';
 
@@ -58,9 +54,6 @@ export interface CostBenchResults {
   listingSlowdown: { p50: number; p99: number };
 }
 
-const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
-const round = (value: number) => Math.round(value * 100) / 100;
-const origin = (url: string) => new URL(url).origin;
 const describeRun = (f: LoadFigures) =>
   `${f.rps.toFixed(0)} req/s, p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms, ${f.errors} errors, ${f.non2xx} non-2xx, ${f.mismatches} mismatched`;
 
@@ -72,40 +65,11 @@ const describeRun = (f: LoadFigures) =>
  */
 export async function runCostBenchmark(options: CostBenchOptions): Promise<CostBenchResults> {
   const startedAt = new Date();
-  const logDir = path.join(ROOT, '.logs', 'bench');
-  let stack: RunningStack | null = null;
-  const cleanUp = async () => {
-    const running = stack;
-    stack = null;
-    if (running) {
-      log('Stopping the stack…');
-      await running.stop();
-    }
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: stopping…`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    log(`Starting the stack (gateway :${GATEWAY_PORT}, subgraphs :${SUBGRAPH_BASE_PORT}…, databases shop_bench_*); logs in ${path.relative(process.cwd(), logDir)}/`);
-    const running = await startStack({
-      databasePrefix: 'shop_bench_',
-      redisKeyPrefix: 'shop_bench:',
-      gatewayPort: GATEWAY_PORT,
-      subgraphBasePort: SUBGRAPH_BASE_PORT,
-      nodeEnv: 'production',
-      logLevel: 'warn',
-      logDir,
-      seed: true,
-      report: (line) => log(line),
-    });
-    stack = running;
-    const subgraphs = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, origin(running.subgraphs[name].url)]));
-    const watch = { gateway: origin(running.gatewayUrl), ...subgraphs };
-    const fanOut: LoadTarget = { label: 'fan-out refused', url: running.gatewayUrl, body: JSON.stringify({ query: FAN_OUT_QUERY }) };
-    const listing: LoadTarget = { label: 'listing, idle', url: running.gatewayUrl, body: JSON.stringify({ query: LISTING_QUERY }) };
+  return withBenchStack({ gatewayPort: GATEWAY_PORT, subgraphBasePort: SUBGRAPH_BASE_PORT }, async (stack) => {
+    const subgraphs = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, origin(stack.subgraphs[name].url)]));
+    const watch = { gateway: origin(stack.gatewayUrl), ...subgraphs };
+    const fanOut: LoadTarget = { label: 'fan-out refused', url: stack.gatewayUrl, body: JSON.stringify({ query: FAN_OUT_QUERY }) };
+    const listing: LoadTarget = { label: 'listing, idle', url: stack.gatewayUrl, body: JSON.stringify({ query: LISTING_QUERY }) };
 
     log('1. The fan-out is refused with its cost…');
     const refusalBody = await refusedAnswer(fanOut);
@@ -148,7 +112,7 @@ export async function runCostBenchmark(options: CostBenchOptions): Promise<CostB
     };
     const results: CostBenchResults = {
       startedAt: startedAt.toISOString(),
-      machine: { cpus: cpus().length, node: process.version },
+      machine: machine(),
       options,
       refusal,
       sequentialRefusalMs,
@@ -169,17 +133,9 @@ export async function runCostBenchmark(options: CostBenchOptions): Promise<CostB
       `listing with ${options.fanOutSenders} fan-outs looping / idle: p50 ×${listingSlowdown.p50}, p99 ×${listingSlowdown.p99} ` +
         `(target: within ${TARGETS.listingSlowdown}×: ${listingSlowdown.p50 <= TARGETS.listingSlowdown ? 'met' : 'missed'} at p50)`,
     );
-    const resultsDir = path.join(ROOT, 'bench-results');
-    mkdirSync(resultsDir, { recursive: true });
-    const file = path.join(resultsDir, `cost-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-    log(`Figures written to ${path.relative(process.cwd(), file)}`);
+    writeBenchResults('cost', startedAt, results);
     return results;
-  } finally {
-    await cleanUp();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  });
 }
 
 /** The refusal's body; fails unless it is a 400 COST_ESTIMATED_TOO_EXPENSIVE carrying the estimate and the limit. */
@@ -255,11 +211,6 @@ export function parseCostBenchArgs(args: string[]): CostBenchOptions {
     },
     strict: true,
   });
-  const positive = (name: string, value: string) => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number <= 0) throw new Error(`--${name} must be a positive integer, got "${value}"`);
-    return number;
-  };
   return {
     sequential: positive('sequential', values.sequential),
     connections: positive('connections', values.connections),
