@@ -17,7 +17,9 @@ import { metricsPlugin } from '../platform/metrics/metrics.ts';
 import { requestTextGuardPlugin } from '../platform/validation/request-text.plugin.ts';
 import { applyApolloTelemetryChoice, type GatewayConfig } from './config.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
+import { costLimitPlugin } from './cost/cost-limit.plugin.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
+import { abortWhenCallerLeaves } from './http/caller-aborts.ts';
 import type { Fetcher, SubgraphFetcherFactory } from './http/fetcher.ts';
 import { resendSafeRequestsOnce } from './http/safe-resend.ts';
 import { SubgraphDataSource } from './http/subgraph-data-source.ts';
@@ -61,7 +63,7 @@ export async function startGateway(
     maxSockets: config.subgraphMaxSockets,
     timeoutMs: config.subgraphTimeoutMs,
   });
-  const fetch = resendSafeRequestsOnce(fetcher.fetch);
+  const fetch = resendSafeRequestsOnce(abortWhenCallerLeaves(fetcher.fetch));
   const releaseClients = async () => {
     fetcher.close();
     await sessions?.close();
@@ -94,6 +96,7 @@ export async function startGateway(
       valueCompletionErrorsPlugin<GatewayContext>(log),
       httpOperationPlugin<GatewayContext>(),
       requestTextGuardPlugin<GatewayContext>(),
+      costLimitPlugin({ supergraphSdl: supergraph.sdl, maxCost: config.maxQueryCost, defaultListSize: config.queryCostDefaultListSize }),
     ],
   });
   try {

@@ -48,6 +48,8 @@ const schema = z
       ...accessTokenEnvironment(),
       MAX_ROOT_MUTATION_FIELDS: env.positiveInt(1),
       TRUSTED_PROXIES: trustedProxies,
+      MAX_QUERY_COST: env.positiveInt(20_000),
+      QUERY_COST_DEFAULT_LIST_SIZE: env.positiveInt(10),
       SUBGRAPH_TIMEOUT_MS: env.positiveInt(10_000),
       SUBGRAPH_MAX_SOCKETS: env.positiveInt(256),
       GATEWAY_APOLLO_TELEMETRY: env.boolean(false),
@@ -70,6 +72,10 @@ const schema = z
       maxRootMutationFields: values.MAX_ROOT_MUTATION_FIELDS,
       /** Where a request's client address may come from X-Forwarded-For (see client-ip.ts). */
       trustedProxies: values.TRUSTED_PROXIES,
+      /** Operations estimated above it are refused (gateway/cost, from the supergraph's @cost and @listSize). */
+      maxQueryCost: values.MAX_QUERY_COST,
+      /** The size the cost estimate gives a list whose @listSize gives none. */
+      queryCostDefaultListSize: values.QUERY_COST_DEFAULT_LIST_SIZE,
       subgraphTimeoutMs: values.SUBGRAPH_TIMEOUT_MS,
       subgraphMaxSockets: values.SUBGRAPH_MAX_SOCKETS,
       /** Opt-in: let @apollo/gateway probe cloud-metadata addresses and send Apollo usage metrics. */

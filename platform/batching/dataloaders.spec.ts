@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CallerGoneError } from '../http/caller-signal.ts';
 import { entityLoader, groupLoader } from './dataloaders.ts';
 
 const A = '6f1c2b1e-7d2a-4c53-9a8e-0b6f4f1d2a01';
@@ -52,5 +53,21 @@ describe('per-request loaders', () => {
       [],
     ]);
     expect(reads).toEqual([[A, B, C]]);
+  });
+
+  it('read nothing once the request’s caller has gone: each batch fails with the signal’s reason', async () => {
+    const caller = new AbortController();
+    const reads: string[][] = [];
+    const read = async (ids: string[]) => {
+      reads.push(ids);
+      return ids.map((id) => ({ id, owner: id }));
+    };
+    const entities = entityLoader({ load: read, keyOf: (row) => row.id, signal: caller.signal });
+    const groups = groupLoader({ load: read, keyOf: (row) => row.owner, signal: caller.signal });
+    expect(await entities.load(A)).toEqual({ id: A, owner: A });
+    caller.abort(new CallerGoneError());
+    await expect(entities.load(B)).rejects.toBeInstanceOf(CallerGoneError);
+    await expect(groups.loadMany([A, C])).resolves.toEqual([expect.any(CallerGoneError), expect.any(CallerGoneError)]);
+    expect(reads).toEqual([[A]]);
   });
 });

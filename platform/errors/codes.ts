@@ -20,6 +20,8 @@ export const ErrorCodes = {
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
   /** A subscription sent as a plain HTTP request. */
   SUBSCRIPTION_OVER_HTTP: 'SUBSCRIPTION_OVER_HTTP',
+  /** The operation's estimated cost is above the limit (the code Apollo Router and Hive Router use). */
+  COST_ESTIMATED_TOO_EXPENSIVE: 'COST_ESTIMATED_TOO_EXPENSIVE',
   REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** A privileged token's session could not be checked against the revocation list (HTTP 503): retry shortly. */

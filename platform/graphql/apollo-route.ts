@@ -1,12 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { ErrorCodes } from '../errors/codes.ts';
+import { callerSignal, runWithCallerSignal } from '../http/caller-signal.ts';
 import { readBody, sendJson, type RouteHandler } from '../http/http-server.ts';
 
 export interface ApolloRouteOptions<TContext extends BaseContext> {
   server: ApolloServer<TContext>;
-  /** Builds the per-request context; may throw a GraphQLError (e.g. a bad token) to refuse the request. */
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /**
+   * Builds the per-request context; may throw a GraphQLError (e.g. a bad token) to refuse the
+   * request. `signal` fires when the caller closes the connection before the answer is sent.
+   */
+  context: (req: IncomingMessage, signal: AbortSignal) => Promise<TContext>;
   /** Bodies above this are refused with 413 before parsing. */
   maxBodyBytes: number;
   /**
@@ -24,10 +28,15 @@ export interface RouteRefusal {
   message: string;
 }
 
-/** Serves an Apollo Server on a plain node:http route, with a hard request-size limit. */
+/**
+ * Serves an Apollo Server on a plain node:http route, with a hard request-size limit. Each request
+ * runs with its caller's signal (the context gets it, and so does code running for the request,
+ * through `currentCallerSignal`), so work nobody waits for any more can stop.
+ */
 export function apolloRoute<TContext extends BaseContext>(options: ApolloRouteOptions<TContext>): RouteHandler {
   const { server, context, maxBodyBytes, authenticate } = options;
   return async (req: IncomingMessage, res: ServerResponse) => {
+    const signal = callerSignal(res);
     const method = (req.method ?? 'GET').toUpperCase();
     const raw = method === 'POST' ? await readBody(req, maxBodyBytes) : Buffer.alloc(0);
     if (raw === null) {
@@ -57,10 +66,13 @@ export function apolloRoute<TContext extends BaseContext>(options: ApolloRouteOp
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const search = req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
-    const response = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search, body },
-      context: () => context(req),
-    });
+    if (signal.aborted) return;
+    const response = await runWithCallerSignal(signal, () =>
+      server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers, search, body },
+        context: () => context(req, signal),
+      }),
+    );
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {

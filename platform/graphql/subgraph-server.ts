@@ -5,6 +5,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import type { AccessTokenVerifier } from '../auth/access-token.ts';
 import type { ServiceSettings } from '../config/load-config.ts';
+import { isCallerGone } from '../http/caller-signal.ts';
 import type { ReadinessCheck } from '../http/health.ts';
 import type { Routes } from '../http/http-server.ts';
 import { startServiceHttp, type RunningService } from '../http/service-http.ts';
@@ -48,8 +49,12 @@ export interface SubgraphServerOptions<TContext extends BaseRequestContext> {
   logger: Logger;
   verifier: AccessTokenVerifier;
   readiness: ReadinessCheck[];
-  /** Adds the subgraph's own per-request pieces (DataLoaders, services) to the base context. */
-  createContext: (base: BaseRequestContext) => TContext;
+  /**
+   * Adds the subgraph's own per-request pieces (DataLoaders, services) to the base context.
+   * `signal` fires when the caller (the gateway) closes the connection before the answer is sent:
+   * the scope carries it so loaders and list reads stop instead of working for nobody.
+   */
+  createContext: (base: BaseRequestContext, signal: AbortSignal) => TContext;
   /** Routes for the cluster only, on the internal listener, e.g. the users subgraph's JWKS. */
   internalRoutes?: Routes;
   /** Clients the subgraph owns (database, Redis), closed in order after the server stops, or when it fails to start. */
@@ -101,14 +106,17 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
     // The process' own shutdown sequence (platform/lifecycle) stops Apollo in order.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => formatQueryLimitError(formatted, error) ?? mask(formatted, error),
+    // Work stopped because the caller left is expected, and nobody reads the answer: not logged per field.
+    formatError: (formatted, error) => (isCallerGone(error) ? formatted : (formatQueryLimitError(formatted, error) ?? mask(formatted, error))),
     csrfPrevention: true,
   });
   // Every request that reaches the context passed the signature check, so x-client-ip is the gateway's word.
-  const contextFor = async (req: IncomingMessage) => {
+  const contextFor = async (req: IncomingMessage, signal: AbortSignal) => {
     const forwardedIp = req.headers[CLIENT_IP_HEADER];
     const clientIp = typeof forwardedIp === 'string' && forwardedIp ? forwardedIp : (req.socket.remoteAddress ?? 'unknown');
-    return options.createContext(await baseRequestContext(req, options.verifier, options.logger, clientIp));
+    const base = await baseRequestContext(req, options.verifier, options.logger, clientIp);
+    signal.addEventListener('abort', () => base.logger.info('the caller went away; stopping the request'), { once: true });
+    return options.createContext(base, signal);
   };
   let http: RunningService;
   try {

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -10,7 +9,8 @@ import { createGatewaySigner } from '../../platform/graphql/gateway-signature.ts
 import { SUBGRAPH_NAMES, TOKEN_ISSUER } from '../../subgraphs/registry.ts';
 import { ROOT } from '../lib/databases.ts';
 import { stopChild, waitUntilReady } from '../lib/service-process.ts';
-import { internalOrigin, startStack, type RunningStack } from '../lib/stack.ts';
+import { internalOrigin, type RunningStack } from '../lib/stack.ts';
+import { BENCH_LOG_DIR, benchLog as log, machine, positiveFlag as positive, round, withBenchStack, writeBenchResults } from './bench-stack.ts';
 import { SUBGRAPH_CLIENTS } from './gateway-variant.ts';
 import { measure, referenceAnswer, table, warmUp, type LoadFigures, type LoadTarget } from './load.ts';
 
@@ -99,7 +99,6 @@ interface MedianFigures {
   gatewayCpuMsPerRequest: number | null;
 }
 
-const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 const describe = (f: LoadFigures) => {
   const cpu = Object.entries(f.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms}`);
   return (
@@ -116,38 +115,13 @@ const describe = (f: LoadFigures) => {
  */
 export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise<CatalogBenchResults> {
   const startedAt = new Date();
-  const logDir = path.join(ROOT, '.logs', 'bench');
-  let stack: RunningStack | null = null;
+  const logDir = BENCH_LOG_DIR;
   const extras: ChildProcess[] = [];
-  const cleanUp = async () => {
+  const stopExtras = async () => {
     for (const child of extras) await stopChild(child);
     extras.length = 0;
-    const running = stack;
-    stack = null;
-    if (running) {
-      log('Stopping the stack…');
-      await running.stop();
-    }
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: stopping…`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    log(`Starting the stack (gateway :${GATEWAY_PORT}, subgraphs :${SUBGRAPH_BASE_PORT}…, databases shop_bench_*); logs in ${path.relative(process.cwd(), logDir)}/`);
-    stack = await startStack({
-      databasePrefix: 'shop_bench_',
-      redisKeyPrefix: 'shop_bench:',
-      gatewayPort: GATEWAY_PORT,
-      subgraphBasePort: SUBGRAPH_BASE_PORT,
-      nodeEnv: 'production',
-      logLevel: 'warn',
-      logDir,
-      seed: true,
-      report: (line) => log(line),
-    });
+  return withBenchStack({ gatewayPort: GATEWAY_PORT, subgraphBasePort: SUBGRAPH_BASE_PORT }, async (stack) => {
     const gatewayTarget: LoadTarget = { label: 'gateway listing', url: stack.gatewayUrl, body: JSON.stringify({ query: LISTING_QUERY }) };
     const subgraphTarget: LoadTarget = {
       label: 'catalog subgraph listing',
@@ -274,7 +248,7 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
 
     const results: CatalogBenchResults = {
       startedAt: startedAt.toISOString(),
-      machine: { cpus: cpus().length, node: process.version },
+      machine: machine(),
       options,
       gateway,
       subgraph,
@@ -286,21 +260,13 @@ export async function runCatalogBenchmark(options: CatalogBenchOptions): Promise
     };
     console.log(`\n${table([gateway, subgraph, stress])}\n`);
     console.log(`gateway/subgraph: throughput ×${ratio.rps}, p50 ×${ratio.p50}, p99 ×${ratio.p99}`);
-    const resultsDir = path.join(ROOT, 'bench-results');
-    mkdirSync(resultsDir, { recursive: true });
-    const file = path.join(resultsDir, `catalog-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-    log(`Figures written to ${path.relative(process.cwd(), file)}`);
+    writeBenchResults('catalog', startedAt, results);
     return results;
-  } finally {
-    await cleanUp();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  }, stopExtras);
 }
 
 /** Refuses to measure a listing that is empty or lacks what the query asks: that would measure nothing. */
-function checkListing(answer: string, withVendor: boolean): void {
+export function checkListing(answer: string, withVendor: boolean): void {
   const body = JSON.parse(answer) as { data?: { products?: { edges: { node: { vendor?: { name?: string } } }[] } } };
   const edges = body.data?.products?.edges ?? [];
   if (edges.length !== 20) throw new Error(`The listing returned ${edges.length} products, not 20: is the demo data seeded?`);
@@ -401,8 +367,6 @@ async function startExtraGateway(stack: RunningStack, port: number, logDir: stri
   return child;
 }
 
-const round = (value: number) => Math.round(value * 100) / 100;
-
 function medianOf(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -437,11 +401,6 @@ export function parseCatalogBenchArgs(args: string[]): CatalogBenchOptions {
     },
     strict: true,
   });
-  const positive = (name: string, value: string) => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number <= 0) throw new Error(`--${name} must be a positive integer, got "${value}"`);
-    return number;
-  };
   return {
     durationSeconds: positive('duration', values.duration),
     connections: positive('connections', values.connections),

@@ -11,6 +11,14 @@ const BENCHMARKS: Record<string, { summary: string; usage: string; run: (args: s
       return runCatalogBenchmark(parseCatalogBenchArgs(args));
     },
   },
+  cost: {
+    summary: "the issue's fan-out refused for its cost (latency, one at a time and at once), and the listing's latency idle vs. while fan-outs loop",
+    usage: '[--sequential 500] [--connections 10] [--duration 10] [--listing-connections 10] [--fan-out-senders 10] [--warmup 50]',
+    run: async (args) => {
+      const { parseCostBenchArgs, runCostBenchmark } = await import('./cost.ts');
+      return runCostBenchmark(parseCostBenchArgs(args));
+    },
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -46,7 +46,7 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
       { name: 'redis', close: () => closeRedis(redis) },
       { name: 'postgres', close: () => prisma.$disconnect() },
     ],
-    createContext: (base) => ({ ...app.scopeFor(base), services: app.services }),
+    createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
   });
 }
 

@@ -79,7 +79,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     // Redis is deliberately not a readiness check: log-in fails open without it, so an outage
     // of Redis must not take every users pod out of the load balancer.
     readiness: [postgresReadiness(prisma)],
-    createContext: (base) => ({ ...app.scopeFor(base), services: app.services }),
+    createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
     // Fetched by the gateway and the other subgraphs: cluster traffic, on the internal listener.
     internalRoutes: { [JWKS_PATH]: jwksRoute(signer) },
     resources: [

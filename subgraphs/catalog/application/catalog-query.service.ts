@@ -104,6 +104,8 @@ export function createCatalogQueryService(deps: CatalogQueryDeps): CatalogQueryS
    * listings (drafts, one vendor's view) are rare and always read fresh.
    */
   const list = async (scope: CatalogScope, listing: ListingScope, args: ProductListArgs): Promise<ProductConnection> => {
+    // A list is the expensive step (a page read, then its products): none for a caller that left.
+    scope.signal.throwIfAborted();
     const filter: ProductFilter = valueOrThrow(normalizeProductFilter(args.filter));
     const sort = effectiveSort(args.sort, filter.search !== null);
     const page = valueOrThrow(pageRequest(args, productCursorSchema));

@@ -12,14 +12,14 @@ export interface CatalogLoaderDeps {
 /**
  * Per-request batching: every product, variant or category a request touches is fetched at most
  * once and in as few queries as possible (a page of 20 products with categories = one category
- * query). Products go through the Redis cache first.
+ * query). Products go through the Redis cache first. Once `signal` fires, nothing more is read.
  */
-export function createCatalogLoaders(deps: CatalogLoaderDeps) {
+export function createCatalogLoaders(deps: CatalogLoaderDeps, signal?: AbortSignal) {
   return {
-    productById: entityLoader({ load: (ids) => deps.products.findByIds(ids), keyOf: (product) => product.id, cache: deps.cache.byId }),
-    variantById: entityLoader({ load: (ids) => deps.products.findVariantsByIds(ids), keyOf: (variant) => variant.id }),
-    categoryById: entityLoader({ load: (ids) => deps.categories.findByIds(ids), keyOf: (category) => category.id }),
-    categoryChildren: groupLoader({ load: (ids) => deps.categories.childrenOf(ids), keyOf: (category) => category.parentId }),
+    productById: entityLoader({ load: (ids) => deps.products.findByIds(ids), keyOf: (product) => product.id, cache: deps.cache.byId, signal }),
+    variantById: entityLoader({ load: (ids) => deps.products.findVariantsByIds(ids), keyOf: (variant) => variant.id, signal }),
+    categoryById: entityLoader({ load: (ids) => deps.categories.findByIds(ids), keyOf: (category) => category.id, signal }),
+    categoryChildren: groupLoader({ load: (ids) => deps.categories.childrenOf(ids), keyOf: (category) => category.parentId, signal }),
   };
 }
 

@@ -7,4 +7,6 @@ import type { CatalogLoaders } from './loaders.ts';
  */
 export interface CatalogScope extends BaseRequestContext {
   loaders: CatalogLoaders;
+  /** Fires when the caller went away before the answer was sent: list reads and loaders then stop. */
+  signal: AbortSignal;
 }

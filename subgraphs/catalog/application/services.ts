@@ -1,4 +1,5 @@
 import type { BaseRequestContext } from '../../../platform/graphql/request-context.ts';
+import { NEVER_ABORTED } from '../../../platform/http/caller-signal.ts';
 import type { CategoryRepository } from '../infra/category.repository.ts';
 import type { ListingCache } from '../infra/listing-cache.ts';
 import type { ProductCache } from '../infra/product-cache.ts';
@@ -26,8 +27,11 @@ export interface CatalogServices {
 export interface CatalogApp {
   /** Built once; every method takes the request's scope first. */
   services: CatalogServices;
-  /** The request with its own DataLoaders, so batching and memoising never cross callers. */
-  scopeFor(request: BaseRequestContext): CatalogScope;
+  /**
+   * The request with its own DataLoaders, so batching and memoising never cross callers, and its
+   * caller's signal (the server's; specs may omit it).
+   */
+  scopeFor(request: BaseRequestContext, signal?: AbortSignal): CatalogScope;
 }
 
 /** The catalog's services over given repositories and caches: app.ts serves them, specs call them directly. */
@@ -38,6 +42,6 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       products: createProductService(deps),
       categories: createCategoryService(deps),
     },
-    scopeFor: (request) => ({ ...request, loaders: createCatalogLoaders(deps) }),
+    scopeFor: (request, signal = NEVER_ABORTED) => ({ ...request, signal, loaders: createCatalogLoaders(deps, signal) }),
   };
 }

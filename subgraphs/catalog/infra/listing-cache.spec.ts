@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
+import { CallerGoneError } from '../../../platform/http/caller-signal.ts';
 import type { ProductListArgs } from '../application/catalog-query.service.ts';
 import { createCatalogApp } from '../application/services.ts';
 import type { Product } from '../domain/product.ts';
 import { createCatalogHarness, type CatalogHarness } from '../testing/harness.ts';
+import { waitFor } from '../../../test/support/wait.ts';
 import { createListingCache, listingHash, stableJson, type ListingCache } from './listing-cache.ts';
 
 /** The listing cache against the real Redis and test database. */
@@ -176,6 +178,39 @@ describe('listing cache', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => harness.services.queries.products(harness.scope(), { first: 3, filter: { vendorId } })));
     expect(harness.reads.pages).toBe(reads + 1);
     expect(new Set(results.map((result) => JSON.stringify(result))).size).toBe(1);
+  });
+
+  it('lets a request sharing another’s read read for itself when the other’s caller went away, but shares real failures', async () => {
+    const listings = createListingCache(harness.redis, 30, harness.logger);
+    const gets = vi.spyOn(harness.redis, 'get');
+    const shared = async (failure: Error) => {
+      const args = { spec: randomUUID() };
+      const entryReads = () => gets.mock.calls.flatMap(([key], index) => (String(key).endsWith(`:spec:${listingHash(args)}`) ? [gets.mock.results[index]] : []));
+      let fail!: (error: Error) => void;
+      let leaderReading!: () => void;
+      const reading = new Promise<void>((resolve) => (leaderReading = resolve));
+      const leader = listings.json('spec', args, () => {
+        leaderReading();
+        return new Promise<string>((_, reject) => (fail = reject));
+      });
+      await reading;
+      const follower = listings.json('spec', args, async () => 'its own read');
+      // The follower waits on the leader's read once its own look-up of the entry has come back
+      // (and the microtasks that follow have run).
+      const followerLookup = await waitFor('the follower to look the entry up', () => entryReads()[1]);
+      await followerLookup.value;
+      await new Promise((resolve) => setImmediate(resolve));
+      fail(failure);
+      await expect(leader).rejects.toBe(failure);
+      return follower;
+    };
+    try {
+      expect(await shared(new CallerGoneError())).toBe('its own read');
+      const outage = new Error('postgres is down');
+      await expect(shared(outage)).rejects.toBe(outage);
+    } finally {
+      gets.mockRestore();
+    }
   });
 
   it('keeps parsed pages in process, yet follows a write made through another instance at once', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isCallerGone } from '../../../platform/http/caller-signal.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import type { Connection } from '../../../platform/pagination/connection.ts';
 import type { Redis } from '../../../platform/redis/redis.ts';
@@ -46,7 +47,9 @@ const PARSED_LIMIT = 256;
  * lists can be stale for at most the TTL; that is logged.
  *
  * Concurrent misses on one key in this process share one Postgres read (a key that expires under
- * 1,000 connections would otherwise run the same query hundreds of times at once).
+ * 1,000 connections would otherwise run the same query hundreds of times at once). The read runs
+ * for the request that started it; if that request's caller goes away and the read stops, the
+ * others read for themselves.
  *
  * An entry's key holds the version, so an entry never changes while it can be reached. That makes
  * it safe to keep the parsed value in this process too, so a hit skips parsing and reviving the
@@ -114,7 +117,14 @@ export function createListingCache(redis: Redis, ttlSeconds: number, logger: Log
       }
     }
     const pending = inFlight.get(key) as Promise<T> | undefined;
-    if (pending) return pending;
+    if (pending) {
+      try {
+        return await pending;
+      } catch (error) {
+        if (isCallerGone(error)) return load();
+        throw error;
+      }
+    }
     const loading = (async () => {
       try {
         const value = await load();

@@ -15,14 +15,14 @@ export interface UsersLoaderDeps {
 /**
  * Per-request batching: every `load` in one tick becomes one query, so resolving 20 vendor
  * references from a page of products costs one Redis MGET, then (for the misses only) one
- * SELECT … WHERE id IN (…), not 20.
+ * SELECT … WHERE id IN (…), not 20. Once `signal` fires, nothing more is read.
  */
-export function createUsersLoaders(deps: UsersLoaderDeps) {
+export function createUsersLoaders(deps: UsersLoaderDeps, signal?: AbortSignal) {
   return {
-    userById: entityLoader({ load: (ids) => deps.users.findByIds(ids), keyOf: (user) => user.id }),
-    vendorById: entityLoader({ load: (ids) => deps.vendors.findByIds(ids), keyOf: (vendor) => vendor.id, cache: deps.vendorCache }),
-    vendorByOwnerId: entityLoader({ load: (ids) => deps.vendors.findLatestByOwners(ids), keyOf: (vendor) => vendor.ownerId }),
-    addressesByUserId: groupLoader({ load: (ids) => deps.addresses.listByUsers(ids), keyOf: (address) => address.userId }),
+    userById: entityLoader({ load: (ids) => deps.users.findByIds(ids), keyOf: (user) => user.id, signal }),
+    vendorById: entityLoader({ load: (ids) => deps.vendors.findByIds(ids), keyOf: (vendor) => vendor.id, cache: deps.vendorCache, signal }),
+    vendorByOwnerId: entityLoader({ load: (ids) => deps.vendors.findLatestByOwners(ids), keyOf: (vendor) => vendor.ownerId, signal }),
+    addressesByUserId: groupLoader({ load: (ids) => deps.addresses.listByUsers(ids), keyOf: (address) => address.userId, signal }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { SessionRevoker } from '../../../platform/auth/session-revocations.ts';
 import type { BaseRequestContext } from '../../../platform/graphql/request-context.ts';
+import { NEVER_ABORTED } from '../../../platform/http/caller-signal.ts';
 import type { AccessTokenSigner } from '../infra/access-token-signer.ts';
 import type { AddressRepository } from '../infra/address.repository.ts';
 import type { LoginRateLimiter } from '../infra/login-rate-limiter.ts';
@@ -45,8 +46,11 @@ export interface UsersServices {
 export interface UsersApp {
   /** Built once; every method takes the request's scope first. */
   services: UsersServices;
-  /** The request with its own DataLoaders and sign-ins, so nothing request-bound crosses callers. */
-  scopeFor(request: BaseRequestContext): UsersScope;
+  /**
+   * The request with its own DataLoaders and sign-ins, so nothing request-bound crosses callers,
+   * and its caller's signal (the server's; specs may omit it).
+   */
+  scopeFor(request: BaseRequestContext, signal?: AbortSignal): UsersScope;
 }
 
 /** The users services over given repositories, caches and keys: app.ts serves them, specs call them directly. */
@@ -59,6 +63,6 @@ export function createUsersApp(deps: UsersAppDeps): UsersApp {
       addresses: createAddressService({ addresses: deps.addresses }),
       vendors: createVendorService({ vendors: deps.vendors, cache: deps.vendorCache, revocations: deps.revocations, now }),
     },
-    scopeFor: (request) => ({ ...request, loaders: createUsersLoaders(deps), signedInNow: new Set<string>() }),
+    scopeFor: (request, signal = NEVER_ABORTED) => ({ ...request, signal, loaders: createUsersLoaders(deps, signal), signedInNow: new Set<string>() }),
   };
 }

@@ -116,6 +116,7 @@ export function createUserService(deps: { users: UserRepository; revocations: Se
       return ok(await deps.users.updateProfile(user.id, changes));
     },
     async list(scope, args) {
+      scope.signal.throwIfAborted();
       valueOrThrow(asAdmin(scope.viewer));
       const page = valueOrThrow(pageRequest(args, userCursor));
       const text = args.search?.trim() ? valueOrThrow(textArgument(args.search.trim(), 'search')) : null;

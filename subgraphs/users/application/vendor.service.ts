@@ -115,6 +115,7 @@ export function createVendorService(deps: { vendors: VendorRepository; cache: Ve
       return canSeeVendorInternals(scope.viewer, vendor.ownerId, scope.signedInNow).ok ? vendor.statusReason : null;
     },
     async list(scope, args) {
+      scope.signal.throwIfAborted();
       const statuses = valueOrThrow(listableVendorStatuses(scope.viewer, args.status ?? null));
       const page = valueOrThrow(pageRequest(args, vendorCursor));
       const { rows, totalCount } = await deps.vendors.list({ statuses, limit: page.limit, after: page.after });

@@ -1,0 +1,84 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../lib/databases.ts';
+import { startStack, type RunningStack } from '../lib/stack.ts';
+
+/** Where the benchmarks' services write their logs (and the composed supergraph). */
+export const BENCH_LOG_DIR = path.join(ROOT, '.logs', 'bench');
+
+/** A progress line, stamped with the time. */
+export const benchLog = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+export const round = (value: number) => Math.round(value * 100) / 100;
+
+export const originOf = (url: string) => new URL(url).origin;
+
+/** The machine a run's figures come from. */
+export const machine = () => ({ cpus: cpus().length, node: process.version });
+
+/**
+ * Boots the stack as separate processes (production mode, demo data in `shop_bench_*`, the
+ * gateway on `gatewayPort`, subgraphs from `subgraphBasePort`), runs `bench` on it and stops it
+ * whatever happens, Ctrl-C included. `stopExtras` stops what the bench started beside the stack.
+ */
+export async function withBenchStack<T>(
+  ports: { gatewayPort: number; subgraphBasePort: number },
+  bench: (stack: RunningStack) => Promise<T>,
+  stopExtras: () => Promise<void> = async () => {},
+): Promise<T> {
+  let stack: RunningStack | null = null;
+  const cleanUp = async () => {
+    await stopExtras();
+    const running = stack;
+    stack = null;
+    if (running) {
+      benchLog('Stopping the stack…');
+      await running.stop();
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    benchLog(`${signal}: stopping…`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    benchLog(
+      `Starting the stack (gateway :${ports.gatewayPort}, subgraphs :${ports.subgraphBasePort}…, databases shop_bench_*); ` +
+        `logs in ${path.relative(process.cwd(), BENCH_LOG_DIR)}/`,
+    );
+    const running = await startStack({
+      databasePrefix: 'shop_bench_',
+      redisKeyPrefix: 'shop_bench:',
+      ...ports,
+      nodeEnv: 'production',
+      logLevel: 'warn',
+      logDir: BENCH_LOG_DIR,
+      seed: true,
+      report: benchLog,
+    });
+    stack = running;
+    return await bench(running);
+  } finally {
+    await cleanUp();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Writes a run's figures to `bench-results/<name>-<start time>.json` and says where. */
+export function writeBenchResults(name: string, startedAt: Date, results: unknown): void {
+  const resultsDir = path.join(ROOT, 'bench-results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${name}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  benchLog(`Figures written to ${path.relative(process.cwd(), file)}`);
+}
+
+/** A flag's value as a positive integer, or an error naming the flag. */
+export function positiveFlag(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new Error(`--${name} must be a positive integer, got "${value}"`);
+  return number;
+}
