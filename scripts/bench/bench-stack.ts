@@ -12,8 +12,6 @@ export const benchLog = (line: string) => console.log(`[${new Date().toISOString
 
 export const round = (value: number) => Math.round(value * 100) / 100;
 
-export const originOf = (url: string) => new URL(url).origin;
-
 /** The machine a run's figures come from. */
 export const machine = () => ({ cpus: cpus().length, node: process.version });
 
