@@ -2,10 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { AccessTokenVerifier } from '../platform/auth/access-token.ts';
 import { baseRequestContext, type BaseRequestContext } from '../platform/graphql/request-context.ts';
 import type { Logger } from '../platform/logging/logger.ts';
+import { callerOf, type Caller } from './caller.ts';
 import { createClientAddressResolver, type AddressRange } from './client-ip.ts';
 
-/** The gateway resolves nothing itself: its context is what it forwards to subgraphs. */
-export type GatewayContext = BaseRequestContext;
+/** The gateway resolves nothing itself: its context is what it forwards to subgraphs, and who calls. */
+export interface GatewayContext extends BaseRequestContext {
+  caller: Caller;
+}
 
 /**
  * Per request: verifies the bearer token (a present but bad one is refused with 401
@@ -15,6 +18,8 @@ export type GatewayContext = BaseRequestContext;
  */
 export function gatewayContext(verifier: AccessTokenVerifier, logger: Logger, trustedProxies: readonly AddressRange[] = []) {
   const addresses = createClientAddressResolver(trustedProxies);
-  return (req: IncomingMessage): Promise<GatewayContext> =>
-    baseRequestContext(req, verifier, logger, addresses.resolve(req.socket.remoteAddress, req.headers['x-forwarded-for']));
+  return async (req: IncomingMessage): Promise<GatewayContext> => {
+    const base = await baseRequestContext(req, verifier, logger, addresses.resolve(req.socket.remoteAddress, req.headers['x-forwarded-for']));
+    return { ...base, caller: callerOf(base.viewer, base.clientIp) };
+  };
 }
