@@ -3,9 +3,14 @@ import { withGatewaySignature, type GatewaySigner } from '../../platform/graphql
 
 export interface LoadTarget {
   label: string;
+  /** For a GET, with the operation in its query string. */
   url: string;
-  /** A JSON GraphQL request body. */
-  body: string;
+  /** POST (the default) sends `body`; GET sends none. */
+  method?: 'GET' | 'POST';
+  /** A JSON GraphQL request body (POST). */
+  body?: string;
+  /** Sent with every request, beside content-type for a POST. */
+  headers?: Record<string, string>;
   /** Signs each request as the gateway does: a subgraph answers nothing else. */
   signer?: GatewaySigner;
 }
@@ -14,7 +19,9 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** The target's request headers, with a fresh signature (its time is part of it) when it has a signer. */
 function headersFor(target: LoadTarget): Record<string, string> {
-  return target.signer ? withGatewaySignature(target.signer, { method: 'POST', url: target.url, headers: JSON_HEADERS, body: target.body }) : JSON_HEADERS;
+  const method = target.method ?? 'POST';
+  const headers = { ...(method === 'POST' ? JSON_HEADERS : {}), ...target.headers };
+  return target.signer ? withGatewaySignature(target.signer, { method, url: target.url, headers, body: target.body ?? '' }) : headers;
 }
 
 export interface LoadFigures {
@@ -44,7 +51,7 @@ export async function cpuSeconds(baseUrl: string): Promise<number> {
 
 /** Sends one request and returns the body text, failing on a non-200 or a GraphQL error. */
 export async function referenceAnswer(target: LoadTarget): Promise<string> {
-  const response = await fetch(target.url, { method: 'POST', headers: headersFor(target), body: target.body });
+  const response = await fetch(target.url, { method: target.method ?? 'POST', headers: headersFor(target), body: target.body });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${target.label} answered ${response.status}: ${text.slice(0, 300)}`);
   const parsed = JSON.parse(text) as { errors?: unknown[] };
@@ -76,9 +83,9 @@ export async function measure(
   const cpuBefore = await Promise.all(watched.map(([, url]) => cpuSeconds(url)));
   const result = await autocannon({
     url: target.url,
-    method: 'POST',
-    headers: JSON_HEADERS,
-    body: target.body,
+    method: target.method ?? 'POST',
+    headers: headersFor(target),
+    ...(target.body === undefined ? {} : { body: target.body }),
     // Signed per request, since a signature is only accepted for a short while.
     ...(target.signer ? { requests: [{ setupRequest: (request) => ({ ...request, headers: headersFor(target) }) }] } : {}),
     connections: options.connections,
