@@ -19,6 +19,14 @@ const BENCHMARKS: Record<string, { summary: string; usage: string; run: (args: s
       return runCostBenchmark(parseCostBenchArgs(args));
     },
   },
+  edge: {
+    summary: 'the listing as a persisted GET vs a plain POST, and the gateway with vs without the rate limiter and cost check',
+    usage: '[--duration 10] [--connections 50] [--warmup 50] [--rounds 3]',
+    run: async (args) => {
+      const { parseEdgeBenchArgs, runEdgeBenchmark } = await import('./edge.ts');
+      return runEdgeBenchmark(parseEdgeBenchArgs(args));
+    },
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);

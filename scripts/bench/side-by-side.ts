@@ -7,7 +7,7 @@ import { SUBGRAPH_NAMES, TOKEN_ISSUER } from '../../subgraphs/registry.ts';
 import { ROOT } from '../lib/databases.ts';
 import { stopChild, waitUntilReady } from '../lib/service-process.ts';
 import type { RunningStack } from '../lib/stack.ts';
-import { benchLog as log, round } from './bench-stack.ts';
+import { benchLog as log, round, UNSPENDABLE_BUDGETS } from './bench-stack.ts';
 import { measure, warmUp, type LoadFigures, type LoadTarget } from './load.ts';
 
 /** How long and how hard each contender is loaded, and how often in turn. */
@@ -120,6 +120,7 @@ export async function startExtraGateway(stack: RunningStack, port: number, logDi
       ...Object.fromEntries(SUBGRAPH_NAMES.map((subgraph) => [`SUBGRAPH_URL_${subgraph.toUpperCase()}`, stack.subgraphs[subgraph].url])),
       // Another checkout's gateway may predate switching Apollo's telemetry off by default.
       APOLLO_TELEMETRY_DISABLED: '1',
+      ...UNSPENDABLE_BUDGETS,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -27,6 +27,8 @@ export interface StackOptions {
   /** Each process writes its output to <logDir>/<name>.log. */
   logDir: string;
   seed: boolean;
+  /** Over the gateway's environment (the benchmarks' budgets). */
+  gatewayEnv?: Record<string, string>;
   report?: (line: string) => void;
 }
 
@@ -122,6 +124,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...baseEnv(options.gatewayPort),
       SUPERGRAPH_PATH: supergraphPath,
       ...Object.fromEntries(SUBGRAPHS.map((s) => [`SUBGRAPH_URL_${s.name.toUpperCase()}`, urls[s.name]])),
+      ...options.gatewayEnv,
     };
     processes.push(spawnService('gateway', 'gateway/main.ts', gatewayEnv, options.logDir));
     await ready(processes.at(-1)!, `http://127.0.0.1:${options.gatewayPort}/health/ready`);
