@@ -58,7 +58,7 @@ const schema = z
       SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
       SUBGRAPH_URLS: z.record(subgraphUrlKey, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the subgraph GraphQL endpoint' })),
       JWKS_URL: env.url(DEFAULT_JWKS_URL),
-      /** Only for the list of ended sessions (SESSIONS_KEY_PREFIX), shared with every subgraph. */
+      /** The list of ended sessions (SESSIONS_KEY_PREFIX), shared with every subgraph, and the budgets (BUDGETS_KEY_PREFIX). */
       REDIS_URL: env.url(DEFAULT_REDIS_URL),
       ...accessTokenEnvironment(),
       MAX_ROOT_MUTATION_FIELDS: env.positiveInt(1),
