@@ -17,7 +17,8 @@ import { metricsPlugin } from '../platform/metrics/metrics.ts';
 import { requestTextGuardPlugin } from '../platform/validation/request-text.plugin.ts';
 import { applyApolloTelemetryChoice, type GatewayConfig } from './config.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
-import { costLimitPlugin } from './cost/cost-limit.plugin.ts';
+import { openBudgets } from './budgets/budgets.ts';
+import { demandControlPlugin } from './cost/demand-control.plugin.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { abortWhenCallerLeaves } from './http/caller-aborts.ts';
 import type { Fetcher, SubgraphFetcherFactory } from './http/fetcher.ts';
@@ -64,9 +65,11 @@ export async function startGateway(
     timeoutMs: config.subgraphTimeoutMs,
   });
   const fetch = resendSafeRequestsOnce(abortWhenCallerLeaves(fetcher.fetch));
+  const budgets = config.budgets ? openBudgets(config.budgets, logger, metrics.registry) : null;
   const releaseClients = async () => {
     fetcher.close();
     await sessions?.close();
+    await budgets?.close();
   };
 
   applyApolloTelemetryChoice(config);
@@ -96,7 +99,7 @@ export async function startGateway(
       valueCompletionErrorsPlugin<GatewayContext>(log),
       httpOperationPlugin<GatewayContext>(),
       requestTextGuardPlugin<GatewayContext>(),
-      costLimitPlugin({ supergraphSdl: supergraph.sdl, maxCost: config.maxQueryCost, defaultListSize: config.queryCostDefaultListSize }),
+      demandControlPlugin({ supergraphSdl: supergraph.sdl, maxCost: config.maxQueryCost, defaultListSize: config.queryCostDefaultListSize, budgets }),
     ],
   });
   try {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { accessTokenEnvironment, accessTokenSettings, DEFAULT_JWKS_URL, DEFAULT_REDIS_URL, env, loadConfig, processEnv, serviceEnvironment, serviceRules, serviceSettings } from '../platform/config/load-config.ts';
+import { parseBudget, type BudgetPolicy } from './budgets/budget-policy.ts';
 import { parseAddressRange, type AddressRange } from './client-ip.ts';
 
 /** `SUBGRAPH_URL_USERS=http://…/graphql` points the `users` subgraph somewhere else than the supergraph says. */
@@ -31,6 +32,20 @@ const trustedProxies = z
     return ranges.filter((range) => range !== null);
   });
 
+/** `BUDGET_ANONYMOUS=20000/60s`: a token bucket of 20000 cost points, refilled in full over 60 s (units ms, s, m, h). */
+const budget = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx): BudgetPolicy => {
+      const policy = parseBudget(value);
+      if (policy) return policy;
+      ctx.addIssue({ code: 'custom', message: `must be <capacity>/<refill time>, e.g. 20000/60s (units ms, s, m, h); not ${value}` });
+      return z.NEVER;
+    });
+
+const BUDGET_VARIABLES = { anonymous: 'BUDGET_ANONYMOUS', customer: 'BUDGET_CUSTOMER', partner: 'BUDGET_PARTNER', admin: 'BUDGET_ADMIN' } as const;
+
 const subgraphUrlKey = z
   .string()
   .regex(new RegExp(`^${SUBGRAPH_URL_PREFIX}[A-Za-z][A-Za-z0-9_]*$`), 'must name a subgraph, e.g. SUBGRAPH_URL_USERS');
@@ -43,19 +58,28 @@ const schema = z
       SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
       SUBGRAPH_URLS: z.record(subgraphUrlKey, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the subgraph GraphQL endpoint' })),
       JWKS_URL: env.url(DEFAULT_JWKS_URL),
-      /** Only for the list of ended sessions (SESSIONS_KEY_PREFIX), shared with every subgraph. */
+      /** The list of ended sessions (SESSIONS_KEY_PREFIX), shared with every subgraph, and the budgets (BUDGETS_KEY_PREFIX). */
       REDIS_URL: env.url(DEFAULT_REDIS_URL),
       ...accessTokenEnvironment(),
       MAX_ROOT_MUTATION_FIELDS: env.positiveInt(1),
       TRUSTED_PROXIES: trustedProxies,
       MAX_QUERY_COST: env.positiveInt(20_000),
       QUERY_COST_DEFAULT_LIST_SIZE: env.positiveInt(10),
+      /** Off: operations spend no budget (MAX_QUERY_COST still holds). */
+      RATE_LIMITS_ENABLED: env.boolean(true),
+      // Sized so a storefront page (tens to hundreds of points) never notices, while a loop of maximal queries is slowed to one every few seconds.
+      BUDGET_ANONYMOUS: budget('40000/60s'),
+      BUDGET_CUSTOMER: budget('60000/60s'),
+      BUDGET_PARTNER: budget('100000/60s'),
+      BUDGET_ADMIN: budget('200000/60s'),
+      /** Where the buckets live in Redis (REDIS_URL): the same for every gateway instance, or each keeps its own budgets. */
+      BUDGETS_KEY_PREFIX: z.string().min(1).default('budgets:'),
       SUBGRAPH_TIMEOUT_MS: env.positiveInt(10_000),
       SUBGRAPH_MAX_SOCKETS: env.positiveInt(256),
       GATEWAY_APOLLO_TELEMETRY: env.boolean(false),
       GATEWAY_WORKERS: env.positiveInt(1),
       SHUTDOWN_GRACE_MS: env.positiveInt(10_000),
-    }).superRefine(serviceRules),
+    }).superRefine(serviceRules).superRefine(budgetRules),
   )
   .transform((values) => {
     const development = values.NODE_ENV === 'development';
@@ -76,6 +100,18 @@ const schema = z
       maxQueryCost: values.MAX_QUERY_COST,
       /** The size the cost estimate gives a list whose @listSize gives none. */
       queryCostDefaultListSize: values.QUERY_COST_DEFAULT_LIST_SIZE,
+      /** Token buckets per caller, sized by caller class (gateway/budgets); null when RATE_LIMITS_ENABLED=false. */
+      budgets: values.RATE_LIMITS_ENABLED
+        ? {
+            redis: { url: values.REDIS_URL, keyPrefix: values.BUDGETS_KEY_PREFIX },
+            policies: {
+              anonymous: values.BUDGET_ANONYMOUS,
+              customer: values.BUDGET_CUSTOMER,
+              partner: values.BUDGET_PARTNER,
+              admin: values.BUDGET_ADMIN,
+            },
+          }
+        : null,
       subgraphTimeoutMs: values.SUBGRAPH_TIMEOUT_MS,
       subgraphMaxSockets: values.SUBGRAPH_MAX_SOCKETS,
       /** Opt-in: let @apollo/gateway probe cloud-metadata addresses and send Apollo usage metrics. */
@@ -87,6 +123,17 @@ const schema = z
       landingPage: development,
     };
   });
+
+/** A budget smaller than MAX_QUERY_COST would let through operations that can never be paid for: refuse the configuration instead. */
+function budgetRules(values: { MAX_QUERY_COST: number; RATE_LIMITS_ENABLED: boolean } & Record<(typeof BUDGET_VARIABLES)[keyof typeof BUDGET_VARIABLES], BudgetPolicy>, ctx: z.RefinementCtx): void {
+  if (!values.RATE_LIMITS_ENABLED) return;
+  for (const variable of Object.values(BUDGET_VARIABLES)) {
+    const { capacity } = values[variable];
+    if (capacity < values.MAX_QUERY_COST) {
+      ctx.addIssue({ code: 'custom', path: [variable], message: `capacity ${capacity} is below MAX_QUERY_COST (${values.MAX_QUERY_COST}): an operation the cost limit allows could never run` });
+    }
+  }
+}
 
 export type GatewayConfig = z.infer<typeof schema>;
 

@@ -35,6 +35,18 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
+/**
+ * This platform's own buckets, and budgets no test file can spend (every test request comes from
+ * 127.0.0.1): test/e2e/budgets.test.ts sets small ones through `env.gateway`.
+ */
+const TEST_BUDGETS = () => ({
+  BUDGETS_KEY_PREFIX: testRedisPrefix(`budgets-${randomUUID().slice(0, 8)}`),
+  BUDGET_ANONYMOUS: '1000000000/1s',
+  BUDGET_CUSTOMER: '1000000000/1s',
+  BUDGET_PARTNER: '1000000000/1s',
+  BUDGET_ADMIN: '1000000000/1s',
+});
+
 export interface BootOptions {
   /** Extra environment per process (a subgraph's name, or `gateway`), over the test defaults. */
   env?: Partial<Record<SubgraphName | 'gateway', Environment>>;
@@ -95,7 +107,7 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
     await composeSubgraphs(Object.fromEntries(Object.entries(subgraphs).map(([name, running]) => [name, running.graphqlUrl]))),
   );
   const gatewayServer = await startGateway(
-    loadGatewayConfig({ ...common, SUPERGRAPH_PATH: supergraphPath, JWKS_URL: jwksUrl, ...options.env?.gateway }),
+    loadGatewayConfig({ ...common, SUPERGRAPH_PATH: supergraphPath, JWKS_URL: jwksUrl, ...TEST_BUDGETS(), ...options.env?.gateway }),
     logger.child({ service: 'gateway' }),
   );
   // The users subgraph generated its dev signing key into the secrets directory: sign with it.
