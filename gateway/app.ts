@@ -40,6 +40,11 @@ export interface GatewayDependencies {
   verifier?: AccessTokenVerifier;
   /** Makes the subgraph HTTP client (the gateway closes it when it stops); the bench swaps it to compare clients. */
   fetcher?: SubgraphFetcherFactory;
+  /**
+   * False leaves out the cost check and the budgets (the demand-control plugin) whatever the
+   * config says: only the bench sets it, to measure what they cost side by side.
+   */
+  demandControl?: boolean;
 }
 
 /**
@@ -65,7 +70,8 @@ export async function startGateway(
     timeoutMs: config.subgraphTimeoutMs,
   });
   const fetch = resendSafeRequestsOnce(abortWhenCallerLeaves(fetcher.fetch));
-  const budgets = config.budgets ? openBudgets(config.budgets, logger, metrics.registry) : null;
+  const demandControl = dependencies.demandControl ?? true;
+  const budgets = demandControl && config.budgets ? openBudgets(config.budgets, logger, metrics.registry) : null;
   const releaseClients = async () => {
     fetcher.close();
     await sessions?.close();
@@ -99,7 +105,9 @@ export async function startGateway(
       valueCompletionErrorsPlugin<GatewayContext>(log),
       httpOperationPlugin<GatewayContext>(),
       requestTextGuardPlugin<GatewayContext>(),
-      demandControlPlugin({ supergraphSdl: supergraph.sdl, maxCost: config.maxQueryCost, defaultListSize: config.queryCostDefaultListSize, budgets }),
+      ...(demandControl
+        ? [demandControlPlugin({ supergraphSdl: supergraph.sdl, maxCost: config.maxQueryCost, defaultListSize: config.queryCostDefaultListSize, budgets })]
+        : []),
     ],
   });
   try {

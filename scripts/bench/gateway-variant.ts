@@ -23,18 +23,22 @@ export function isSubgraphClientName(name: string): name is SubgraphClientName {
   return Object.hasOwn(SUBGRAPH_CLIENTS, name);
 }
 
+/** Leaves out the cost check and the budgets, to measure what they cost. */
+const WITHOUT_LIMITS = '--without-limits';
+
 /**
  * Bench-only entry: the production gateway (same config, same environment variables) with the
- * subgraph HTTP client named by the first argument, so clients can be measured side by side
- * without a switch in the production config.
- *   node --import tsx scripts/bench/gateway-variant.ts <stock|keep-alive|undici>
+ * subgraph HTTP client named by the first argument, and optionally without the cost check and
+ * budgets, so variants can be measured side by side without a switch in the production config.
+ *   node --import tsx scripts/bench/gateway-variant.ts <stock|keep-alive|undici> [--without-limits]
  */
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const name = process.argv[2] ?? '';
-  if (!isSubgraphClientName(name)) {
-    process.stderr.write(`Usage: gateway-variant.ts <${Object.keys(SUBGRAPH_CLIENTS).join('|')}>\n`);
+  const [name = '', ...flags] = process.argv.slice(2);
+  if (!isSubgraphClientName(name) || flags.some((flag) => flag !== WITHOUT_LIMITS)) {
+    process.stderr.write(`Usage: gateway-variant.ts <${Object.keys(SUBGRAPH_CLIENTS).join('|')}> [${WITHOUT_LIMITS}]\n`);
     process.exit(2);
   }
+  const demandControl = !flags.includes(WITHOUT_LIMITS);
   const config = loadConfigOrExit(loadGatewayConfig);
-  await runService('gateway', config, (gatewayConfig, logger) => startGateway(gatewayConfig, logger, { fetcher: SUBGRAPH_CLIENTS[name] }));
+  await runService('gateway', config, (gatewayConfig, logger) => startGateway(gatewayConfig, logger, { fetcher: SUBGRAPH_CLIENTS[name], demandControl }));
 }

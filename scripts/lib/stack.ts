@@ -86,6 +86,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     // Every process of the stack, gateway included, reads one list of ended sessions.
     REDIS_URL: scriptsConfig.REDIS_URL,
     SESSIONS_KEY_PREFIX: `${options.redisKeyPrefix}sessions:`,
+    BUDGETS_KEY_PREFIX: `${options.redisKeyPrefix}budgets:`,
     GATEWAY_SIGNING_SECRETS: secrets.GATEWAY_SIGNING_SECRETS,
   });
   const serviceEnv = (name: SubgraphName, port: number): Record<string, string> => ({
