@@ -14,6 +14,7 @@ COPY platform ./platform
 COPY prisma ./prisma
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
+COPY clients ./clients
 # npm ci's postinstall (`npm run generate`) writes the Prisma clients and resolver types from the
 # files above; the build compiles them with the rest into dist/, beside the schemas and supergraph.
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund

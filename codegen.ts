@@ -31,27 +31,50 @@ const MAPPERS: Record<SubgraphName, Record<string, string>> = {
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
+/** Where `npm run generate` writes the composed API schema (scripts/schema-check.ts) before codegen reads it. */
+export const CLIENT_API_SCHEMA = 'clients/__generated__/api-schema.graphql';
+
 const config: CodegenConfig = {
   overwrite: true,
   silent: true,
-  generates: Object.fromEntries(
-    SUBGRAPHS.map(({ name }) => [
-      `subgraphs/${name}/__generated__/resolvers-types.ts`,
-      {
-        schema: `subgraphs/${name}/schema.graphql`,
-        plugins: ['typescript', 'typescript-resolvers'],
-        config: {
-          federation: true,
-          useTypeImports: true,
-          enumsAsTypes: true,
-          contextType: `../context.ts#${pascal(name)}Context`,
-          mappers: MAPPERS[name],
-          scalars: { DateTime: { input: 'Date', output: 'Date | string' } },
-          avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
-        },
+  generates: {
+    /**
+     * Our first-party client operations (clients/operations), typed against the API schema clients
+     * see: result and variables types per operation, and a TypedDocumentNode (`CatalogListingDocument`)
+     * that @apollo/client and the e2e tests take, so a renamed or removed field fails tsc.
+     */
+    'clients/__generated__/operations.ts': {
+      schema: CLIENT_API_SCHEMA,
+      documents: 'clients/operations/*.graphql',
+      // typescript-operations 6 writes the input and enum types it needs itself (no `typescript` plugin).
+      plugins: ['typescript-operations', 'typed-document-node'],
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        // Over the wire a DateTime is its ISO-8601 string.
+        scalars: { DateTime: 'string' },
+        avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
       },
-    ]),
-  ),
+    },
+    ...Object.fromEntries(
+      SUBGRAPHS.map(({ name }) => [
+        `subgraphs/${name}/__generated__/resolvers-types.ts`,
+        {
+          schema: `subgraphs/${name}/schema.graphql`,
+          plugins: ['typescript', 'typescript-resolvers'],
+          config: {
+            federation: true,
+            useTypeImports: true,
+            enumsAsTypes: true,
+            contextType: `../context.ts#${pascal(name)}Context`,
+            mappers: MAPPERS[name],
+            scalars: { DateTime: { input: 'Date', output: 'Date | string' } },
+            avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+          },
+        },
+      ]),
+    ),
+  },
 };
 
 export default config;

@@ -21,6 +21,7 @@ import { openBudgets } from './budgets/budgets.ts';
 import { demandControlPlugin } from './cost/demand-control.plugin.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { abortWhenCallerLeaves } from './http/caller-aborts.ts';
+import { withCors } from './http/cors.ts';
 import type { Fetcher, SubgraphFetcherFactory } from './http/fetcher.ts';
 import { resendSafeRequestsOnce } from './http/safe-resend.ts';
 import { SubgraphDataSource } from './http/subgraph-data-source.ts';
@@ -124,8 +125,11 @@ export async function startGateway(
       logger: log,
       shutdownGraceMs: config.shutdownGraceMs,
       routes: {
-        '/graphql': withRequestId(
-          apolloRoute({ server: apollo, context: gatewayContext(verifier, logger, config.trustedProxies), maxBodyBytes: config.maxBodyBytes }),
+        '/graphql': withCors(
+          config.corsAllowedOrigins,
+          withRequestId(
+            apolloRoute({ server: apollo, context: gatewayContext(verifier, logger, config.trustedProxies), maxBodyBytes: config.maxBodyBytes }),
+          ),
         ),
       },
       readiness: readinessChecks(subgraphs, fetch),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { accessTokenEnvironment, accessTokenSettings, DEFAULT_JWKS_URL, DEFAULT_REDIS_URL, env, loadConfig, processEnv, serviceEnvironment, serviceRules, serviceSettings } from '../platform/config/load-config.ts';
 import { parseBudget, type BudgetPolicy } from './budgets/budget-policy.ts';
 import { parseAddressRange, type AddressRange } from './client-ip.ts';
+import { ANY_ORIGIN, parseCorsOrigin } from './http/cors.ts';
 
 /** `SUBGRAPH_URL_USERS=http://…/graphql` points the `users` subgraph somewhere else than the supergraph says. */
 export const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
@@ -46,6 +47,21 @@ const budget = (fallback: string) =>
 
 const BUDGET_VARIABLES = { anonymous: 'BUDGET_ANONYMOUS', customer: 'BUDGET_CUSTOMER', partner: 'BUDGET_PARTNER', admin: 'BUDGET_ADMIN' } as const;
 
+/** `CORS_ALLOWED_ORIGINS=https://shop.example,https://admin.shop.example`: exact origins browsers may call from; empty = no CORS. */
+const corsAllowedOrigins = z
+  .string()
+  .default('')
+  .transform((value, ctx): string[] => {
+    const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const origins = entries.map(parseCorsOrigin);
+    const invalid = entries.filter((_entry, index) => origins[index] === null);
+    if (invalid.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `must list origins like https://shop.example (no path) separated by commas, or *; not one: ${invalid.join(', ')}` });
+      return z.NEVER;
+    }
+    return [...new Set(origins.filter((origin) => origin !== null))];
+  });
+
 const subgraphUrlKey = z
   .string()
   .regex(new RegExp(`^${SUBGRAPH_URL_PREFIX}[A-Za-z][A-Za-z0-9_]*$`), 'must name a subgraph, e.g. SUBGRAPH_URL_USERS');
@@ -63,6 +79,7 @@ const schema = z
       ...accessTokenEnvironment(),
       MAX_ROOT_MUTATION_FIELDS: env.positiveInt(1),
       TRUSTED_PROXIES: trustedProxies,
+      CORS_ALLOWED_ORIGINS: corsAllowedOrigins,
       MAX_QUERY_COST: env.positiveInt(20_000),
       QUERY_COST_DEFAULT_LIST_SIZE: env.positiveInt(10),
       /** Off: operations spend no budget (MAX_QUERY_COST still holds). */
@@ -79,7 +96,14 @@ const schema = z
       GATEWAY_APOLLO_TELEMETRY: env.boolean(false),
       GATEWAY_WORKERS: env.positiveInt(1),
       SHUTDOWN_GRACE_MS: env.positiveInt(10_000),
-    }).superRefine(serviceRules).superRefine(budgetRules),
+    }).superRefine((values, ctx) => {
+      serviceRules(values, ctx);
+      budgetRules(values, ctx);
+      // Any site's scripts calling with a user's token is a development convenience only.
+      if (values.NODE_ENV === 'production' && values.CORS_ALLOWED_ORIGINS.includes(ANY_ORIGIN)) {
+        ctx.addIssue({ code: 'custom', path: ['CORS_ALLOWED_ORIGINS'], message: 'may not be * when NODE_ENV=production; list the exact origins' });
+      }
+    }),
   )
   .transform((values) => {
     const development = values.NODE_ENV === 'development';
@@ -96,6 +120,8 @@ const schema = z
       maxRootMutationFields: values.MAX_ROOT_MUTATION_FIELDS,
       /** Where a request's client address may come from X-Forwarded-For (see client-ip.ts). */
       trustedProxies: values.TRUSTED_PROXIES,
+      /** Browser origins answered with CORS headers on /graphql (gateway/http/cors.ts); empty sends none. */
+      corsAllowedOrigins: values.CORS_ALLOWED_ORIGINS,
       /** Operations estimated above it are refused (gateway/cost, from the supergraph's @cost and @listSize). */
       maxQueryCost: values.MAX_QUERY_COST,
       /** The size the cost estimate gives a list whose @listSize gives none. */

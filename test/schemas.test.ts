@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { composeApiSchema } from '../scripts/schema-check.ts';
 import { SUBGRAPHS } from '../subgraphs/registry.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -30,9 +31,17 @@ export function undocumented(document: DocumentNode): string[] {
 }
 
 /** The SDL is the documentation: every subgraph says what each of its types, fields and arguments is. */
-describe('subgraph SDL', () => {
+describe('subgraph and API SDL', () => {
   it.each(SUBGRAPHS.map((subgraph) => subgraph.name))('%s documents every type, field, argument and enum value', (name) => {
     expect(undocumented(sdlOf(name))).toEqual([]);
+  });
+
+  it('the composed API schema (what clients and Sandbox see) documents every type, field, argument, input field and enum value', async () => {
+    // Composition merges descriptions and adds what no subgraph wrote alone (shared types, entity
+    // fields from several subgraphs), so the check runs over its result too, not only per subgraph.
+    const api = parse(await composeApiSchema());
+    expect(api.definitions.length).toBeGreaterThan(20);
+    expect(undocumented(api)).toEqual([]);
   });
 
   it('the check finds what is missing', () => {
