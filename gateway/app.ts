@@ -14,6 +14,7 @@ import type { RouteHandler } from '../platform/http/http-server.ts';
 import { startServiceHttp, type RunningService } from '../platform/http/service-http.ts';
 import type { Logger } from '../platform/logging/logger.ts';
 import { metricsPlugin } from '../platform/metrics/metrics.ts';
+import { closeRedis, createRedis } from '../platform/redis/redis.ts';
 import { requestTextGuardPlugin } from '../platform/validation/request-text.plugin.ts';
 import { applyApolloTelemetryChoice, type GatewayConfig } from './config.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
@@ -25,6 +26,9 @@ import { resendSafeRequestsOnce } from './http/safe-resend.ts';
 import { SubgraphDataSource } from './http/subgraph-data-source.ts';
 import { createUndiciFetcher } from './http/undici-fetcher.ts';
 import { httpOperationPlugin } from './http-operation.plugin.ts';
+import { loadFirstPartyManifest } from './partners/first-party-manifest.ts';
+import { createPartnerStore } from './partners/partner-store.ts';
+import { safelistPlugin } from './partners/safelist.plugin.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { valueCompletionErrorsPlugin } from './value-completion.plugin.ts';
 import { loadSupergraph, routeSubgraphs, type SupergraphSubgraph } from './supergraph/load-supergraph.ts';
@@ -57,6 +61,7 @@ export async function startGateway(
   const urls = new Map(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));
   const sessions = dependencies.verifier ? null : openSessionRevocations(config.sessionRevocations, logger);
   const verifier = dependencies.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions });
+  const firstParty = config.partners.firstPartyManifestPath ? await loadFirstPartyManifest(config.partners.firstPartyManifestPath) : null;
   const metrics = createGatewayMetrics(config.metrics);
   const signer = createGatewaySigner(gatewaySigningSecrets(config, log));
   const fetcher = (dependencies.fetcher ?? createUndiciFetcher)({
@@ -64,9 +69,13 @@ export async function startGateway(
     timeoutMs: config.subgraphTimeoutMs,
   });
   const fetch = resendSafeRequestsOnce(abortWhenCallerLeaves(fetcher.fetch));
+  // Partner keys and manifests, as the users subgraph mirrors them (gateway/partners).
+  const partnersRedis = createRedis(config.partners.redis, logger);
+  const partners = createPartnerStore(partnersRedis, { cacheMs: config.partners.cacheMs });
   const releaseClients = async () => {
     fetcher.close();
     await sessions?.close();
+    await closeRedis(partnersRedis);
   };
 
   applyApolloTelemetryChoice(config);
@@ -92,6 +101,8 @@ export async function startGateway(
     formatError: gatewayErrorFormatter(log, { suggestions: config.introspection }),
     plugins: [
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      // First: it may swap the request's query for its manifest body before anything reads it.
+      safelistPlugin({ partners, firstParty }),
       metricsPlugin<GatewayContext>(metrics),
       valueCompletionErrorsPlugin<GatewayContext>(log),
       httpOperationPlugin<GatewayContext>(),
@@ -114,7 +125,7 @@ export async function startGateway(
       shutdownGraceMs: config.shutdownGraceMs,
       routes: {
         '/graphql': withRequestId(
-          apolloRoute({ server: apollo, context: gatewayContext(verifier, logger, config.trustedProxies), maxBodyBytes: config.maxBodyBytes }),
+          apolloRoute({ server: apollo, context: gatewayContext(verifier, logger, config.trustedProxies, partners), maxBodyBytes: config.maxBodyBytes }),
         ),
       },
       readiness: readinessChecks(subgraphs, fetch),
