@@ -7,6 +7,7 @@ import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle
 import type { Logger } from '../../platform/logging/logger.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { closeRedis, createRedis, waitForRedis } from '../../platform/redis/redis.ts';
+import { createPartnerAppService, type PartnerAppService } from './application/partner-app.service.ts';
 import { createUsersApp } from './application/services.ts';
 import { loadUsersConfig, type UsersConfig } from './config.ts';
 import type { UsersContext } from './context.ts';
@@ -107,6 +108,37 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
       { name: 'postgres', close: () => prisma.$disconnect() },
     ],
   });
+}
+
+/**
+ * The partner-app service alone, over the subgraph's own config (database, Redis, partner key
+ * prefix), for operator scripts (`npm run pq:publish`): the same validation and mirror writes as
+ * the admin mutations, without serving anything.
+ */
+export async function openPartnerApps(config: UsersConfig, logger: Logger): Promise<{ service: PartnerAppService; close(): Promise<void> }> {
+  const prisma = createUsersPrisma(config.databaseUrl, 2);
+  const partnersRedis = createRedis(config.partnersRedis, logger);
+  try {
+    await waitForRedis(partnersRedis);
+  } catch (error) {
+    await closeRedis(partnersRedis);
+    await prisma.$disconnect();
+    throw error;
+  }
+  const service = createPartnerAppService({
+    partnerApps: createPartnerAppRepository(prisma),
+    mirror: createPartnerMirror(partnersRedis, logger),
+    inspectOperations,
+    newApiKey: newPartnerApiKey,
+    now: () => new Date(),
+  });
+  return {
+    service,
+    async close() {
+      await closeRedis(partnersRedis);
+      await prisma.$disconnect();
+    },
+  };
 }
 
 export const subgraph = defineSubgraph({
