@@ -35,7 +35,8 @@ if (values.help || (!values.resync && (!values.partner || positionals.length !==
 }
 
 const logger = createLogger({ service: 'pq-publish', level: 'warn', pretty: false });
-const { service, close } = await openPartnerApps(loadUsersConfig(processEnv()), logger);
+const partnerApps = await openPartnerApps(loadUsersConfig(processEnv()), logger);
+const service = partnerApps.service;
 let code = 0;
 try {
   if (values.resync) {
@@ -62,6 +63,6 @@ try {
     }
   }
 } finally {
-  await close();
+  await partnerApps.close();
 }
 process.exit(code);

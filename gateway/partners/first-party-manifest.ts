@@ -18,7 +18,7 @@ export async function loadFirstPartyManifest(file: string): Promise<Map<string, 
   try {
     parsed = manifestSchema.parse(JSON.parse(await readFile(file, 'utf8')));
   } catch (error) {
-    throw new Error(`FIRST_PARTY_MANIFEST_PATH ${file} is not an Apollo persisted-query manifest: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`FIRST_PARTY_MANIFEST_PATH ${file} is not an Apollo persisted-query manifest: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const bodies = new Map<string, string>();
   for (const operation of parsed.operations) {

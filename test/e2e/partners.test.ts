@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processEnv } from '../../platform/config/load-config.ts';
 import { poolConfigFromUrl } from '../../platform/prisma/pg-adapter.ts';
 import type { GraphQLResponse } from '../support/graphql-client.ts';
 import { bootPlatform, type TestPlatform } from '../support/platform.ts';
@@ -110,7 +111,7 @@ const countRows = async (sql: string, values: unknown[] = []) => Number((await u
 
 async function runScript(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = {
-    ...process.env,
+    PATH: processEnv().PATH,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: testDatabaseUrl('users'),

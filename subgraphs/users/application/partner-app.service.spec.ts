@@ -68,7 +68,7 @@ describe('PartnerAppService', () => {
       mirror: createPartnerMirror(h.partnersRedis, h.logger),
       inspectOperations,
       newApiKey: newPartnerApiKey,
-      now: h.clock.now,
+      now: () => h.clock.now(),
     });
     await expect(failing.revokeKey(h.scope(admin), { apiKeyId: issued.key.id })).rejects.toThrow('database down');
     expect(await mirrored(issued.apiKey)).toBeNull();

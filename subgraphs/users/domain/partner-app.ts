@@ -172,7 +172,7 @@ export function parseManifest(raw: unknown, inspect: OperationInspector, field: 
     if (operation.name !== name) return problem(`the body's operation is named ${operation.name ? `"${operation.name}"` : 'nothing'}, not "${name}".`);
     ids.add(id);
     names.add(name);
-    operations.push({ id, name, type: type as OperationType, body });
+    operations.push({ id, name, type: operation.type, body });
   });
   if (errors.length > 0) return fail(...errors.slice(0, 20));
   return ok(operations);

@@ -1,5 +1,5 @@
 import { Kind, parse } from 'graphql';
-import type { OperationInspection, OperationType } from '../domain/partner-app.ts';
+import type { OperationInspection } from '../domain/partner-app.ts';
 
 /**
  * The operations a manifest body defines, by graphql-js' parser (syntax only: the body is checked
@@ -10,7 +10,7 @@ export function inspectOperations(body: string): OperationInspection {
     const document = parse(body, { maxTokens: 10_000 });
     const operations = document.definitions
       .filter((definition) => definition.kind === Kind.OPERATION_DEFINITION)
-      .map((definition) => ({ type: definition.operation as OperationType, name: definition.name?.value ?? null }));
+      .map((definition) => ({ type: definition.operation, name: definition.name?.value ?? null }));
     return { ok: true, operations };
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : 'syntax error' };
