@@ -65,6 +65,24 @@ describe('safelists at the gateway', () => {
     expect((await postGraphQL(url, { query: PRODUCTS })).status).toBe(200);
   });
 
+  it('serves a partner by id over GET too (the query string carries the extension)', async () => {
+    const search = new URLSearchParams({ extensions: JSON.stringify(byId(sha(PRODUCTS)).extensions) });
+    const response = await fetch(`${partnersGateway.gateway.graphqlUrl}?${search}`, { headers: { 'x-api-key': apiKey, 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { data?: unknown }).data).toEqual({ products: expect.any(Array) });
+  });
+
+  it('answers 503 PARTNER_CHECK_UNAVAILABLE when the mirror cannot be read, and lets nothing through', async () => {
+    const blind = await startToyGateway(toys, { REDIS_URL: 'redis://127.0.0.1:6390/0', PARTNERS_KEY_PREFIX: prefix });
+    try {
+      const response = await postGraphQL(blind.gateway.graphqlUrl, byId(sha(PRODUCTS)), { 'x-api-key': apiKey });
+      expect([response.status, response.body.errors?.[0]?.extensions?.code]).toEqual([503, 'PARTNER_CHECK_UNAVAILABLE']);
+      expect(response.body.data).toBeUndefined();
+    } finally {
+      await blind.close();
+    }
+  });
+
   it('refuses a key once its mirror entry is gone, within the cache time', async () => {
     const url = partnersGateway.gateway.graphqlUrl;
     const other = `shpk_${'o'.repeat(43)}`;

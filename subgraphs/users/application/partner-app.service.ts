@@ -165,7 +165,7 @@ export function createPartnerAppService(deps: {
       for (const manifest of source.manifests) await mirror.putManifest(manifest.appId, manifest.operations);
       // A key revoked while this ran may have been written back above; its revocation is committed
       // by now, so one more read of the revoked keys settles it.
-      await mirror.deleteKeys((await partnerApps.mirrorSource(deps.now())).revokedHashes);
+      await mirror.deleteKeys(await partnerApps.revokedHashes());
       const counts = { keys: usable.length, removed: source.revokedHashes.length + unusable.length, manifests: source.manifests.length };
       log.child({ component: 'PartnerAppService' }).info(counts, 'partner mirror resynced from Postgres');
       return counts;

@@ -34,6 +34,8 @@ export interface PartnerAppRepository {
   /** Replaces the app's manifest with the next version. */
   publishManifest(appId: string, operations: ManifestOperation[], at: Date): Promise<PartnerManifest>;
   /** Everything the Redis mirror holds, for a resync: the keys not revoked whose end has not passed, and every manifest. */
+  /** The hashes of every revoked key. */
+  revokedHashes(): Promise<string[]>;
   mirrorSource(now: Date): Promise<{ keys: (PartnerApiKey & { appStatus: PartnerApp['status'] })[]; revokedHashes: string[]; manifests: PartnerManifest[] }>;
 }
 
@@ -118,6 +120,9 @@ export function createPartnerAppRepository(db: UsersPrisma): PartnerAppRepositor
         update: { operations: json, version: { increment: 1 }, publishedAt: at },
       });
       return toManifest(row);
+    },
+    async revokedHashes() {
+      return (await db.partnerApiKey.findMany({ where: { revokedAt: { not: null } }, select: { hash: true } })).map((row) => row.hash);
     },
     async mirrorSource(now) {
       const [keys, revoked, manifests] = await Promise.all([
