@@ -67,7 +67,7 @@ describe('safelists at the gateway', () => {
 
   it('serves a partner by id over GET too (the query string carries the extension)', async () => {
     const search = new URLSearchParams({ extensions: JSON.stringify(byId(sha(PRODUCTS)).extensions) });
-    const response = await fetch(`${partnersGateway.gateway.graphqlUrl}?${search}`, { headers: { 'x-api-key': apiKey, 'apollo-require-preflight': 'true' } });
+    const response = await fetch(`${partnersGateway.gateway.graphqlUrl}?${search.toString()}`, { headers: { 'x-api-key': apiKey, 'apollo-require-preflight': 'true' } });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { data?: unknown }).data).toEqual({ products: expect.any(Array) });
   });
