@@ -147,13 +147,12 @@ export function createPartnerAppService(deps: {
     },
     async keys(scope, app) {
       valueOrThrow(asAdmin(scope.viewer));
-      const keys = await partnerApps.keysOf([app.id]);
-      return keys.reverse().slice(0, MAX_LISTED_KEYS);
+      const keys = await scope.loaders.partnerKeysByAppId.load(app.id);
+      return [...keys].reverse().slice(0, MAX_LISTED_KEYS);
     },
     async manifest(scope, app) {
       valueOrThrow(asAdmin(scope.viewer));
-      const [manifest] = await partnerApps.findManifests([app.id]);
-      return manifest ?? null;
+      return scope.loaders.partnerManifestByAppId.load(app.id);
     },
     async resyncMirror(log) {
       const now = deps.now();
