@@ -12,6 +12,9 @@ const MAPPERS: Record<SubgraphName, Record<string, string>> = {
     User: '../domain/user.ts#User as UserModel',
     Vendor: '../domain/vendor.ts#Vendor as VendorModel',
     Address: '../domain/address.ts#Address as AddressModel',
+    PartnerApp: '../domain/partner-app.ts#PartnerApp as PartnerAppModel',
+    PartnerApiKey: '../domain/partner-app.ts#PartnerApiKey as PartnerApiKeyModel',
+    PartnerManifestInfo: '../domain/partner-app.ts#PartnerManifest as PartnerManifestModel',
   },
   catalog: {
     Product: '../domain/product.ts#Product as ProductModel',

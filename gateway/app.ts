@@ -14,6 +14,7 @@ import type { RouteHandler } from '../platform/http/http-server.ts';
 import { startServiceHttp, type RunningService } from '../platform/http/service-http.ts';
 import type { Logger } from '../platform/logging/logger.ts';
 import { metricsPlugin } from '../platform/metrics/metrics.ts';
+import { closeRedis, createRedis } from '../platform/redis/redis.ts';
 import { requestTextGuardPlugin } from '../platform/validation/request-text.plugin.ts';
 import { applyApolloTelemetryChoice, type GatewayConfig } from './config.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
@@ -27,6 +28,9 @@ import { resendSafeRequestsOnce } from './http/safe-resend.ts';
 import { SubgraphDataSource } from './http/subgraph-data-source.ts';
 import { createUndiciFetcher } from './http/undici-fetcher.ts';
 import { httpOperationPlugin } from './http-operation.plugin.ts';
+import { loadFirstPartyManifest } from './partners/first-party-manifest.ts';
+import { createPartnerStore } from './partners/partner-store.ts';
+import { safelistPlugin } from './partners/safelist.plugin.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { valueCompletionErrorsPlugin } from './value-completion.plugin.ts';
 import { loadSupergraph, routeSubgraphs, type SupergraphSubgraph } from './supergraph/load-supergraph.ts';
@@ -64,6 +68,7 @@ export async function startGateway(
   const urls = new Map(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));
   const sessions = dependencies.verifier ? null : openSessionRevocations(config.sessionRevocations, logger);
   const verifier = dependencies.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions });
+  const firstParty = config.partners.firstPartyManifestPath ? await loadFirstPartyManifest(config.partners.firstPartyManifestPath) : null;
   const metrics = createGatewayMetrics(config.metrics);
   const signer = createGatewaySigner(gatewaySigningSecrets(config, log));
   const fetcher = (dependencies.fetcher ?? createUndiciFetcher)({
@@ -73,10 +78,14 @@ export async function startGateway(
   const fetch = resendSafeRequestsOnce(abortWhenCallerLeaves(fetcher.fetch));
   const demandControl = dependencies.demandControl ?? true;
   const budgets = demandControl && config.budgets ? openBudgets(config.budgets, logger, metrics.registry) : null;
+  // Partner keys and manifests, as the users subgraph mirrors them (gateway/partners).
+  const partnersRedis = createRedis(config.partners.redis, logger);
+  const partners = createPartnerStore(partnersRedis, { cacheMs: config.partners.cacheMs });
   const releaseClients = async () => {
     fetcher.close();
     await sessions?.close();
     await budgets?.close();
+    await closeRedis(partnersRedis);
   };
 
   applyApolloTelemetryChoice(config);
@@ -102,6 +111,8 @@ export async function startGateway(
     formatError: gatewayErrorFormatter(log, { suggestions: config.introspection }),
     plugins: [
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      // First: it may swap the request's query for its manifest body before anything reads it.
+      safelistPlugin({ partners, firstParty }),
       metricsPlugin<GatewayContext>(metrics),
       valueCompletionErrorsPlugin<GatewayContext>(log),
       httpOperationPlugin<GatewayContext>(),
@@ -128,7 +139,7 @@ export async function startGateway(
         '/graphql': withCors(
           config.corsAllowedOrigins,
           withRequestId(
-            apolloRoute({ server: apollo, context: gatewayContext(verifier, logger, config.trustedProxies), maxBodyBytes: config.maxBodyBytes }),
+            apolloRoute({ server: apollo, context: gatewayContext(verifier, logger, config.trustedProxies, partners), maxBodyBytes: config.maxBodyBytes }),
           ),
         ),
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callerOf } from './caller.ts';
+import { callerOf, partnerCaller } from './caller.ts';
 
 describe('callerOf', () => {
   it("spends an account's budget when signed in, the address's otherwise", () => {
@@ -8,5 +8,11 @@ describe('callerOf', () => {
     expect(callerOf({ userId, role: 'CUSTOMER', vendorId: null}, '203.0.113.7')).toEqual({ class: 'customer', id: `user:${userId}`, partnerAppId: null });
     expect(callerOf({ userId, role: 'VENDOR', vendorId: userId}, '203.0.113.7').class).toBe('customer');
     expect(callerOf({ userId, role: 'ADMIN', vendorId: null}, '203.0.113.7').class).toBe('admin');
+  });
+});
+
+describe('partnerCaller', () => {
+  it("spends the app's budget and names its manifest, whichever of its keys was sent", () => {
+    expect(partnerCaller('app-1')).toEqual({ class: 'partner', id: 'key:app-1', partnerAppId: 'app-1' });
   });
 });

@@ -20,3 +20,8 @@ export function callerOf(viewer: Viewer | null, clientIp: string): Caller {
   if (!viewer) return { class: 'anonymous', id: `ip:${clientIp}`, partnerAppId: null };
   return { class: viewer.role === 'ADMIN' ? 'admin' : 'customer', id: `user:${viewer.userId}`, partnerAppId: null };
 }
+
+/** A request with a valid partner API key: the app's own budget and manifest, whichever key of it was sent. */
+export function partnerCaller(appId: string): Caller {
+  return { class: 'partner', id: `key:${appId}`, partnerAppId: appId };
+}

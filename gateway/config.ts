@@ -96,6 +96,12 @@ const schema = z
       GATEWAY_APOLLO_TELEMETRY: env.boolean(false),
       GATEWAY_WORKERS: env.positiveInt(1),
       SHUTDOWN_GRACE_MS: env.positiveInt(10_000),
+      /** Where the users subgraph mirrors partner keys and manifests: the same value as its own PARTNERS_KEY_PREFIX. */
+      PARTNERS_KEY_PREFIX: z.string().min(1).default('partners:'),
+      /** How long a partner key or manifest entry is kept in process: the longest a revocation takes to reach this gateway. */
+      PARTNER_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+      /** An Apollo persisted-query manifest; when set, callers other than partners may run only its operations, by id. */
+      FIRST_PARTY_MANIFEST_PATH: env.optionalString(),
     }).superRefine((values, ctx) => {
       serviceRules(values, ctx);
       budgetRules(values, ctx);
@@ -144,6 +150,13 @@ const schema = z
       apolloTelemetry: values.GATEWAY_APOLLO_TELEMETRY,
       workers: values.GATEWAY_WORKERS,
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+      partners: {
+        /** Its own connection: the key space is shared with the users subgraph. */
+        redis: { url: values.REDIS_URL, keyPrefix: values.PARTNERS_KEY_PREFIX },
+        cacheMs: values.PARTNER_KEY_CACHE_MS,
+        /** null: first-party clients are not held to a manifest. */
+        firstPartyManifestPath: values.FIRST_PARTY_MANIFEST_PATH,
+      },
       // Schema exploration is a developer convenience; elsewhere it only helps attackers map the API.
       introspection: development,
       landingPage: development,

@@ -29,6 +29,16 @@ export const ErrorCodes = {
   /** A change reached a service whose reply was lost: it may or may not have been applied. */
   OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
 
+  // Partner API keys and persisted-query safelists (gateway/partners).
+  /** The X-Api-Key is malformed, unknown, revoked or past its rotation overlap (HTTP 401). */
+  INVALID_API_KEY: 'INVALID_API_KEY',
+  /** A partner key or manifest could not be read (Redis unreachable; HTTP 503): retry shortly. */
+  PARTNER_CHECK_UNAVAILABLE: 'PARTNER_CHECK_UNAVAILABLE',
+  /** A safelisted caller sent an operation without a persisted-query id (Apollo Router's code; HTTP 400). */
+  PERSISTED_QUERY_ID_REQUIRED: 'PERSISTED_QUERY_ID_REQUIRED',
+  /** The persisted-query id is not in the caller's manifest, or the query sent with it is not its body (Apollo Router's code; HTTP 403). */
+  PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
+
   // Answered by a subgraph to a request that did not come through the gateway (HTTP 401/403).
   GATEWAY_SIGNATURE_REQUIRED: 'GATEWAY_SIGNATURE_REQUIRED',
   GATEWAY_SIGNATURE_INVALID: 'GATEWAY_SIGNATURE_INVALID',

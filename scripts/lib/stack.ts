@@ -87,6 +87,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     REDIS_URL: scriptsConfig.REDIS_URL,
     SESSIONS_KEY_PREFIX: `${options.redisKeyPrefix}sessions:`,
     BUDGETS_KEY_PREFIX: `${options.redisKeyPrefix}budgets:`,
+    // The users subgraph mirrors partner keys and manifests here; the gateway reads them.
+    PARTNERS_KEY_PREFIX: `${options.redisKeyPrefix}partners:`,
     GATEWAY_SIGNING_SECRETS: secrets.GATEWAY_SIGNING_SECRETS,
   });
   const serviceEnv = (name: SubgraphName, port: number): Record<string, string> => ({

@@ -6,7 +6,8 @@ import { sendJson, type RouteHandler } from '../../platform/http/http-server.ts'
 import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
-import { closeRedis, createRedis } from '../../platform/redis/redis.ts';
+import { closeRedis, createRedis, waitForRedis } from '../../platform/redis/redis.ts';
+import { createPartnerAppService, type PartnerAppService } from './application/partner-app.service.ts';
 import { createUsersApp } from './application/services.ts';
 import { loadUsersConfig, type UsersConfig } from './config.ts';
 import type { UsersContext } from './context.ts';
@@ -16,6 +17,10 @@ import { seedUsersDemo } from './infra/demo-seed.ts';
 import { resolveUsersSecrets } from './infra/dev-secrets.ts';
 import { createLoginRateLimiter } from './infra/login-rate-limiter.ts';
 import { createPasswordHasher } from './infra/password-hasher.ts';
+import { inspectOperations } from './infra/operation-inspector.ts';
+import { createPartnerAppRepository } from './infra/partner-app.repository.ts';
+import { newPartnerApiKey } from './infra/partner-key.ts';
+import { createPartnerMirror } from './infra/partner-mirror.ts';
 import { createPiiCipher } from './infra/pii-cipher.ts';
 import { createUsersPrisma } from './infra/prisma.ts';
 import { createSessionRepository } from './infra/session.repository.ts';
@@ -53,6 +58,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
   const prisma = createUsersPrisma(config.databaseUrl, config.databasePoolSize);
   const redis = createRedis(config.redis, logger);
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
+  const partnersRedis = createRedis(config.partnersRedis, logger);
 
   const app = createUsersApp({
     users: createUserRepository(prisma, cipher),
@@ -66,7 +72,20 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     signer,
     revocations: sessions,
     refreshTokenTtlSeconds: config.tokens.refreshTokenTtlSeconds,
+    partnerApps: createPartnerAppRepository(prisma),
+    partnerMirror: createPartnerMirror(partnersRedis, logger),
+    inspectOperations,
+    newPartnerApiKey,
   });
+  // Heals a crash between a Postgres write and its mirror write. Redis down only delays it to the
+  // next start (or `npm run pq:publish -- --resync`): until then the gateways refuse partner keys,
+  // the safe side, and the rest of the subgraph serves.
+  try {
+    await waitForRedis(partnersRedis);
+    await app.services.partnerApps.resyncMirror(logger);
+  } catch (error) {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'partner mirror resync failed; run npm run pq:publish -- --resync once Redis is back');
+  }
 
   return startSubgraphServer<UsersContext>({
     name: 'users',
@@ -85,9 +104,41 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     resources: [
       { name: 'session revocations', close: () => sessions.close() },
       { name: 'redis', close: () => closeRedis(redis) },
+      { name: 'partners redis', close: () => closeRedis(partnersRedis) },
       { name: 'postgres', close: () => prisma.$disconnect() },
     ],
   });
+}
+
+/**
+ * The partner-app service alone, over the subgraph's own config (database, Redis, partner key
+ * prefix), for operator scripts (`npm run pq:publish`): the same validation and mirror writes as
+ * the admin mutations, without serving anything.
+ */
+export async function openPartnerApps(config: UsersConfig, logger: Logger): Promise<{ service: PartnerAppService; close(): Promise<void> }> {
+  const prisma = createUsersPrisma(config.databaseUrl, 2);
+  const partnersRedis = createRedis(config.partnersRedis, logger);
+  try {
+    await waitForRedis(partnersRedis);
+  } catch (error) {
+    await closeRedis(partnersRedis);
+    await prisma.$disconnect();
+    throw error;
+  }
+  const service = createPartnerAppService({
+    partnerApps: createPartnerAppRepository(prisma),
+    mirror: createPartnerMirror(partnersRedis, logger),
+    inspectOperations,
+    newApiKey: newPartnerApiKey,
+    now: () => new Date(),
+  });
+  return {
+    service,
+    async close() {
+      await closeRedis(partnersRedis);
+      await prisma.$disconnect();
+    },
+  };
 }
 
 export const subgraph = defineSubgraph({

@@ -76,6 +76,11 @@ export const usersConfigSchema = z
     SIGNUP_IP_WINDOW_SECONDS: env.positiveInt(60 * 60),
     /** How long a vendor entity stays in Redis for federated references (dropped on every vendor write). */
     VENDOR_CACHE_TTL_SECONDS: env.positiveInt(60),
+    /**
+     * Where partner API keys and manifests are mirrored for the gateways: the same value as the
+     * gateway's PARTNERS_KEY_PREFIX, outside REDIS_KEY_PREFIX because the gateways read it too.
+     */
+    PARTNERS_KEY_PREFIX: z.string().min(1).default('partners:'),
   })
   .superRefine((config, ctx) => {
     serviceRules(config, ctx);
@@ -100,6 +105,8 @@ export const usersConfigSchema = z
     // The age limit follows the lifetime of the tokens this process signs.
     ...accessTokenSettings(c, c.ACCESS_TOKEN_TTL_SECONDS),
     vendorCacheTtlSeconds: c.VENDOR_CACHE_TTL_SECONDS,
+    /** Its own connection: the key space is shared with every gateway. */
+    partnersRedis: { url: c.REDIS_URL, keyPrefix: c.PARTNERS_KEY_PREFIX },
     tokens: {
       accessTokenTtlSeconds: c.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: c.REFRESH_TOKEN_TTL_SECONDS,

@@ -9,6 +9,7 @@ import { loadGatewayConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../platform/logging/logger.ts';
 import { composeSubgraphs } from '../../scripts/compose.ts';
 import { GraphQLTestClient, leaksInternals, type GraphQLResponse } from '../support/graphql-client.ts';
+import { byIdBody, manifestOf, registerPartner } from '../support/partners.ts';
 import { bootPlatform, type TestPlatform } from '../support/platform.ts';
 import { testEnv, testRedisPrefix } from '../support/test-env.ts';
 
@@ -23,15 +24,28 @@ import { testEnv, testRedisPrefix } from '../support/test-env.ts';
 const ANONYMOUS_CAPACITY = 100;
 const ANONYMOUS_WINDOW_SECONDS = 3600;
 /** 1 for the connection + 1 per edge: 10 points, so a full anonymous bucket admits exactly 10. */
-const LISTING = '{ products(first: 9) { totalCount edges { cursor } } }';
+const LISTING = 'query BudgetListing { products(first: 9) { totalCount edges { cursor } } }';
 const LISTING_COST = 10;
 
 /**
  * Callers that must not be throttled when an anonymous one from the same address is. Each brings
- * its own credentials (request headers) and the capacity of its class: add the partner here.
+ * its own credentials (request headers, and whether it must run by id) and the capacity of its class.
  */
-const UNTHROTTLED: { name: string; capacity: number; headers: (platform: TestPlatform) => Promise<Record<string, string>> }[] = [
-  { name: 'a signed-in customer', capacity: 50_000, headers: async (p) => ({ authorization: `Bearer ${await p.signAccessToken({ sub: randomUUID(), role: 'CUSTOMER' })}` }) },
+const UNTHROTTLED: { name: string; capacity: number; caller: (platform: TestPlatform) => Promise<{ headers: Record<string, string>; byId: boolean }> }[] = [
+  {
+    name: 'a signed-in customer',
+    capacity: 50_000,
+    caller: async (p) => ({ headers: { authorization: `Bearer ${await p.signAccessToken({ sub: randomUUID(), role: 'CUSTOMER' })}` }, byId: false }),
+  },
+  {
+    // A partner runs the listing from its manifest, by id, with its API key.
+    name: 'a partner app',
+    capacity: 50_000,
+    caller: async (p) => {
+      const { apiKey } = await registerPartner(p, `Budget partner ${randomUUID().slice(0, 6)}`, manifestOf(['BudgetListing', LISTING]));
+      return { headers: { 'x-api-key': apiKey }, byId: true };
+    },
+  },
 ];
 
 let nextHost = 1;
@@ -57,8 +71,14 @@ interface CostReport {
 type Answer = GraphQLResponse<unknown> & { body: { extensions?: { cost?: CostReport } } };
 
 /** POSTs `query` from `address`; `cost: true` asks for the cost report in the request's extensions. */
-async function ask(client: GraphQLTestClient, address: string, options: { query?: string; cost?: boolean; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const body = JSON.stringify({ query: options.query ?? LISTING, ...(options.cost ? { extensions: { cost: true } } : {}) });
+async function ask(
+  client: GraphQLTestClient,
+  address: string,
+  options: { query?: string; cost?: boolean; headers?: Record<string, string>; byId?: boolean } = {},
+): Promise<Answer> {
+  const body = options.byId
+    ? byIdBody(options.query ?? LISTING)
+    : JSON.stringify({ query: options.query ?? LISTING, ...(options.cost ? { extensions: { cost: true } } : {}) });
   return client.send(body, { headers: { 'x-forwarded-for': address, ...options.headers } });
 }
 
@@ -141,12 +161,12 @@ describe('rate and cost budgets', () => {
     expect(catalogRequests - before).toBe(admitted.length);
   });
 
-  it.each(UNTHROTTLED)('throttles an anonymous client that spent its budget while $name from the same address is served', async ({ capacity, headers }) => {
+  it.each(UNTHROTTLED)('throttles an anonymous client that spent its budget while $name from the same address is served', async ({ capacity, caller }) => {
     const address = clientAddress();
     for (let i = 0; i < ANONYMOUS_CAPACITY / LISTING_COST; i += 1) expect((await ask(platform.gateway, address)).status).toBe(200);
     expect((await ask(platform.gateway, address)).status).toBe(429);
 
-    const served = await ask(platform.gateway, address, { headers: await headers(platform) });
+    const served = await ask(platform.gateway, address, await caller(platform));
     expect(served.status).toBe(200);
     expect(served.body.errors).toBeUndefined();
     expect(served.headers.get('ratelimit-limit')).toBe(String(capacity));

@@ -73,6 +73,8 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
     REDIS_URL: testEnv.REDIS_URL,
     // One list of ended sessions for every process of this platform, and for no other.
     SESSIONS_KEY_PREFIX: testRedisPrefix(`sessions-${randomUUID().slice(0, 8)}`),
+    // Partner keys and manifests the users subgraph mirrors and the gateway reads: this platform's own.
+    PARTNERS_KEY_PREFIX: testRedisPrefix(`partners-${randomUUID().slice(0, 8)}`),
     ...signing.env,
   };
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;

@@ -1,5 +1,6 @@
 import { entityLoader, groupLoader } from '../../../platform/batching/dataloaders.ts';
 import type { AddressRepository } from '../infra/address.repository.ts';
+import type { PartnerAppRepository } from '../infra/partner-app.repository.ts';
 import type { UserRepository } from '../infra/user.repository.ts';
 import type { VendorCache } from '../infra/vendor-cache.ts';
 import type { VendorRepository } from '../infra/vendor.repository.ts';
@@ -8,6 +9,7 @@ export interface UsersLoaderDeps {
   users: Pick<UserRepository, 'findByIds'>;
   vendors: Pick<VendorRepository, 'findByIds' | 'findLatestByOwners'>;
   addresses: Pick<AddressRepository, 'listByUsers'>;
+  partnerApps: Pick<PartnerAppRepository, 'keysOf' | 'findManifests'>;
   /** Stores by id in Redis, shared by every instance: read first, Postgres for the rest. */
   vendorCache: Pick<VendorCache, 'load'>;
 }
@@ -23,6 +25,9 @@ export function createUsersLoaders(deps: UsersLoaderDeps, signal?: AbortSignal) 
     vendorById: entityLoader({ load: (ids) => deps.vendors.findByIds(ids), keyOf: (vendor) => vendor.id, cache: deps.vendorCache, signal }),
     vendorByOwnerId: entityLoader({ load: (ids) => deps.vendors.findLatestByOwners(ids), keyOf: (vendor) => vendor.ownerId, signal }),
     addressesByUserId: groupLoader({ load: (ids) => deps.addresses.listByUsers(ids), keyOf: (address) => address.userId, signal }),
+    // A page of partner apps with their keys and manifests is two queries, not two per app.
+    partnerKeysByAppId: groupLoader({ load: (ids) => deps.partnerApps.keysOf(ids), keyOf: (key) => key.appId, signal }),
+    partnerManifestByAppId: entityLoader({ load: (ids) => deps.partnerApps.findManifests(ids), keyOf: (manifest) => manifest.appId, signal }),
   };
 }
 

@@ -17,4 +17,11 @@ export const UsersErrorCodes = {
   VENDOR_NOT_FOUND: 'VENDOR_NOT_FOUND',
   VENDOR_ILLEGAL_TRANSITION: 'VENDOR_ILLEGAL_TRANSITION',
   USER_NOT_FOUND: 'USER_NOT_FOUND',
+  PARTNER_APP_NOT_FOUND: 'PARTNER_APP_NOT_FOUND',
+  PARTNER_API_KEY_NOT_FOUND: 'PARTNER_API_KEY_NOT_FOUND',
+  /** The key was already revoked (or its rotation overlap has ended). */
+  PARTNER_API_KEY_ALREADY_REVOKED: 'PARTNER_API_KEY_ALREADY_REVOKED',
+  PARTNER_KEY_OVERLAP_OUT_OF_RANGE: 'PARTNER_KEY_OVERLAP_OUT_OF_RANGE',
+  /** A published manifest breaks the format, an id does not match its body, a body does not parse, or a bound is exceeded. */
+  PARTNER_MANIFEST_INVALID: 'PARTNER_MANIFEST_INVALID',
 } as const;

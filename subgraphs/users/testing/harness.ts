@@ -13,6 +13,10 @@ import { createAddressRepository } from '../infra/address.repository.ts';
 import { newSigningKey } from '../infra/dev-secrets.ts';
 import { createLoginRateLimiter, type LoginLimits } from '../infra/login-rate-limiter.ts';
 import { createPasswordHasher, type PasswordHasher } from '../infra/password-hasher.ts';
+import { inspectOperations } from '../infra/operation-inspector.ts';
+import { createPartnerAppRepository } from '../infra/partner-app.repository.ts';
+import { newPartnerApiKey } from '../infra/partner-key.ts';
+import { createPartnerMirror } from '../infra/partner-mirror.ts';
 import { createPiiCipher, type PiiCipher } from '../infra/pii-cipher.ts';
 import { createUsersPrisma, type UsersPrisma } from '../infra/prisma.ts';
 import { createSessionRepository } from '../infra/session.repository.ts';
@@ -49,6 +53,8 @@ export interface UsersHarness {
   prisma: UsersPrisma;
   /** This harness' own key space in the test Redis. */
   redis: Redis;
+  /** The partner mirror's own key space (PARTNERS_KEY_PREFIX), as the gateway reads it. */
+  partnersRedis: Redis;
   /** A Redis where nothing listens, for the fail-open specs. */
   deadRedis: Redis;
   logger: Logger;
@@ -79,6 +85,8 @@ export async function createUsersHarness(options: {
   const prisma = createUsersPrisma(options.databaseUrl ?? testDatabaseUrl('users'), 4);
   const redis = createRedis({ url: testEnv.REDIS_URL, keyPrefix: testRedisPrefix(`users-${options.scope}-${randomUUID().slice(0, 8)}`) }, logger);
   await waitForRedis(redis);
+  const partnersRedis = createRedis({ url: testEnv.REDIS_URL, keyPrefix: testRedisPrefix(`partners-${options.scope}-${randomUUID().slice(0, 8)}`) }, logger);
+  await waitForRedis(partnersRedis);
   const deadRedis = createRedis({ url: 'redis://127.0.0.1:6390', keyPrefix: 'nothing-listens:' }, logger);
   const sessions = createSessionRevocations(redis, { checkIntervalMs: 100, retentionSeconds: 3600 }, logger);
 
@@ -133,6 +141,10 @@ export async function createUsersHarness(options: {
     signer,
     revocations: sessions,
     refreshTokenTtlSeconds: 3600,
+    partnerApps: createPartnerAppRepository(prisma),
+    partnerMirror: createPartnerMirror(partnersRedis, logger, clock.now),
+    inspectOperations,
+    newPartnerApiKey,
     now: clock.now,
   };
   const app = createUsersApp(deps);
@@ -150,6 +162,7 @@ export async function createUsersHarness(options: {
     reads,
     prisma,
     redis,
+    partnersRedis,
     deadRedis,
     logger,
     cipher,
@@ -166,6 +179,7 @@ export async function createUsersHarness(options: {
     },
     async close() {
       await closeRedis(redis);
+      await closeRedis(partnersRedis);
       deadRedis.disconnect();
       await prisma.$disconnect();
     },
