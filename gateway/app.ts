@@ -14,7 +14,10 @@ import type { RouteHandler } from '../platform/http/http-server.ts';
 import { startServiceHttp, type RunningService } from '../platform/http/service-http.ts';
 import type { Logger } from '../platform/logging/logger.ts';
 import { metricsPlugin } from '../platform/metrics/metrics.ts';
+import { closeRedis, createRedis } from '../platform/redis/redis.ts';
 import { requestTextGuardPlugin } from '../platform/validation/request-text.plugin.ts';
+import { httpCachingPlugin } from './apq/http-caching.plugin.ts';
+import { persistedQueriesOption } from './apq/persisted-queries.ts';
 import { applyApolloTelemetryChoice, type GatewayConfig } from './config.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
 import { costLimitPlugin } from './cost/cost-limit.plugin.ts';
@@ -64,9 +67,12 @@ export async function startGateway(
     timeoutMs: config.subgraphTimeoutMs,
   });
   const fetch = resendSafeRequestsOnce(abortWhenCallerLeaves(fetcher.fetch));
+  // The gateway's one connection for its own keys (each feature under its own prefix); the session list has its own.
+  const redis = createRedis({ url: config.redisUrl, keyPrefix: '' }, logger.child({ redis: 'gateway' }));
   const releaseClients = async () => {
     fetcher.close();
     await sessions?.close();
+    await closeRedis(redis);
   };
 
   applyApolloTelemetryChoice(config);
@@ -84,7 +90,9 @@ export async function startGateway(
     // Without introspection, "did you mean …" suggestions would still map the schema for a stranger.
     hideSchemaDetailsFromClientErrors: !config.introspection,
     includeStacktraceInErrorResponses: false,
+    // Also what keeps GET safe: a GET must carry `apollo-require-preflight` or `x-apollo-operation-name`.
     csrfPrevention: true,
+    persistedQueries: persistedQueriesOption(redis, { ...config.persistedQueries, maxDocumentLength: config.maxBodyBytes }, log),
     // main.ts owns signals, so shutdown runs in order (stop accepting, drain, then stop Apollo).
     stopOnTerminationSignals: false,
     validationRules: queryLimitRules(config, { introspectionMaxDepth: config.introspection ? INTROSPECTION_MAX_DEPTH : undefined }),
@@ -95,6 +103,7 @@ export async function startGateway(
       metricsPlugin<GatewayContext>(metrics),
       valueCompletionErrorsPlugin<GatewayContext>(log),
       httpOperationPlugin<GatewayContext>(),
+      httpCachingPlugin<GatewayContext>(),
       requestTextGuardPlugin<GatewayContext>(),
       costLimitPlugin({ supergraphSdl: supergraph.sdl, maxCost: config.maxQueryCost, defaultListSize: config.queryCostDefaultListSize }),
     ],
