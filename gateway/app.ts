@@ -16,6 +16,8 @@ import type { Logger } from '../platform/logging/logger.ts';
 import { metricsPlugin } from '../platform/metrics/metrics.ts';
 import { closeRedis, createRedis } from '../platform/redis/redis.ts';
 import { requestTextGuardPlugin } from '../platform/validation/request-text.plugin.ts';
+import { httpCachingPlugin } from './apq/http-caching.plugin.ts';
+import { persistedQueriesOption } from './apq/persisted-queries.ts';
 import { applyApolloTelemetryChoice, type GatewayConfig } from './config.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
 import { openBudgets } from './budgets/budgets.ts';
@@ -78,6 +80,8 @@ export async function startGateway(
   const fetch = resendSafeRequestsOnce(abortWhenCallerLeaves(fetcher.fetch));
   const demandControl = dependencies.demandControl ?? true;
   const budgets = demandControl && config.budgets ? openBudgets(config.budgets, logger, metrics.registry) : null;
+  // The gateway's connection for persisted queries (under APQ_KEY_PREFIX); the session list has its own.
+  const redis = createRedis({ url: config.redisUrl, keyPrefix: '' }, logger.child({ redis: 'gateway' }));
   // Partner keys and manifests, as the users subgraph mirrors them (gateway/partners).
   const partnersRedis = createRedis(config.partners.redis, logger);
   const partners = createPartnerStore(partnersRedis, { cacheMs: config.partners.cacheMs });
@@ -86,6 +90,7 @@ export async function startGateway(
     await sessions?.close();
     await budgets?.close();
     await closeRedis(partnersRedis);
+    await closeRedis(redis);
   };
 
   applyApolloTelemetryChoice(config);
@@ -103,7 +108,9 @@ export async function startGateway(
     // Without introspection, "did you mean …" suggestions would still map the schema for a stranger.
     hideSchemaDetailsFromClientErrors: !config.introspection,
     includeStacktraceInErrorResponses: false,
+    // Also what keeps GET safe: a GET must carry `apollo-require-preflight` or `x-apollo-operation-name`.
     csrfPrevention: true,
+    persistedQueries: persistedQueriesOption(redis, { ...config.persistedQueries, maxDocumentLength: config.maxBodyBytes }, log),
     // main.ts owns signals, so shutdown runs in order (stop accepting, drain, then stop Apollo).
     stopOnTerminationSignals: false,
     validationRules: queryLimitRules(config, { introspectionMaxDepth: config.introspection ? INTROSPECTION_MAX_DEPTH : undefined }),
@@ -116,6 +123,7 @@ export async function startGateway(
       metricsPlugin<GatewayContext>(metrics),
       valueCompletionErrorsPlugin<GatewayContext>(log),
       httpOperationPlugin<GatewayContext>(),
+      httpCachingPlugin<GatewayContext>(),
       requestTextGuardPlugin<GatewayContext>(),
       ...(demandControl
         ? [demandControlPlugin({ supergraphSdl: supergraph.sdl, maxCost: config.maxQueryCost, defaultListSize: config.queryCostDefaultListSize, budgets })]

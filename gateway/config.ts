@@ -74,7 +74,7 @@ const schema = z
       SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
       SUBGRAPH_URLS: z.record(subgraphUrlKey, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the subgraph GraphQL endpoint' })),
       JWKS_URL: env.url(DEFAULT_JWKS_URL),
-      /** The list of ended sessions (SESSIONS_KEY_PREFIX), shared with every subgraph, and the budgets (BUDGETS_KEY_PREFIX). */
+      /** The list of ended sessions (SESSIONS_KEY_PREFIX), shared with every subgraph, the budgets (BUDGETS_KEY_PREFIX), partner keys (PARTNERS_KEY_PREFIX) and APQ documents (APQ_KEY_PREFIX). */
       REDIS_URL: env.url(DEFAULT_REDIS_URL),
       ...accessTokenEnvironment(),
       MAX_ROOT_MUTATION_FIELDS: env.positiveInt(1),
@@ -94,6 +94,9 @@ const schema = z
       SUBGRAPH_TIMEOUT_MS: env.positiveInt(10_000),
       SUBGRAPH_MAX_SOCKETS: env.positiveInt(256),
       GATEWAY_APOLLO_TELEMETRY: env.boolean(false),
+      /** Automatic persisted queries: where in Redis (shared by every instance) and for how long documents are kept. */
+      APQ_KEY_PREFIX: z.string().min(1).default('shop:apq:'),
+      APQ_TTL_SECONDS: env.positiveInt(86_400),
       GATEWAY_WORKERS: env.positiveInt(1),
       SHUTDOWN_GRACE_MS: env.positiveInt(10_000),
       /** Where the users subgraph mirrors partner keys and manifests: the same value as its own PARTNERS_KEY_PREFIX. */
@@ -148,6 +151,10 @@ const schema = z
       subgraphMaxSockets: values.SUBGRAPH_MAX_SOCKETS,
       /** Opt-in: let @apollo/gateway probe cloud-metadata addresses and send Apollo usage metrics. */
       apolloTelemetry: values.GATEWAY_APOLLO_TELEMETRY,
+      /** The gateway's own Redis connection (APQ documents; the session list has its own). */
+      redisUrl: values.REDIS_URL,
+      /** Automatic persisted queries in Redis: every key under `keyPrefix`, each kept `ttlSeconds` at most. */
+      persistedQueries: { keyPrefix: values.APQ_KEY_PREFIX, ttlSeconds: values.APQ_TTL_SECONDS },
       workers: values.GATEWAY_WORKERS,
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
       partners: {

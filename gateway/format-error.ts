@@ -3,6 +3,7 @@ import { ErrorCodes } from '../platform/errors/codes.ts';
 import { maskUnexpectedErrors, type ErrorMaskingOptions } from '../platform/graphql/error-masking.ts';
 import type { Logger } from '../platform/logging/logger.ts';
 import { formatQueryLimitError } from '../platform/graphql/limits/query-limits.ts';
+import { persistedQueryError } from './apq/apq-errors.ts';
 
 /** What @apollo/gateway calls a subgraph error that came without a code: unexpected by definition. */
 const DOWNSTREAM_SERVICE_ERROR = 'DOWNSTREAM_SERVICE_ERROR';
@@ -17,6 +18,8 @@ export function gatewayErrorFormatter(logger: Logger, options: ErrorMaskingOptio
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const limit = formatQueryLimitError(formatted, error);
     if (limit) return limit;
+    const persisted = persistedQueryError(formatted);
+    if (persisted) return persisted;
     const code = formatted.extensions?.code;
     const input =
       code === DOWNSTREAM_SERVICE_ERROR

@@ -82,6 +82,8 @@ export function demandControlPlugin(options: DemandControlOptions): ApolloServer
           if (!reportAsked || estimated === null || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           result.extensions = { ...result.extensions, cost: costReport(decision?.cost ?? chargedCost(estimated), decision) };
+          // The report is this caller's figures in the body: never stored for another.
+          response.http.headers.set('cache-control', 'no-store');
         },
       };
     },

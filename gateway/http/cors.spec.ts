@@ -48,7 +48,7 @@ describe('CORS on /graphql', () => {
       vary: 'Origin',
     });
     expect(CORS_ALLOWED_HEADERS).toEqual(
-      expect.arrayContaining(['content-type', 'authorization', 'x-api-key', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id', 'x-cost-report']),
+      expect.arrayContaining(['content-type', 'authorization', 'x-api-key', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id']),
     );
     expect(await response.text()).toBe('');
   });

@@ -16,7 +16,6 @@ export const CORS_ALLOWED_HEADERS = [
   'apollo-require-preflight',
   'x-apollo-operation-name',
   'x-request-id',
-  'x-cost-report',
 ] as const;
 
 /**

@@ -18,6 +18,8 @@ export const ErrorCodes = {
   TOO_MANY_ROOT_FIELDS: 'TOO_MANY_ROOT_FIELDS',
   /** `operationName` names no operation of the document, or the document has several and none was named (Apollo's own code). */
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  /** APQ: the `sha256Hash` sent is not the SHA-256 of the document sent with it (Apollo Router's code; HTTP 400). */
+  PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
   /** A subscription sent as a plain HTTP request. */
   SUBSCRIPTION_OVER_HTTP: 'SUBSCRIPTION_OVER_HTTP',
   /** The operation's estimated cost is above the limit (the code Apollo Router and Hive Router use). */

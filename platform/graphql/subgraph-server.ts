@@ -17,6 +17,7 @@ import { maskUnexpectedErrors } from './error-masking.ts';
 import { createGatewaySignatureVerifier, gatewaySigningSecrets } from './gateway-signature.ts';
 import { formatQueryLimitError, queryLimitRules } from './limits/query-limits.ts';
 import { baseRequestContext, CLIENT_IP_HEADER, type BaseRequestContext } from './request-context.ts';
+import { viewerCacheScopePlugin } from './viewer-cache-scope.plugin.ts';
 
 /** @apollo/subgraph does not export its resolver-map type; codegen's typed map is checked where it is written. */
 type SubgraphResolvers = NonNullable<Parameters<typeof buildSubgraphSchema>[0] extends infer M
@@ -101,6 +102,9 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
       ApolloServerPluginInlineTraceDisabled(),
       metricsPlugin<TContext>(metrics),
       requestTextGuardPlugin<TContext>(),
+      // Apollo's cache-control plugin (on by default) answers with the SDL's @cacheControl hints as
+      // Cache-Control, which the gateway combines; this keeps signed-in callers' answers out of shared caches.
+      viewerCacheScopePlugin<TContext>(),
     ],
     validationRules: queryLimitRules(settings),
     // The process' own shutdown sequence (platform/lifecycle) stops Apollo in order.

@@ -181,7 +181,10 @@ describe('rate and cost budgets', () => {
     expect(plain.status).toBe(200);
     expect(plain.body).not.toHaveProperty('extensions.cost');
 
+    expect(plain.headers.get('cache-control')).toBe('max-age=60, public');
     const asked = await ask(platform.gateway, address, { cost: true });
+    // The report is this caller's figures: no cache may keep the answer.
+    expect(asked.headers.get('cache-control')).toBe('no-store');
     expect(asked.body.extensions?.cost).toEqual({
       requestedQueryCost: LISTING_COST,
       maximumAvailable: ANONYMOUS_CAPACITY,

@@ -109,7 +109,15 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
     await composeSubgraphs(Object.fromEntries(Object.entries(subgraphs).map(([name, running]) => [name, running.graphqlUrl]))),
   );
   const gatewayServer = await startGateway(
-    loadGatewayConfig({ ...common, SUPERGRAPH_PATH: supergraphPath, JWKS_URL: jwksUrl, ...TEST_BUDGETS(), ...options.env?.gateway }),
+    loadGatewayConfig({
+      ...common,
+      SUPERGRAPH_PATH: supergraphPath,
+      JWKS_URL: jwksUrl,
+      // Persisted documents in a key space of this platform's own, never the development one.
+      APQ_KEY_PREFIX: testRedisPrefix(`apq-${randomUUID().slice(0, 8)}`),
+      ...TEST_BUDGETS(),
+      ...options.env?.gateway,
+    }),
     logger.child({ service: 'gateway' }),
   );
   // The users subgraph generated its dev signing key into the secrets directory: sign with it.
