@@ -20,7 +20,7 @@ import { httpCachingPlugin } from './apq/http-caching.plugin.ts';
 import { persistedQueriesOption } from './apq/persisted-queries.ts';
 import { applyApolloTelemetryChoice, type GatewayConfig } from './config.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
-import { openBudgets } from './budgets/budgets.ts';
+import { redisBudgets } from './budgets/budgets.ts';
 import { demandControlPlugin } from './cost/demand-control.plugin.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { abortWhenCallerLeaves } from './http/caller-aborts.ts';
@@ -79,17 +79,16 @@ export async function startGateway(
   });
   const fetch = resendSafeRequestsOnce(abortWhenCallerLeaves(fetcher.fetch));
   const demandControl = dependencies.demandControl ?? true;
-  const budgets = demandControl && config.budgets ? openBudgets(config.budgets, logger, metrics.registry) : null;
-  // The gateway's connection for persisted queries (under APQ_KEY_PREFIX); the session list has its own.
+  // The gateway's one connection for its own keys: budgets (BUDGETS_KEY_PREFIX), partner keys and
+  // manifests (PARTNERS_KEY_PREFIX) and persisted queries (APQ_KEY_PREFIX). No client keyPrefix:
+  // each feature prefixes its own keys. The session list has its own (platform code the subgraphs share).
   const redis = createRedis({ url: config.redisUrl, keyPrefix: '' }, logger.child({ redis: 'gateway' }));
+  const budgets = demandControl && config.budgets ? redisBudgets(redis, config.budgets, logger, metrics.registry) : null;
   // Partner keys and manifests, as the users subgraph mirrors them (gateway/partners).
-  const partnersRedis = createRedis(config.partners.redis, logger);
-  const partners = createPartnerStore(partnersRedis, { cacheMs: config.partners.cacheMs });
+  const partners = createPartnerStore(redis, { keyPrefix: config.partners.keyPrefix, cacheMs: config.partners.cacheMs });
   const releaseClients = async () => {
     fetcher.close();
     await sessions?.close();
-    await budgets?.close();
-    await closeRedis(partnersRedis);
     await closeRedis(redis);
   };
 

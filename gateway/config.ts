@@ -138,7 +138,7 @@ const schema = z
       /** Token buckets per caller, sized by caller class (gateway/budgets); null when RATE_LIMITS_ENABLED=false. */
       budgets: values.RATE_LIMITS_ENABLED
         ? {
-            redis: { url: values.REDIS_URL, keyPrefix: values.BUDGETS_KEY_PREFIX },
+            keyPrefix: values.BUDGETS_KEY_PREFIX,
             policies: {
               anonymous: values.BUDGET_ANONYMOUS,
               customer: values.BUDGET_CUSTOMER,
@@ -151,15 +151,15 @@ const schema = z
       subgraphMaxSockets: values.SUBGRAPH_MAX_SOCKETS,
       /** Opt-in: let @apollo/gateway probe cloud-metadata addresses and send Apollo usage metrics. */
       apolloTelemetry: values.GATEWAY_APOLLO_TELEMETRY,
-      /** The gateway's own Redis connection (APQ documents; the session list has its own). */
+      /** The gateway's one Redis connection for its own keys (budgets, partner keys, APQ documents), each under its key prefix; the session list has its own. */
       redisUrl: values.REDIS_URL,
       /** Automatic persisted queries in Redis: every key under `keyPrefix`, each kept `ttlSeconds` at most. */
       persistedQueries: { keyPrefix: values.APQ_KEY_PREFIX, ttlSeconds: values.APQ_TTL_SECONDS },
       workers: values.GATEWAY_WORKERS,
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
       partners: {
-        /** Its own connection: the key space is shared with the users subgraph. */
-        redis: { url: values.REDIS_URL, keyPrefix: values.PARTNERS_KEY_PREFIX },
+        /** Read on the gateway's Redis connection; the key space is shared with the users subgraph (it writes, the gateway reads). */
+        keyPrefix: values.PARTNERS_KEY_PREFIX,
         cacheMs: values.PARTNER_KEY_CACHE_MS,
         /** null: first-party clients are not held to a manifest. */
         firstPartyManifestPath: values.FIRST_PARTY_MANIFEST_PATH,

@@ -49,7 +49,7 @@ describe('budget config', () => {
   it('defaults: on, every class sized at least MAX_QUERY_COST, under budgets:', () => {
     const config = loadGatewayConfig({});
     expect(config.budgets).toEqual({
-      redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'budgets:' },
+      keyPrefix: 'budgets:',
       policies: {
         anonymous: { capacity: 40000, windowSeconds: 60 },
         customer: { capacity: 60000, windowSeconds: 60 },
@@ -64,7 +64,7 @@ describe('budget config', () => {
     const config = loadGatewayConfig({ MAX_QUERY_COST: '100', BUDGET_ANONYMOUS: '100/1h', BUDGET_PARTNER: '5000/10s', BUDGETS_KEY_PREFIX: 'edge:budgets:' });
     expect(config.budgets?.policies.anonymous).toEqual({ capacity: 100, windowSeconds: 3600 });
     expect(config.budgets?.policies.partner).toEqual({ capacity: 5000, windowSeconds: 10 });
-    expect(config.budgets?.redis.keyPrefix).toBe('edge:budgets:');
+    expect(config.budgets?.keyPrefix).toBe('edge:budgets:');
     expect(loadGatewayConfig({ RATE_LIMITS_ENABLED: 'false' }).budgets).toBeNull();
     // Off, a small budget is not a problem: nothing spends it.
     expect(loadGatewayConfig({ RATE_LIMITS_ENABLED: 'false', BUDGET_ANONYMOUS: '10/1s' }).budgets).toBeNull();

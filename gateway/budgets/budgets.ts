@@ -1,14 +1,14 @@
 import { Counter, type Registry } from 'prom-client';
 import { withTimeout } from '../../platform/lifecycle/with-timeout.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
-import { closeRedis, createRedis, type RedisSettings } from '../../platform/redis/redis.ts';
+import type { Redis } from '../../platform/redis/redis.ts';
 import type { Caller, CallerClass } from '../caller.ts';
 import { budgetAnswer, type BudgetAnswer, type BudgetPolicy } from './budget-policy.ts';
 import { createTokenBuckets, type TokenBuckets } from './token-bucket.ts';
 
 export interface BudgetSettings {
-  /** Its own connection and key space (BUDGETS_KEY_PREFIX), the same for every gateway instance. */
-  redis: RedisSettings;
+  /** The buckets' key space (BUDGETS_KEY_PREFIX) on the gateway's Redis, the same for every gateway instance. */
+  keyPrefix: string;
   /** Each caller class's bucket. */
   policies: Record<CallerClass, BudgetPolicy>;
 }
@@ -27,10 +27,6 @@ export interface Budgets {
   policyOf(callerClass: CallerClass): BudgetPolicy;
   /** Spends an operation's estimated cost from the caller's bucket (at least 1: no operation is free). */
   spend(caller: Caller, estimatedCost: number): Promise<BudgetDecision>;
-}
-
-export interface OpenBudgets extends Budgets {
-  close(): Promise<void>;
 }
 
 /** What an operation spends: its estimate in whole points, and at least 1, so no operation is free (`{ __typename }` estimates 0). */
@@ -84,8 +80,7 @@ export function createBudgets(buckets: TokenBuckets, policies: Record<CallerClas
   };
 }
 
-/** Budgets on their own Redis connection; close it when the gateway stops. */
-export function openBudgets(settings: BudgetSettings, logger: Logger, registry: Registry): OpenBudgets {
-  const redis = createRedis(settings.redis, logger);
-  return { ...createBudgets(createTokenBuckets(redis), settings.policies, logger, registry), close: () => closeRedis(redis) };
+/** Budgets on the gateway's Redis connection, under `settings.keyPrefix`; whoever made the connection closes it. */
+export function redisBudgets(redis: Redis, settings: BudgetSettings, logger: Logger, registry: Registry): Budgets {
+  return createBudgets(createTokenBuckets(redis, { keyPrefix: settings.keyPrefix }), settings.policies, logger, registry);
 }

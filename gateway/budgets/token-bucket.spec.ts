@@ -8,7 +8,9 @@ import { createBudgets } from './budgets.ts';
 import { createTokenBuckets, type TokenBuckets } from './token-bucket.ts';
 
 const logger = createLogger({ service: 'test', level: 'silent', pretty: false });
-const redis = createRedis({ url: testEnv.REDIS_URL, keyPrefix: testRedisPrefix(`budgets-bucket-${randomUUID().slice(0, 8)}`) }, logger);
+// Like the gateway's: no client keyPrefix, the buckets prefix their own keys.
+const keyPrefix = testRedisPrefix(`budgets-bucket-${randomUUID().slice(0, 8)}`);
+const redis = createRedis({ url: testEnv.REDIS_URL, keyPrefix: '' }, logger);
 afterAll(() => closeRedis(redis));
 
 /** 100 points refilled over 10 s: 10 a second, 0.01 a millisecond. */
@@ -16,7 +18,7 @@ const policy = { capacity: 100, windowSeconds: 10 };
 
 async function bucket(): Promise<{ buckets: TokenBuckets; key: string }> {
   await waitForRedis(redis);
-  return { buckets: createTokenBuckets(redis), key: `bucket:${randomUUID()}` };
+  return { buckets: createTokenBuckets(redis, { keyPrefix }), key: `bucket:${randomUUID()}` };
 }
 
 describe('token bucket in Redis', () => {
@@ -41,10 +43,11 @@ describe('token bucket in Redis', () => {
     expect(await buckets.take(key, policy, 0, t0 + 1_000)).toEqual({ admitted: true, tokens: 50 });
   });
 
-  it('keeps a bucket only until it would be full again, on the Redis clock by default', async () => {
+  it('keeps a bucket, under its key prefix, only until it would be full again, on the Redis clock by default', async () => {
     const { buckets, key } = await bucket();
     expect((await buckets.take(key, policy, 30)).admitted).toBe(true);
-    const ttl = await redis.pttl(key);
+    expect(await redis.exists(key)).toBe(0);
+    const ttl = await redis.pttl(`${keyPrefix}${key}`);
     // 30 points at 0.01/ms: 3 s to full, plus a second of slack.
     expect(ttl).toBeGreaterThan(3_000);
     expect(ttl).toBeLessThanOrEqual(4_000);

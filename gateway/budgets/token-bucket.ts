@@ -56,13 +56,17 @@ declare module 'ioredis' {
   }
 }
 
-/** Token buckets in Redis, shared by every gateway instance on the same key prefix. */
-export function createTokenBuckets(redis: Redis): TokenBuckets {
+/**
+ * Token buckets in Redis, shared by every gateway instance on the same key prefix. The connection
+ * is the gateway's shared one (no client keyPrefix), so every key is `keyPrefix` + `key` here.
+ */
+export function createTokenBuckets(redis: Redis, options: { keyPrefix: string }): TokenBuckets {
+  // Idempotent: defining the script again on the same connection only replaces it.
   redis.defineCommand('takeBudgetTokens', { numberOfKeys: 1, lua: TAKE_SCRIPT });
   return {
     async take(key, policy, cost, nowMs) {
       const perMs = policy.capacity / (policy.windowSeconds * 1000);
-      const [admitted, tokens] = await redis.takeBudgetTokens(key, String(policy.capacity), String(perMs), String(cost), nowMs === undefined ? '' : String(nowMs));
+      const [admitted, tokens] = await redis.takeBudgetTokens(`${options.keyPrefix}${key}`, String(policy.capacity), String(perMs), String(cost), nowMs === undefined ? '' : String(nowMs));
       return { admitted: admitted === 1, tokens: Number(tokens) };
     },
   };

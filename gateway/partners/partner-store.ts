@@ -36,10 +36,12 @@ const mirrored = z.object({ appId: z.string(), keyId: z.string(), notAfter: z.st
 
 /**
  * Reads through a per-process cache of `cacheMs`: the longest a revocation, a rotation's end or
- * a new manifest takes to reach this gateway. 0 reads Redis on every request.
+ * a new manifest takes to reach this gateway. 0 reads Redis on every request. `redis` is the
+ * gateway's shared connection (no client keyPrefix): every key read is `keyPrefix` + the layout above.
  */
-export function createPartnerStore(redis: Redis, options: { cacheMs: number; now?: () => number }): PartnerStore {
+export function createPartnerStore(redis: Redis, options: { keyPrefix: string; cacheMs: number; now?: () => number }): PartnerStore {
   const now = options.now ?? Date.now;
+  const keyOf = (key: string) => `${options.keyPrefix}${key}`;
   const keys = createTtlCache<ResolvedPartnerKey & { notAfter: number | null }>({ ttlMs: options.cacheMs, maxEntries: CACHED_ENTRIES, now });
   const bodies = createTtlCache<string>({ ttlMs: options.cacheMs, maxEntries: CACHED_ENTRIES, now });
   return {
@@ -48,7 +50,7 @@ export function createPartnerStore(redis: Redis, options: { cacheMs: number; now
       const hash = createHash('sha256').update(apiKey, 'utf8').digest('hex');
       let entry = keys.get(hash);
       if (entry === undefined) {
-        const raw = await redis.get(`key:${hash}`);
+        const raw = await redis.get(keyOf(`key:${hash}`));
         const parsed = raw === null ? null : mirrored.safeParse(parseJson(raw));
         entry = parsed?.success ? { appId: parsed.data.appId, keyId: parsed.data.keyId, notAfter: parsed.data.notAfter ? Date.parse(parsed.data.notAfter) : null } : null;
         keys.set(hash, entry);
@@ -62,7 +64,7 @@ export function createPartnerStore(redis: Redis, options: { cacheMs: number; now
       const cacheKey = `${appId}:${id}`;
       let body = bodies.get(cacheKey);
       if (body === undefined) {
-        body = await redis.hget(`manifest:${appId}`, id);
+        body = await redis.hget(keyOf(`manifest:${appId}`), id);
         bodies.set(cacheKey, body);
       }
       return body;
