@@ -18,20 +18,24 @@ function gatherSubgraphUrls(input: unknown): unknown {
   return { ...input, SUBGRAPH_URLS: urls };
 }
 
+/** A comma-separated list, each entry parsed (null: invalid); every invalid entry is named in one issue. */
+const commaList = <T>(parse: (entry: string) => T | null, expected: string) =>
+  z
+    .string()
+    .default('')
+    .transform((value, ctx): T[] => {
+      const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+      const parsed = entries.map(parse);
+      const invalid = entries.filter((_entry, index) => parsed[index] === null);
+      if (invalid.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `must list ${expected} separated by commas; not one: ${invalid.join(', ')}` });
+        return z.NEVER;
+      }
+      return parsed.filter((entry) => entry !== null);
+    });
+
 /** `TRUSTED_PROXIES=10.0.0.0/8,192.0.2.7`: the load balancers whose X-Forwarded-For is believed; empty trusts none. */
-const trustedProxies = z
-  .string()
-  .default('')
-  .transform((value, ctx): AddressRange[] => {
-    const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
-    const ranges = entries.map(parseAddressRange);
-    const invalid = entries.filter((_entry, index) => ranges[index] === null);
-    if (invalid.length > 0) {
-      ctx.addIssue({ code: 'custom', message: `must list IP addresses or CIDR blocks separated by commas; not one: ${invalid.join(', ')}` });
-      return z.NEVER;
-    }
-    return ranges.filter((range) => range !== null);
-  });
+const trustedProxies = commaList<AddressRange>(parseAddressRange, 'IP addresses or CIDR blocks');
 
 /** `BUDGET_ANONYMOUS=20000/60s`: a token bucket of 20000 cost points, refilled in full over 60 s (units ms, s, m, h). */
 const budget = (fallback: string) =>
@@ -48,19 +52,7 @@ const budget = (fallback: string) =>
 const BUDGET_VARIABLES = { anonymous: 'BUDGET_ANONYMOUS', customer: 'BUDGET_CUSTOMER', partner: 'BUDGET_PARTNER', admin: 'BUDGET_ADMIN' } as const;
 
 /** `CORS_ALLOWED_ORIGINS=https://shop.example,https://admin.shop.example`: exact origins browsers may call from; empty = no CORS. */
-const corsAllowedOrigins = z
-  .string()
-  .default('')
-  .transform((value, ctx): string[] => {
-    const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
-    const origins = entries.map(parseCorsOrigin);
-    const invalid = entries.filter((_entry, index) => origins[index] === null);
-    if (invalid.length > 0) {
-      ctx.addIssue({ code: 'custom', message: `must list origins like https://shop.example (no path) separated by commas, or *; not one: ${invalid.join(', ')}` });
-      return z.NEVER;
-    }
-    return [...new Set(origins.filter((origin) => origin !== null))];
-  });
+const corsAllowedOrigins = commaList(parseCorsOrigin, 'origins like https://shop.example (no path) or *').transform((origins) => [...new Set(origins)]);
 
 const subgraphUrlKey = z
   .string()
