@@ -82,7 +82,7 @@ const schema = z
       BUDGET_PARTNER: budget('100000/60s'),
       BUDGET_ADMIN: budget('200000/60s'),
       /** Where the buckets live in Redis (REDIS_URL): the same for every gateway instance, or each keeps its own budgets. */
-      BUDGETS_KEY_PREFIX: z.string().min(1).default('budgets:'),
+      BUDGETS_KEY_PREFIX: z.string().min(1).default('shop:budgets:'),
       SUBGRAPH_TIMEOUT_MS: env.positiveInt(10_000),
       SUBGRAPH_MAX_SOCKETS: env.positiveInt(256),
       GATEWAY_APOLLO_TELEMETRY: env.boolean(false),
@@ -92,7 +92,7 @@ const schema = z
       GATEWAY_WORKERS: env.positiveInt(1),
       SHUTDOWN_GRACE_MS: env.positiveInt(10_000),
       /** Where the users subgraph mirrors partner keys and manifests: the same value as its own PARTNERS_KEY_PREFIX. */
-      PARTNERS_KEY_PREFIX: z.string().min(1).default('partners:'),
+      PARTNERS_KEY_PREFIX: z.string().min(1).default('shop:partners:'),
       /** How long a partner key or manifest entry is kept in process: the longest a revocation takes to reach this gateway. */
       PARTNER_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
       /** An Apollo persisted-query manifest; when set, callers other than partners may run only its operations, by id. */

@@ -41,6 +41,9 @@ export async function startCompiledPlatform(options: CompiledPlatformOptions): P
     // Every process, gateway included, reads one list of ended sessions.
     REDIS_URL: options.redisUrl,
     SESSIONS_KEY_PREFIX: `${options.redisKeyPrefix}sessions:`,
+    BUDGETS_KEY_PREFIX: `${options.redisKeyPrefix}budgets:`,
+    PARTNERS_KEY_PREFIX: `${options.redisKeyPrefix}partners:`,
+    APQ_KEY_PREFIX: `${options.redisKeyPrefix}apq:`,
   };
   const secrets = throwawayProductionSecrets();
   const started: ServiceProcess[] = [];

@@ -86,9 +86,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     // Every process of the stack, gateway included, reads one list of ended sessions.
     REDIS_URL: scriptsConfig.REDIS_URL,
     SESSIONS_KEY_PREFIX: `${options.redisKeyPrefix}sessions:`,
+    // The stack's own key spaces (the defaults are `npm start`'s, prefix `shop:`, so scripts such as
+    // pq:publish reach the dev stack without settings).
     BUDGETS_KEY_PREFIX: `${options.redisKeyPrefix}budgets:`,
-    // The users subgraph mirrors partner keys and manifests here; the gateway reads them.
     PARTNERS_KEY_PREFIX: `${options.redisKeyPrefix}partners:`,
+    APQ_KEY_PREFIX: `${options.redisKeyPrefix}apq:`,
     GATEWAY_SIGNING_SECRETS: secrets.GATEWAY_SIGNING_SECRETS,
   });
   const serviceEnv = (name: SubgraphName, port: number): Record<string, string> => ({

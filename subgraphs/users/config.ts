@@ -80,7 +80,7 @@ export const usersConfigSchema = z
      * Where partner API keys and manifests are mirrored for the gateways: the same value as the
      * gateway's PARTNERS_KEY_PREFIX, outside REDIS_KEY_PREFIX because the gateways read it too.
      */
-    PARTNERS_KEY_PREFIX: z.string().min(1).default('partners:'),
+    PARTNERS_KEY_PREFIX: z.string().min(1).default('shop:partners:'),
   })
   .superRefine((config, ctx) => {
     serviceRules(config, ctx);
