@@ -5,6 +5,13 @@
 module.exports = {
   forbidden: [
     {
+      name: 'contracts-are-pure',
+      comment: 'Message contracts are shared by every service: zod schemas only, no runtime, no service code.',
+      severity: 'error',
+      from: { path: '^contracts/' },
+      to: { pathNot: ['^contracts/', '(^|/)node_modules/(zod|vitest|@vitest)/'], dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'no-cross-subgraph-imports',
       comment: 'A subgraph never imports another subgraph (code or Prisma client); shared code goes to platform/.',
       severity: 'error',

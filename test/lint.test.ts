@@ -31,6 +31,7 @@ describe('lint', () => {
         '.dependency-cruiser.cjs',
         '--output-type',
         'json',
+        'contracts',
         'platform',
         'gateway',
         'subgraphs',
