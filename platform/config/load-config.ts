@@ -54,6 +54,36 @@ export const env = {
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
 export const DEFAULT_POSTGRES_URL = 'postgresql://postgres@127.0.0.1:5432';
+export const DEFAULT_RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+export const DEFAULT_MESSAGING_PREFIX = 'shop.';
+
+/**
+ * What every process on the message bus reads: the broker and the prefix of every exchange and
+ * queue it declares (tests use a random one so they never touch the dev topology). The prefix
+ * must be the same in every process of a deployment.
+ */
+export function messagingEnvironment() {
+  return {
+    RABBITMQ_URL: z.string().regex(/^amqps?:\/\//, 'an amqp:// or amqps:// URL').default(DEFAULT_RABBITMQ_URL),
+    MESSAGING_PREFIX: z.string().regex(/^[a-z0-9_.-]+$/i, 'letters, digits, dots, dashes, underscores').default(DEFAULT_MESSAGING_PREFIX),
+    /** How often an outbox relay looks for unpublished rows when nothing nudged it (the most it waits when idle). */
+    OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+    /** How many times a consumer tries a message before it is parked in the dead-letter queue. */
+    MESSAGE_DELIVERY_LIMIT: z.coerce.number().int().min(1).max(50).default(5),
+  };
+}
+
+type MessagingEnvironment = z.output<z.ZodObject<ReturnType<typeof messagingEnvironment>>>;
+
+/** The typed messaging settings from the variables above. */
+export function messagingSettings(raw: MessagingEnvironment) {
+  return {
+    url: raw.RABBITMQ_URL,
+    prefix: raw.MESSAGING_PREFIX,
+    outboxPollMs: raw.OUTBOX_POLL_MS,
+    deliveryLimit: raw.MESSAGE_DELIVERY_LIMIT,
+  };
+}
 
 /** `postgresql://…/shop_users` for a database name on the default or given server. */
 export function databaseUrl(server: string, database: string): string {

@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, loadConfig, processEnv } from '../../platform/config/load-config.ts';
+import { DEFAULT_MESSAGING_PREFIX, DEFAULT_POSTGRES_URL, DEFAULT_RABBITMQ_URL, DEFAULT_REDIS_URL, loadConfig, processEnv } from '../../platform/config/load-config.ts';
 import { SUBGRAPHS } from '../../subgraphs/registry.ts';
 
 /** Settings for the developer scripts (migrate, seed, start, bench); read once, like every service's. */
 const schema = z.object({
   POSTGRES_URL: z.string().url().default(DEFAULT_POSTGRES_URL),
   REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
-  RABBITMQ_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  RABBITMQ_URL: z.string().url().default(DEFAULT_RABBITMQ_URL),
+  /** The prefix of the stack's exchanges and queues (`npm run dlq:*` looks under it). */
+  MESSAGING_PREFIX: z.string().min(1).default(DEFAULT_MESSAGING_PREFIX),
   /** Database names are `${DATABASE_PREFIX}${subgraph}`; tests use `shop_test_`. */
   DATABASE_PREFIX: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('shop_'),
   GATEWAY_PORT: z.coerce.number().int().default(4000),

@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { connect as connectAmqp, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineContract, type Envelope } from '../../contracts/envelope.ts';
+import { dropDatabase, ensureDatabase } from '../../scripts/lib/databases.ts';
+import { testEnv } from '../support/test-env.ts';
+import { waitFor } from '../support/wait.ts';
+import { databaseUrl, DEFAULT_RABBITMQ_URL } from '../../platform/config/load-config.ts';
+import { createLogger } from '../../platform/logging/logger.ts';
+import { poolConfigFromUrl } from '../../platform/prisma/pg-adapter.ts';
+import { createMessagingConnection, waitForMessaging, type AmqpConnectionManager } from '../../platform/messaging/connection.ts';
+import { listDeadLetters, replayDeadLetters } from '../../platform/messaging/dead-letters.ts';
+import { createInboxConsumer, defineHandler } from '../../platform/messaging/inbox-consumer.ts';
+import { createOutboxRelay, writeOutbox } from '../../platform/messaging/outbox.ts';
+import { MESSAGING_TABLES_SQL, pgSqlClient } from '../../platform/messaging/testing/pg-sql-client.ts';
+import { topologyNames } from '../../platform/messaging/topology.ts';
+
+const widgetMade = defineContract('widget.made', 1, z.object({ widgetId: z.uuid(), poison: z.boolean().default(false) }));
+type WidgetMade = z.infer<typeof widgetMade.payload>;
+
+const logger = createLogger({ service: 'messaging-spec', level: testEnv.TEST_LOG_LEVEL, pretty: false });
+const prefix = `test.${randomUUID().slice(0, 8)}.`;
+const names = topologyNames(prefix);
+const database = `${testEnv.TEST_DATABASE_PREFIX}messaging_${randomUUID().slice(0, 8)}`;
+
+let pool: pg.Pool;
+let manager: AmqpConnectionManager;
+let raw: ChannelModel;
+let admin: ConfirmChannel;
+const extraQueues: string[] = [];
+
+const db = () => pgSqlClient(pool);
+
+beforeAll(async () => {
+  await ensureDatabase(testEnv.POSTGRES_URL, database);
+  pool = new pg.Pool(poolConfigFromUrl(databaseUrl(testEnv.POSTGRES_URL, database), 10));
+  await pool.query(MESSAGING_TABLES_SQL);
+  await pool.query('CREATE TABLE widget (id uuid PRIMARY KEY, made_count integer NOT NULL DEFAULT 1)');
+  manager = createMessagingConnection({ url: DEFAULT_RABBITMQ_URL }, logger);
+  await waitForMessaging(manager);
+  raw = await connectAmqp(DEFAULT_RABBITMQ_URL);
+  admin = await raw.createConfirmChannel();
+  await admin.assertExchange(names.events, 'topic', { durable: true });
+});
+
+afterAll(async () => {
+  // Leave nothing on the broker: every queue and exchange of this spec's prefix.
+  for (const queue of extraQueues) {
+    await admin.deleteQueue(queue);
+    await admin.deleteQueue(names.deadLetterQueue(queue));
+  }
+  await admin.deleteExchange(names.events);
+  await admin.deleteExchange(names.deadLetters);
+  await raw.close();
+  await manager.close();
+  await pool.end();
+  await dropDatabase(testEnv.POSTGRES_URL, database);
+});
+
+/** A plain queue that records everything published to the events exchange. */
+async function tapQueue(): Promise<string> {
+  const queue = `${prefix}tap.${randomUUID().slice(0, 8)}`;
+  extraQueues.push(queue);
+  await admin.assertQueue(queue, { durable: true });
+  await admin.bindQueue(queue, names.events, '#');
+  return queue;
+}
+
+async function drain(queue: string): Promise<Envelope[]> {
+  const seen: Envelope[] = [];
+  for (;;) {
+    const msg = await admin.get(queue, { noAck: true });
+    if (msg === false) return seen;
+    seen.push(JSON.parse(msg.content.toString('utf8')) as Envelope);
+  }
+}
+
+function publishRaw(body: unknown, messageId: string = randomUUID()) {
+  admin.publish(names.events, widgetMade.type, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), { persistent: true, messageId });
+  return admin.waitForConfirms();
+}
+
+function envelopeOf(payload: WidgetMade, id = randomUUID()): Envelope<WidgetMade> {
+  return { id, type: widgetMade.type, version: 1, occurredAt: new Date().toISOString(), correlationId: 'spec', payload };
+}
+
+describe('outbox', () => {
+  it('commits a change and its outbox row together, or neither', async () => {
+    const kept = randomUUID();
+    const lost = randomUUID();
+    await db().$transaction(async (tx) => {
+      await tx.$executeRaw`INSERT INTO widget (id) VALUES (${kept}::uuid)`;
+      await writeOutbox(tx, widgetMade, { widgetId: kept, poison: false }, { correlationId: 'req-kept' });
+    });
+    await expect(
+      db().$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO widget (id) VALUES (${lost}::uuid)`;
+        await writeOutbox(tx, widgetMade, { widgetId: lost, poison: false }, { correlationId: 'req-lost' });
+        throw new Error('the change fails after its outbox row was written');
+      }),
+    ).rejects.toThrow('the change fails');
+    const rows = await pool.query<{ widget_id: string; correlation_id: string }>("SELECT payload->>'widgetId' AS widget_id, correlation_id FROM outbox_message");
+    expect(rows.rows).toEqual([{ widget_id: kept, correlation_id: 'req-kept' }]);
+    const widgets = await pool.query<{ id: string }>('SELECT id FROM widget');
+    expect(widgets.rows.map((r) => r.id)).toEqual([kept]);
+    await pool.query('DELETE FROM outbox_message');
+  });
+
+  it('refuses a payload its contract rejects, so nothing invalid is ever queued', async () => {
+    await expect(db().$transaction((tx) => writeOutbox(tx, widgetMade, { widgetId: 'nope', poison: false }, { correlationId: 'x' }))).rejects.toThrow();
+  });
+
+  it('relays every row, even when the connection drops mid-way', async () => {
+    const tap = await tapQueue();
+    const count = 300;
+    const ids: string[] = [];
+    await db().$transaction(async (tx) => {
+      for (let i = 0; i < count; i += 1) ids.push((await writeOutbox(tx, widgetMade, { widgetId: randomUUID(), poison: false }, { correlationId: `req-${i}` })).id);
+    });
+    const relay = createOutboxRelay({ db: db(), connection: manager, prefix, logger, pollMs: 50, batchSize: 10, publishTimeoutMs: 2_000 });
+    relay.start();
+    const published = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox_message WHERE published_at IS NOT NULL')).rows[0]?.n);
+    await waitFor('some rows published', async () => (await published()) >= 20, { intervalMs: 5 });
+    // Cut the broker connection under the relay, in the middle of its work.
+    await manager.connection?.close();
+    const atDrop = await published();
+    await waitFor('every row published', async () => (await published()) === count, { timeoutMs: 30_000 });
+    await relay.stop();
+    expect(atDrop, 'the drop happened mid-way').toBeLessThan(count);
+    const received = await waitFor('every message on the tap queue', async () => {
+      const depth = (await admin.checkQueue(tap)).messageCount;
+      return depth >= count ? drain(tap) : false;
+    });
+    const receivedIds = new Set(received.map((m) => m.id));
+    expect([...receivedIds].sort()).toEqual([...ids].sort());
+    // A publish cut before its confirm goes out again: at most one batch repeats per drop.
+    expect(received.length - receivedIds.size).toBeLessThanOrEqual(10);
+    const first = received.find((m) => m.id === ids[0]);
+    expect(first).toMatchObject({ type: 'widget.made', version: 1, correlationId: 'req-0' });
+  });
+
+  it('wakes on a nudge instead of waiting for the next poll', async () => {
+    const tap = await tapQueue();
+    const relay = createOutboxRelay({ db: db(), connection: manager, prefix, logger, pollMs: 60_000 });
+    relay.start();
+    // Let the first (empty) look pass, then write and nudge: the 60 s poll would time the test out.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const { id } = await db().$transaction((tx) => writeOutbox(tx, widgetMade, { widgetId: randomUUID(), poison: false }, { correlationId: 'nudge' }));
+    relay.nudge();
+    const got = await waitFor('the nudged message', async () => (await drain(tap)).find((m) => m.id === id), { timeoutMs: 5_000 });
+    expect(got.id).toBe(id);
+    await relay.stop();
+  });
+});
+
+describe('inbox consumer', () => {
+  const attempts = new Map<string, number>();
+  let healed = false;
+  const consumer = () =>
+    createInboxConsumer({
+      db: db(),
+      connection: manager,
+      prefix,
+      name: 'spec.widgets',
+      logger,
+      deliveryLimit: 3,
+      retryBaseMs: 20,
+      handlers: [
+        defineHandler<WidgetMade>({
+          contract: widgetMade,
+          async handle(message, tx) {
+            attempts.set(message.payload.widgetId, (attempts.get(message.payload.widgetId) ?? 0) + 1);
+            if (message.payload.poison && !healed) throw new Error('this widget cannot be made');
+            await tx.$executeRaw`INSERT INTO widget (id) VALUES (${message.payload.widgetId}::uuid)
+              ON CONFLICT (id) DO UPDATE SET made_count = widget.made_count + 1`;
+          },
+        }),
+      ],
+    });
+  const made = async (id: string) => (await pool.query<{ made_count: number }>('SELECT made_count FROM widget WHERE id = $1', [id])).rows[0]?.made_count;
+
+  it('handles a message delivered twice only once', async () => {
+    const c = consumer();
+    extraQueues.push(c.queue);
+    await c.start();
+    const envelope = envelopeOf({ widgetId: randomUUID(), poison: false });
+    await publishRaw(envelope, envelope.id);
+    await publishRaw(envelope, envelope.id);
+    await waitFor('both deliveries settled', async () => (await admin.checkQueue(c.queue)).messageCount === 0 && (await made(envelope.payload.widgetId)) === 1);
+    const inbox = await pool.query('SELECT 1 FROM inbox_message WHERE message_id = $1', [envelope.id]);
+    await c.stop();
+    expect(inbox.rowCount).toBe(1);
+    expect(await made(envelope.payload.widgetId)).toBe(1);
+  });
+
+  it('parks a message that keeps failing in the DLQ after N tries, and replays it', async () => {
+    healed = false;
+    const c = consumer();
+    await c.start();
+    const poison = envelopeOf({ widgetId: randomUUID(), poison: true });
+    await publishRaw(poison, poison.id);
+    const dlq = names.deadLetterQueue(c.queue);
+    await waitFor('the poison message in the DLQ', async () => (await admin.checkQueue(dlq)).messageCount === 1);
+    expect(attempts.get(poison.payload.widgetId), 'tried exactly deliveryLimit times').toBe(3);
+    expect(await made(poison.payload.widgetId)).toBeUndefined();
+    const parked = await listDeadLetters(admin, c.queue);
+    expect(parked).toEqual([expect.objectContaining({ messageId: poison.id, reason: 'rejected' })]);
+    expect((await admin.checkQueue(dlq)).messageCount, 'listing leaves them parked').toBe(1);
+
+    healed = true;
+    const replayed = await replayDeadLetters(admin, c.queue, [poison.id]);
+    expect(replayed.map((m) => m.messageId)).toEqual([poison.id]);
+    await waitFor('the replayed message handled', async () => (await made(poison.payload.widgetId)) === 1);
+    expect((await admin.checkQueue(dlq)).messageCount).toBe(0);
+    await c.stop();
+  });
+
+  it('sends an invalid envelope or payload straight to the DLQ without trying the handler', async () => {
+    const c = consumer();
+    await c.start();
+    const before = attempts.size;
+    await publishRaw('not json');
+    await publishRaw({ ...envelopeOf({ widgetId: randomUUID(), poison: false }), id: 'not-a-uuid' });
+    await publishRaw({ ...envelopeOf({ widgetId: randomUUID(), poison: false }), payload: { widgetId: 42 } });
+    const dlq = names.deadLetterQueue(c.queue);
+    await waitFor('three invalid messages in the DLQ', async () => (await admin.checkQueue(dlq)).messageCount === 3);
+    expect(attempts.size).toBe(before);
+    await admin.purgeQueue(dlq);
+    await c.stop();
+  });
+});
