@@ -238,7 +238,7 @@ export type ServiceSettings = ReturnType<typeof serviceSettings>;
 
 /**
  * The variables every subgraph reads, with the same names and local defaults everywhere: the
- * service variables above plus its database and Redis. A subgraph's config.ts spreads these into
+ * service variables above plus its database, Redis and RabbitMQ. A subgraph's config.ts spreads these into
  * its zod object, adds its own (one that verifies access tokens against the issuer adds
  * `JWKS_URL: env.url(DEFAULT_JWKS_URL)`) and checks `serviceRules` in its `superRefine`.
  */
@@ -251,6 +251,7 @@ export function subgraphEnvironment(name: string, port: number) {
     REDIS_URL: env.url(DEFAULT_REDIS_URL),
     REDIS_KEY_PREFIX: z.string().min(1).default(`shop:${name}:`),
     ...accessTokenEnvironment(),
+    ...messagingEnvironment(),
   };
 }
 
@@ -264,5 +265,6 @@ export function subgraphSettings(raw: SubgraphEnvironment) {
     databasePoolSize: raw.DATABASE_POOL_SIZE,
     redis: { url: raw.REDIS_URL, keyPrefix: raw.REDIS_KEY_PREFIX },
     ...accessTokenSettings(raw),
+    messaging: messagingSettings(raw),
   };
 }

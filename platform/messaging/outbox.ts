@@ -27,6 +27,23 @@ export async function writeOutbox<TPayload>(
   return { id, type: contract.type, version: contract.version, occurredAt: occurredAt.toISOString(), correlationId: meta.correlationId, payload: checked };
 }
 
+/** A message a repository writes with its change (the arguments of writeOutbox, as a value). */
+export interface OutboxEntry<TPayload = unknown> {
+  contract: MessageContract<string, TPayload>;
+  payload: TPayload;
+  correlationId: string;
+}
+
+/** writeOutbox for an entry. */
+export function writeOutboxEntry<TPayload>(tx: SqlClient, entry: OutboxEntry<TPayload>): Promise<Envelope<TPayload>> {
+  return writeOutbox(tx, entry.contract, entry.payload, { correlationId: entry.correlationId });
+}
+
+/** Builds an entry, keeping the payload checked against its contract's type. */
+export function outboxEntry<TPayload>(contract: MessageContract<string, TPayload>, payload: TPayload, correlationId: string): OutboxEntry {
+  return { contract, payload, correlationId };
+}
+
 interface OutboxRow {
   id: string;
   type: string;

@@ -4,9 +4,13 @@ import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
+import { withTimeout } from '../../platform/lifecycle/with-timeout.ts';
+import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
+import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { closeRedis, createRedis } from '../../platform/redis/redis.ts';
 import { createCatalogApp } from './application/services.ts';
+import { VENDOR_STATUS_CONSUMER, vendorStatusHandlers } from './application/vendor-status.handlers.ts';
 import { loadCatalogConfig, type CatalogConfig } from './config.ts';
 import type { CatalogContext } from './context.ts';
 import { createCategoryRepository } from './infra/category.repository.ts';
@@ -15,6 +19,7 @@ import { createListingCache } from './infra/listing-cache.ts';
 import { createCatalogPrisma } from './infra/prisma.ts';
 import { createProductCache } from './infra/product-cache.ts';
 import { createProductRepository } from './infra/product.repository.ts';
+import { createVendorSuspensionRepository } from './infra/vendor-suspension.repository.ts';
 import { resolvers } from './resolvers/index.ts';
 
 /**
@@ -25,12 +30,33 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
   const prisma = createCatalogPrisma(config.databaseUrl, config.databasePoolSize);
   const redis = createRedis(config.redis, logger);
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
+  const listings = createListingCache(redis, config.listingCacheTtlSeconds, logger);
+  const suspensions = createVendorSuspensionRepository(prisma);
   const app = createCatalogApp({
     products: createProductRepository(prisma),
     categories: createCategoryRepository(prisma),
     cache: createProductCache(redis, config.productCacheTtlSeconds, logger),
-    listings: createListingCache(redis, config.listingCacheTtlSeconds, logger),
+    listings,
+    suspensions,
   });
+  const rabbitmq = createMessagingConnection(config.messaging, logger);
+  const vendorStatus = createInboxConsumer({
+    db: prisma,
+    connection: rabbitmq,
+    prefix: config.messaging.prefix,
+    name: VENDOR_STATUS_CONSUMER,
+    handlers: vendorStatusHandlers({ suspensions, listings, logger }),
+    logger,
+    deliveryLimit: config.messaging.deliveryLimit,
+  });
+  // Waits a little for the queue to exist, so an event published right after start-up is not
+  // lost to an exchange with no binding yet; a broker that is down only delays consuming (the
+  // channel keeps trying in the background, and readiness reports it).
+  const consuming = vendorStatus.start();
+  await withTimeout(consuming, 5_000, 'vendor status consumer start').catch((error: unknown) => {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'vendor status consumer not started yet; retrying in the background');
+  });
+  void consuming.catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'vendor status consumer failed to start'));
   return startSubgraphServer<CatalogContext>({
     name: 'catalog',
     typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
@@ -40,9 +66,12 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
     verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions }),
     // Redis is deliberately not a readiness check: without it the catalog still serves from
     // Postgres, so a cache outage must not take every catalog instance out of rotation.
-    readiness: [postgresReadiness(prisma)],
+    readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
     resources: [
       { name: 'session revocations', close: () => sessions.close() },
+      // Handlers in flight finish (they need Postgres and Redis) before those close.
+      { name: 'vendor status consumer', close: () => vendorStatus.stop() },
+      { name: 'rabbitmq', close: () => rabbitmq.close() },
       { name: 'redis', close: () => closeRedis(redis) },
       { name: 'postgres', close: () => prisma.$disconnect() },
     ],

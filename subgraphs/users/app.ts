@@ -5,6 +5,8 @@ import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphq
 import { sendJson, type RouteHandler } from '../../platform/http/http-server.ts';
 import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
+import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
+import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { closeRedis, createRedis, waitForRedis } from '../../platform/redis/redis.ts';
 import { createPartnerAppService, type PartnerAppService } from './application/partner-app.service.ts';
@@ -59,6 +61,10 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
   const redis = createRedis(config.redis, logger);
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
   const partnersRedis = createRedis(config.partnersRedis, logger);
+  // Vendor status events leave through the outbox; the relay runs in this process.
+  const rabbitmq = createMessagingConnection(config.messaging, logger);
+  const relay = createOutboxRelay({ db: prisma, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  relay.start();
 
   const app = createUsersApp({
     users: createUserRepository(prisma, cipher),
@@ -76,6 +82,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     partnerMirror: createPartnerMirror(partnersRedis, logger),
     inspectOperations,
     newPartnerApiKey,
+    outbox: relay,
   });
   // Heals a crash between a Postgres write and its mirror write. Redis down only delays it to the
   // next start (or `npm run pq:publish -- --resync`): until then the gateways refuse partner keys,
@@ -97,7 +104,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     verifier: overrides.verifier ?? createAccessTokenVerifier({ jwks: signer.publicJwks() }, { policy: config.tokenPolicy, sessions }),
     // Redis is deliberately not a readiness check: log-in fails open without it, so an outage
     // of Redis must not take every users pod out of the load balancer.
-    readiness: [postgresReadiness(prisma)],
+    readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
     createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
     // Fetched by the gateway and the other subgraphs: cluster traffic, on the internal listener.
     internalRoutes: { [JWKS_PATH]: jwksRoute(signer) },
@@ -105,6 +112,9 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
       { name: 'session revocations', close: () => sessions.close() },
       { name: 'redis', close: () => closeRedis(redis) },
       { name: 'partners redis', close: () => closeRedis(partnersRedis) },
+      // The relay finishes its batch (it needs Postgres and the broker) before either closes.
+      { name: 'outbox relay', close: () => relay.stop() },
+      { name: 'rabbitmq', close: () => rabbitmq.close() },
       { name: 'postgres', close: () => prisma.$disconnect() },
     ],
   });

@@ -12,8 +12,9 @@ import { createTestGatewaySigning, type TestGatewaySigning } from '../../platfor
 import { loadGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/app.ts';
 import { composeSubgraphs } from '../../scripts/compose.ts';
-import { loadSubgraph, SUBGRAPHS, TOKEN_ISSUER, type SubgraphName } from '../../subgraphs/registry.ts';
+import { loadSubgraph, MESSAGE_CONSUMERS, SUBGRAPHS, TOKEN_ISSUER, type SubgraphName } from '../../subgraphs/registry.ts';
 import { GraphQLTestClient } from './graphql-client.ts';
+import { deleteTestTopology } from '../../platform/messaging/testing/topology-cleanup.ts';
 import { testDatabaseUrl, testEnv, testRedisPrefix } from './test-env.ts';
 
 export interface TestPlatform {
@@ -64,6 +65,8 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
   const logger = options.logger ?? createLogger({ service: 'test', level: testEnv.TEST_LOG_LEVEL, pretty: false });
   const secretsDir = mkdtempSync(path.join(tmpdir(), 'shop-test-secrets-'));
   const signing = createTestGatewaySigning();
+  // This platform's own exchanges and queues, deleted again by close().
+  const messagingPrefix = `test.${randomUUID().slice(0, 8)}.`;
   // PORT 0: every listener, the internal ones too, on a free port.
   const common = {
     NODE_ENV: 'test',
@@ -71,6 +74,8 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
     HOST: '127.0.0.1',
     PORT: '0',
     REDIS_URL: testEnv.REDIS_URL,
+    RABBITMQ_URL: testEnv.RABBITMQ_URL,
+    MESSAGING_PREFIX: messagingPrefix,
     // One list of ended sessions for every process of this platform, and for no other.
     SESSIONS_KEY_PREFIX: testRedisPrefix(`sessions-${randomUUID().slice(0, 8)}`),
     // Partner keys and manifests the users subgraph mirrors and the gateway reads: this platform's own.
@@ -81,6 +86,7 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
   let jwksUrl = '';
   const closeAll = async () => {
     for (const running of Object.values(subgraphs).reverse()) await running.close();
+    await deleteTestTopology(testEnv.RABBITMQ_URL, messagingPrefix, MESSAGE_CONSUMERS);
   };
   try {
     for (const { name } of SUBGRAPHS) {

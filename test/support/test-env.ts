@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, databaseUrl, loadConfig, processEnv } from '../../platform/config/load-config.ts';
+import { DEFAULT_POSTGRES_URL, DEFAULT_RABBITMQ_URL, DEFAULT_REDIS_URL, databaseUrl, loadConfig, processEnv } from '../../platform/config/load-config.ts';
 
 /**
  * Where tests keep their state: databases `${TEST_DATABASE_PREFIX}<subgraph>` (never the dev
@@ -9,6 +9,8 @@ import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, databaseUrl, loadConfig, proce
 const schema = z.object({
   POSTGRES_URL: z.string().url().default(DEFAULT_POSTGRES_URL),
   REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
+  /** Each booted platform declares its exchanges and queues under a random `test.<id>.` prefix there. */
+  RABBITMQ_URL: z.string().url().default(DEFAULT_RABBITMQ_URL),
   TEST_DATABASE_PREFIX: z.string().regex(/^shop_test_[a-z0-9_]*$/, 'must start with shop_test_').default('shop_test_'),
   TEST_REDIS_PREFIX: z.string().min(1).default('shop_test:'),
   /** Set to info/debug to see the booted services' logs while debugging a test. */

@@ -138,7 +138,9 @@ export function createCatalogQueryService(deps: CatalogQueryDeps): CatalogQueryS
       const id = key.by === 'id' ? key.id : await idForSlug(key.slug);
       if (!id || !isUuid(id)) return null;
       const product = await scope.loaders.productById.load(id);
-      if (!product || !canViewProduct(scope.viewer, product, 'direct')) return null;
+      if (!product) return null;
+      const vendorSuspended = product.status === 'ACTIVE' && (await scope.loaders.suspendedVendor.load(product.vendorId)) !== null;
+      if (!canViewProduct(scope.viewer, product, 'direct', vendorSuspended)) return null;
       // A cached slug → id entry can outlive a slug change; never answer with a different slug.
       if (key.by === 'slug' && product.slug !== key.slug) return null;
       return product;

@@ -4,6 +4,7 @@ import type { CategoryRepository } from '../infra/category.repository.ts';
 import type { ListingCache } from '../infra/listing-cache.ts';
 import type { ProductCache } from '../infra/product-cache.ts';
 import type { ProductRepository } from '../infra/product.repository.ts';
+import type { VendorSuspensionRepository } from '../infra/vendor-suspension.repository.ts';
 import { createCatalogQueryService, type CatalogQueryService } from './catalog-query.service.ts';
 import { createCategoryService, type CategoryService } from './category.service.ts';
 import { createCatalogLoaders } from './loaders.ts';
@@ -16,6 +17,8 @@ export interface CatalogAppDeps {
   categories: CategoryRepository;
   cache: ProductCache;
   listings: ListingCache;
+  /** Catalog's record of suspended stores (fed by the users subgraph's events). */
+  suspensions: VendorSuspensionRepository;
 }
 
 export interface CatalogServices {

@@ -44,18 +44,19 @@ export function vendorForNewProduct(viewer: Viewer | null, requestedVendorId: st
 export type ReadPurpose = 'direct' | 'reference';
 
 /**
- * Shoppers see ACTIVE products (and ARCHIVED ones they already bought); owners and admins see
- * everything. Not a refusal: an invisible product reads as null, exactly like a missing one.
+ * Shoppers see ACTIVE products of stores that are not suspended (and ARCHIVED ones, or a
+ * suspended store's, they already bought: `reference`); owners and admins see everything. Not a
+ * refusal: an invisible product reads as null, exactly like a missing one.
  */
-export function canViewProduct(viewer: Viewer | null, product: Pick<Product, 'vendorId' | 'status'>, purpose: ReadPurpose): boolean {
-  if (product.status === 'ACTIVE') return true;
+export function canViewProduct(viewer: Viewer | null, product: Pick<Product, 'vendorId' | 'status'>, purpose: ReadPurpose, vendorSuspended = false): boolean {
+  if (product.status === 'ACTIVE' && (purpose === 'reference' || !vendorSuspended)) return true;
   if (purpose === 'reference' && product.status === 'ARCHIVED') return true;
   if (!viewer) return false;
   return viewer.role === 'ADMIN' || (viewer.role === 'VENDOR' && viewer.vendorId === product.vendorId);
 }
 
-/** The public storefront lists only what is on sale. */
-export const PUBLIC_LISTING: ListingScope = { statuses: ['ACTIVE'], vendorId: null };
+/** The public storefront lists only what is on sale: active products of stores not suspended. */
+export const PUBLIC_LISTING: ListingScope = { statuses: ['ACTIVE'], vendorId: null, hideSuspendedVendors: true };
 
 /**
  * `myProducts`: a vendor sees all of its own products in every status (or one status), an admin

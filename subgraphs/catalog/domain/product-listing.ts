@@ -127,6 +127,8 @@ export interface ListingScope {
   statuses: readonly ProductStatus[];
   /** Restricts the list to one vendor regardless of the filter. */
   vendorId: string | null;
+  /** Leaves out the products of suspended stores (what shoppers see); absent: keep them. */
+  hideSuspendedVendors?: boolean;
 }
 
 /** A listing's full description: what the repository turns into one SQL query. */

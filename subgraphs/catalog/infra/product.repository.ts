@@ -342,6 +342,9 @@ function rankExpression(filter: ProductFilter): Prisma.Sql {
 function whereClause(scope: ListingScope, filter: ProductFilter): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`p.status = ANY(${[...scope.statuses]}::"ProductStatus"[])`];
   if (scope.vendorId) parts.push(Prisma.sql`p.vendor_id = ${scope.vendorId}::uuid`);
+  if (scope.hideSuspendedVendors) {
+    parts.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM vendor_suspensions vs WHERE vs.vendor_id = p.vendor_id AND vs.suspended)`);
+  }
   if (filter.vendorId) parts.push(Prisma.sql`p.vendor_id = ${filter.vendorId}::uuid`);
   if (filter.categoryId) {
     // path_ids holds every ancestor, so this is the category and all of its descendants.

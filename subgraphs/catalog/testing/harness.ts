@@ -8,6 +8,7 @@ import type { CatalogScope } from '../application/scope.ts';
 import { createCatalogApp, type CatalogApp, type CatalogAppDeps, type CatalogServices } from '../application/services.ts';
 import { createCategoryRepository, type CategoryRepository } from '../infra/category.repository.ts';
 import { createListingCache } from '../infra/listing-cache.ts';
+import { createVendorSuspensionRepository } from '../infra/vendor-suspension.repository.ts';
 import { createCatalogPrisma, type CatalogPrisma } from '../infra/prisma.ts';
 import { createProductCache } from '../infra/product-cache.ts';
 import { createProductRepository, type ProductRepository } from '../infra/product.repository.ts';
@@ -90,6 +91,7 @@ export async function createCatalogHarness(options: { scope: string }): Promise<
     categories,
     cache: createProductCache(redis, 60, logger),
     listings: createListingCache(redis, 30, logger),
+    suspensions: createVendorSuspensionRepository(prisma),
   };
   const app = createCatalogApp(deps);
   const request = (viewer: Viewer | null = null): BaseRequestContext => ({

@@ -44,6 +44,8 @@ export interface UsersAppDeps {
   newPartnerApiKey: () => string;
   /** The clock; specs move it to expire tokens without waiting. */
   now?: () => Date;
+  /** The outbox relay, nudged after a write that queued a message (absent: it polls, or specs read the table). */
+  outbox?: { nudge(): void } | null;
 }
 
 /** The process-wide services; every method takes the request's scope first. */
@@ -73,7 +75,7 @@ export function createUsersApp(deps: UsersAppDeps): UsersApp {
       auth: createAuthService({ ...deps, now }),
       users: createUserService({ users: deps.users, revocations: deps.revocations, now }),
       addresses: createAddressService({ addresses: deps.addresses }),
-      vendors: createVendorService({ vendors: deps.vendors, cache: deps.vendorCache, revocations: deps.revocations, now }),
+      vendors: createVendorService({ vendors: deps.vendors, cache: deps.vendorCache, revocations: deps.revocations, now, outbox: deps.outbox ?? null }),
       partnerApps: createPartnerAppService({
         partnerApps: deps.partnerApps,
         mirror: deps.partnerMirror,

@@ -5,6 +5,8 @@ import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
 import { lookupKey } from '../../../platform/ids/lookup-key.ts';
+import { outboxEntry, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
+import { vendorReinstatedV1, vendorSuspendedV1 } from '../../../contracts/vendor.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
@@ -12,7 +14,7 @@ import { cursorField } from '../../../platform/pagination/cursor-fields.ts';
 import { asAdmin, canSeeVendorInternals, listableVendorStatuses, ownerRoleFor } from '../domain/access.ts';
 import { UsersErrorCodes } from '../domain/error-codes.ts';
 import type { User } from '../domain/user.ts';
-import { holdsSlug, isPublicVendorStatus, moveVendor, type VendorStatus } from '../domain/vendor.process.ts';
+import { holdsSlug, isPublicVendorStatus, moveVendor, vendorStatusAnnouncement, type VendorStatus } from '../domain/vendor.process.ts';
 import { parseStatusReason } from '../domain/status-reason.ts';
 import { parseSlug, parseStoreDescription, parseStoreName, type Vendor } from '../domain/vendor.ts';
 import type { VendorCache } from '../infra/vendor-cache.ts';
@@ -72,7 +74,14 @@ const logger = (scope: UsersScope): Logger => scope.logger.child({ component: 'V
  * entry once the write has committed, so each instance sees the change at once. `revocations`
  * ends the tokens that act for a suspended store.
  */
-export function createVendorService(deps: { vendors: VendorRepository; cache: VendorCache; revocations: SessionRevoker; now: () => Date }): VendorService {
+export function createVendorService(deps: {
+  vendors: VendorRepository;
+  cache: VendorCache;
+  revocations: SessionRevoker;
+  now: () => Date;
+  /** The outbox relay, told to look now after a status event was written (null: it polls). */
+  outbox: { nudge(): void } | null;
+}): VendorService {
   const visible = (scope: UsersScope, vendor: Vendor | null): Vendor | null =>
     vendor && (isPublicVendorStatus(vendor.status) || canSeeVendorInternals(scope.viewer, vendor.ownerId, scope.signedInNow).ok) ? vendor : null;
 
@@ -83,6 +92,14 @@ export function createVendorService(deps: { vendors: VendorRepository; cache: Ve
     const allowed = moveVendor(vendor.status, to);
     if (!allowed.ok) return allowed;
     const at = deps.now();
+    const announcement = vendorStatusAnnouncement(vendor.status, to);
+    const payload = { vendorId: id, reason, changedBy: admin.userId };
+    const announce: OutboxEntry | null =
+      announcement === 'SUSPENDED'
+        ? outboxEntry(vendorSuspendedV1, payload, scope.requestId)
+        : announcement === 'REINSTATED'
+          ? outboxEntry(vendorReinstatedV1, payload, scope.requestId)
+          : null;
     const moved = await deps.vendors.changeStatus(id, {
       from: vendor.status,
       to,
@@ -90,8 +107,10 @@ export function createVendorService(deps: { vendors: VendorRepository; cache: Ve
       decidedBy: admin.userId,
       at,
       ownerRole: (role) => ownerRoleFor(role, to),
+      announce,
     });
     if (!moved) return fail(userError(UsersErrorCodes.VENDOR_ILLEGAL_TRANSITION, 'The store changed meanwhile; reload and retry.'));
+    if (announce) deps.outbox?.nudge();
     await deps.cache.invalidate([id]);
     if (to === 'SUSPENDED') await deps.revocations.endStoreSessions(id, at);
     logger(scope).info({ vendorId: id, by: admin.userId, from: vendor.status, to }, 'store status changed');

@@ -33,6 +33,17 @@ export function moveVendor(from: VendorStatus, to: VendorStatus): Result<VendorS
   );
 }
 
+/**
+ * What other services must hear about a move: a store leaving sale (suspended) or coming back
+ * (reinstated). Approval of a new application announces nothing yet: no other service holds
+ * anything for a store before it is approved.
+ */
+export function vendorStatusAnnouncement(from: VendorStatus, to: VendorStatus): 'SUSPENDED' | 'REINSTATED' | null {
+  if (to === 'SUSPENDED') return 'SUSPENDED';
+  if (from === 'SUSPENDED' && to === 'APPROVED') return 'REINSTATED';
+  return null;
+}
+
 /** Only these stores are visible to the public and may act as vendors. */
 export const isPublicVendorStatus = (status: VendorStatus): boolean => status === 'APPROVED';
 

@@ -1,5 +1,6 @@
 import type { Role } from '../../../platform/auth/viewer.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
+import { writeOutboxEntry, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
 import { isUniqueViolationOn } from '../../../platform/prisma/unique-violation.ts';
 import type { Vendor as VendorRow } from '../__generated__/prisma/client.ts';
 import type { VendorStatus } from '../domain/vendor.process.ts';
@@ -27,6 +28,8 @@ export interface VendorStatusChange {
   at: Date;
   /** The owner's stored role once the store is in `to` (domain/access.ts decides). */
   ownerRole: (currentRole: Role) => Role;
+  /** The event announcing the move, written to the outbox in the same transaction (null: none). */
+  announce: OutboxEntry | null;
 }
 
 export interface VendorRepository {
@@ -108,6 +111,7 @@ export function createVendorRepository(db: UsersPrisma): VendorRepository {
         const vendor = await tx.vendor.findUniqueOrThrow({ where: { id }, include: { owner: { select: { role: true } } } });
         const role = change.ownerRole(vendor.owner.role);
         if (role !== vendor.owner.role) await tx.user.update({ where: { id: vendor.ownerId }, data: { role } });
+        if (change.announce) await writeOutboxEntry(tx, change.announce);
         return toVendor(vendor);
       });
     },
