@@ -33,12 +33,15 @@ function reachable(url: string, defaultPort: number): Promise<boolean> {
 const HOW_TO_START = {
   PostgreSQL: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start   (or: docker compose up -d postgres)',
   Redis: 'redis-server --daemonize yes --port 6379 --save "" --appendonly no   (or: docker compose up -d redis)',
+  RabbitMQ: 'rabbitmq-server -detached   (or: docker compose up -d rabbitmq)',
 };
 
 say('Checking local services…');
 const checks = [
   { name: 'PostgreSQL' as const, url: scriptsConfig.POSTGRES_URL, port: 5432 },
   { name: 'Redis' as const, url: scriptsConfig.REDIS_URL, port: 6379 },
+  // users publishes and catalog consumes vendor status events; without the broker they are not ready.
+  { name: 'RabbitMQ' as const, url: scriptsConfig.RABBITMQ_URL, port: 5672 },
 ];
 let missing = false;
 for (const check of checks) {

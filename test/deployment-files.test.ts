@@ -102,6 +102,7 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
       expect(service?.command).toEqual(['node', `dist/subgraphs/${name}/main.js`]);
       expect(service?.environment?.DATABASE_URL).toMatch(new RegExp(`/shop_${name}$`));
       expect(service?.environment?.PORT).toBe(String(port));
+      expect(service?.environment?.RABBITMQ_URL, name).toBe('amqp://guest:guest@rabbitmq:5672');
       expect(gateway?.environment?.[`SUBGRAPH_URL_${upper(name)}`]).toBe(`http://${name}:${port}/graphql`);
     }
     expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'rabbitmq', 'gateway', 'setup']));
@@ -175,6 +176,9 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
       expect(docs[2]?.spec.scaleTargetRef?.name, name).toBe(name);
       if (name === 'gateway') continue;
       expect(envOf(container).get('DATABASE_URL')?.valueFrom?.secretKeyRef).toEqual({ name: 'shop-secrets', key: `${upper(name)}_DATABASE_URL` });
+      // Every subgraph is on the bus (outbox relays, consumers), with one deployment-wide prefix.
+      expect(env.get('RABBITMQ_URL')?.valueFrom?.secretKeyRef, name).toEqual({ name: 'shop-secrets', key: 'RABBITMQ_URL' });
+      expect(env.get('MESSAGING_PREFIX')?.value, name).toBe('shop.');
       expect(gateway.get(`SUBGRAPH_URL_${upper(name)}`)?.value).toBe(`http://${name}:${port}/graphql`);
     }
     expect(gateway.get('APOLLO_TELEMETRY_DISABLED')?.value).toBe('1');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { JWKS_PATH } from '../../platform/auth/access-token.ts';
 import { SUBGRAPHS, TOKEN_ISSUER } from '../../subgraphs/registry.ts';
+import { messagingPrefixFor } from './scripts-config.ts';
 import { throwawayProductionSecrets } from './throwaway-secrets.ts';
 import { startServiceProcess, stopServiceProcesses, type ServiceProcess } from './service-process.ts';
 
@@ -44,6 +45,8 @@ export async function startCompiledPlatform(options: CompiledPlatformOptions): P
     BUDGETS_KEY_PREFIX: `${options.redisKeyPrefix}budgets:`,
     PARTNERS_KEY_PREFIX: `${options.redisKeyPrefix}partners:`,
     APQ_KEY_PREFIX: `${options.redisKeyPrefix}apq:`,
+    // Never the dev stack's exchanges and queues (`shop.`): its consumers would take the dev events.
+    MESSAGING_PREFIX: messagingPrefixFor(options.redisKeyPrefix),
   };
   const secrets = throwawayProductionSecrets();
   const started: ServiceProcess[] = [];

@@ -18,3 +18,12 @@ const schema = z.object({
 });
 
 export const scriptsConfig = loadConfig('scripts', schema, processEnv());
+
+/**
+ * The exchange and queue prefix of a stack, from its Redis key prefix (`shop:` → `shop.`,
+ * `shop_bench:` → `shop_bench.`): every stack the scripts start gets its own broker topology,
+ * and the same one on every run, so nothing piles up on the broker.
+ */
+export function messagingPrefixFor(redisKeyPrefix: string): string {
+  return `${redisKeyPrefix.replace(/[^a-z0-9_-]+/gi, '.').replace(/\.+$/, '')}.`;
+}

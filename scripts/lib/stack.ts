@@ -11,7 +11,7 @@ import { SUBGRAPH_NAMES, SUBGRAPHS, TOKEN_ISSUER, type SubgraphName } from '../.
 import { composeSubgraphs } from '../compose.ts';
 import { ROOT, migrateAll } from './databases.ts';
 import { seedDemoData } from './demo-data.ts';
-import { scriptsConfig } from './scripts-config.ts';
+import { messagingPrefixFor, scriptsConfig } from './scripts-config.ts';
 import { stopChild, waitUntilReady } from './service-process.ts';
 import { throwawayProductionSecrets } from './throwaway-secrets.ts';
 
@@ -91,6 +91,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     BUDGETS_KEY_PREFIX: `${options.redisKeyPrefix}budgets:`,
     PARTNERS_KEY_PREFIX: `${options.redisKeyPrefix}partners:`,
     APQ_KEY_PREFIX: `${options.redisKeyPrefix}apq:`,
+    // The stack's own exchanges and queues (`shop.` for npm start, the default of every process).
+    RABBITMQ_URL: scriptsConfig.RABBITMQ_URL,
+    MESSAGING_PREFIX: messagingPrefixFor(options.redisKeyPrefix),
     GATEWAY_SIGNING_SECRETS: secrets.GATEWAY_SIGNING_SECRETS,
   });
   const serviceEnv = (name: SubgraphName, port: number): Record<string, string> => ({

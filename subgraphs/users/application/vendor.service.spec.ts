@@ -8,6 +8,8 @@ import { PrismaClient } from '../__generated__/prisma/client.ts';
 import type { Vendor } from '../domain/vendor.ts';
 import { createVendorCache } from '../infra/vendor-cache.ts';
 import { createVendorRepository } from '../infra/vendor.repository.ts';
+import { outboxEntry } from '../../../platform/messaging/outbox.ts';
+import { vendorSuspendedV1 } from '../../../contracts/vendor.ts';
 import { createUsersHarness, type UsersHarness } from '../testing/harness.ts';
 import { createUsersLoaders } from './loaders.ts';
 import { createUsersApp } from './services.ts';
@@ -343,5 +345,38 @@ describe('vendor cache (Redis)', () => {
     expect((await down.services.vendors.resolveReference(down.scopeFor(h.request()), id))?.status).toBe('SUSPENDED');
     // Fails fast (no offline queue): an outage must not slow every reference to a crawl.
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('vendor status events (issue 9 point 8)', () => {
+  const eventsFor = (vendorId: string) =>
+    h.prisma.$queryRaw<{ type: string; version: number; correlation_id: string; payload: { vendorId: string; reason: string | null; changedBy: string }; published_at: Date | null }[]>`
+      SELECT type, version, correlation_id, payload, published_at FROM outbox_message WHERE payload->>'vendorId' = ${vendorId} ORDER BY occurred_at, id`;
+
+  it('writes vendor.suspended and vendor.reinstated to the outbox with the status change; approving an application announces nothing', async () => {
+    const [store] = await approvedStores(1, 'Announced');
+    const id = store!.id;
+    expect(await eventsFor(id)).toEqual([]);
+    const request = h.scope(admin);
+    value(await h.services.vendors.suspend(request, { id, reason: 'Counterfeits' }));
+    value(await h.services.vendors.approve(h.scope(admin), { id }));
+    const events = await eventsFor(id);
+    expect(events).toEqual([
+      { type: 'vendor.suspended', version: 1, correlation_id: request.requestId, payload: { vendorId: id, reason: 'Counterfeits', changedBy: admin.userId }, published_at: null },
+      { type: 'vendor.reinstated', version: 1, correlation_id: expect.any(String), payload: { vendorId: id, reason: null, changedBy: admin.userId }, published_at: null },
+    ]);
+  });
+
+  it('keeps the status change and its event together: an event that cannot be written undoes the change', async () => {
+    const [store] = await approvedStores(1, 'Atomic');
+    const id = store!.id;
+    const repository = createVendorRepository(h.prisma);
+    // A payload its contract refuses makes the outbox write throw inside the transaction.
+    const broken = outboxEntry(vendorSuspendedV1, { vendorId: 'not-a-uuid', reason: null, changedBy: admin.userId }, 'req-broken');
+    await expect(
+      repository.changeStatus(id, { from: 'APPROVED', to: 'SUSPENDED', reason: null, decidedBy: admin.userId, at: new Date(), ownerRole: (role) => role, announce: broken }),
+    ).rejects.toThrow();
+    expect((await storeRow(id)).status).toBe('APPROVED');
+    expect(await eventsFor(id)).toEqual([]);
   });
 });
