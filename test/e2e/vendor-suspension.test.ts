@@ -80,14 +80,14 @@ async function shopperView() {
     products: { totalCount: number; edges: { node: { id: string } }[] };
     search: { edges: { node: { id: string } }[] };
     productFacets: { vendors: { vendor: { id: string }; count: number }[] };
-    page: { id: string } | null;
+    page: { id: string; onSale: boolean } | null;
     vendor: { products: { totalCount: number } } | null;
   }>(
     `query($vendorId: ID!, $search: String!, $productId: ID!) {
       products(first: 10, filter: { vendorId: $vendorId }) { totalCount edges { node { id } } }
       search: products(first: 10, filter: { search: $search }) { edges { node { id } } }
       productFacets(filter: { search: $search }) { vendors { vendor { id } count } }
-      page: product(id: $productId) { id }
+      page: product(id: $productId) { id onSale }
       vendor(id: $vendorId) { products(first: 10) { totalCount } }
     }`,
     { vendorId: vendor.vendorId, search: `zorblax ${run}`, productId: productIds[0] },
@@ -97,13 +97,14 @@ async function shopperView() {
     found: data.search.edges.map((e) => e.node.id).sort(),
     facet: data.productFacets.vendors.find((f) => f.vendor.id === vendor.vendorId)?.count ?? 0,
     page: data.page?.id ?? null,
+    onSale: data.page?.onSale ?? null,
     storeCount: data.vendor?.products.totalCount ?? null,
   };
 }
 
 describe('a suspended store leaves sale and comes back', () => {
   it('is on sale before, off sale within seconds of suspendVendor, and back within seconds of reinstatement', async () => {
-    const onSale = { listed: [...productIds].sort(), found: [...productIds].sort(), facet: 2, page: productIds[0] };
+    const onSale = { listed: [...productIds].sort(), found: [...productIds].sort(), facet: 2, page: productIds[0], onSale: true };
     expect(await shopperView()).toMatchObject(onSale);
 
     const suspended = await admin<{ suspendVendor: { userErrors: UserErrorShape[] } }>(
@@ -128,9 +129,15 @@ describe('a suspended store leaves sale and comes back', () => {
     const standing = await catalogDb.query<{ suspended: boolean }>('SELECT suspended FROM vendor_suspensions WHERE vendor_id = $1', [vendor.vendorId]);
     expect(standing.rows).toEqual([{ suspended: true }]);
 
-    // An admin still sees the products (management views are not storefront views).
-    const managed = await platform.gateway.data<{ myProducts: { totalCount: number } }>(`{ myProducts(first: 50) { totalCount } }`, undefined, { token: adminToken });
+    // An admin still sees the products (management views are not storefront views), marked not on
+    // sale: what a cart checks before it takes a line.
+    const managed = await platform.gateway.data<{ myProducts: { totalCount: number }; product: { onSale: boolean; status: string } | null }>(
+      `query($id: ID!) { myProducts(first: 50) { totalCount } product(id: $id) { onSale status } }`,
+      { id: productIds[0] },
+      { token: adminToken },
+    );
     expect(managed.myProducts.totalCount).toBeGreaterThanOrEqual(2);
+    expect(managed.product).toEqual({ onSale: false, status: 'ACTIVE' });
 
     const reinstated = await admin<{ approveVendor: { userErrors: UserErrorShape[] } }>(
       `mutation($input: ApproveVendorInput!) { approveVendor(input: $input) { userErrors { code } } }`,

@@ -63,6 +63,8 @@ export interface CatalogQueryService {
   /** Another subgraph pointing at a product (e.g. an order line): archived products still resolve. */
   productReference(scope: CatalogScope, id: string): Promise<Product | null>;
   variantReference(scope: CatalogScope, id: string): Promise<ProductVariant | null>;
+  /** ACTIVE and its store not suspended (catalog's own record of vendor status events); read fresh per request. */
+  onSale(scope: CatalogScope, product: Product): Promise<boolean>;
   /** The product a variant belongs to. Products are never deleted, so a miss is an outage and throws. */
   variantProduct(scope: CatalogScope, variant: ProductVariant): Promise<Product>;
   /** Facet counts for a storefront filter; cached like the public listings. */
@@ -152,6 +154,11 @@ export function createCatalogQueryService(deps: CatalogQueryDeps): CatalogQueryS
       const variant = await scope.loaders.variantById.load(id);
       if (!variant) return null;
       return (await productReference(scope, variant.productId)) ? variant : null;
+    },
+
+    async onSale(scope, product) {
+      if (product.status !== 'ACTIVE') return false;
+      return (await scope.loaders.suspendedVendor.load(product.vendorId)) === null;
     },
 
     async variantProduct(scope, variant) {

@@ -6,4 +6,5 @@ export const Product: ProductResolvers = {
   // Vendor is owned by the users subgraph: hand back its key, never call users from here.
   vendor: (product) => ({ id: product.vendorId }),
   category: (product, _args, ctx) => ctx.services.categories.byId(ctx, product.categoryId),
+  onSale: (product, _args, ctx) => ctx.services.queries.onSale(ctx, product),
 };
