@@ -65,17 +65,24 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
   const bindings = [...new Set(options.handlers.map((h) => h.contract.type))];
   const queue = `${options.prefix}${options.name}`;
   let channel: ChannelWrapper | null = null;
-  let consumerTag: string | null = null;
-  // Delivery tags belong to the channel that delivered: after a reconnect the broker has already
-  // requeued those messages, and acking an old tag on the new channel would close it.
-  let generation = 0;
+  let stopping = false;
+  // The consumer tag on each underlying channel, to cancel on stop.
+  const consumerTags = new Map<ConfirmChannel, string>();
   const inFlight = new Set<Promise<void>>();
   const pendingRetries = new Map<NodeJS.Timeout, () => void>();
 
-  const settle = (msg: ConsumeMessage, born: number, action: 'ack' | 'retry' | 'dead-letter') => {
-    if (!channel || born !== generation) return;
-    if (action === 'ack') channel.ack(msg);
-    else channel.nack(msg, false, action === 'retry');
+  /**
+   * Settles on the channel that delivered: delivery tags belong to it. After a reconnect the
+   * broker has already returned that channel's unsettled messages to the queue, and acking an old
+   * tag on the new channel would close it, so a closed channel's settle is dropped.
+   */
+  const settle = (ch: ConfirmChannel, msg: ConsumeMessage, action: 'ack' | 'retry' | 'dead-letter') => {
+    try {
+      if (action === 'ack') ch.ack(msg);
+      else ch.nack(msg, false, action === 'retry');
+    } catch (error) {
+      log.debug({ messageId: msg.properties.messageId, err: (error as Error).message }, 'delivering channel closed; the broker redelivers');
+    }
   };
 
   const parse = (msg: ConsumeMessage): { envelope: Envelope; handler: MessageHandler } => {
@@ -94,13 +101,13 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     return { envelope: { ...envelope.data, payload: payload.data }, handler };
   };
 
-  const process = async (msg: ConsumeMessage, born: number) => {
+  const process = async (ch: ConfirmChannel, msg: ConsumeMessage) => {
     let parsed: { envelope: Envelope; handler: MessageHandler };
     try {
       parsed = parse(msg);
     } catch (error) {
       log.warn({ messageId: msg.properties.messageId, err: (error as Error).message }, 'invalid message sent to the dead-letter queue');
-      settle(msg, born, 'dead-letter');
+      settle(ch, msg, 'dead-letter');
       return;
     }
     const { envelope, handler } = parsed;
@@ -120,7 +127,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       }
       if (handled) log.debug(fields, 'message handled');
       else log.info(fields, 'duplicate message skipped');
-      settle(msg, born, 'ack');
+      settle(ch, msg, 'ack');
     } catch (error) {
       // Quorum queues count earlier returns of this message in x-delivery-count.
       const previous = Number(msg.properties.headers?.['x-delivery-count'] ?? 0);
@@ -128,7 +135,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       const err = error instanceof Error ? error.message : String(error);
       if (attempt >= options.deliveryLimit) {
         log.error({ ...fields, attempt, err }, 'message failed on its last try; sent to the dead-letter queue');
-        settle(msg, born, 'dead-letter');
+        settle(ch, msg, 'dead-letter');
         return;
       }
       const delay = Math.min(retryBaseMs * 2 ** (attempt - 1), retryMaxMs);
@@ -144,7 +151,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
           resolve();
         });
       });
-      settle(msg, born, 'retry');
+      settle(ch, msg, 'retry');
     }
   };
 
@@ -152,37 +159,38 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     queue,
     async start() {
       if (channel) return;
+      stopping = false;
+      // Consuming is part of the channel's setup, re-run on every reconnect, so each message
+      // carries the channel it came on.
       channel = options.connection.createChannel({
         name: `consumer ${options.name}`,
         confirm: false,
         setup: async (ch: ConfirmChannel) => {
           await assertConsumerQueue(ch, options.prefix, options.name, { bindings, deliveryLimit: options.deliveryLimit + 1 });
+          if (stopping) return;
+          await ch.prefetch(options.prefetch ?? 10);
+          const reply = await ch.consume(queue, (msg) => {
+            // null: the broker cancelled the consumer (queue deleted); the next setup consumes again.
+            if (!msg) return;
+            const task = process(ch, msg).finally(() => inFlight.delete(task));
+            inFlight.add(task);
+          });
+          consumerTags.set(ch, reply.consumerTag);
+          ch.once('close', () => consumerTags.delete(ch));
         },
-      });
-      channel.on('connect', () => {
-        generation += 1;
       });
       await channel.waitForConnect();
-      const reply = await channel.consume(
-        queue,
-        (msg) => {
-          const born = generation;
-          const task = process(msg, born).finally(() => inFlight.delete(task));
-          inFlight.add(task);
-        },
-        { prefetch: options.prefetch ?? 10 },
-      );
-      consumerTag = reply.consumerTag;
       log.info({ queue }, 'consumer started');
     },
     async stop() {
       if (!channel) return;
-      if (consumerTag) await channel.cancel(consumerTag).catch(() => undefined);
+      stopping = true;
+      for (const [ch, tag] of consumerTags) await ch.cancel(tag).catch(() => undefined);
       for (const release of [...pendingRetries.values()]) release();
       await Promise.allSettled([...inFlight]);
       await channel.close();
       channel = null;
-      consumerTag = null;
+      consumerTags.clear();
     },
   };
 }

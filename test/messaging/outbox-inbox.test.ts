@@ -217,6 +217,24 @@ describe('inbox consumer', () => {
     await c.stop();
   });
 
+  it('handles every message once when the connection drops while it consumes', async () => {
+    healed = true;
+    const c = consumer();
+    await c.start();
+    const envelopes = Array.from({ length: 60 }, () => envelopeOf({ widgetId: randomUUID(), poison: false }));
+    for (const envelope of envelopes) admin.publish(names.events, widgetMade.type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id });
+    await admin.waitForConfirms();
+    const handledCount = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM widget WHERE id = ANY($1::uuid[])', [envelopes.map((e) => e.payload.widgetId)])).rows[0]?.n);
+    await waitFor('some handled', async () => (await handledCount()) >= 5, { intervalMs: 5 });
+    // Deliveries in flight on the old channel are requeued by the broker; the inbox skips any
+    // whose transaction had already committed.
+    await manager.connection?.close();
+    await waitFor('all handled and the queue drained', async () => (await handledCount()) === envelopes.length && (await admin.checkQueue(c.queue)).messageCount === 0, { timeoutMs: 20_000 });
+    const counts = await pool.query<{ made_count: number }>('SELECT made_count FROM widget WHERE id = ANY($1::uuid[])', [envelopes.map((e) => e.payload.widgetId)]);
+    expect(counts.rows.every((r) => r.made_count === 1)).toBe(true);
+    await c.stop();
+  });
+
   it('sends an invalid envelope or payload straight to the DLQ without trying the handler', async () => {
     const c = consumer();
     await c.start();
