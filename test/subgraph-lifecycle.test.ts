@@ -9,9 +9,10 @@ import type { RunningSubgraph } from '../platform/graphql/subgraph-server.ts';
 import { createLogger } from '../platform/logging/logger.ts';
 import { createTestGatewaySigning } from '../platform/testing/gateway-signing.ts';
 import { startServiceProcess } from '../scripts/lib/service-process.ts';
-import { loadSubgraph, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/registry.ts';
+import { loadSubgraph, MESSAGE_CONSUMERS, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/registry.ts';
 import { signed } from './support/graphql-client.ts';
-import { testDatabaseUrl, testEnv, testRedisPrefix } from './support/test-env.ts';
+import { testDatabaseUrl, testEnv, testMessagingPrefix, testRedisPrefix } from './support/test-env.ts';
+import { deleteTestTopology } from '../platform/messaging/testing/topology-cleanup.ts';
 import { waitFor } from './support/wait.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -85,6 +86,7 @@ async function getJson(url: string): Promise<{ status: number; body: { status?: 
 describe('subgraph lifecycle', () => {
   const logger = createLogger({ service: 'test', level: testEnv.TEST_LOG_LEVEL, pretty: false });
   let secretsDir = '';
+  const messagingPrefix = testMessagingPrefix('lifecycle');
   const environment = (name: SubgraphName, overrides: Record<string, string> = {}): Record<string, string> => ({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -93,6 +95,8 @@ describe('subgraph lifecycle', () => {
     DATABASE_URL: testDatabaseUrl(name),
     REDIS_URL: testEnv.REDIS_URL,
     REDIS_KEY_PREFIX: testRedisPrefix(`lifecycle-${name}-${randomUUID().slice(0, 8)}`),
+    RABBITMQ_URL: testEnv.RABBITMQ_URL,
+    MESSAGING_PREFIX: messagingPrefix,
     DEV_SECRETS_DIR: secretsDir,
     ...signing.env,
     ...overrides,
@@ -115,6 +119,7 @@ describe('subgraph lifecycle', () => {
   afterAll(async () => {
     for (const subgraph of open) await close(subgraph);
     rmSync(secretsDir, { recursive: true, force: true });
+    await deleteTestTopology(testEnv.RABBITMQ_URL, messagingPrefix, MESSAGE_CONSUMERS);
   });
 
   describe.each(SUBGRAPH_NAMES)('%s', (name) => {

@@ -5,8 +5,10 @@ import { createLogger } from '../../platform/logging/logger.ts';
 import { createTestTokenIssuer, type TestTokenIssuer } from '../../platform/testing/access-tokens.ts';
 import { createTestGatewaySigning } from '../../platform/testing/gateway-signing.ts';
 import { GraphQLTestClient, leaksInternals } from '../../test/support/graphql-client.ts';
-import { testDatabaseUrl, testEnv, testRedisPrefix } from '../../test/support/test-env.ts';
+import { deleteTestTopology } from '../../platform/messaging/testing/topology-cleanup.ts';
+import { testDatabaseUrl, testEnv, testMessagingPrefix, testRedisPrefix } from '../../test/support/test-env.ts';
 import { startCatalogSubgraph } from './app.ts';
+import { VENDOR_STATUS_CONSUMER } from './application/vendor-status.handlers.ts';
 import { loadCatalogConfig } from './config.ts';
 import type { Product } from './domain/product.ts';
 import { createCatalogPrisma, type CatalogPrisma } from './infra/prisma.ts';
@@ -72,6 +74,8 @@ let repository: ProductRepository;
 const logger = createLogger({ service: 'catalog-spec', level: 'silent', pretty: false });
 // Requests come signed, as from the gateway: this spec is about the catalog's own rules.
 const signing = createTestGatewaySigning();
+// Its own exchanges and queues: the default `shop.` is the dev stack's.
+const messagingPrefix = testMessagingPrefix('catalog-app');
 const config = (overrides: Record<string, string> = {}) =>
   loadCatalogConfig({
     ...signing.env,
@@ -81,6 +85,8 @@ const config = (overrides: Record<string, string> = {}) =>
     DATABASE_URL: testDatabaseUrl('catalog'),
     REDIS_URL: testEnv.REDIS_URL,
     REDIS_KEY_PREFIX: testRedisPrefix(`catalog-app-${run}`),
+    RABBITMQ_URL: testEnv.RABBITMQ_URL,
+    MESSAGING_PREFIX: messagingPrefix,
     ...overrides,
   });
 
@@ -147,6 +153,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await catalog?.close();
   await db?.$disconnect();
+  await deleteTestTopology(testEnv.RABBITMQ_URL, messagingPrefix, [VENDOR_STATUS_CONSUMER]);
 });
 
 describe('createProduct access', () => {

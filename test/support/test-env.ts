@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_POSTGRES_URL, DEFAULT_RABBITMQ_URL, DEFAULT_REDIS_URL, databaseUrl, loadConfig, processEnv } from '../../platform/config/load-config.ts';
 
@@ -21,6 +22,15 @@ export const testEnv = loadConfig('tests', schema, processEnv());
 
 export function testDatabaseUrl(subgraph: string): string {
   return databaseUrl(testEnv.POSTGRES_URL, `${testEnv.TEST_DATABASE_PREFIX}${subgraph}`);
+}
+
+/**
+ * A fresh exchange and queue prefix (`test.<scope>.<id>.`) for a test that boots a subgraph: never
+ * the dev stack's `shop.`, whose queues a test's consumer would drain. Delete what it declared
+ * afterwards (platform/messaging/testing/topology-cleanup.ts).
+ */
+export function testMessagingPrefix(scope: string): string {
+  return `test.${scope}.${randomUUID().slice(0, 8)}.`;
 }
 
 export function testRedisPrefix(scope: string): string {
