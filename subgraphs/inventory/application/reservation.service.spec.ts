@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allocate } from '../domain/allocation.ts';
 import { InventoryErrorCodes } from '../domain/error-codes.ts';
 import type { Location } from '../domain/stock.ts';
 import { createInventoryHarness, type InventoryHarness } from '../testing/harness.ts';
@@ -32,6 +33,16 @@ describe('reserve', () => {
     const reserved = await h.services.reservations.reserve(h.caller, `order-${randomUUID()}`, [{ variantId: variant, quantity: 6 }], 900);
     expect(reserved.ok).toBe(true);
     expect(await stored(variant)).toEqual({ Berlin: { onHand: 3, reserved: 1 }, Amsterdam: { onHand: 5, reserved: 5 } });
+    // The SQL split is the domain's policy.
+    const policy = allocate(
+      [
+        { locationId: berlin.id, locationCode: berlin.code, onHand: 3, reserved: 0 },
+        { locationId: amsterdam.id, locationCode: amsterdam.code, onHand: 5, reserved: 0 },
+      ],
+      6,
+    );
+    const held = reserved.ok ? reserved.value.allocations.map(({ locationId, quantity }) => ({ locationId, quantity })) : [];
+    expect(new Set(held.map((part) => JSON.stringify(part)))).toEqual(new Set(policy?.map((part) => JSON.stringify(part))));
     const scope = h.scope();
     expect(await h.services.stock.availability(scope, variant)).toEqual({ available: 2, inStock: true });
     expect((await movementsOf(variant)).map((movement) => [movement.kind, movement.quantity])).toEqual(expect.arrayContaining([['RESERVED', 5], ['RESERVED', 1]]));

@@ -16,6 +16,10 @@ export interface Allocation {
 export const availableOf = (stock: Pick<LocationStock, 'onHand' | 'reserved'>): number => Math.max(0, stock.onHand - stock.reserved);
 
 /**
+ * The allocation policy. The reservation statement (infra/reservation.repository.ts) applies the
+ * same policy in SQL, under the stock rows' locks, so that a hot SKU's lock is held for one
+ * statement only; application/reservation.service.spec.ts checks that both split alike.
+ *
  * Splits `quantity` units over warehouses: fill from the warehouse with the most available first
  * (fewest parcels), ties by code, so the same stock always gives the same split. Null when all
  * warehouses together hold fewer than `quantity` available units: a reservation is all or nothing.

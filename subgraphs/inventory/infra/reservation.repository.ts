@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
-import { allocate, type Allocation, type LocationStock } from '../domain/allocation.ts';
 import { linesOf, type Reservation, type ReservationRequest } from '../domain/reservation.ts';
 import { moveReservation, type ReservationStatus } from '../domain/reservation.process.ts';
 import type { UserError } from '../../../platform/errors/user-error.ts';
@@ -12,10 +11,11 @@ export type TransitionFailure = { kind: 'NOT_FOUND' } | { kind: 'ILLEGAL'; error
 
 export interface ReservationRepository {
   /**
-   * Holds the lines' units in one transaction: the reservation row first (its unique reference
-   * makes a retry find the first attempt), then each variant's stock rows locked FOR UPDATE in
-   * variant-id order, allocated, and raised with a conditional UPDATE. All or nothing: INSUFFICIENT
-   * rolls everything back. EXISTS when the reference is taken (the caller compares the lines).
+   * Holds the lines' units in one statement (one implicit transaction): the lines' stock rows locked
+   * FOR UPDATE in (variant, location) order, split by the policy of domain/allocation.ts, and, only
+   * if every line can be held in full and the reference is new, the reservation, the raised
+   * `reserved` counts, the allocations and the movements. INSUFFICIENT changes nothing. EXISTS when
+   * the reference is taken (the caller compares the lines).
    */
   reserve(request: ReservationRequest, expiresAt: Date, actor: string): Promise<Result<Reservation, ReserveFailure>>;
   /**
@@ -28,16 +28,6 @@ export interface ReservationRepository {
   byReference(reference: string): Promise<Reservation | null>;
   /** References of ACTIVE reservations that expired by `now`, oldest first. */
   expiredReferences(now: Date, limit: number): Promise<string[]>;
-}
-
-/** Rolls the reservation's transaction back, carrying why. */
-class InsufficientStock extends Error {
-  constructor(
-    readonly variantId: string,
-    readonly requested: number,
-  ) {
-    super(`insufficient stock of ${variantId}`);
-  }
 }
 
 type ReservationRow = { id: string; reference: string; status: ReservationStatus; expiresAt: Date };
@@ -68,59 +58,85 @@ export function createReservationRepository(db: InventoryPrisma): ReservationRep
 
     async reserve(request, expiresAt, actor) {
       const id = randomUUID();
-      try {
-        const created = await db.$transaction(async (tx) => {
-          // A concurrent twin with the same reference waits here on the unique index until the
-          // first commits, then inserts nothing.
-          const inserted = await tx.$queryRaw<{ id: string }[]>`
-            INSERT INTO reservations (id, reference, status, expires_at, created_at, updated_at)
-            VALUES (${id}::uuid, ${request.reference}, 'ACTIVE', ${expiresAt}, now(), now())
-            ON CONFLICT (reference) DO NOTHING RETURNING id::text`;
-          if (inserted.length === 0) return null;
-          const allocations: (Allocation & { variantId: string })[] = [];
-          for (const line of request.lines) {
-            // The lock is what makes the allocation safe: nobody else changes these rows until we commit.
-            const stocks = await tx.$queryRaw<LocationStock[]>`
-              SELECT s.location_id::text AS "locationId", l.code AS "locationCode", s.on_hand AS "onHand", s.reserved
-              FROM stock_items s JOIN locations l ON l.id = s.location_id
-              WHERE s.variant_id = ${line.variantId}::uuid
-              ORDER BY s.location_id FOR UPDATE OF s`;
-            const split = allocate(stocks, line.quantity);
-            if (!split) throw new InsufficientStock(line.variantId, line.quantity);
-            for (const part of split) {
-              // Conditional as well: the database, not our arithmetic, has the last word.
-              const updated = await tx.$executeRaw`
-                UPDATE stock_items SET reserved = reserved + ${part.quantity}, updated_at = now()
-                WHERE variant_id = ${line.variantId}::uuid AND location_id = ${part.locationId}::uuid
-                  AND on_hand - reserved >= ${part.quantity}`;
-              if (updated !== 1) throw new InsufficientStock(line.variantId, line.quantity);
-              allocations.push({ variantId: line.variantId, ...part });
-            }
-          }
-          await tx.reservationAllocation.createMany({ data: allocations.map((part) => ({ reservationId: id, ...part })) });
-          await tx.stockMovement.createMany({
-            data: allocations.map((part) => ({
-              id: randomUUID(),
-              variantId: part.variantId,
-              locationId: part.locationId,
-              kind: 'RESERVED' as const,
-              quantity: part.quantity,
-              reason: `reservation ${request.reference}`,
-              actor,
-              reservationId: id,
-            })),
-          });
-          const sorted = [...allocations].sort((a, b) => a.variantId.localeCompare(b.variantId) || a.locationId.localeCompare(b.locationId));
-          return { id, reference: request.reference, status: 'ACTIVE' as const, expiresAt, allocations: sorted, lines: linesOf(sorted) };
-        }, LOCKING_TRANSACTION);
-        if (created) return ok(created);
-      } catch (error) {
-        if (error instanceof InsufficientStock) return fail({ kind: 'INSUFFICIENT', variantId: error.variantId, requested: error.requested });
-        throw error;
+      const variantIds = request.lines.map((line) => line.variantId);
+      const quantities = request.lines.map((line) => line.quantity);
+      const reason = `reservation ${request.reference}`;
+      // One statement, so the stock rows stay locked only while it runs (a hot SKU serialises on
+      // that lock: every extra round trip under it would cut throughput). In order:
+      //  locked    the lines' stock rows, locked FOR UPDATE in (variant, location) order, so two
+      //            reservations never wait on each other in opposite orders. Postgres re-reads a row
+      //            it had to wait for, so these are the committed values of the moment.
+      //  alloc     each line split over its warehouses, fullest first (ties by code), from those values
+      //  shortfall lines that cannot be held in full: then nothing below happens (all or nothing)
+      //  res       the reservation, unless its reference exists (a concurrent twin waits here on the
+      //            unique index until the first commits, then inserts nothing)
+      //  upd       reserved += take, only with a new reservation, still conditional on availability
+      //  the allocations and RESERVED movements, from what upd changed
+      // The CHECK constraints refuse any row this could ever over-reserve.
+      const [row] = await db.$queryRaw<{ id: string | null; shortVariant: string | null; shortQuantity: number | null; allocations: AllocationRow[] }[]>`
+        WITH input AS (
+          SELECT * FROM unnest(${variantIds}::uuid[], ${quantities}::int[]) AS t(variant_id, qty)
+        ),
+        locked AS (
+          SELECT s.id, s.variant_id, s.location_id, l.code, s.on_hand - s.reserved AS avail
+          FROM stock_items s JOIN locations l ON l.id = s.location_id
+          WHERE s.variant_id IN (SELECT variant_id FROM input) AND s.on_hand > s.reserved
+          ORDER BY s.variant_id, s.location_id
+          FOR UPDATE OF s
+        ),
+        ranked AS (
+          SELECT k.*, i.qty, sum(k.avail) OVER (PARTITION BY k.variant_id ORDER BY k.avail DESC, k.code, k.id) AS cum
+          FROM locked k JOIN input i ON i.variant_id = k.variant_id
+        ),
+        alloc AS (
+          SELECT id, variant_id, location_id, LEAST(avail, qty - (cum - avail))::int AS take FROM ranked WHERE cum - avail < qty
+        ),
+        shortfall AS (
+          SELECT i.variant_id, i.qty FROM input i
+          LEFT JOIN (SELECT variant_id, sum(take) AS total FROM alloc GROUP BY variant_id) t ON t.variant_id = i.variant_id
+          WHERE COALESCE(t.total, 0) < i.qty
+        ),
+        res AS (
+          INSERT INTO reservations (id, reference, status, expires_at, created_at, updated_at)
+          SELECT ${id}::uuid, ${request.reference}, 'ACTIVE', ${expiresAt}, now(), now()
+          WHERE NOT EXISTS (SELECT 1 FROM shortfall)
+          ON CONFLICT (reference) DO NOTHING
+          RETURNING id
+        ),
+        upd AS (
+          UPDATE stock_items s SET reserved = s.reserved + a.take, updated_at = now()
+          FROM alloc a
+          WHERE s.id = a.id AND EXISTS (SELECT 1 FROM res) AND s.on_hand - s.reserved >= a.take
+          RETURNING s.variant_id, s.location_id, a.take
+        ),
+        allocations AS (
+          INSERT INTO reservation_allocations (reservation_id, variant_id, location_id, quantity)
+          SELECT r.id, u.variant_id, u.location_id, u.take FROM upd u CROSS JOIN res r
+        ),
+        movements AS (
+          INSERT INTO stock_movements (id, variant_id, location_id, kind, quantity, reason, actor, reservation_id, at)
+          SELECT gen_random_uuid(), u.variant_id, u.location_id, 'RESERVED', u.take, ${reason}, ${actor}, r.id, now()
+          FROM upd u CROSS JOIN res r
+        )
+        SELECT
+          (SELECT id::text FROM res) AS id,
+          (SELECT variant_id::text FROM shortfall ORDER BY variant_id LIMIT 1) AS "shortVariant",
+          (SELECT qty FROM shortfall ORDER BY variant_id LIMIT 1) AS "shortQuantity",
+          COALESCE((SELECT json_agg(json_build_object('variantId', variant_id, 'locationId', location_id, 'quantity', take)
+                    ORDER BY variant_id, location_id) FROM upd), '[]'::json) AS allocations`;
+      if (row?.id) {
+        const allocations = row.allocations;
+        const held = allocations.reduce((sum, part) => sum + part.quantity, 0);
+        // Cannot happen while the rows are locked; if it ever did, say so loudly rather than hide it.
+        if (held !== quantities.reduce((sum, quantity) => sum + quantity, 0)) throw new Error(`reservation ${request.reference} holds ${held} units, not what was asked`);
+        return ok({ id: row.id, reference: request.reference, status: 'ACTIVE', expiresAt, allocations, lines: linesOf(allocations) });
       }
+      // Nothing inserted: an existing reference wins over a shortfall (a retry after the stock ran out
+      // still gets its first reservation back).
       const existing = await byReference(request.reference);
-      if (!existing) throw new Error(`reservation ${request.reference} vanished after a reference conflict`);
-      return fail({ kind: 'EXISTS', reservation: existing });
+      if (existing) return fail({ kind: 'EXISTS', reservation: existing });
+      if (row?.shortVariant) return fail({ kind: 'INSUFFICIENT', variantId: row.shortVariant, requested: row.shortQuantity ?? 0 });
+      throw new Error(`reservation ${request.reference} was neither made nor refused`);
     },
 
     async transition(reference, to, actor, options = {}) {
