@@ -91,8 +91,10 @@ describe('inventory through the gateway', () => {
       { token: vendorA.token },
     );
     expect(received.receiveStock).toEqual({ stockLevel: { onHand: 7, reserved: 0, available: 7, location: { code: locationCode } }, userErrors: [] });
-    const read = await platform.gateway.data<{ product: { variants: { id: string; availability: { available: number; inStock: boolean } }[] } }>(AVAILABILITY, { id: productId });
-    expect(read.product.variants).toEqual([{ id: variantId, sku: `E2E-INV-${run}`, availability: { available: 7, inStock: true } }]);
+    const read = await platform.gateway.request<{ product: { variants: { id: string; availability: { available: number; inStock: boolean } }[] } }>(AVAILABILITY, { id: productId });
+    expect(read.body.data?.product.variants).toEqual([{ id: variantId, sku: `E2E-INV-${run}`, availability: { available: 7, inStock: true } }]);
+    // Catalog's fields alone would be cacheable for 60 s; stock never is.
+    expect(read.headers.get('cache-control')).toBe('no-store');
   });
 
   it('another vendor is FORBIDDEN to receive or adjust it, and nothing changes', async () => {
