@@ -76,6 +76,41 @@ describe('adjust', () => {
   });
 });
 
+describe('idempotency keys', () => {
+  it('a retry (even at the same time) returns the first result and moves stock once; another request under the key is refused', async () => {
+    const owner = vendor();
+    const variantId = randomUUID();
+    const key = `receipt-${randomUUID()}`;
+    const input = { variantId, locationCode: berlin.code, quantity: 5, reason: 'delivery 7', idempotencyKey: key };
+    const [first, twin] = await Promise.all([h.services.stock.receive(h.scope(owner), input), h.services.stock.receive(h.scope(owner), input)]);
+    expect(first).toEqual(twin);
+    expect(first.ok && first.value.onHand).toBe(5);
+    const retry = await h.services.stock.receive(h.scope(owner), input);
+    expect(retry).toEqual(first);
+    const other = await h.services.stock.receive(h.scope(owner), { ...input, quantity: 6 });
+    expect(other.ok ? null : other.errors.map((error) => [error.code, error.field?.join('.')])).toEqual([
+      [InventoryErrorCodes.STOCK_IDEMPOTENCY_KEY_REUSED, 'input.idempotencyKey'],
+    ]);
+    expect(await storedItem(variantId)).toEqual([{ onHand: 5, reserved: 0 }]);
+    expect(await h.prisma.stockMovement.count({ where: { variantId } })).toBe(1);
+    // Keys are per caller: another admin's identical key is its own.
+    const byAdmin = await h.services.stock.adjust(h.scope(admin), { variantId, locationCode: berlin.code, delta: 1, reason: 'found one', idempotencyKey: key });
+    expect(byAdmin.ok && byAdmin.value.onHand).toBe(6);
+  });
+
+  it('a refused change does not use up its key', async () => {
+    const owner = vendor();
+    const variantId = randomUUID();
+    await h.stock(variantId, berlin, 2, owner.vendorId ?? undefined);
+    const key = `adjust-${randomUUID()}`;
+    const refused = await h.services.stock.adjust(h.scope(owner), { variantId, locationCode: berlin.code, delta: -3, reason: 'stock take', idempotencyKey: key });
+    expect(refused.ok ? null : refused.errors[0]?.code).toBe(InventoryErrorCodes.STOCK_BELOW_RESERVED);
+    expect(await h.prisma.stockRequest.count({ where: { key } })).toBe(0);
+    const corrected = await h.services.stock.adjust(h.scope(owner), { variantId, locationCode: berlin.code, delta: -1, reason: 'stock take', idempotencyKey: key });
+    expect(corrected.ok && corrected.value.onHand).toBe(1);
+  });
+});
+
 describe('availability', () => {
   it('is one query for every variant a request asks about', async () => {
     const ids = [randomUUID(), randomUUID(), randomUUID()];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError } from '../../../platform/errors/user-error.ts';
@@ -18,7 +19,7 @@ import {
   type StockLevel,
   type StockMovement,
 } from '../domain/stock.ts';
-import type { StockRepository } from '../infra/stock.repository.ts';
+import type { IdempotencyClaim, StockRepository } from '../infra/stock.repository.ts';
 import type { InventoryScope } from './scope.ts';
 
 /** A page of the audit trail, as `stockMovements` returns it. */
@@ -40,6 +41,19 @@ export interface StockService {
   /** Admins or the owning vendor (thrown otherwise). */
   movements(scope: InventoryScope, args: ConnectionArgs & { variantId: string }): Promise<StockMovementConnection>;
 }
+
+/**
+ * An idempotency key as the repository stores it: per caller (two callers' keys never meet), with a
+ * digest of the validated request, so a retry is recognised and another request under the key is not.
+ */
+function claimOf(actor: string, key: string | null, request: Record<string, unknown>): IdempotencyClaim | null {
+  if (key === null) return null;
+  const { idempotencyKey: _key, ...rest } = request;
+  return { actor, key, requestHash: createHash('sha256').update(JSON.stringify(rest)).digest('hex') };
+}
+
+const keyReused = () =>
+  fail(userError(InventoryErrorCodes.STOCK_IDEMPOTENCY_KEY_REUSED, 'This idempotency key was already used for a different stock change.', ['input', 'idempotencyKey']));
 
 export function createStockService(deps: { stock: StockRepository }): StockService {
   return {
@@ -63,7 +77,9 @@ export function createStockService(deps: { stock: StockRepository }): StockServi
       const received = await deps.stock.receive(
         { ...receipt, location, actor: caller.userId, ownerIfNew: ownerIfNew ?? '' },
         expectedOwner,
+        claimOf(caller.userId, receipt.idempotencyKey, { op: 'receiveStock', ...receipt, vendorId: input.vendorId ?? null }),
       );
+      if (!received.ok && received.errors[0] === 'KEY_REUSED') return keyReused();
       // Another vendor's first receipt of this variant won the race since we looked.
       if (!received.ok) return valueOrThrow(notAllowed('This variant belongs to another vendor.'));
       scope.logger.child({ component: 'StockService' }).info({ variantId: receipt.variantId, locationId: location.id, quantity: receipt.quantity }, 'stock received');
@@ -78,8 +94,12 @@ export function createStockService(deps: { stock: StockRepository }): StockServi
       const caller = valueOrThrow(canMoveStockOf(scope.viewer, await deps.stock.ownerOf(adjustment.variantId)));
       const location = await deps.stock.locationByCode(adjustment.locationCode);
       if (!location) return fail(userError(InventoryErrorCodes.LOCATION_NOT_FOUND, 'No warehouse has this code.', ['input', 'locationCode']));
-      const adjusted = await deps.stock.adjust({ ...adjustment, location, actor: caller.userId });
+      const adjusted = await deps.stock.adjust(
+        { ...adjustment, location, actor: caller.userId },
+        claimOf(caller.userId, adjustment.idempotencyKey, { op: 'adjustStock', ...adjustment }),
+      );
       if (!adjusted.ok) {
+        if (adjusted.errors[0] === 'KEY_REUSED') return keyReused();
         return adjusted.errors[0] === 'NOT_FOUND'
           ? fail(userError(InventoryErrorCodes.STOCK_ITEM_NOT_FOUND, 'This variant has no stock in this warehouse; receive some first.', ['input', 'locationCode']))
           : fail(userError(InventoryErrorCodes.STOCK_BELOW_RESERVED, 'On hand cannot drop below the units reserved for checkouts (or below zero).', ['input', 'delta']));

@@ -14,6 +14,8 @@ export const InventoryErrorCodes = {
   STOCK_BELOW_RESERVED: 'STOCK_BELOW_RESERVED',
   /** An admin received stock for a variant whose vendor inventory does not know yet without naming it. */
   STOCK_VENDOR_REQUIRED: 'STOCK_VENDOR_REQUIRED',
+  /** The idempotency key was already used by this caller for a different stock request. */
+  STOCK_IDEMPOTENCY_KEY_REUSED: 'STOCK_IDEMPOTENCY_KEY_REUSED',
   /** Not enough available units to reserve, across every warehouse. */
   STOCK_INSUFFICIENT: 'STOCK_INSUFFICIENT',
   /** No reservation has this reference. */

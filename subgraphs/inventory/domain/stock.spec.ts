@@ -11,7 +11,7 @@ describe('validateReceipt', () => {
   it('normalises a good receipt', () => {
     expect(validateReceipt({ ...receipt, sku: ' aur-blk-m ' })).toEqual({
       ok: true,
-      value: { variantId, sku: 'AUR-BLK-M', locationCode: 'BER-1', quantity: 5, reason: 'delivery 42' },
+      value: { variantId, sku: 'AUR-BLK-M', locationCode: 'BER-1', quantity: 5, reason: 'delivery 42', idempotencyKey: null },
     });
   });
 
@@ -25,13 +25,14 @@ describe('validateReceipt', () => {
   });
 
   it('reports every problem at once', () => {
-    expect(fieldsOf(validateReceipt({ variantId: 'nope', sku: 'bad sku!', locationCode: 'x', quantity: 0, reason: ' ', vendorId: 'v' }))).toEqual([
+    expect(fieldsOf(validateReceipt({ variantId: 'nope', sku: 'bad sku!', locationCode: 'x', quantity: 0, reason: ' ', vendorId: 'v', idempotencyKey: 'short' }))).toEqual([
       'input.variantId',
       'input.sku',
       'input.locationCode',
       'input.quantity',
       'input.reason',
       'input.vendorId',
+      'input.idempotencyKey',
     ]);
   });
 });

@@ -68,6 +68,7 @@ export interface ReceiveStockInput {
   quantity: number;
   reason: string;
   vendorId?: string | null;
+  idempotencyKey?: string | null;
 }
 
 export interface AdjustStockInput {
@@ -75,6 +76,7 @@ export interface AdjustStockInput {
   locationCode: string;
   delta: number;
   reason: string;
+  idempotencyKey?: string | null;
 }
 
 export interface ValidReceipt {
@@ -83,6 +85,7 @@ export interface ValidReceipt {
   locationCode: string;
   quantity: number;
   reason: string;
+  idempotencyKey: string | null;
 }
 
 export interface ValidAdjustment {
@@ -90,12 +93,20 @@ export interface ValidAdjustment {
   locationCode: string;
   delta: number;
   reason: string;
+  idempotencyKey: string | null;
 }
 
 function reasonError(reason: string): UserError | null {
   const trimmed = reason.trim();
   if (trimmed.length === 0 || trimmed.length > LIMITS.reason) return invalid(`Give a reason of 1 to ${LIMITS.reason} characters.`, ['input', 'reason']);
   return textError(trimmed, 'line', ['input', 'reason'], 'The reason');
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,100}$/;
+
+function idempotencyKeyError(key: string | null | undefined): UserError | null {
+  if (key == null) return null;
+  return IDEMPOTENCY_KEY.test(key) ? null : invalid('An idempotency key is 8 to 100 visible ASCII characters (a UUID is a good one).', ['input', 'idempotencyKey']);
 }
 
 function variantError(variantId: string): UserError | null {
@@ -123,6 +134,8 @@ export function validateReceipt(input: ReceiveStockInput): Result<ValidReceipt> 
   const reason = reasonError(input.reason);
   if (reason) errors.push(reason);
   if (input.vendorId != null && !isUuid(input.vendorId)) errors.push(invalid('The vendor id is not a valid id.', ['input', 'vendorId']));
+  const key = idempotencyKeyError(input.idempotencyKey);
+  if (key) errors.push(key);
   if (errors.length > 0) return fail(...errors);
   return ok({
     variantId: input.variantId.toLowerCase(),
@@ -130,6 +143,7 @@ export function validateReceipt(input: ReceiveStockInput): Result<ValidReceipt> 
     locationCode: normaliseLocationCode(input.locationCode),
     quantity: input.quantity,
     reason: input.reason.trim(),
+    idempotencyKey: input.idempotencyKey ?? null,
   });
 }
 
@@ -145,12 +159,15 @@ export function validateAdjustment(input: AdjustStockInput): Result<ValidAdjustm
   }
   const reason = reasonError(input.reason);
   if (reason) errors.push(reason);
+  const key = idempotencyKeyError(input.idempotencyKey);
+  if (key) errors.push(key);
   if (errors.length > 0) return fail(...errors);
   return ok({
     variantId: input.variantId.toLowerCase(),
     locationCode: normaliseLocationCode(input.locationCode),
     delta: input.delta,
     reason: input.reason.trim(),
+    idempotencyKey: input.idempotencyKey ?? null,
   });
 }
 

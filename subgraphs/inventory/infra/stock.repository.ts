@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { isUniqueViolationOn } from '../../../platform/prisma/unique-violation.ts';
 import type { Location, StockLevel, StockMovement, StockMovementKind } from '../domain/stock.ts';
-import { Prisma, LOCKING_TRANSACTION, type InventoryPrisma } from './prisma.ts';
+import { Prisma, LOCKING_TRANSACTION, type InventoryPrisma, type InventoryTransaction } from './prisma.ts';
 
 export interface ReceiptRecord {
   variantId: string;
@@ -23,6 +23,16 @@ export interface AdjustmentRecord {
   actor: string;
 }
 
+/** A stock mutation sent with an idempotency key: who sent it, the key, and what the request was. */
+export interface IdempotencyClaim {
+  actor: string;
+  key: string;
+  requestHash: string;
+}
+
+/** Another request already used this caller's key. */
+export type KeyFailure = 'KEY_REUSED';
+
 /** Keyset position in a variant's movements (newest first). */
 export interface MovementCursor {
   at: string;
@@ -41,12 +51,17 @@ export interface StockRepository {
    * OWNED_BY_OTHER when, by then, the variant is owned by another vendor than `ownerIfNew`'s caller
    * expected (a first receipt raced another vendor's).
    */
-  receive(record: ReceiptRecord, expectedOwner: string | null): Promise<Result<StockLevel, 'OWNED_BY_OTHER'>>;
+  receive(record: ReceiptRecord, expectedOwner: string | null, claim: IdempotencyClaim | null): Promise<Result<StockLevel, 'OWNED_BY_OTHER' | KeyFailure>>;
   /**
    * Changes on hand by a delta with one conditional UPDATE (never below reserved, never below 0)
    * and records the ADJUSTED movement, in one transaction.
+   *
+   * Both, with a claim: the key is taken first in the same transaction (a concurrent twin waits on
+   * it, then finds it), the outcome stored with it; a retry with the same request gets the stored
+   * level back and moves nothing, another request under the key is KEY_REUSED. A refusal releases
+   * the key (nothing happened, so a corrected retry may use it).
    */
-  adjust(record: AdjustmentRecord): Promise<Result<StockLevel, 'NOT_FOUND' | 'BELOW_RESERVED'>>;
+  adjust(record: AdjustmentRecord, claim: IdempotencyClaim | null): Promise<Result<StockLevel, 'NOT_FOUND' | 'BELOW_RESERVED' | KeyFailure>>;
   /** One variant's stock in every warehouse. */
   levels(variantId: string): Promise<StockLevel[]>;
   /** Available units (on hand − reserved) summed over warehouses, for many variants in one query. */
@@ -66,6 +81,42 @@ const toLevel = (row: LevelRow): StockLevel => ({
   reserved: row.reserved,
   available: Math.max(0, row.onHand - row.reserved),
 });
+
+/** Rolls a transaction back with an expected outcome (so a refusal leaves no claimed key behind). */
+class Refused<K extends string> extends Error {
+  constructor(readonly kind: K) {
+    super(kind);
+  }
+}
+
+/** What a claim found: null when the key is new (now ours), else the first request's hash and outcome. */
+async function claimKey(tx: InventoryTransaction, claim: IdempotencyClaim | null): Promise<{ requestHash: string; result: StockLevel } | null> {
+  if (!claim) return null;
+  const inserted = await tx.$executeRaw`
+    INSERT INTO stock_requests (actor, key, request_hash, result, created_at)
+    VALUES (${claim.actor}, ${claim.key}, ${claim.requestHash}, 'null'::jsonb, now())
+    ON CONFLICT (actor, key) DO NOTHING`;
+  if (inserted === 1) return null;
+  const [first] = await tx.$queryRaw<{ requestHash: string; result: StockLevel }[]>`
+    SELECT request_hash AS "requestHash", result FROM stock_requests WHERE actor = ${claim.actor} AND key = ${claim.key}`;
+  if (!first) throw new Error('an idempotency key vanished while claimed');
+  return first;
+}
+
+async function storeOutcome(tx: InventoryTransaction, claim: IdempotencyClaim | null, level: StockLevel): Promise<void> {
+  if (!claim) return;
+  await tx.$executeRaw`UPDATE stock_requests SET result = ${JSON.stringify(level)}::jsonb WHERE actor = ${claim.actor} AND key = ${claim.key}`;
+}
+
+/** Runs a stock change in a transaction; a Refused outcome rolls it back and comes back as a failure. */
+async function refusable<T, K extends string>(run: () => Promise<T>): Promise<Result<T, K>> {
+  try {
+    return ok(await run());
+  } catch (error) {
+    if (error instanceof Refused) return fail(error.kind as K);
+    throw error;
+  }
+}
 
 type MovementRow = { id: string; variantId: string; locationId: string; kind: StockMovementKind; quantity: number; reason: string; actor: string; at: Date };
 
@@ -94,8 +145,13 @@ export function createStockRepository(db: InventoryPrisma): StockRepository {
       return row?.vendorId ?? null;
     },
 
-    async receive(record, expectedOwner) {
-      return db.$transaction(async (tx) => {
+    async receive(record, expectedOwner, claim) {
+      return refusable<StockLevel, 'OWNED_BY_OTHER' | KeyFailure>(() => db.$transaction(async (tx) => {
+        const first = await claimKey(tx, claim);
+        if (first) {
+          if (first.requestHash !== claim?.requestHash) throw new Refused('KEY_REUSED');
+          return first.result;
+        }
         // First receipt records the owner; a concurrent first receipt by another vendor loses here.
         await tx.$executeRaw`
           INSERT INTO variant_owners (variant_id, vendor_id) VALUES (${record.variantId}::uuid, ${record.ownerIfNew}::uuid)
@@ -103,7 +159,7 @@ export function createStockRepository(db: InventoryPrisma): StockRepository {
         const owner = await tx.$queryRaw<{ vendorId: string }[]>`
           SELECT vendor_id::text AS "vendorId" FROM variant_owners WHERE variant_id = ${record.variantId}::uuid`;
         const ownerId = owner[0]?.vendorId ?? null;
-        if (expectedOwner !== null && ownerId !== expectedOwner) return fail('OWNED_BY_OTHER' as const);
+        if (expectedOwner !== null && ownerId !== expectedOwner) throw new Refused('OWNED_BY_OTHER');
         // One statement adds to the row or creates it: two receipts at once both count.
         const rows = await tx.$queryRaw<{ onHand: number; reserved: number; sku: string | null }[]>`
           INSERT INTO stock_items (id, variant_id, sku, location_id, on_hand, reserved, updated_at)
@@ -126,12 +182,19 @@ export function createStockRepository(db: InventoryPrisma): StockRepository {
         });
         const row = rows[0];
         if (!row) throw new Error('stock upsert returned no row');
-        return ok(toLevel({ ...row, variantId: record.variantId, locationId: record.location.id, code: record.location.code, name: record.location.name }));
-      }, LOCKING_TRANSACTION);
+        const level = toLevel({ ...row, variantId: record.variantId, locationId: record.location.id, code: record.location.code, name: record.location.name });
+        await storeOutcome(tx, claim, level);
+        return level;
+      }, LOCKING_TRANSACTION));
     },
 
-    async adjust(record) {
-      return db.$transaction(async (tx) => {
+    async adjust(record, claim) {
+      return refusable<StockLevel, 'NOT_FOUND' | 'BELOW_RESERVED' | KeyFailure>(() => db.$transaction(async (tx) => {
+        const first = await claimKey(tx, claim);
+        if (first) {
+          if (first.requestHash !== claim?.requestHash) throw new Refused('KEY_REUSED');
+          return first.result;
+        }
         // The condition is the rule: no read-then-write, so a concurrent reservation cannot slip
         // between a check and the update (the CHECK constraints back it up).
         const rows = await tx.$queryRaw<{ onHand: number; reserved: number; sku: string | null }[]>`
@@ -142,7 +205,7 @@ export function createStockRepository(db: InventoryPrisma): StockRepository {
         const row = rows[0];
         if (!row) {
           const exists = await tx.stockItem.count({ where: { variantId: record.variantId, locationId: record.location.id } });
-          return fail(exists > 0 ? ('BELOW_RESERVED' as const) : ('NOT_FOUND' as const));
+          throw new Refused(exists > 0 ? 'BELOW_RESERVED' : 'NOT_FOUND');
         }
         await tx.stockMovement.create({
           data: {
@@ -155,8 +218,10 @@ export function createStockRepository(db: InventoryPrisma): StockRepository {
             actor: record.actor,
           },
         });
-        return ok(toLevel({ ...row, variantId: record.variantId, locationId: record.location.id, code: record.location.code, name: record.location.name }));
-      }, LOCKING_TRANSACTION);
+        const level = toLevel({ ...row, variantId: record.variantId, locationId: record.location.id, code: record.location.code, name: record.location.name });
+        await storeOutcome(tx, claim, level);
+        return level;
+      }, LOCKING_TRANSACTION));
     },
 
     async levels(variantId) {
