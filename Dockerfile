@@ -44,6 +44,6 @@ COPY --from=build /app/dist ./dist
 # Only development (docker-compose) writes here: production passes its keys in the environment.
 RUN mkdir .dev-secrets && chown node:node .dev-secrets
 USER node
-# Public ports (gateway, users, catalog), then each one's internal listener (+5000: /metrics, readiness details, JWKS).
-EXPOSE 4000 4001 4002 9000 9001 9002
+# Public ports (gateway, users, catalog, inventory), then each one's internal listener (+5000: /metrics, readiness details, JWKS).
+EXPOSE 4000 4001 4002 4003 9000 9001 9002 9003
 CMD ["node", "dist/gateway/main.js"]

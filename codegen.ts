@@ -30,6 +30,15 @@ const MAPPERS: Record<SubgraphName, Record<string, string>> = {
     CategoryFacet: '../application/catalog-query.service.ts#CategoryFacetCount as CategoryFacetCountModel',
     VendorFacet: '../application/catalog-query.service.ts#VendorFacetCount as VendorFacetCountModel',
   },
+  inventory: {
+    ProductVariant: '../domain/stock.ts#VariantRef as VariantRefModel',
+    Location: '../domain/stock.ts#Location as LocationModel',
+    StockLevel: '../domain/stock.ts#StockLevel as StockLevelModel',
+    StockMovement: '../domain/stock.ts#StockMovement as StockMovementModel',
+    Availability: '../domain/stock.ts#Availability as AvailabilityModel',
+    UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
+    StockMovementConnection: '../application/stock.service.ts#StockMovementConnection as StockMovementConnectionModel',
+  },
 };
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);

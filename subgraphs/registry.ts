@@ -10,6 +10,7 @@ import type { SubgraphDefinition } from '../platform/lifecycle/subgraph-definiti
 export const SUBGRAPHS = [
   { name: 'users', port: 4001, load: () => import('./users/app.ts') },
   { name: 'catalog', port: 4002, load: () => import('./catalog/app.ts') },
+  { name: 'inventory', port: 4003, load: () => import('./inventory/app.ts') },
 ] as const satisfies readonly { name: string; port: number; load: () => Promise<{ subgraph: SubgraphDefinition }> }[];
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

@@ -46,10 +46,10 @@ describe('bucket answers', () => {
 });
 
 describe('budget config', () => {
-  it('defaults: on, every class sized at least MAX_QUERY_COST, under budgets:', () => {
+  it('defaults: on, every class sized at least MAX_QUERY_COST, under shop:budgets:', () => {
     const config = loadGatewayConfig({});
     expect(config.budgets).toEqual({
-      keyPrefix: 'budgets:',
+      keyPrefix: 'shop:budgets:',
       policies: {
         anonymous: { capacity: 40000, windowSeconds: 60 },
         customer: { capacity: 60000, windowSeconds: 60 },

@@ -22,9 +22,18 @@ export interface DemoFacts {
   /** Approved demo stores, for subgraphs that attach things to vendors. */
   vendorIds: string[];
   products: number;
+  /** Demo variants on sale (catalog's), for subgraphs that attach things to variants (inventory's stock). */
+  variants: DemoVariant[];
 }
 
-export const NO_DEMO_FACTS: DemoFacts = { created: false, logins: [], vendorIds: [], products: 0 };
+/** A demo variant as later seeds need it: its id, SKU and the vendor that sells it. */
+export interface DemoVariant {
+  id: string;
+  sku: string;
+  vendorId: string;
+}
+
+export const NO_DEMO_FACTS: DemoFacts = { created: false, logins: [], vendorIds: [], products: 0, variants: [] };
 
 /**
  * One subgraph as the rest of the repository sees it: every `app.ts` exports one, built with

@@ -14,7 +14,7 @@ import { VENDOR_STATUS_CONSUMER, vendorStatusHandlers } from './application/vend
 import { loadCatalogConfig, type CatalogConfig } from './config.ts';
 import type { CatalogContext } from './context.ts';
 import { createCategoryRepository } from './infra/category.repository.ts';
-import { seedCatalogDemo } from './infra/demo-seed.ts';
+import { buildDemoCatalog, demoVariantsOnSale, seedCatalogDemo } from './infra/demo-seed.ts';
 import { createListingCache } from './infra/listing-cache.ts';
 import { createCatalogPrisma } from './infra/prisma.ts';
 import { createProductCache } from './infra/product-cache.ts';
@@ -85,6 +85,9 @@ export const subgraph = defineSubgraph({
   start: startCatalogSubgraph,
   async seedDemo(config, logger, facts) {
     const seeded = await seedCatalogDemo(config, logger, facts.vendorIds);
-    return { ...facts, created: facts.created || seeded.created, products: seeded.products };
+    // The demo catalog is a pure function of the vendors, so its variants are known even when the
+    // database was seeded by an earlier run (inventory stocks them).
+    const variants = facts.vendorIds.length > 0 ? demoVariantsOnSale(buildDemoCatalog(facts.vendorIds)) : [];
+    return { ...facts, created: facts.created || seeded.created, products: seeded.products, variants };
   },
 });

@@ -7,7 +7,7 @@ import { testEnv } from '../../../test/support/test-env.ts';
 import { loadCatalogConfig } from '../config.ts';
 import { normalizeProductFilter } from '../domain/product-listing.ts';
 import { isValidSlug } from '../domain/slug.ts';
-import { buildDemoCatalog, DEMO_PRODUCT_COUNT, mulberry32, seedCatalogDemo } from './demo-seed.ts';
+import { buildDemoCatalog, DEMO_PRODUCT_COUNT, demoVariantsOnSale, mulberry32, seedCatalogDemo } from './demo-seed.ts';
 import { createCatalogPrisma } from './prisma.ts';
 import { createProductRepository } from './product.repository.ts';
 
@@ -67,6 +67,21 @@ describe('buildDemoCatalog (no database)', () => {
         expect(Number.isInteger(variant.priceAmount) && variant.priceAmount > 0).toBe(true);
         if (variant.compareAtAmount != null) expect(variant.compareAtAmount).toBeGreaterThan(variant.priceAmount);
       }
+    }
+  });
+});
+
+describe('demoVariantsOnSale', () => {
+  it('hands later seeds (inventory) the variants of ACTIVE products with their vendor', () => {
+    const demo = buildDemoCatalog(vendors);
+    const onSale = demoVariantsOnSale(demo);
+    const active = new Set(demo.products.filter((product) => product.status === 'ACTIVE').map((product) => product.id));
+    expect(onSale).toHaveLength(demo.variants.filter((variant) => active.has(variant.productId)).length);
+    const vendorOf = new Map(demo.products.map((product) => [product.id, product.vendorId]));
+    for (const variant of onSale) {
+      const source = demo.variants.find((candidate) => candidate.id === variant.id);
+      expect(source && active.has(source.productId)).toBe(true);
+      expect(variant).toEqual({ id: source?.id, sku: source?.sku, vendorId: source && vendorOf.get(source.productId) });
     }
   });
 });

@@ -1,3 +1,4 @@
+import type { DemoVariant } from '../../../platform/lifecycle/subgraph-definition.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import type { CatalogConfig } from '../config.ts';
 import { slugify } from '../domain/slug.ts';
@@ -320,6 +321,15 @@ export function buildDemoCatalog(vendorIds: readonly string[]): DemoCatalog {
     variants.push(...productVariants);
   }
   return { categories, products, variants };
+}
+
+/** The variants of the demo catalog's ACTIVE products, with their vendor: what other seeds stock or sell. */
+export function demoVariantsOnSale(catalog: DemoCatalog): DemoVariant[] {
+  const onSale = new Map(catalog.products.filter((product) => product.status === 'ACTIVE').map((product) => [product.id, product.vendorId]));
+  return catalog.variants.flatMap((variant) => {
+    const vendorId = onSale.get(variant.productId);
+    return vendorId && variant.id ? [{ id: variant.id, sku: variant.sku, vendorId }] : [];
+  });
 }
 
 export async function seedCatalogDemo(
