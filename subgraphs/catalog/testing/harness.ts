@@ -12,6 +12,7 @@ import { createVendorSuspensionRepository } from '../infra/vendor-suspension.rep
 import { createCatalogPrisma, type CatalogPrisma } from '../infra/prisma.ts';
 import { createProductCache } from '../infra/product-cache.ts';
 import { createProductRepository, type ProductRepository } from '../infra/product.repository.ts';
+import { testRequestContext } from '../../../platform/testing/request-context.ts';
 
 /** What the app asked Postgres for since the harness started, so specs can tell a cache hit from a miss. */
 export interface ReadCounts {
@@ -94,13 +95,7 @@ export async function createCatalogHarness(options: { scope: string }): Promise<
     suspensions: createVendorSuspensionRepository(prisma),
   };
   const app = createCatalogApp(deps);
-  const request = (viewer: Viewer | null = null): BaseRequestContext => ({
-    requestId: randomUUID(),
-    logger,
-    viewer,
-    accessToken: null,
-    clientIp: '127.0.0.1',
-  });
+  const request = (viewer: Viewer | null = null): BaseRequestContext => testRequestContext(logger, viewer);
   return {
     app,
     services: app.services,

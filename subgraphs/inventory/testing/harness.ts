@@ -12,6 +12,7 @@ import type { Location } from '../domain/stock.ts';
 import { createInventoryPrisma, type InventoryPrisma } from '../infra/prisma.ts';
 import { createReservationRepository } from '../infra/reservation.repository.ts';
 import { createStockRepository } from '../infra/stock.repository.ts';
+import { testRequestContext } from '../../../platform/testing/request-context.ts';
 
 /** A clock the spec moves by hand (reservation expiry). */
 export interface ManualClock {
@@ -55,13 +56,7 @@ export async function createInventoryHarness(options: { scope: string; poolSize?
   const time = createManualClock();
   const deps: InventoryAppDeps = { stock: createStockRepository(prisma), reservations: createReservationRepository(prisma), clock: time.clock };
   const app = createInventoryApp(deps);
-  const request = (viewer: Viewer | null = null): BaseRequestContext => ({
-    requestId: randomUUID(),
-    logger,
-    viewer,
-    accessToken: null,
-    clientIp: '127.0.0.1',
-  });
+  const request = (viewer: Viewer | null = null): BaseRequestContext => testRequestContext(logger, viewer);
   return {
     app,
     services: app.services,

@@ -24,6 +24,7 @@ import { createSignUpRateLimiter, type SignUpLimits } from '../infra/sign-up-rat
 import { createUserRepository } from '../infra/user.repository.ts';
 import { createVendorCache } from '../infra/vendor-cache.ts';
 import { createVendorRepository, type VendorRepository } from '../infra/vendor.repository.ts';
+import { testRequestContext } from '../../../platform/testing/request-context.ts';
 
 /** What the app asked Postgres for since the harness started, so specs can tell a cache hit from a miss. */
 export interface ReadLog {
@@ -148,10 +149,8 @@ export async function createUsersHarness(options: {
     now: clock.now,
   };
   const app = createUsersApp(deps);
-  const request = (viewer: Viewer | null = null, requestOptions: { clientIp?: string } = {}): BaseRequestContext => {
-    const requestId = randomUUID();
-    return { requestId, logger: logger.child({ requestId }), viewer, accessToken: null, clientIp: requestOptions.clientIp ?? '10.0.0.1' };
-  };
+  const request = (viewer: Viewer | null = null, requestOptions: { clientIp?: string } = {}): BaseRequestContext =>
+    testRequestContext(logger, viewer, { clientIp: requestOptions.clientIp ?? '10.0.0.1' });
 
   return {
     app,
