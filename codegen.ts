@@ -39,6 +39,15 @@ const MAPPERS: Record<SubgraphName, Record<string, string>> = {
     UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
     StockMovementConnection: '../application/stock.service.ts#StockMovementConnection as StockMovementConnectionModel',
   },
+  payments: {
+    Payment: '../domain/payment.ts#Payment as PaymentModel',
+    PaymentCard: '../domain/payment-provider.ts#TokenizedCard as PaymentCardModel',
+    LedgerEntry: '../domain/payment.ts#LedgerEntry as LedgerEntryModel',
+    LedgerEntryConnection: '../application/ledger.service.ts#LedgerEntryConnection as LedgerEntryConnectionModel',
+    VendorBalance: '../application/ledger.service.ts#VendorBalance as VendorBalanceModel',
+    Money: '../../../platform/money/money.ts#Money as MoneyModel',
+    UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
+  },
 };
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
