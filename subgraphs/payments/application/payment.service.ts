@@ -128,7 +128,7 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
       log.warn({ orderId: payment.orderId, reason, err: error instanceof Error ? error.message : String(error) }, 'authorization not answered; voiding it');
       // If this throws too, the command is retried and asks again (same key, same answer).
       const voided = await provider.void({ authorizationKey: payment.orderId, idempotencyKey: `void:${payment.orderId}` });
-      if (voided.status !== 'VOIDED') throw new Error(`could not void an unanswered authorization: ${voided.code}`);
+      if (voided.status !== 'VOIDED') throw new Error(`could not void an unanswered authorization: ${voided.code}`, { cause: error });
       return { kind: 'DECLINED', reason, authorizationId: null };
     }
   }
@@ -360,12 +360,18 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
         return unavailable();
       }
       const by = `${caller.userId}:${request.idempotencyKey}`;
-      const recorded = await payments.transaction(async (tx) => {
-        const outcome = await recordCapture(tx, request.orderId, attempt, by, { correlationId: scope.requestId, logger: scope.logger });
-        if (outcome.kind === 'captured' && !(await payments.claimRequestKey(tx, caller.userId, request.idempotencyKey, hash))) throw new KeyRaced();
-        return outcome;
-      }).catch((error: unknown) => (error instanceof KeyRaced ? null : Promise.reject(error)));
-      if (recorded === null) return keyReused();
+      let recorded: CaptureRecord;
+      try {
+        recorded = await payments.transaction(async (tx) => {
+          const outcome = await recordCapture(tx, request.orderId, attempt, by, { correlationId: scope.requestId, logger: scope.logger });
+          // The key is claimed with the capture only: a refused request leaves nothing behind.
+          if (outcome.kind === 'captured' && !(await payments.claimRequestKey(tx, caller.userId, request.idempotencyKey, hash))) throw new KeyRaced();
+          return outcome;
+        });
+      } catch (error) {
+        if (error instanceof KeyRaced) return keyReused();
+        throw error;
+      }
       nudge();
       if (recorded.kind === 'captured') return ok(recorded.payment);
       if (recorded.kind === 'already') {

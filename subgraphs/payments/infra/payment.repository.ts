@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import { money, type Money } from '../../../platform/money/money.ts';
-import type { LedgerEntryKind, LedgerLine, VendorShare } from '../domain/ledger.ts';
+import type { LedgerLine, VendorShare } from '../domain/ledger.ts';
 import type { LedgerEntry, Payment } from '../domain/payment.ts';
 import type { PaymentStatus } from '../domain/payment.process.ts';
 import { Prisma, PAYMENT_TRANSACTION, type PaymentsPrisma } from './prisma.ts';
@@ -305,7 +305,7 @@ export function createPaymentRepository(db: PaymentsPrisma): PaymentRepository {
                vendor_order_id::text AS "vendorOrderId", refund_id::text AS "refundId", kind::text AS kind, amount, currency, created_at AS "createdAt"
         FROM ledger_entries WHERE true ${owner} ${position}
         ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`;
-      return rows.map(({ currency, amount, ...row }) => ({ ...row, kind: row.kind as LedgerEntryKind, amount: money(amount, currency.trim()) }));
+      return rows.map(({ currency, amount, ...row }) => ({ ...row, kind: row.kind, amount: money(amount, currency.trim()) }));
     },
 
     countEntries: (vendorId) => db.ledgerEntry.count({ where: vendorId === null ? {} : { vendorId } }),
