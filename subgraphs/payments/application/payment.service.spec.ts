@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.ts';
 import { PaymentsErrorCodes } from '../domain/error-codes.ts';
+import { waitFor } from '../../../test/support/wait.ts';
 import { createPaymentsHarness, type PaymentsHarness } from '../testing/harness.ts';
 import type { AuthorizeCommand } from './payment.service.ts';
 
@@ -279,6 +280,20 @@ describe('cancel', () => {
       { type: 'payment.cancelled', payload: { outcome: 'REFUNDED', refunded: { amount: 10_000, currency: 'EUR' } } },
       { type: 'payment.cancelled', payload: { outcome: 'REFUNDED', refunded: { amount: 10_000 } } },
     ]);
+  });
+
+  it('a cancel while the network is still answering: the authorization step voids what it got and answers payment.cancelled', async () => {
+    // The slow card answers after 400 ms; the cancel lands meanwhile and finds the payment AUTHORIZING.
+    const command = h.authorizeCommand({ paymentMethodToken: 'tok_slow' });
+    const authorizing = authorize(command);
+    await waitFor('the attempt to be recorded', async () => (await stored(command.orderId)).payment?.status === 'AUTHORIZING');
+    await cancel(command.orderId);
+    expect(await h.outbox(command.orderId)).toEqual([]);
+    await authorizing;
+    const after = await stored(command.orderId);
+    expect(after.payment).toMatchObject({ status: 'VOIDED', reason: 'ORDER_CANCELLED' });
+    expect(after.charge).toMatchObject({ status: 'VOIDED' });
+    expect(await h.outbox(command.orderId)).toMatchObject([{ type: 'payment.cancelled', payload: { outcome: 'VOIDED' } }]);
   });
 
   it('a declined payment has nothing to cancel', async () => {
