@@ -30,6 +30,8 @@ export interface TestPlatform {
   subgraphClient(name: SubgraphName): GraphQLTestClient;
   /** The gateway signing secret every process of this platform shares. */
   signing: TestGatewaySigning;
+  /** This platform's exchange and queue prefix (a test publishes commands to `<prefix>events`). */
+  messagingPrefix: string;
   /** Signs with the users subgraph's real key (or a foreign one, or forges: see TestTokenIssuer). */
   tokens: TestTokenIssuer;
   signAccessToken(claims: TestTokenClaims, options?: TestSignOptions): Promise<string>;
@@ -136,6 +138,7 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
     jwksUrl,
     subgraphClient: (name) => new GraphQLTestClient(subgraphs[name].graphqlUrl, signing.signer),
     signing,
+    messagingPrefix,
     tokens,
     signAccessToken: (claims, signOptions) => tokens.sign(claims, signOptions),
     async close() {
