@@ -95,6 +95,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     RABBITMQ_URL: scriptsConfig.RABBITMQ_URL,
     MESSAGING_PREFIX: messagingPrefixFor(options.redisKeyPrefix),
     GATEWAY_SIGNING_SECRETS: secrets.GATEWAY_SIGNING_SECRETS,
+    // Where each subgraph serves internal reads (platform/http/internal-read.ts) in this stack.
+    ...Object.fromEntries(SUBGRAPHS.map((s) => [`${s.name.toUpperCase()}_INTERNAL_URL`, internalOrigin(ports[s.name])])),
   });
   const serviceEnv = (name: SubgraphName, port: number): Record<string, string> => ({
     ...baseEnv(port),
