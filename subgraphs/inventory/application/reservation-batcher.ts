@@ -8,6 +8,12 @@ export interface ReservationBatcherOptions {
   maxBatch?: number;
   /** How long the first request of an idle batcher waits for company before its batch runs. */
   tickMs?: number;
+  /**
+   * Batches in flight at once (its pool needs as many connections). One by default: measured on a
+   * hot SKU, a second batch in flight mostly split the queue into smaller batches that then waited
+   * on the same row lock (scripts/bench/hot-sku.ts, subgraphs/inventory/README.md).
+   */
+  concurrency?: number;
 }
 
 export interface ReservationBatcher {
@@ -27,17 +33,18 @@ interface Pending {
  * Groups reservations that arrive together into one transaction (reserveBatch), so a hot SKU pays
  * one commit (one WAL flush while its row is locked) per batch instead of one per reservation.
  * An idle batcher waits `tickMs` after the first request, or until `maxBatch` are queued; while a
- * batch runs, new requests queue and form the next batch the moment it ends. One batch runs at a
- * time per process (they would queue on the same row locks anyway). Two requests for one
+ * batch runs, new requests queue and form the next batch (up to `concurrency` batches run at once;
+ * on one SKU they queue on its row lock, in order). Two requests for one
  * reference never share a batch: the later waits for the next, where it finds the first's
  * reservation (a retry is answered like one).
  */
 export function createReservationBatcher(options: ReservationBatcherOptions): ReservationBatcher {
   const maxBatch = options.maxBatch ?? 200;
   const tickMs = options.tickMs ?? 2;
+  const concurrency = options.concurrency ?? 1;
   const log = options.logger.child({ component: 'ReservationBatcher' });
   let queue: Pending[] = [];
-  let running: Promise<void> | null = null;
+  const running = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
 
@@ -76,13 +83,14 @@ export function createReservationBatcher(options: ReservationBatcherOptions): Re
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    if (running || queue.length === 0) return;
+    if (running.size >= concurrency || queue.length === 0) return;
     const batch = take();
-    running = runBatch(batch).finally(() => {
-      running = null;
+    const run: Promise<void> = runBatch(batch).finally(() => {
+      running.delete(run);
       // What queued meanwhile is already a batch: no need to wait another tick.
       if (queue.length > 0) flush();
     });
+    running.add(run);
   };
 
   return {
@@ -90,15 +98,16 @@ export function createReservationBatcher(options: ReservationBatcherOptions): Re
       if (stopped) return Promise.reject(new Error('the reservation batcher is stopped'));
       return new Promise<ReserveOutcome>((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        if (running) return;
-        if (queue.length >= maxBatch) flush();
+        if (running.size >= concurrency) return;
+        // Fewer batches run than allowed: the next starts at once (it queues on the row locks, planned).
+        if (queue.length >= maxBatch || running.size > 0) flush();
         else timer ??= setTimeout(flush, tickMs);
       });
     },
     async stop() {
       stopped = true;
       flush();
-      while (running) await running;
+      while (running.size > 0) await Promise.allSettled([...running]);
     },
   };
 }

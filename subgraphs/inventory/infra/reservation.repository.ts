@@ -256,30 +256,38 @@ export function createReservationRepository(db: InventoryPrisma, settings: Reser
             reservation: { id, reference: item.request.reference, status: 'ACTIVE', expiresAt: item.expiresAt, allocations, lines: linesOf(allocations) },
           });
         });
-        if (refused.length > 0) await tx.$executeRaw`DELETE FROM reservations WHERE id = ANY(${refused}::uuid[])`;
-        if (takes.size > 0) {
-          const stockIds = [...takes.keys()].sort();
-          const amounts = stockIds.map((id) => takes.get(id) ?? 0);
-          // Still conditional, though the rows are locked: should the plan ever be wrong, the
-          // UPDATE skips the row and the count below fails the whole batch (the CHECK constraints
-          // would refuse an over-reserved row anyway).
-          const updated = await tx.$executeRaw`
+        const stockIds = [...takes.keys()].sort();
+        const amounts = stockIds.map((stockId) => takes.get(stockId) ?? 0);
+        const col = <K extends keyof (typeof allocationRows)[number]>(key: K) => allocationRows.map((row) => row[key]);
+        // The writes in one statement (one round trip while the rows are locked): refused
+        // reservations deleted, `reserved` raised (still conditional, though the rows are locked:
+        // should the plan ever be wrong the row is skipped and the count below fails the whole
+        // batch; the CHECK constraints would refuse an over-reserved row anyway), the allocations
+        // and the RESERVED movements.
+        const [written] = await tx.$queryRaw<{ updated: number }[]>`
+          WITH refused AS (
+            DELETE FROM reservations WHERE id = ANY(${refused}::uuid[])
+          ),
+          upd AS (
             UPDATE stock_items s SET reserved = s.reserved + t.take, updated_at = now()
             FROM unnest(${stockIds}::uuid[], ${amounts}::int[]) AS t(id, take)
-            WHERE s.id = t.id AND s.on_hand - s.reserved >= t.take`;
-          if (updated !== stockIds.length) throw new Error(`reservation batch planned ${stockIds.length} stock rows but updated ${updated}`);
-          await tx.$executeRaw`
-            INSERT INTO reservation_allocations (reservation_id, variant_id, location_id, quantity)
-            SELECT * FROM unnest(${allocationRows.map((r) => r.reservationId)}::uuid[], ${allocationRows.map((r) => r.variantId)}::uuid[],
-                                 ${allocationRows.map((r) => r.locationId)}::uuid[], ${allocationRows.map((r) => r.quantity)}::int[])`;
-          await tx.$executeRaw`
+            WHERE s.id = t.id AND s.on_hand - s.reserved >= t.take
+            RETURNING s.id
+          ),
+          plan AS (
+            SELECT * FROM unnest(${col('reservationId')}::uuid[], ${col('variantId')}::uuid[], ${col('locationId')}::uuid[], ${col('quantity')}::int[],
+                                 ${col('actor')}::text[], ${col('reference')}::text[]) AS t(r, v, l, q, actor, ref)
+          ),
+          allocations AS (
+            INSERT INTO reservation_allocations (reservation_id, variant_id, location_id, quantity) SELECT r, v, l, q FROM plan
+          ),
+          movements AS (
             INSERT INTO stock_movements (id, variant_id, location_id, kind, quantity, reason, actor, reservation_id, at)
-            SELECT gen_random_uuid(), v, l, 'RESERVED', q, 'reservation ' || ref, actor, r, now()
-            FROM unnest(${allocationRows.map((r) => r.reservationId)}::uuid[], ${allocationRows.map((r) => r.variantId)}::uuid[],
-                        ${allocationRows.map((r) => r.locationId)}::uuid[], ${allocationRows.map((r) => r.quantity)}::int[],
-                        ${allocationRows.map((r) => r.actor)}::text[], ${allocationRows.map((r) => r.reference)}::text[]) AS t(r, v, l, q, actor, ref)`;
-          await applyLowStockAlerts(tx, new Map([...touched].sort(([a], [b]) => (a < b ? -1 : 1))), settings.lowStockThreshold);
-        }
+            SELECT gen_random_uuid(), v, l, 'RESERVED', q, 'reservation ' || ref, actor, r, now() FROM plan
+          )
+          SELECT (SELECT count(*) FROM upd)::int AS updated`;
+        if ((written?.updated ?? 0) !== stockIds.length) throw new Error(`reservation batch planned ${stockIds.length} stock rows but updated ${written?.updated ?? 0}`);
+        if (touched.size > 0) await applyLowStockAlerts(tx, new Map([...touched].sort(([a], [b]) => (a < b ? -1 : 1))), settings.lowStockThreshold);
         const existing = await loadMany(tx, items.filter((item) => !isNew.has(item.request.reference)).map((item) => item.request.reference));
         const final = outcomes.map((outcome, index): ReserveOutcome => {
           if (outcome) return outcome;
