@@ -66,7 +66,7 @@ async function send<T>(contract: MessageContract<string, T>, payload: T, id: str
   return id;
 }
 
-const COMMANDS = new Set([reserveStockV1.type, commitStockV1.type, releaseStockV1.type]);
+const COMMANDS = new Set<string>([reserveStockV1.type, commitStockV1.type, releaseStockV1.type]);
 
 async function drain(): Promise<void> {
   for (;;) {
