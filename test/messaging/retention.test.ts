@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabase, ensureDatabase } from '../../scripts/lib/databases.ts';
-import { testEnv } from '../../test/support/test-env.ts';
-import { databaseUrl } from '../config/load-config.ts';
-import { createLogger } from '../logging/logger.ts';
-import { poolConfigFromUrl } from '../prisma/pg-adapter.ts';
-import { createRetentionJob, inboxRetention, outboxRetention, retentionEnvironment, retentionSettings, type RetentionTask } from './retention.ts';
-import { MESSAGING_TABLES_SQL, pgSqlClient } from './testing/pg-sql-client.ts';
+import { testEnv } from '../support/test-env.ts';
+import { databaseUrl } from '../../platform/config/load-config.ts';
+import { createLogger } from '../../platform/logging/logger.ts';
+import { poolConfigFromUrl } from '../../platform/prisma/pg-adapter.ts';
+import { createRetentionJob, inboxRetention, outboxRetention, retentionEnvironment, retentionSettings, type RetentionTask } from '../../platform/messaging/retention.ts';
+import { MESSAGING_TABLES_SQL, pgSqlClient } from '../../platform/messaging/testing/pg-sql-client.ts';
 import { z } from 'zod';
 
 const logger = createLogger({ service: 'retention-spec', level: 'silent', pretty: false });
