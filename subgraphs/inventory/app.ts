@@ -4,7 +4,9 @@ import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
+import { createServiceSigning, internalReadRoute } from '../../platform/http/internal-read.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
+import { availabilityReadBody, createAvailabilityRead } from './application/availability-read.ts';
 import { systemClock } from './application/clock.ts';
 import { createReservationSweeper } from './application/reservation-sweeper.ts';
 import { createInventoryApp } from './application/services.ts';
@@ -24,7 +26,9 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
   const prisma = createInventoryPrisma(config.databaseUrl, config.databasePoolSize);
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
   const reservations = createReservationRepository(prisma);
-  const app = createInventoryApp({ stock: createStockRepository(prisma), reservations, clock: systemClock });
+  const stock = createStockRepository(prisma);
+  const availabilityRead = createAvailabilityRead({ stock });
+  const app = createInventoryApp({ stock, reservations, clock: systemClock });
   const sweeper = createReservationSweeper({ reservations, clock: systemClock, logger });
   sweeper.start(config.reservationSweepIntervalMs);
   try {
@@ -37,6 +41,15 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
       verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions }),
       // Stock is strictly consistent in Postgres and nowhere else: it is the only readiness check.
       readiness: [postgresReadiness(prisma)],
+      internalRoutes: {
+        // Carts show each line's availability from here.
+        '/internal/availability': internalReadRoute({
+          body: availabilityReadBody,
+          verifier: createServiceSigning(config, logger).verifier,
+          logger,
+          handle: (body) => availabilityRead.read(body),
+        }),
+      },
       resources: [
         // Before the pool closes, so a sweep in progress finishes its transaction.
         { name: 'reservation sweeper', close: () => sweeper.stop() },
