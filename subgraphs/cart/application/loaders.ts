@@ -1,5 +1,5 @@
 import { entityLoader } from '../../../platform/batching/dataloaders.ts';
-import type { CatalogReader, InventoryReader, ReadRequest } from './ports.ts';
+import type { CatalogReader, InventoryReader, ReadRequest } from '../domain/ports.ts';
 
 export interface CartLoaderDeps {
   catalog: CatalogReader;

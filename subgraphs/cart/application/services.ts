@@ -4,7 +4,7 @@ import type { CartRepository } from '../infra/cart.repository.ts';
 import { createCartService, type CartService } from './cart.service.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createCartLoaders } from './loaders.ts';
-import type { CatalogReader, InventoryReader } from './ports.ts';
+import type { CatalogReader, InventoryReader } from '../domain/ports.ts';
 import type { CartScope } from './scope.ts';
 
 /** What the services are built from: the repository, catalog's and inventory's read ports, a clock and the guest cart lifetime. */

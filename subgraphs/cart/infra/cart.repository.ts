@@ -156,7 +156,7 @@ export function createCartRepository(db: CartPrisma): CartRepository {
           return result;
         });
       } catch (error) {
-        if (error instanceof Refused) return error.result as Result<never>;
+        if (error instanceof Refused) return error.result;
         throw error;
       }
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { InternalReadClient } from '../../../platform/http/internal-read.ts';
 import { money } from '../../../platform/money/money.ts';
-import type { CatalogReader, InventoryReader } from '../application/ports.ts';
+import type { CatalogReader, InventoryReader } from '../domain/ports.ts';
 
 /** The most ids the owners' routes take per request (catalog's and inventory's bound). */
 const MAX_IDS_PER_READ = 100;

@@ -1,4 +1,4 @@
-import type { SaleVariant } from '../domain/cart.ts';
+import type { SaleVariant } from './cart.ts';
 
 /** Whom a read is for: the request id follows it to the owner's logs; the signal stops it. */
 export interface ReadRequest {
