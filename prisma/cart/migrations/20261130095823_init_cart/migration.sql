@@ -49,9 +49,9 @@ CREATE INDEX "carts_expires_at_idx" ON "carts"("expires_at");
 ALTER TABLE "cart_lines" ADD CONSTRAINT "cart_lines_cart_id_fkey" FOREIGN KEY ("cart_id") REFERENCES "carts"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- Rules Prisma cannot express. A cart belongs to a customer or to a guest token, never both or
--- neither; only a guest cart expires.
+-- neither, and only a guest cart expires.
 ALTER TABLE "carts" ADD CONSTRAINT "carts_owner_check" CHECK ((customer_id IS NULL) <> (token_hash IS NULL));
 ALTER TABLE "carts" ADD CONSTRAINT "carts_expiry_check" CHECK ((token_hash IS NULL) = (expires_at IS NULL));
--- A line holds 1 to 99 units (CART_QUANTITY_INVALID otherwise; the service checks first, this is the last word).
+-- A line holds 1 to 99 units (CART_QUANTITY_INVALID otherwise: the service checks first, this is the last word).
 ALTER TABLE "cart_lines" ADD CONSTRAINT "cart_lines_quantity_check" CHECK (quantity BETWEEN 1 AND 99);
 ALTER TABLE "cart_lines" ADD CONSTRAINT "cart_lines_added_unit_amount_check" CHECK (added_unit_amount >= 0);
