@@ -9,7 +9,9 @@ import { createMessagingConnection, rabbitmqReadiness } from '../../platform/mes
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
 import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
 import { createRetentionJob, inboxRetention, outboxRetention } from '../../platform/messaging/retention.ts';
+import { createServiceSigning, internalReadRoute } from '../../platform/http/internal-read.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
+import { availabilityReadBody, createAvailabilityRead } from './application/availability-read.ts';
 import { systemClock } from './application/clock.ts';
 import { createReservationBatcher } from './application/reservation-batcher.ts';
 import { createReservationSweeper } from './application/reservation-sweeper.ts';
@@ -39,6 +41,7 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
   const stock = createStockRepository(prisma, settings);
   const batcher = createReservationBatcher({ reservations: createReservationRepository(batchPrisma, settings), logger, ...config.reservationBatch });
   const app = createInventoryApp({ stock, reservations, batcher, clock: systemClock });
+  const availabilityRead = createAvailabilityRead({ stock });
   const sweeper = createReservationSweeper({ reservations, clock: systemClock, logger });
   // Saga replies and low-stock alerts leave through the outbox; the relay runs in this process.
   const rabbitmq = createMessagingConnection(config.messaging, logger);
@@ -89,6 +92,15 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
       verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions }),
       // Stock is strictly consistent in Postgres; the saga's commands and replies need the broker.
       readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
+      internalRoutes: {
+        // Carts show each line's availability from here.
+        '/internal/availability': internalReadRoute({
+          body: availabilityReadBody,
+          verifier: createServiceSigning(config, logger).verifier,
+          logger,
+          handle: (body) => availabilityRead.read(body),
+        }),
+      },
       resources: [
         // Handlers in flight finish their batches, the sweeper and retention their transactions,
         // and the relay its batch, before the broker and the pools close.
