@@ -100,6 +100,15 @@ export function databaseUrl(server: string, database: string): string {
 export const INTERNAL_PORT_OFFSET = 5000;
 
 /** Where the users subgraph publishes the public keys that verify access tokens (`JWKS_URL`): its internal listener. */
+/**
+ * The variable naming another service's internal listener, for synchronous reads
+ * (platform/http/internal-read.ts): `<OWNER>_INTERNAL_URL`, by default that service's local
+ * internal port. The test platform sets it to wherever the owner really listens.
+ */
+export function internalUrlVariable(ownerPort: number) {
+  return env.url(`http://127.0.0.1:${ownerPort + INTERNAL_PORT_OFFSET}`);
+}
+
 export const DEFAULT_JWKS_URL = `http://127.0.0.1:${4001 + INTERNAL_PORT_OFFSET}/.well-known/jwks.json`;
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');

@@ -29,6 +29,9 @@ export interface StackOptions {
   seed: boolean;
   /** Over the gateway's environment (the benchmarks' budgets). */
   gatewayEnv?: Record<string, string>;
+  /** Over every process' environment, and over one process' by name (fault tests: a broker proxy, short timeouts). */
+  env?: Record<string, string>;
+  processEnv?: Partial<Record<string, Record<string, string>>>;
   report?: (line: string) => void;
 }
 
@@ -41,6 +44,10 @@ export interface RunningStack {
   /** The GATEWAY_SIGNING_SECRETS every process runs with, for whoever must call a subgraph as the gateway does (benchmarks). */
   gatewaySigningSecrets: string;
   demo: DemoFacts;
+  /** Sends `signal` to one process (`gateway` or a subgraph's name) and waits until it has exited. */
+  kill(name: string, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a process that was killed again, with the same environment, and waits until it is ready. */
+  restart(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +55,10 @@ interface ManagedProcess {
   name: string;
   child: ChildProcess;
   logFile: string;
+  /** What it takes to start it again. */
+  entry: string;
+  env: Record<string, string>;
+  healthUrl: string;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -95,6 +106,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     RABBITMQ_URL: scriptsConfig.RABBITMQ_URL,
     MESSAGING_PREFIX: messagingPrefixFor(options.redisKeyPrefix),
     GATEWAY_SIGNING_SECRETS: secrets.GATEWAY_SIGNING_SECRETS,
+    ...options.env,
+    // Where each subgraph serves internal reads (platform/http/internal-read.ts) in this stack.
+    ...Object.fromEntries(SUBGRAPHS.map((s) => [`${s.name.toUpperCase()}_INTERNAL_URL`, internalOrigin(ports[s.name])])),
   });
   const serviceEnv = (name: SubgraphName, port: number): Record<string, string> => ({
     ...baseEnv(port),
@@ -124,8 +138,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   try {
     for (const { name } of SUBGRAPHS) {
       const port = ports[name];
-      processes.push(spawnService(name, `subgraphs/${name}/main.ts`, serviceEnv(name, port), options.logDir));
-      await ready(processes.at(-1)!, `http://127.0.0.1:${port}/health/ready`);
+      processes.push(spawnService(name, `subgraphs/${name}/main.ts`, { ...serviceEnv(name, port), ...options.processEnv?.[name] }, options.logDir, `http://127.0.0.1:${port}/health/ready`));
+      await ready(processes.at(-1)!);
       report(`  ✓ ${name} subgraph on ${urls[name]}`);
     }
     const gatewayEnv: Record<string, string> = {
@@ -133,9 +147,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       SUPERGRAPH_PATH: supergraphPath,
       ...Object.fromEntries(SUBGRAPHS.map((s) => [`SUBGRAPH_URL_${s.name.toUpperCase()}`, urls[s.name]])),
       ...options.gatewayEnv,
+      ...options.processEnv?.gateway,
     };
-    processes.push(spawnService('gateway', 'gateway/main.ts', gatewayEnv, options.logDir));
-    await ready(processes.at(-1)!, `http://127.0.0.1:${options.gatewayPort}/health/ready`);
+    processes.push(spawnService('gateway', 'gateway/main.ts', gatewayEnv, options.logDir, `http://127.0.0.1:${options.gatewayPort}/health/ready`));
+    await ready(processes.at(-1)!);
     report(`  ✓ gateway on http://127.0.0.1:${options.gatewayPort}/graphql`);
   } catch (error) {
     await stop();
@@ -147,8 +162,30 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     subgraphs: Object.fromEntries(names.map((name) => [name, { url: urls[name], internalUrl: internalOrigin(ports[name]) }])) as RunningStack['subgraphs'],
     gatewaySigningSecrets: secrets.GATEWAY_SIGNING_SECRETS,
     demo,
+    kill: async (name, signal = 'SIGTERM') => {
+      const managed = processes.find((candidate) => candidate.name === name);
+      if (!managed) throw new Error(`no process ${name} in this stack`);
+      await signalAndWait(managed.child, signal);
+    },
+    restart: async (name) => {
+      const index = processes.findIndex((candidate) => candidate.name === name);
+      const managed = processes[index];
+      if (!managed) throw new Error(`no process ${name} in this stack`);
+      if (managed.child.exitCode === null && managed.child.signalCode === null) throw new Error(`${name} is still running`);
+      const again = spawnService(managed.name, managed.entry, managed.env, options.logDir, managed.healthUrl);
+      processes[index] = again;
+      await ready(again);
+    },
     stop,
   };
+}
+
+function signalAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
 }
 
 /**
@@ -163,7 +200,7 @@ function stackSecrets(options: StackOptions): Record<string, string> & { GATEWAY
   return { DEV_SECRETS_DIR: devSecretsDir, GATEWAY_SIGNING_SECRETS: signing.value };
 }
 
-function spawnService(name: string, entry: string, env: Record<string, string>, logDir: string): ManagedProcess {
+function spawnService(name: string, entry: string, env: Record<string, string>, logDir: string, healthUrl: string): ManagedProcess {
   const logFile = path.join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
@@ -175,11 +212,11 @@ function spawnService(name: string, entry: string, env: Record<string, string>, 
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  return { name, child, logFile };
+  return { name, child, logFile, entry, env, healthUrl };
 }
 
-function ready(service: ManagedProcess, healthUrl: string): Promise<void> {
-  return waitUntilReady(service.name, service.child, healthUrl, { timeoutMs: READY_TIMEOUT_MS, describe: () => tail(service.logFile) });
+function ready(service: ManagedProcess): Promise<void> {
+  return waitUntilReady(service.name, service.child, service.healthUrl, { timeoutMs: READY_TIMEOUT_MS, describe: () => tail(service.logFile) });
 }
 
 function tail(file: string, lines = 25): string {

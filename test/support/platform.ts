@@ -84,6 +84,8 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
   };
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
   let jwksUrl = '';
+  // `<NAME>_INTERNAL_URL` of every subgraph booted so far: later ones read from earlier ones there.
+  const internalUrls: Environment = {};
   const closeAll = async () => {
     for (const running of Object.values(subgraphs).reverse()) await running.close();
     await deleteTestTopology(testEnv.RABBITMQ_URL, messagingPrefix, MESSAGE_CONSUMERS);
@@ -98,11 +100,13 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
           REDIS_KEY_PREFIX: testRedisPrefix(`${name}-${randomUUID().slice(0, 8)}`),
           DEV_SECRETS_DIR: secretsDir,
           ...(jwksUrl ? { JWKS_URL: jwksUrl } : {}),
+          ...internalUrls,
           ...options.env?.[name],
         },
         logger.child({ service: name }),
       );
       subgraphs[name] = running;
+      internalUrls[`${name.toUpperCase()}_INTERNAL_URL`] = running.internalUrl;
       if (name === TOKEN_ISSUER) jwksUrl = `${running.internalUrl}${JWKS_PATH}`;
     }
   } catch (error) {
