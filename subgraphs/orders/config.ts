@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_JWKS_URL, env, INTERNAL_PORT_OFFSET, loadConfig, processEnv, serviceRules, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
+import { DEFAULT_JWKS_URL, env, internalUrlVariable, loadConfig, processEnv, serviceRules, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
 
 /**
  * TAX_RATES: `DE:1900,NL:2100` — destination country (ISO alpha-2) and its rate in basis points
@@ -30,9 +30,9 @@ export const ordersConfigSchema = z
     /** The users subgraph publishes the access-token keys here. */
     JWKS_URL: env.url(DEFAULT_JWKS_URL),
     /** Cart's internal listener: placeOrder reads the cart there (POST /internal/carts/checkout). */
-    CART_INTERNAL_URL: env.url(`http://127.0.0.1:${4004 + INTERNAL_PORT_OFFSET}`),
+    CART_INTERNAL_URL: internalUrlVariable(4004),
     /** Catalog's internal listener: placeOrder reads names, prices and vendors there (POST /internal/variants). */
-    CATALOG_INTERNAL_URL: env.url(`http://127.0.0.1:${4002 + INTERNAL_PORT_OFFSET}`),
+    CATALOG_INTERNAL_URL: internalUrlVariable(4002),
     /** How long placeOrder waits for one of those reads before answering ORDER_CHECKOUT_UNAVAILABLE. */
     INTERNAL_READ_TIMEOUT_MS: env.positiveInt(3_000),
     /** The flat shipping fee of every vendor order, in minor units of the order's currency. */

@@ -16,7 +16,8 @@ import type { TaxRates } from '../domain/totals.ts';
 import type { OrderAggregate, OrderListFilter, OrderRecord, OrderRepository, TimeCursor } from '../infra/order.repository.ts';
 import type { CheckoutSaga } from './checkout-saga.ts';
 import type { Clock } from './clock.ts';
-import { CheckoutReadError, type CartPort, type CatalogPort } from './ports.ts';
+import { InternalReadError } from '../../../platform/http/internal-read.ts';
+import type { CartPort, CatalogPort } from './ports.ts';
 import type { SagaMessages } from './saga-messages.ts';
 import type { OrdersScope } from './scope.ts';
 
@@ -115,8 +116,8 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         const variants = variantIds.length > 0 ? await deps.catalog.variants(variantIds, read) : [];
         draft = draftOrder(cart, variants, deps.shippingFlatFee, request.taxRateBp);
       } catch (error) {
-        if (!(error instanceof CheckoutReadError)) throw error;
-        component(scope).warn({ source: error.source, code: error.code, err: error.message }, 'checkout read failed; nothing written');
+        if (!(error instanceof InternalReadError)) throw error;
+        component(scope).warn({ code: error.code, err: error.message }, 'checkout read failed; nothing written');
         return fail(userError(OrderErrorCodes.ORDER_CHECKOUT_UNAVAILABLE, 'Checkout is unavailable right now; please try again in a moment.'));
       }
       if (!draft.ok) return draft;
