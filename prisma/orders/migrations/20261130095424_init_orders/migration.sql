@@ -152,7 +152,7 @@ ALTER TABLE "order_lines" ADD CONSTRAINT "order_lines_vendor_order_id_fkey" FORE
 -- AddForeignKey
 ALTER TABLE "order_status_history" ADD CONSTRAINT "order_status_history_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "orders"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Human-readable order numbers (SH-000123). A sequence never blocks concurrent placements; a
+-- Human-readable order numbers (SH-000123). A sequence never blocks concurrent placements, and a
 -- rolled-back placement leaves a gap, which is fine for a number that only has to be unique.
 CREATE SEQUENCE "order_number_seq" START 1;
 
@@ -162,7 +162,7 @@ CREATE INDEX "orders_saga_deadline_idx" ON "orders" ("step_deadline") WHERE "ste
 -- Stats read confirmed orders by confirmation time.
 CREATE INDEX "orders_confirmed_at_idx" ON "orders" ("confirmed_at") WHERE "confirmed_at" IS NOT NULL;
 
--- Totals are never negative and always add up (the domain computes them; the database refuses a bug).
+-- Totals are never negative and always add up (the domain computes them, the database refuses a bug).
 ALTER TABLE "orders" ADD CONSTRAINT "orders_total_check" CHECK ("subtotal" >= 0 AND "shipping" >= 0 AND "tax" >= 0 AND "total" = "subtotal" + "shipping" + "tax");
 ALTER TABLE "vendor_orders" ADD CONSTRAINT "vendor_orders_total_check" CHECK ("subtotal" >= 0 AND "shipping" >= 0 AND "tax" >= 0 AND "total" = "subtotal" + "shipping" + "tax");
 ALTER TABLE "order_lines" ADD CONSTRAINT "order_lines_total_check" CHECK ("quantity" > 0 AND "unit_price" >= 0 AND "line_total" = "unit_price" * "quantity");
