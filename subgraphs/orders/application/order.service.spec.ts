@@ -97,7 +97,7 @@ describe('placeOrder', () => {
   });
 
   describe('refusals write nothing', () => {
-    const refusals: { name: string; code: string; arrange(setup: ReturnType<typeof twoVendorCart>): PlaceOrderInput }[] = [
+    const refusals: { name: string; code: string; arrange: (setup: ReturnType<typeof twoVendorCart>) => PlaceOrderInput }[] = [
       { name: 'an empty cart', code: OrderErrorCodes.ORDER_CART_EMPTY, arrange: (s) => ({ ...s.input, cartId: h.cart(s.customer.userId, []).id }) },
       { name: 'an unknown cart', code: OrderErrorCodes.ORDER_CART_NOT_FOUND, arrange: (s) => ({ ...s.input, cartId: randomUUID() }) },
       { name: "another customer's cart", code: OrderErrorCodes.ORDER_CART_NOT_FOUND, arrange: (s) => ({ ...s.input, cartId: h.cart(randomUUID(), [{ variantId: s.a.id, quantity: 1 }]).id }) },
