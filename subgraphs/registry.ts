@@ -26,7 +26,7 @@ export const GATEWAY_PORT = 4000;
  * Every message consumer of the deployment by name (its queue is `<MESSAGING_PREFIX><name>`, its
  * dead-letter queue the same plus `.dlq`): what `npm run dlq:list` looks at by default.
  */
-export const MESSAGE_CONSUMERS = ['catalog.vendor-status'] as const;
+export const MESSAGE_CONSUMERS = ['catalog.vendor-status', 'notifications.orders'] as const;
 
 export async function loadSubgraph(name: SubgraphName): Promise<SubgraphDefinition> {
   const entry = SUBGRAPHS.find((subgraph) => subgraph.name === name);
