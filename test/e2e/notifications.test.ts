@@ -11,6 +11,7 @@ import { startSmtpSink, type SmtpSink } from '../../scripts/lib/smtp-sink.ts';
 import { ORDER_EVENTS_CONSUMER } from '../../workers/notifications/application/order-events.handlers.ts';
 import { sampleConfirmedOrder } from '../../workers/notifications/testing/sample-orders.ts';
 import { loadWorker } from '../../workers/registry.ts';
+import { signed } from '../support/graphql-client.ts';
 import { bootPlatform, type TestPlatform } from '../support/platform.ts';
 import { testDatabaseUrl, testEnv } from '../support/test-env.ts';
 import { waitFor } from '../support/wait.ts';
@@ -178,5 +179,26 @@ describe('notifications worker', () => {
     expect(ready.checks.map((check) => check.name).sort()).toEqual(['postgres', 'rabbitmq']);
     const metrics = await (await fetch(`${internal}/metrics`)).text();
     expect(metrics).toMatch(/notification_emails_sent_total\{[^}]*template="ORDER_CONFIRMED"[^}]*\} [1-9]/);
+  });
+
+  it('users’ /internal/contacts answers signed reads only, with names and addresses and nothing more, and bounds the request', async () => {
+    const url = `${platform.subgraphs.users.internalUrl}/internal/contacts`;
+    const post = (body: unknown, sign = true) => {
+      const text = JSON.stringify(body);
+      const headers = { 'content-type': 'application/json' };
+      return fetch(url, { method: 'POST', headers: sign ? signed(platform.signing.signer, url, headers, text) : headers, body: text });
+    };
+    const unknown = randomUUID();
+    const answer = await post({ userIds: [customer.id, unknown], vendorIds: [vendor.id] });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({
+      users: [{ id: customer.id, email: customer.email, name: 'Ada Shopper' }],
+      vendors: [{ id: vendor.id, name: vendor.name, ownerEmail: vendor.ownerEmail }],
+    });
+    expect((await post({ userIds: [customer.id] }, false)).status).toBe(401);
+    expect((await post({ userIds: Array.from({ length: 101 }, () => randomUUID()) })).status).toBe(400);
+    expect((await post({ userIds: ['not-a-uuid'] })).status).toBe(400);
+    // Only on the internal listener: the public one does not serve it.
+    expect((await fetch(url.replace(platform.subgraphs.users.internalUrl, new URL(platform.subgraphs.users.graphqlUrl).origin), { method: 'POST', body: '{}' })).status).toBe(404);
   });
 });
