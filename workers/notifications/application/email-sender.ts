@@ -114,13 +114,14 @@ export function createEmailSender(deps: {
     return batch.length;
   };
 
-  const sleep = () =>
+  /** Waits `ms`, or less when nudged or stopped. */
+  const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       if (nudged || !running) {
         resolve();
         return;
       }
-      const timer = setTimeout(done, settings.pollMs);
+      const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         wake = null;
@@ -142,10 +143,10 @@ export function createEmailSender(deps: {
         // The database itself failed (claims and marks): wait longer each time, up to the max.
         failures += 1;
         log.error({ err: error instanceof Error ? error.message : String(error), failures }, 'email batch failed');
-        await new Promise((resolve) => setTimeout(resolve, retryDelayMs(failures, { baseMs: settings.pollMs, maxMs: settings.retryMaxMs })));
+        await sleep(retryDelayMs(failures, { baseMs: settings.pollMs, maxMs: settings.retryMaxMs }));
         continue;
       }
-      await sleep();
+      await sleep(settings.pollMs);
     }
   };
 
