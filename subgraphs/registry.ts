@@ -30,7 +30,7 @@ export const GATEWAY_PORT = 4000;
  * Every message consumer of the deployment by name (its queue is `<MESSAGING_PREFIX><name>`, its
  * dead-letter queue the same plus `.dlq`): what `npm run dlq:list` looks at by default.
  */
-export const MESSAGE_CONSUMERS = ['catalog.vendor-status', 'inventory.saga', 'cart.orders', 'payments.saga', 'orders.saga'] as const;
+export const MESSAGE_CONSUMERS = ['catalog.vendor-status', 'inventory.saga', 'cart.orders', 'payments.saga', 'orders.saga', 'notifications.orders'] as const;
 
 export async function loadSubgraph(name: SubgraphName): Promise<SubgraphDefinition> {
   const entry = SUBGRAPHS.find((subgraph) => subgraph.name === name);

@@ -30,7 +30,10 @@ export interface TestPlatform {
   subgraphClient(name: SubgraphName): GraphQLTestClient;
   /** The gateway signing secret every process of this platform shares. */
   signing: TestGatewaySigning;
-  /** This platform's exchange and queue prefix (a test publishes commands to `<prefix>events`). */
+  /**
+   * This platform's exchanges and queues (`test.<id>.`): a process a test boots beside it (a
+   * worker) joins its bus with this MESSAGING_PREFIX. close() deletes MESSAGE_CONSUMERS' queues.
+   */
   messagingPrefix: string;
   /** Signs with the users subgraph's real key (or a foreign one, or forges: see TestTokenIssuer). */
   tokens: TestTokenIssuer;
