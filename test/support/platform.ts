@@ -13,6 +13,9 @@ import { loadGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/app.ts';
 import { composeSubgraphs } from '../../scripts/compose.ts';
 import { loadSubgraph, MESSAGE_CONSUMERS, SUBGRAPHS, TOKEN_ISSUER, type SubgraphName } from '../../subgraphs/registry.ts';
+import type { RunningWorker } from '../../platform/lifecycle/worker-definition.ts';
+import { startSmtpSink, type SmtpSink } from '../../scripts/lib/smtp-sink.ts';
+import { loadWorker, WORKER_NAMES, type WorkerName } from '../../workers/registry.ts';
 import { GraphQLTestClient } from './graphql-client.ts';
 import { deleteTestTopology } from '../../platform/messaging/testing/topology-cleanup.ts';
 import { testDatabaseUrl, testEnv, testRedisPrefix } from './test-env.ts';
@@ -38,6 +41,11 @@ export interface TestPlatform {
   /** Signs with the users subgraph's real key (or a foreign one, or forges: see TestTokenIssuer). */
   tokens: TestTokenIssuer;
   signAccessToken(claims: TestTokenClaims, options?: TestSignOptions): Promise<string>;
+  /** With `workers: true`: the SMTP sink every worker sends to, and the running workers. */
+  mail: SmtpSink | null;
+  workers: Partial<Record<WorkerName, RunningWorker>>;
+  /** Boots a worker (again, after a test closed it) on this platform's bus, databases and sink. */
+  startWorker(name: WorkerName): Promise<RunningWorker>;
   close(): Promise<void>;
 }
 
@@ -58,6 +66,8 @@ export interface BootOptions {
   env?: Partial<Record<SubgraphName | 'gateway', Environment>>;
   /** Where every booted process logs (e.g. one that records lines, to assert what was logged at which level). */
   logger?: Logger;
+  /** Also boot every worker (workers/registry.ts) beside an SMTP sink of this platform's own. */
+  workers?: boolean;
 }
 
 /**
@@ -135,6 +145,41 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
     }),
     logger.child({ service: 'gateway' }),
   );
+  const mail = options.workers ? await startSmtpSink({ smtpPort: 0, httpPort: null }) : null;
+  const workers: Partial<Record<WorkerName, RunningWorker>> = {};
+  const startWorker = async (name: WorkerName): Promise<RunningWorker> => {
+    const definition = await loadWorker(name);
+    const running = await definition.boot(
+      {
+        ...common,
+        INTERNAL_PORT: '0',
+        DATABASE_URL: testDatabaseUrl(name),
+        DEV_SECRETS_DIR: secretsDir,
+        ...internalUrls,
+        ...(mail ? { SMTP_PORT: String(mail.smtpPort) } : {}),
+        SENDER_POLL_MS: '50',
+        SENDER_RETRY_BASE_MS: '50',
+        SENDER_RETRY_MAX_MS: '500',
+      },
+      logger.child({ service: name }),
+    );
+    workers[name] = running;
+    return running;
+  };
+  const closeWorkers = async () => {
+    for (const running of Object.values(workers)) await running.close();
+    await mail?.close();
+  };
+  if (options.workers) {
+    try {
+      for (const name of WORKER_NAMES) await startWorker(name);
+    } catch (error) {
+      await closeWorkers();
+      await gatewayServer.close();
+      await closeAll();
+      throw error;
+    }
+  }
   // The users subgraph generated its dev signing key into the secrets directory: sign with it.
   const tokens = await createTestTokenIssuer(JSON.parse(readFileSync(path.join(secretsDir, 'jwt-signing-key.json'), 'utf8')) as JWK);
 
@@ -148,7 +193,11 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
     messagingPrefix,
     tokens,
     signAccessToken: (claims, signOptions) => tokens.sign(claims, signOptions),
+    mail,
+    workers,
+    startWorker,
     async close() {
+      await closeWorkers();
       await gatewayServer.close();
       await closeAll();
       rmSync(secretsDir, { recursive: true, force: true });

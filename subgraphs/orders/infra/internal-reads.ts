@@ -26,7 +26,8 @@ export const variantsAnswer = z.object({
         vendorId: z.uuid(),
         sku: z.string().max(100),
         productName: z.string().max(300),
-        title: z.string().max(300),
+        // Catalog leaves it null for a product's only variant; a line then shows no variant title.
+        title: z.string().max(300).nullable().transform((title) => title ?? ''),
         price: money,
         onSale: z.boolean(),
       }),
