@@ -39,6 +39,34 @@ const MAPPERS: Record<SubgraphName, Record<string, string>> = {
     UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
     StockMovementConnection: '../application/stock.service.ts#StockMovementConnection as StockMovementConnectionModel',
   },
+  cart: {
+    Cart: '../domain/cart.ts#CartView as CartViewModel',
+    CartLine: '../domain/cart.ts#CartLineView as CartLineViewModel',
+    CartVendorTotal: '../domain/cart.ts#VendorTotal as VendorTotalModel',
+    Money: '../../../platform/money/money.ts#Money as MoneyModel',
+    UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
+  },
+  payments: {
+    Payment: '../domain/payment.ts#Payment as PaymentModel',
+    PaymentCard: '../domain/payment-provider.ts#TokenizedCard as PaymentCardModel',
+    LedgerEntry: '../domain/payment.ts#LedgerEntry as LedgerEntryModel',
+    LedgerEntryConnection: '../application/ledger.service.ts#LedgerEntryConnection as LedgerEntryConnectionModel',
+    VendorBalance: '../application/ledger.service.ts#VendorBalance as VendorBalanceModel',
+    Money: '../../../platform/money/money.ts#Money as MoneyModel',
+    UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
+  },
+  orders: {
+    Order: '../domain/order-view.ts#OrderView as OrderViewModel',
+    VendorOrder: '../domain/order.ts#VendorOrder as VendorOrderModel',
+    OrderLine: '../domain/order.ts#OrderLine as OrderLineModel',
+    OrderStatusChange: '../domain/order.ts#OrderStatusChange as OrderStatusChangeModel',
+    ShippingAddress: '../domain/order.ts#ShippingAddress as ShippingAddressModel',
+    Money: '../domain/order.ts#MoneyValue as MoneyModel',
+    UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
+    OrderConnection: '../application/order.service.ts#OrderConnection as OrderConnectionModel',
+    VendorOrderConnection: '../application/order.service.ts#VendorOrderConnection as VendorOrderConnectionModel',
+    OrderStats: '../application/order.service.ts#OrderStats as OrderStatsModel',
+  },
 };
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);

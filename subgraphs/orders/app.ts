@@ -1,0 +1,107 @@
+import { createAccessTokenVerifier } from '../../platform/auth/access-token.ts';
+import { openSessionRevocations } from '../../platform/auth/session-revocations.ts';
+import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
+import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
+import { createInternalReadClient, createServiceSigning } from '../../platform/http/internal-read.ts';
+import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
+import { withTimeout } from '../../platform/lifecycle/with-timeout.ts';
+import type { Logger } from '../../platform/logging/logger.ts';
+import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
+import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
+import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
+import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
+import { SAGA_CONSUMER } from './application/checkout-saga.ts';
+import { systemClock } from './application/clock.ts';
+import { createOrdersApp } from './application/services.ts';
+import { loadOrdersConfig, type OrdersConfig } from './config.ts';
+import type { OrdersContext } from './context.ts';
+import { createCartReader, createCatalogReader } from './infra/internal-reads.ts';
+import { createOrderRepository } from './infra/order.repository.ts';
+import { createOrdersPrisma } from './infra/prisma.ts';
+import { resolvers } from './resolvers/index.ts';
+
+/**
+ * Wires the orders subgraph: Prisma, the reads of cart and catalog, the outbox relay, the checkout
+ * saga's consumer and its timeout sweeper, and serves it. `close()` stops taking requests, stops
+ * the sweeper, the consumer and the relay, then the broker connection and the database pool.
+ */
+export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
+  const prisma = createOrdersPrisma(config.databaseUrl, config.databasePoolSize);
+  const sessions = openSessionRevocations(config.sessionRevocations, logger);
+  const { signer } = createServiceSigning(config, logger);
+  const reader = (baseUrl: string) => createInternalReadClient({ baseUrl, signer, timeoutMs: config.internalReadTimeoutMs, logger });
+  const rabbitmq = createMessagingConnection(config.messaging, logger);
+  // Saga commands and order events leave through the outbox; the relay runs in this process.
+  const relay = createOutboxRelay({ db: prisma, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  relay.start();
+  const orders = createOrderRepository(prisma);
+  const app = createOrdersApp({
+    orders,
+    cart: createCartReader(reader(config.cartInternalUrl)),
+    catalog: createCatalogReader(reader(config.catalogInternalUrl)),
+    settings: {
+      shippingFlatFee: config.shippingFlatFee,
+      taxRates: config.taxRates,
+      stepTimeoutMs: config.sagaStepTimeoutMs,
+      reservationTtlSeconds: config.reservationTtlSeconds,
+    },
+    logger,
+    clock: systemClock,
+    onSent: () => relay.nudge(),
+  });
+  const saga = createInboxConsumer({
+    db: prisma,
+    connection: rabbitmq,
+    prefix: config.messaging.prefix,
+    name: SAGA_CONSUMER,
+    handlers: app.saga.handlers,
+    logger,
+    deliveryLimit: config.messaging.deliveryLimit,
+  });
+  // Waits a little for the queue to exist, so a reply published right after start-up is not lost
+  // to an exchange with no binding yet; a broker that is down only delays consuming.
+  const consuming = saga.start();
+  await withTimeout(consuming, 5_000, 'saga consumer start').catch((error: unknown) => {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'saga consumer not started yet; retrying in the background');
+  });
+  void consuming.catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'saga consumer failed to start'));
+  app.sweeper.start(config.sagaSweepIntervalMs);
+  try {
+    return await startSubgraphServer<OrdersContext>({
+      name: 'orders',
+      typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
+      resolvers,
+      settings: config,
+      logger,
+      verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions }),
+      readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
+      resources: [
+        { name: 'session revocations', close: () => sessions.close() },
+        // The sweeper and handlers in flight finish their transactions, the relay its batch, before
+        // the broker and the pool close.
+        { name: 'saga sweeper', close: () => app.sweeper.stop() },
+        { name: 'saga consumer', close: () => saga.stop() },
+        { name: 'outbox relay', close: () => relay.stop() },
+        { name: 'rabbitmq', close: () => rabbitmq.close() },
+        { name: 'postgres', close: () => prisma.$disconnect() },
+      ],
+      createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
+    });
+  } catch (error) {
+    await app.sweeper.stop();
+    await saga.stop();
+    await relay.stop();
+    await rabbitmq.close();
+    await sessions.close();
+    await prisma.$disconnect();
+    throw error;
+  }
+}
+
+export const subgraph = defineSubgraph({
+  name: 'orders',
+  loadConfig: loadOrdersConfig,
+  start: startOrdersSubgraph,
+  // No demo orders: they come from checking out the demo carts (the README's journey).
+  seedDemo: async (_config, _logger, facts) => facts,
+});

@@ -1,0 +1,68 @@
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
+import { userError } from '../../../platform/errors/user-error.ts';
+import { defineProcess } from '../../../platform/process/process-table.ts';
+import { OrderErrorCodes } from './error-codes.ts';
+
+export const OrderStatuses = ['PENDING', 'STOCK_RESERVED', 'PAYMENT_AUTHORIZED', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'REFUNDED'] as const;
+export type OrderStatus = (typeof OrderStatuses)[number];
+
+/**
+ * An order's lifecycle. The checkout saga walks PENDING → STOCK_RESERVED → PAYMENT_AUTHORIZED →
+ * CONFIRMED (stock committed, payment captured); shipping every vendor order makes it SHIPPED, and
+ * delivering every one DELIVERED. Any step before confirmation may fail into CANCELLED (out of
+ * stock, declined, timed out, customer); a CONFIRMED order is CANCELLED only by its customer before
+ * any part shipped. A cancelled order whose capture payments then refunded becomes REFUNDED.
+ */
+export const orderProcess = defineProcess<OrderStatus>('order', 'PENDING', {
+  PENDING: ['STOCK_RESERVED', 'CANCELLED'],
+  STOCK_RESERVED: ['PAYMENT_AUTHORIZED', 'CANCELLED'],
+  PAYMENT_AUTHORIZED: ['CONFIRMED', 'CANCELLED'],
+  CONFIRMED: ['SHIPPED', 'CANCELLED'],
+  SHIPPED: ['DELIVERED'],
+  DELIVERED: [],
+  CANCELLED: ['REFUNDED'],
+  REFUNDED: [],
+});
+
+/** States in which the saga still waits for a reply (and the sweeper watches a deadline). */
+export const SAGA_STATES: readonly OrderStatus[] = ['PENDING', 'STOCK_RESERVED', 'PAYMENT_AUTHORIZED'];
+
+/** States from which a customer may still cancel (CONFIRMED only while no vendor order shipped). */
+export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ['PENDING', 'STOCK_RESERVED', 'PAYMENT_AUTHORIZED', 'CONFIRMED'];
+
+/** Why an order was cancelled: the order.cancelled contract's reasons. */
+export const CancelReasons = ['PAYMENT_DECLINED', 'OUT_OF_STOCK', 'TIMED_OUT', 'CANCELLED_BY_CUSTOMER', 'CANCELLED_BY_ADMIN', 'PAYMENT_FAILED'] as const;
+export type CancelReason = (typeof CancelReasons)[number];
+
+/** `from → to` if the table allows it, else ORDER_ILLEGAL_TRANSITION. */
+export function moveOrder(from: OrderStatus, to: OrderStatus): Result<OrderStatus> {
+  if (orderProcess.canMove(from, to)) return ok(to);
+  return fail(userError(OrderErrorCodes.ORDER_ILLEGAL_TRANSITION, `This order is ${from.toLowerCase().replace('_', ' ')}; it cannot become ${to.toLowerCase().replace('_', ' ')}.`));
+}
+
+export const VendorOrderStatuses = ['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
+export type VendorOrderStatus = (typeof VendorOrderStatuses)[number];
+
+/**
+ * One vendor's part: PENDING while the checkout runs, CONFIRMED with its order, then SHIPPED by
+ * the vendor (carrier, tracking number) and DELIVERED. It is CANCELLED with its order, which a
+ * customer can do only before any part shipped.
+ */
+export const vendorOrderProcess = defineProcess<VendorOrderStatus>('vendor order', 'PENDING', {
+  PENDING: ['CONFIRMED', 'CANCELLED'],
+  CONFIRMED: ['SHIPPED', 'CANCELLED'],
+  SHIPPED: ['DELIVERED'],
+  DELIVERED: [],
+  CANCELLED: [],
+});
+
+/**
+ * The order's status once its vendor orders moved: a CONFIRMED order becomes SHIPPED when every
+ * part shipped, a SHIPPED one DELIVERED when every part was delivered; otherwise it stays.
+ */
+export function orderStatusFromParts(current: OrderStatus, parts: readonly VendorOrderStatus[]): OrderStatus {
+  if (parts.length === 0) return current;
+  if (current === 'CONFIRMED' && parts.every((part) => part === 'SHIPPED' || part === 'DELIVERED')) return 'SHIPPED';
+  if (current === 'SHIPPED' && parts.every((part) => part === 'DELIVERED')) return 'DELIVERED';
+  return current;
+}

@@ -1,0 +1,416 @@
+import { randomUUID } from 'node:crypto';
+import { fail, ok, type Result } from '../../../platform/errors/result.ts';
+import type { SqlClient } from '../../../platform/messaging/sql.ts';
+import { writeOutboxEntry, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
+import type { CancelReason, OrderStatus, VendorOrderStatus } from '../domain/order.process.ts';
+import { orderNumber, vendorOrderNumber } from '../domain/order-number.ts';
+import type { DraftLine, Order, OrderLine, OrderStatusChange, OrderDraft, ShippingAddress, VendorOrder } from '../domain/order.ts';
+import { ORDER_TRANSACTION, type OrdersPrisma } from './prisma.ts';
+
+/** An order with what only the saga needs (never shown to a client). */
+export interface OrderRecord extends Order {
+  paymentMethodToken: string;
+  idempotencyKey: string;
+  requestHash: string;
+  correlationId: string;
+  paymentId: string | null;
+  captureRequestedAt: Date | null;
+  stepDeadline: Date | null;
+}
+
+/** An order with its vendor orders and lines, as one read or one lock saw them. */
+export interface OrderAggregate {
+  order: OrderRecord;
+  vendorOrders: VendorOrder[];
+  lines: OrderLine[];
+}
+
+/** What placeOrder writes. */
+export interface NewOrder {
+  customerId: string;
+  cartId: string;
+  shippingAddress: ShippingAddress;
+  paymentMethodToken: string;
+  idempotencyKey: string;
+  requestHash: string;
+  correlationId: string;
+  draft: OrderDraft;
+  stepDeadline: Date;
+}
+
+/**
+ * One saga or customer step on a locked order, applied in the caller's transaction: the status
+ * move (only if the order is still in `from`, so two writers never both move it), its history
+ * row, the vendor orders that move with it, the saga fields, and the messages it sends.
+ */
+export interface OrderChange {
+  orderId: string;
+  from: OrderStatus;
+  /** Null: the status stays (a step inside one status, e.g. capture requested). */
+  to: OrderStatus | null;
+  reason: string;
+  cancelReason?: CancelReason;
+  paymentId?: string;
+  captureRequested?: boolean;
+  confirmed?: boolean;
+  /** The new deadline of the saga's step; null when the order waits for nothing more. */
+  stepDeadline: Date | null;
+  /** Vendor orders in one of `from` move to `to`. */
+  vendorOrders?: { from: readonly VendorOrderStatus[]; to: VendorOrderStatus };
+  messages: OutboxEntry[];
+}
+
+export interface OrderListFilter {
+  customerId?: string;
+  status?: OrderStatus | null;
+  vendorId?: string | null;
+  placedFrom?: Date | null;
+  placedTo?: Date | null;
+}
+
+export interface TimeCursor {
+  at: string;
+  id: string;
+}
+
+export interface DailyStatsRow {
+  day: string;
+  currency: string;
+  orders: number;
+  revenue: number;
+}
+
+export interface VendorStatsRow {
+  vendorId: string;
+  currency: string;
+  orders: number;
+  revenue: number;
+}
+
+export interface OrderRepository {
+  /**
+   * Writes the PENDING order, its vendor orders, lines, first history row and `messages(order)` in
+   * one transaction, numbered from the sequence. KEY_TAKEN (nothing written) when this customer's
+   * idempotency key is already claimed: a concurrent twin waits on the unique index until the
+   * first commits, then finds it here.
+   */
+  place(order: NewOrder, messages: (placed: OrderAggregate) => OutboxEntry[]): Promise<Result<OrderAggregate, 'KEY_TAKEN'>>;
+  byIdempotencyKey(customerId: string, key: string): Promise<OrderRecord | null>;
+  byId(id: string): Promise<OrderAggregate | null>;
+  history(orderId: string): Promise<OrderStatusChange[]>;
+  list(filter: OrderListFilter, limit: number, after: TimeCursor | null): Promise<OrderAggregate[]>;
+  count(filter: OrderListFilter): Promise<number>;
+  vendorOrders(vendorId: string, status: VendorOrderStatus | null, limit: number, after: TimeCursor | null): Promise<VendorOrder[]>;
+  countVendorOrders(vendorId: string, status: VendorOrderStatus | null): Promise<number>;
+  linesOfVendorOrder(vendorOrderId: string): Promise<OrderLine[]>;
+  /** Confirmed orders (still confirmed, shipped or delivered) by UTC day of confirmation, and per vendor. */
+  stats(from: Date, to: Date, vendorLimit: number): Promise<{ days: DailyStatsRow[]; vendors: VendorStatsRow[] }>;
+  /** Orders whose saga step passed its deadline, oldest deadline first. */
+  overdue(now: Date, limit: number): Promise<string[]>;
+
+  /** In a transaction: the order with its parts, its row locked FOR UPDATE (SKIP LOCKED: null when another holds it). */
+  lock(tx: SqlClient, orderId: string, options?: { skipLocked?: boolean }): Promise<OrderAggregate | null>;
+  /** In a transaction: applies a change to an order locked by `lock`. False when it was no longer in `from` (nothing written). */
+  apply(tx: SqlClient, change: OrderChange): Promise<boolean>;
+  /** The order a vendor order of this vendor belongs to (null: no such vendor order of this vendor). */
+  orderIdOfVendorOrder(vendorOrderId: string, vendorId: string): Promise<string | null>;
+  /** In a transaction: records a shipment of a CONFIRMED vendor order; false when it was not CONFIRMED. */
+  shipVendorOrder(tx: SqlClient, vendorOrderId: string, shipment: { carrier: string; trackingNumber: string }): Promise<boolean>;
+  /** In a transaction: writes messages with no change of the order (a reply to a late message). */
+  send(tx: SqlClient, messages: OutboxEntry[]): Promise<void>;
+  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+}
+
+type OrderRow = {
+  id: string;
+  number: string;
+  customerId: string;
+  cartId: string | null;
+  status: OrderStatus;
+  currency: string;
+  subtotal: number;
+  shipping: number;
+  tax: number;
+  total: number;
+  taxRateBp: number;
+  shippingAddress: ShippingAddress;
+  cancelReason: CancelReason | null;
+  paymentMethodToken: string;
+  idempotencyKey: string;
+  requestHash: string;
+  correlationId: string;
+  paymentId: string | null;
+  captureRequestedAt: Date | null;
+  stepDeadline: Date | null;
+  placedAt: Date;
+  confirmedAt: Date | null;
+  updatedAt: Date;
+};
+
+type VendorOrderRow = Omit<VendorOrder, 'currency'>;
+type LineRow = Omit<OrderLine, 'currency'>;
+
+// The column lists, once: every read maps the same names.
+const ORDER_COLUMNS = (alias: string) => `
+  ${alias}.id::text AS id, ${alias}.number, ${alias}.customer_id::text AS "customerId", ${alias}.cart_id::text AS "cartId",
+  ${alias}.status::text AS status, ${alias}.currency, ${alias}.subtotal, ${alias}.shipping, ${alias}.tax, ${alias}.total,
+  ${alias}.tax_rate_bp AS "taxRateBp", ${alias}.shipping_address AS "shippingAddress", ${alias}.cancel_reason AS "cancelReason",
+  ${alias}.payment_method_token AS "paymentMethodToken", ${alias}.idempotency_key AS "idempotencyKey", ${alias}.request_hash AS "requestHash",
+  ${alias}.correlation_id AS "correlationId", ${alias}.payment_id::text AS "paymentId", ${alias}.capture_requested_at AS "captureRequestedAt",
+  ${alias}.step_deadline AS "stepDeadline", ${alias}.placed_at AS "placedAt", ${alias}.confirmed_at AS "confirmedAt", ${alias}.updated_at AS "updatedAt"`;
+
+export function createOrderRepository(db: OrdersPrisma): OrderRepository {
+  // Column lists are constants of this module, never input: $queryRawUnsafe only splices them,
+  // every value still travels as a bind parameter.
+  const selectOrders = (tx: SqlClient, where: string, values: unknown[], suffix = '') =>
+    (tx as OrdersPrisma).$queryRawUnsafe<OrderRow[]>(`SELECT ${ORDER_COLUMNS('o')} FROM orders o WHERE ${where} ${suffix}`, ...values);
+
+  const vendorOrdersOf = async (tx: SqlClient, orderIds: string[], currencyOf: (orderId: string) => string): Promise<VendorOrder[]> => {
+    if (orderIds.length === 0) return [];
+    const rows = await tx.$queryRaw<VendorOrderRow[]>`
+      SELECT id::text, order_id::text AS "orderId", vendor_id::text AS "vendorId", number, position, status::text AS status,
+             subtotal, shipping, tax, total, carrier, tracking_number AS "trackingNumber", shipped_at AS "shippedAt", created_at AS "createdAt"
+      FROM vendor_orders WHERE order_id = ANY(${orderIds}::uuid[]) ORDER BY order_id, position`;
+    return rows.map((row) => ({ ...row, currency: currencyOf(row.orderId) }));
+  };
+
+  const linesOf = async (tx: SqlClient, where: { orderIds?: string[]; vendorOrderId?: string }, currencyOf: (orderId: string) => string): Promise<OrderLine[]> => {
+    const rows = where.vendorOrderId
+      ? await tx.$queryRaw<LineRow[]>`
+          SELECT id::text, order_id::text AS "orderId", vendor_order_id::text AS "vendorOrderId", position, variant_id::text AS "variantId",
+                 product_id::text AS "productId", sku, product_name AS "productName", variant_title AS "variantTitle", quantity,
+                 unit_price AS "unitPrice", line_total AS "lineTotal"
+          FROM order_lines WHERE vendor_order_id = ${where.vendorOrderId}::uuid ORDER BY position`
+      : await tx.$queryRaw<LineRow[]>`
+          SELECT id::text, order_id::text AS "orderId", vendor_order_id::text AS "vendorOrderId", position, variant_id::text AS "variantId",
+                 product_id::text AS "productId", sku, product_name AS "productName", variant_title AS "variantTitle", quantity,
+                 unit_price AS "unitPrice", line_total AS "lineTotal"
+          FROM order_lines WHERE order_id = ANY(${where.orderIds ?? []}::uuid[]) ORDER BY order_id, position`;
+    return rows.map((row) => ({ ...row, currency: currencyOf(row.orderId) }));
+  };
+
+  const aggregates = async (tx: SqlClient, rows: OrderRow[]): Promise<OrderAggregate[]> => {
+    const currency = new Map(rows.map((row) => [row.id, row.currency]));
+    const currencyOf = (orderId: string) => currency.get(orderId) ?? 'XXX';
+    const ids = rows.map((row) => row.id);
+    const [vendorOrders, lines] = await Promise.all([vendorOrdersOf(tx, ids, currencyOf), linesOf(tx, { orderIds: ids }, currencyOf)]);
+    return rows.map((order) => ({
+      order,
+      vendorOrders: vendorOrders.filter((part) => part.orderId === order.id),
+      lines: lines.filter((line) => line.orderId === order.id),
+    }));
+  };
+
+  const filterSql = (filter: OrderListFilter, values: unknown[]): string => {
+    const where: string[] = ['TRUE'];
+    const bind = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    if (filter.customerId) where.push(`o.customer_id = ${bind(filter.customerId)}::uuid`);
+    if (filter.status) where.push(`o.status = ${bind(filter.status)}::"OrderStatus"`);
+    if (filter.vendorId) where.push(`EXISTS (SELECT 1 FROM vendor_orders v WHERE v.order_id = o.id AND v.vendor_id = ${bind(filter.vendorId)}::uuid)`);
+    if (filter.placedFrom) where.push(`o.placed_at >= ${bind(filter.placedFrom)}`);
+    if (filter.placedTo) where.push(`o.placed_at < ${bind(filter.placedTo)}`);
+    return where.join(' AND ');
+  };
+
+  const insertHistory = (tx: SqlClient, orderId: string, from: OrderStatus | null, to: OrderStatus, reason: string) =>
+    tx.$executeRaw`
+      INSERT INTO order_status_history (id, order_id, from_status, to_status, reason, at)
+      VALUES (${randomUUID()}::uuid, ${orderId}::uuid, ${from}::"OrderStatus", ${to}::"OrderStatus", ${reason}, clock_timestamp())`;
+
+  const insertLines = async (tx: SqlClient, orderId: string, vendorOrderIds: Map<string, string>, lines: DraftLine[]) => {
+    for (const [index, line] of lines.entries()) {
+      await tx.$executeRaw`
+        INSERT INTO order_lines (id, order_id, vendor_order_id, position, variant_id, product_id, sku, product_name, variant_title, quantity, unit_price, line_total)
+        VALUES (${randomUUID()}::uuid, ${orderId}::uuid, ${vendorOrderIds.get(line.vendorId)}::uuid, ${index + 1}, ${line.variantId}::uuid,
+                ${line.productId}::uuid, ${line.sku}, ${line.productName}, ${line.variantTitle}, ${line.quantity}, ${line.unitPrice}, ${line.lineTotal})`;
+    }
+  };
+
+  const lock = async (tx: SqlClient, orderId: string, options: { skipLocked?: boolean } = {}) => {
+    const rows = await selectOrders(tx, 'o.id = $1::uuid', [orderId], options.skipLocked ? 'FOR UPDATE SKIP LOCKED' : 'FOR UPDATE');
+    if (rows.length === 0) return null;
+    const [aggregate] = await aggregates(tx, rows);
+    return aggregate ?? null;
+  };
+
+  return {
+    async place(order, messages) {
+      return db.$transaction(async (tx) => {
+        const id = randomUUID();
+        const [seq] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('order_number_seq') AS n`;
+        const number = orderNumber(seq!.n);
+        const totals = order.draft.totals;
+        const inserted = await tx.$queryRaw<{ id: string }[]>`
+          INSERT INTO orders (id, number, customer_id, cart_id, status, currency, subtotal, shipping, tax, total, tax_rate_bp, shipping_address,
+                              payment_method_token, idempotency_key, request_hash, correlation_id, step_deadline, placed_at, updated_at)
+          VALUES (${id}::uuid, ${number}, ${order.customerId}::uuid, ${order.cartId}::uuid, 'PENDING', ${order.draft.currency}, ${totals.subtotal},
+                  ${totals.shipping}, ${totals.tax}, ${totals.total}, ${totals.taxRateBp}, ${JSON.stringify(order.shippingAddress)}::jsonb,
+                  ${order.paymentMethodToken}, ${order.idempotencyKey}, ${order.requestHash}, ${order.correlationId}, ${order.stepDeadline},
+                  clock_timestamp(), clock_timestamp())
+          ON CONFLICT (customer_id, idempotency_key) DO NOTHING
+          RETURNING id::text`;
+        // Thrown to roll back the burnt sequence value with everything else; caught just below.
+        if (inserted.length === 0) throw new KeyTaken();
+        const vendorOrderIds = new Map<string, string>();
+        for (const [index, part] of totals.vendors.entries()) {
+          const vendorOrderId = randomUUID();
+          vendorOrderIds.set(part.vendorId, vendorOrderId);
+          await tx.$executeRaw`
+            INSERT INTO vendor_orders (id, order_id, vendor_id, number, position, status, subtotal, shipping, tax, total, created_at, updated_at)
+            VALUES (${vendorOrderId}::uuid, ${id}::uuid, ${part.vendorId}::uuid, ${vendorOrderNumber(number, index + 1)}, ${index + 1}, 'PENDING',
+                    ${part.subtotal}, ${part.shipping}, ${part.tax}, ${part.total}, clock_timestamp(), clock_timestamp())`;
+        }
+        await insertLines(tx, id, vendorOrderIds, order.draft.lines);
+        await insertHistory(tx, id, null, 'PENDING', 'placed');
+        const placed = await lock(tx, id);
+        if (!placed) throw new Error(`order ${id} vanished inside its own transaction`);
+        for (const entry of messages(placed)) await writeOutboxEntry(tx, entry);
+        return ok(placed);
+      }, ORDER_TRANSACTION).catch((error: unknown) => {
+        if (error instanceof KeyTaken) return fail('KEY_TAKEN' as const);
+        throw error;
+      });
+    },
+
+    async byIdempotencyKey(customerId, key) {
+      const [row] = await selectOrders(db, 'o.customer_id = $1::uuid AND o.idempotency_key = $2', [customerId, key]);
+      return row ?? null;
+    },
+
+    async byId(id) {
+      const rows = await selectOrders(db, 'o.id = $1::uuid', [id]);
+      const [aggregate] = await aggregates(db, rows);
+      return aggregate ?? null;
+    },
+
+    async history(orderId) {
+      return db.$queryRaw<OrderStatusChange[]>`
+        SELECT from_status::text AS "from", to_status::text AS "to", reason, at
+        FROM order_status_history WHERE order_id = ${orderId}::uuid ORDER BY at, id`;
+    },
+
+    async list(filter, limit, after) {
+      const values: unknown[] = [];
+      let where = filterSql(filter, values);
+      if (after) {
+        values.push(after.at, after.id);
+        where += ` AND (o.placed_at, o.id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`;
+      }
+      values.push(limit + 1);
+      const rows = await selectOrders(db, where, values, `ORDER BY o.placed_at DESC, o.id DESC LIMIT $${values.length}`);
+      return aggregates(db, rows);
+    },
+
+    async count(filter) {
+      const values: unknown[] = [];
+      const [row] = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM orders o WHERE ${filterSql(filter, values)}`, ...values);
+      return Number(row?.n ?? 0);
+    },
+
+    async vendorOrders(vendorId, status, limit, after) {
+      const afterAt = after?.at ?? null;
+      const afterId = after?.id ?? null;
+      const rows = await db.$queryRaw<(VendorOrderRow & { currency: string })[]>`
+        SELECT v.id::text, v.order_id::text AS "orderId", v.vendor_id::text AS "vendorId", v.number, v.position, v.status::text AS status,
+               v.subtotal, v.shipping, v.tax, v.total, v.carrier, v.tracking_number AS "trackingNumber", v.shipped_at AS "shippedAt",
+               v.created_at AS "createdAt", o.currency
+        FROM vendor_orders v JOIN orders o ON o.id = v.order_id
+        WHERE v.vendor_id = ${vendorId}::uuid
+          AND (${status}::text IS NULL OR v.status = ${status}::"VendorOrderStatus")
+          AND (${afterAt}::timestamptz IS NULL OR (v.created_at, v.id) < (${afterAt}::timestamptz, ${afterId}::uuid))
+        ORDER BY v.created_at DESC, v.id DESC
+        LIMIT ${limit + 1}`;
+      return rows;
+    },
+
+    async countVendorOrders(vendorId, status) {
+      const [row] = await db.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*) AS n FROM vendor_orders WHERE vendor_id = ${vendorId}::uuid AND (${status}::text IS NULL OR status = ${status}::"VendorOrderStatus")`;
+      return Number(row?.n ?? 0);
+    },
+
+    async linesOfVendorOrder(vendorOrderId) {
+      const [order] = await db.$queryRaw<{ currency: string }[]>`
+        SELECT o.currency FROM orders o JOIN vendor_orders v ON v.order_id = o.id WHERE v.id = ${vendorOrderId}::uuid`;
+      return linesOf(db, { vendorOrderId }, () => order?.currency ?? 'XXX');
+    },
+
+    async stats(from, to, vendorLimit) {
+      const [days, vendors] = await Promise.all([
+        db.$queryRaw<{ day: string; currency: string; orders: bigint; revenue: bigint }[]>`
+          SELECT to_char(date_trunc('day', confirmed_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, currency, count(*) AS orders, sum(total) AS revenue
+          FROM orders
+          WHERE confirmed_at >= ${from} AND confirmed_at < ${to} AND status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED')
+          GROUP BY 1, 2 ORDER BY 1, 2`,
+        db.$queryRaw<{ vendorId: string; currency: string; orders: bigint; revenue: bigint }[]>`
+          SELECT v.vendor_id::text AS "vendorId", o.currency, count(*) AS orders, sum(v.total) AS revenue
+          FROM vendor_orders v JOIN orders o ON o.id = v.order_id
+          WHERE o.confirmed_at >= ${from} AND o.confirmed_at < ${to} AND o.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED')
+          GROUP BY 1, 2 ORDER BY sum(v.total) DESC, 1, 2 LIMIT ${vendorLimit}`,
+      ]);
+      return {
+        days: days.map((row) => ({ day: row.day, currency: row.currency, orders: Number(row.orders), revenue: Number(row.revenue) })),
+        vendors: vendors.map((row) => ({ vendorId: row.vendorId, currency: row.currency, orders: Number(row.orders), revenue: Number(row.revenue) })),
+      };
+    },
+
+    async overdue(now, limit) {
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        SELECT id::text FROM orders WHERE step_deadline IS NOT NULL AND step_deadline <= ${now} ORDER BY step_deadline LIMIT ${limit}`;
+      return rows.map((row) => row.id);
+    },
+
+    lock,
+
+    async apply(tx, change) {
+      const to = change.to ?? change.from;
+      const updated = await tx.$executeRaw`
+        UPDATE orders SET
+          status = ${to}::"OrderStatus",
+          cancel_reason = COALESCE(${change.cancelReason ?? null}, cancel_reason),
+          payment_id = COALESCE(${change.paymentId ?? null}::uuid, payment_id),
+          capture_requested_at = CASE WHEN ${change.captureRequested ?? false} THEN COALESCE(capture_requested_at, clock_timestamp()) ELSE capture_requested_at END,
+          confirmed_at = CASE WHEN ${change.confirmed ?? false} THEN clock_timestamp() ELSE confirmed_at END,
+          step_deadline = ${change.stepDeadline},
+          updated_at = clock_timestamp()
+        WHERE id = ${change.orderId}::uuid AND status = ${change.from}::"OrderStatus"`;
+      if (updated === 0) return false;
+      if (change.to !== null && change.to !== change.from) await insertHistory(tx, change.orderId, change.from, change.to, change.reason);
+      if (change.vendorOrders) {
+        await tx.$executeRaw`
+          UPDATE vendor_orders SET status = ${change.vendorOrders.to}::"VendorOrderStatus", updated_at = clock_timestamp()
+          WHERE order_id = ${change.orderId}::uuid AND status::text = ANY(${[...change.vendorOrders.from]}::text[])`;
+      }
+      for (const entry of change.messages) await writeOutboxEntry(tx, entry);
+      return true;
+    },
+
+    async orderIdOfVendorOrder(vendorOrderId, vendorId) {
+      const [row] = await db.$queryRaw<{ orderId: string }[]>`
+        SELECT order_id::text AS "orderId" FROM vendor_orders WHERE id = ${vendorOrderId}::uuid AND vendor_id = ${vendorId}::uuid`;
+      return row?.orderId ?? null;
+    },
+
+    async shipVendorOrder(tx, vendorOrderId, shipment) {
+      const updated = await tx.$executeRaw`
+        UPDATE vendor_orders SET status = 'SHIPPED', carrier = ${shipment.carrier}, tracking_number = ${shipment.trackingNumber},
+               shipped_at = clock_timestamp(), updated_at = clock_timestamp()
+        WHERE id = ${vendorOrderId}::uuid AND status = 'CONFIRMED'`;
+      return updated > 0;
+    },
+
+    async send(tx, messages) {
+      for (const entry of messages) await writeOutboxEntry(tx, entry);
+    },
+
+    transaction: (fn) => db.$transaction((tx) => fn(tx), ORDER_TRANSACTION),
+  };
+}
+
+/** The idempotency key was claimed (the placement transaction rolls back). Internal to this module. */
+class KeyTaken extends Error {
+  override name = 'KeyTaken';
+}
