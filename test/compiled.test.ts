@@ -61,7 +61,8 @@ describe('the compiled build', () => {
     const urls = Object.fromEntries(DATABASE_OWNERS.map((name) => [`${name.toUpperCase()}_DATABASE_URL`, testDatabaseUrl(name)]));
     const { stdout } = await run(process.execPath, ['dist/scripts/db-migrate.js'], { cwd: ROOT, env: { PATH: processEnv().PATH, ...urls } });
     for (const name of DATABASE_OWNERS) expect(stdout).toContain(`${testEnv.TEST_DATABASE_PREFIX}${name}: migrated`);
-  });
+    // One Prisma CLI per database, side by side: the time grows with the number of databases.
+  }, 90_000);
 
   it('node runs every subgraph and the gateway, which answers across them; SIGTERM stops each with exit 0', async () => {
     platform = await startCompiledPlatform({

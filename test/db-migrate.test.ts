@@ -56,7 +56,8 @@ describe('db-migrate with each subgraph’s own database URL', () => {
     expect(result.code).toBe(1);
     expect(result.output).toMatch(new RegExp(`Database \`${testEnv.TEST_DATABASE_PREFIX}absent_[a-z_]+\` does not exist`));
     expect(await existingDatabases(DATABASE_OWNERS.map(absent))).toEqual([]);
-  });
+    // One Prisma CLI per database, side by side: the time grows with the number of databases.
+  }, 90_000);
 
   it('refuses URLs for some subgraphs but not all, naming the missing variables, before touching anything', async () => {
     const first = SUBGRAPHS[0].name;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withTimeout } from '../../../platform/lifecycle/with-timeout.ts';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from '../../../scripts/lib/smtp-sink.ts';
 import { waitFor } from '../../../test/support/wait.ts';
 import { emailsForOrderConfirmed } from '../domain/email.ts';
@@ -149,5 +150,27 @@ describe('email sender', () => {
     expect(rows.find((row) => row.recipientKind === 'VENDOR')?.lastError).toBe('vendor unknown to users');
     expect(await sender.runBatch()).toBe(0);
     expect(allDelivered().map((message) => message.to)).toEqual([['ada@example.com']]);
+  });
+
+  it('a failing database: the loop backs off, and stop() does not wait out the backoff', async () => {
+    let claims = 0;
+    const broken = createEmailSender({
+      emails: {
+        ...harness.emails,
+        claimDue: async () => {
+          claims += 1;
+          throw new Error('database unavailable (spec)');
+        },
+      },
+      directory,
+      mailer,
+      // A minute between tries once it fails: far longer than the stop below may take.
+      settings: { pollMs: 60_000, batchSize: 20, retryBaseMs: 20, retryMaxMs: 600_000, messageIdDomain: DOMAIN },
+      logger: harness.logger,
+    });
+    broken.start();
+    await waitFor('the first failed claim', () => (claims >= 1 ? true : undefined));
+    await withTimeout(broken.stop(), 2_000, 'sender stop during a database backoff');
+    expect(claims).toBe(1);
   });
 });
