@@ -13,6 +13,7 @@ COPY scripts ./scripts
 COPY platform ./platform
 COPY prisma ./prisma
 COPY subgraphs ./subgraphs
+COPY workers ./workers
 COPY gateway ./gateway
 COPY clients ./clients
 # npm ci's postinstall (`npm run generate`) writes the Prisma clients and resolver types from the
@@ -45,5 +46,5 @@ COPY --from=build /app/dist ./dist
 RUN mkdir .dev-secrets && chown node:node .dev-secrets
 USER node
 # Public ports (gateway, users, catalog, inventory), then each one's internal listener (+5000: /metrics, readiness details, JWKS).
-EXPOSE 4000 4001 4002 4003 9000 9001 9002 9003
+EXPOSE 4000 4001 4002 4003 9000 9001 9002 9003 9007
 CMD ["node", "dist/gateway/main.js"]

@@ -39,6 +39,22 @@ const MAPPERS: Record<SubgraphName, Record<string, string>> = {
     UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
     StockMovementConnection: '../application/stock.service.ts#StockMovementConnection as StockMovementConnectionModel',
   },
+  cart: {
+    Cart: '../domain/cart.ts#CartView as CartViewModel',
+    CartLine: '../domain/cart.ts#CartLineView as CartLineViewModel',
+    CartVendorTotal: '../domain/cart.ts#VendorTotal as VendorTotalModel',
+    Money: '../../../platform/money/money.ts#Money as MoneyModel',
+    UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
+  },
+  payments: {
+    Payment: '../domain/payment.ts#Payment as PaymentModel',
+    PaymentCard: '../domain/payment-provider.ts#TokenizedCard as PaymentCardModel',
+    LedgerEntry: '../domain/payment.ts#LedgerEntry as LedgerEntryModel',
+    LedgerEntryConnection: '../application/ledger.service.ts#LedgerEntryConnection as LedgerEntryConnectionModel',
+    VendorBalance: '../application/ledger.service.ts#VendorBalance as VendorBalanceModel',
+    Money: '../../../platform/money/money.ts#Money as MoneyModel',
+    UserError: '../../../platform/errors/user-error.ts#UserError as UserErrorModel',
+  },
   orders: {
     Order: '../domain/order-view.ts#OrderView as OrderViewModel',
     VendorOrder: '../domain/order.ts#VendorOrder as VendorOrderModel',

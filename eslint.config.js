@@ -7,6 +7,7 @@ const CONFIG_MODULES = [
   'platform/config/load-config.ts',
   'gateway/config.ts',
   'subgraphs/*/config.ts',
+  'workers/*/config.ts',
   'scripts/lib/scripts-config.ts',
   'test/support/test-env.ts',
   'prisma/*/prisma.config.ts',

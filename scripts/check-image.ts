@@ -8,7 +8,7 @@ import { deleteKeysWithPrefix } from '../platform/redis/redis.ts';
 import { CROSS_SUBGRAPH_QUERY, startCompiledPlatform } from './lib/compiled-platform.ts';
 import { dropDatabase, ROOT } from './lib/databases.ts';
 import { scriptsConfig } from './lib/scripts-config.ts';
-import { SUBGRAPH_NAMES } from '../subgraphs/registry.ts';
+import { DATABASE_OWNERS } from '../workers/registry.ts';
 
 /**
  * `npm run check:image`: what the Dockerfile's runtime stage does, where no Docker engine runs. A
@@ -89,7 +89,7 @@ try {
   failed = true;
   console.error(`✗ ${error instanceof Error ? error.message : String(error)}`);
 } finally {
-  for (const name of SUBGRAPH_NAMES) await dropDatabase(scriptsConfig.POSTGRES_URL, `${DATABASE_PREFIX}${name}`);
+  for (const name of DATABASE_OWNERS) await dropDatabase(scriptsConfig.POSTGRES_URL, `${DATABASE_PREFIX}${name}`);
   const redis = new Redis(scriptsConfig.REDIS_URL, { lazyConnect: true });
   await redis.connect();
   await deleteKeysWithPrefix(redis, REDIS_PREFIX);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { databaseUrl } from '../platform/config/load-config.ts';
 import { ROOT, runPrisma } from './lib/databases.ts';
 import { scriptsConfig } from './lib/scripts-config.ts';
-import { SUBGRAPHS } from '../subgraphs/registry.ts';
+import { DATABASE_OWNERS } from '../workers/registry.ts';
 
 /**
  * Authors a migration from the change to prisma/<subgraph>/schema.prisma since the last one, with
@@ -13,7 +13,7 @@ import { SUBGRAPHS } from '../subgraphs/registry.ts';
  * Usage: npm run db:new-migration -- <subgraph> <name>
  */
 const [subgraph, rawName] = process.argv.slice(2);
-const known = SUBGRAPHS.map((s) => s.name) as string[];
+const known = DATABASE_OWNERS;
 if (!subgraph || !known.includes(subgraph) || !rawName) {
   console.error(`usage: npm run db:new-migration -- <${known.join('|')}> <migration_name>`);
   process.exit(2);

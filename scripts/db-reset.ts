@@ -1,6 +1,6 @@
 import { dropDatabase } from './lib/databases.ts';
 import { scriptsConfig } from './lib/scripts-config.ts';
-import { SUBGRAPHS } from '../subgraphs/registry.ts';
+import { DATABASE_OWNERS } from '../workers/registry.ts';
 
 /**
  * `npm run db:reset -- --yes`: drops every dev database (`${DATABASE_PREFIX}<subgraph>`), so the
@@ -8,10 +8,10 @@ import { SUBGRAPHS } from '../subgraphs/registry.ts';
  * go together: catalog rows refer to vendor ids that only the users database they came with knows.
  */
 if (!process.argv.includes('--yes')) {
-  console.error(`This deletes ${SUBGRAPHS.map((s) => scriptsConfig.DATABASE_PREFIX + s.name).join(', ')}. Run again with --yes to confirm.`);
+  console.error(`This deletes ${DATABASE_OWNERS.map((name) => scriptsConfig.DATABASE_PREFIX + name).join(', ')}. Run again with --yes to confirm.`);
   process.exit(2);
 }
-for (const { name } of SUBGRAPHS) {
+for (const name of DATABASE_OWNERS) {
   await dropDatabase(scriptsConfig.POSTGRES_URL, `${scriptsConfig.DATABASE_PREFIX}${name}`);
   console.log(`  ✓ dropped ${scriptsConfig.DATABASE_PREFIX}${name}`);
 }

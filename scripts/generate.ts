@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { processEnv } from '../platform/config/load-config.ts';
 import { ROOT } from './lib/databases.ts';
-import { SUBGRAPHS } from '../subgraphs/registry.ts';
+import { DATABASE_OWNERS } from '../workers/registry.ts';
 import { CLIENT_API_SCHEMA } from '../codegen.ts';
 import { CLIENT_MANIFEST, clientManifest, printManifest } from './pq-manifest.ts';
 import { composeApiSchema } from './schema-check.ts';
@@ -28,7 +28,7 @@ function run(label: string, args: string[]): void {
   console.log(`✓ ${label}`);
 }
 
-for (const { name } of SUBGRAPHS) {
+for (const name of DATABASE_OWNERS) {
   run(`prisma client for ${name}`, [
     path.join(ROOT, 'node_modules/prisma/build/index.js'),
     'generate',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ROOT } from './lib/databases.ts';
 import { scriptsConfig } from './lib/scripts-config.ts';
 import { SUBGRAPHS } from '../subgraphs/registry.ts';
+import { WORKERS } from '../workers/registry.ts';
 import { startStack } from './lib/stack.ts';
 
 /**
@@ -54,7 +55,11 @@ for (const check of checks) {
 }
 if (missing) process.exit(1);
 
-if (!SUBGRAPHS.every(({ name }) => existsSync(path.join(ROOT, 'subgraphs', name, '__generated__', 'prisma', 'client.ts')))) {
+const generatedClients = [
+  ...SUBGRAPHS.map(({ name }) => path.join(ROOT, 'subgraphs', name, '__generated__', 'prisma', 'client.ts')),
+  ...WORKERS.map(({ name }) => path.join(ROOT, 'workers', name, '__generated__', 'prisma', 'client.ts')),
+];
+if (!generatedClients.every((file) => existsSync(file))) {
   say('Generated code is missing; run `npm ci` (or `npm run generate`) first.');
   process.exit(1);
 }
@@ -73,6 +78,7 @@ try {
     logLevel: 'info',
     logDir,
     seed: true,
+    smtpSink: { smtpPort: scriptsConfig.SMTP_SINK_PORT, httpPort: scriptsConfig.SMTP_SINK_HTTP_PORT },
     report: say,
   });
 } catch (error) {
@@ -95,6 +101,7 @@ if (!hadDevSecrets && !stack.demo.created) {
       "encrypted fields (phones, addresses) of old accounts can't be read here. For a clean slate: npm run db:reset -- --yes",
   );
 }
+say(`Emails the platform sends (order confirmations, …) land in a local SMTP sink: ${stack.smtpSink.httpUrl ?? ''}/messages`);
 say(`Service logs: ${path.relative(process.cwd(), logDir) || '.'}/<service>.log · Ctrl-C stops everything.`);
 
 let stopping = false;

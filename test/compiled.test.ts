@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processEnv } from '../platform/config/load-config.ts';
 import { CROSS_SUBGRAPH_QUERY, startCompiledPlatform, type CompiledPlatform } from '../scripts/lib/compiled-platform.ts';
 import { SUBGRAPH_NAMES } from '../subgraphs/registry.ts';
+import { DATABASE_OWNERS, WORKER_NAMES } from '../workers/registry.ts';
 import { GraphQLTestClient } from './support/graphql-client.ts';
 import { testDatabaseUrl, testEnv, testRedisPrefix } from './support/test-env.ts';
 
@@ -38,6 +39,7 @@ describe('the compiled build', () => {
         'supergraph.graphql',
         'scripts/db-migrate.js',
         ...SUBGRAPH_NAMES.flatMap((name) => [`subgraphs/${name}/main.js`, `subgraphs/${name}/schema.graphql`, `subgraphs/${name}/__generated__/prisma/client.js`]),
+        ...WORKER_NAMES.flatMap((name) => [`workers/${name}/main.js`, `workers/${name}/__generated__/prisma/client.js`]),
       ]),
     );
     expect(files.filter((file) => /\.spec\.js$|(^|\/)testing\/|\.ts$/.test(file))).toEqual([]);
@@ -55,10 +57,10 @@ describe('the compiled build', () => {
     expect(stdout.trim().split('\n')).toEqual(SUBGRAPH_NAMES);
   });
 
-  it('migrates each subgraph at its own database URL with `node dist/scripts/db-migrate.js`', async () => {
-    const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_DATABASE_URL`, testDatabaseUrl(name)]));
+  it('migrates each subgraph and worker at its own database URL with `node dist/scripts/db-migrate.js`', async () => {
+    const urls = Object.fromEntries(DATABASE_OWNERS.map((name) => [`${name.toUpperCase()}_DATABASE_URL`, testDatabaseUrl(name)]));
     const { stdout } = await run(process.execPath, ['dist/scripts/db-migrate.js'], { cwd: ROOT, env: { PATH: processEnv().PATH, ...urls } });
-    for (const name of SUBGRAPH_NAMES) expect(stdout).toContain(`${testEnv.TEST_DATABASE_PREFIX}${name}: migrated`);
+    for (const name of DATABASE_OWNERS) expect(stdout).toContain(`${testEnv.TEST_DATABASE_PREFIX}${name}: migrated`);
   });
 
   it('node runs every subgraph and the gateway, which answers across them; SIGTERM stops each with exit 0', async () => {

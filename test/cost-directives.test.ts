@@ -20,6 +20,7 @@ import { FACET_LIMIT } from '../subgraphs/catalog/application/catalog-query.serv
 import { MAX_CATEGORY_DEPTH } from '../subgraphs/catalog/domain/category.ts';
 import { LIMITS } from '../subgraphs/catalog/domain/product.validation.ts';
 import { MAX_ADDRESSES_PER_USER } from '../subgraphs/users/domain/address.ts';
+import { MAX_CART_LINES } from '../subgraphs/cart/domain/cart.ts';
 import { SUBGRAPHS, type SubgraphName } from '../subgraphs/registry.ts';
 
 /**
@@ -67,6 +68,7 @@ function field(document: DocumentNode, type: string, name: string): FieldDefinit
 
 const catalog = sdlOf('catalog');
 const users = sdlOf('users');
+const cart = sdlOf('cart');
 
 describe.each(SUBGRAPHS.map((subgraph) => subgraph.name))('the %s SDL', (name) => {
   const document = sdlOf(name);
@@ -119,6 +121,8 @@ describe('list sizes in the SDL', () => {
     expect(assumed(catalog, 'ProductFacets', 'categories')).toBe(FACET_LIMIT);
     expect(assumed(catalog, 'ProductFacets', 'vendors')).toBe(FACET_LIMIT);
     expect(assumed(users, 'User', 'addresses')).toBe(MAX_ADDRESSES_PER_USER);
+    expect(assumed(cart, 'Cart', 'lines')).toBe(MAX_CART_LINES);
+    expect(assumed(cart, 'Cart', 'vendors')).toBe(MAX_CART_LINES);
   });
 });
 

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, processEnv } from '../platform/config/load-config.ts';
 import { poolConfigFromUrl } from '../platform/prisma/pg-adapter.ts';
 import { dropDatabase } from '../scripts/lib/databases.ts';
-import { SUBGRAPH_NAMES, SUBGRAPHS } from '../subgraphs/registry.ts';
+import { SUBGRAPHS } from '../subgraphs/registry.ts';
+import { DATABASE_OWNERS } from '../workers/registry.ts';
 import { testEnv } from './support/test-env.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -43,18 +44,18 @@ async function existingDatabases(names: string[]): Promise<string[]> {
 /** Per-subgraph URLs are for managed databases: the migration never creates one there. */
 describe('db-migrate with each subgraph’s own database URL', () => {
   const dropAbsent = async () => {
-    for (const name of SUBGRAPH_NAMES) await dropDatabase(testEnv.POSTGRES_URL, absent(name));
+    for (const name of DATABASE_OWNERS) await dropDatabase(testEnv.POSTGRES_URL, absent(name));
   };
   beforeAll(dropAbsent);
   afterAll(dropAbsent);
 
   it('fails on a database that does not exist, and creates none', async () => {
     const result = await migrate(
-      Object.fromEntries(SUBGRAPH_NAMES.map((name) => [urlVariable(name), databaseUrl(testEnv.POSTGRES_URL, absent(name))])),
+      Object.fromEntries(DATABASE_OWNERS.map((name) => [urlVariable(name), databaseUrl(testEnv.POSTGRES_URL, absent(name))])),
     );
     expect(result.code).toBe(1);
     expect(result.output).toMatch(new RegExp(`Database \`${testEnv.TEST_DATABASE_PREFIX}absent_[a-z_]+\` does not exist`));
-    expect(await existingDatabases(SUBGRAPH_NAMES.map(absent))).toEqual([]);
+    expect(await existingDatabases(DATABASE_OWNERS.map(absent))).toEqual([]);
   });
 
   it('refuses URLs for some subgraphs but not all, naming the missing variables, before touching anything', async () => {
@@ -66,7 +67,7 @@ describe('db-migrate with each subgraph’s own database URL', () => {
       DATABASE_PREFIX: `${testEnv.TEST_DATABASE_PREFIX}absent_`,
     });
     expect(result.code).toBe(1);
-    for (const name of SUBGRAPH_NAMES.filter((name) => name !== first)) expect(result.output).toContain(`${urlVariable(name)}: is required`);
-    expect(await existingDatabases(SUBGRAPH_NAMES.map(absent))).toEqual([]);
+    for (const name of DATABASE_OWNERS.filter((name) => name !== first)) expect(result.output).toContain(`${urlVariable(name)}: is required`);
+    expect(await existingDatabases(DATABASE_OWNERS.map(absent))).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { JWKS_PATH } from '../platform/auth/access-token.ts';
 import { INTERNAL_PORT_OFFSET } from '../platform/config/load-config.ts';
 import { supergraphYaml } from '../scripts/compose.ts';
 import { GATEWAY_PORT, SUBGRAPH_NAMES, SUBGRAPHS, TOKEN_ISSUER } from '../subgraphs/registry.ts';
+import { DATABASE_OWNERS, WORKER_NAMES, WORKERS } from '../workers/registry.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -150,7 +151,7 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
 
   it('Kubernetes deploys every service compiled, with probes, and the gateway routes to each subgraph', () => {
     const kustomization = parse(read('deploy/kubernetes/kustomization.yaml')) as { resources: string[] };
-    expect([...kustomization.resources].sort()).toEqual(['gateway', ...SUBGRAPH_NAMES].map((name) => `${name}.yaml`).sort());
+    expect([...kustomization.resources].sort()).toEqual(['gateway', ...SUBGRAPH_NAMES, ...WORKER_NAMES].map((name) => `${name}.yaml`).sort());
     const gateway = envOf(containerOf(manifests('deploy/kubernetes/gateway.yaml')[0]));
     const issuerPort = SUBGRAPHS.find((subgraph) => subgraph.name === TOKEN_ISSUER)!.port;
     for (const { name, port } of [{ name: 'gateway', port: GATEWAY_PORT }, ...SUBGRAPHS]) {
@@ -206,7 +207,49 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
     }
   });
 
-  it('the Kubernetes migration Job runs db-migrate from the migrate image with every subgraph’s database URL', () => {
+  it('workers run compiled in docker-compose and Kubernetes, on the bus, with their own database and only an internal listener', () => {
+    const users = SUBGRAPHS.find((subgraph) => subgraph.name === 'users')!;
+    for (const { name, internalPort } of WORKERS) {
+      const service = compose.services[name];
+      expect(service?.command, name).toEqual(['node', `dist/workers/${name}/main.js`]);
+      expect(service?.build, name).toBeDefined();
+      expect(service?.environment?.DATABASE_URL, name).toMatch(new RegExp(`/shop_${name}$`));
+      expect(service?.environment?.INTERNAL_PORT, name).toBe(String(internalPort));
+      expect(service?.environment?.RABBITMQ_URL, name).toBe('amqp://guest:guest@rabbitmq:5672');
+      expect(service?.environment?.MESSAGING_PREFIX, name).toBe(compose.services.users?.environment?.MESSAGING_PREFIX);
+      expect(service?.environment?.USERS_INTERNAL_URL, name).toBe(`http://users:${users.port + INTERNAL_PORT_OFFSET}`);
+
+      const docs = manifests(`deploy/kubernetes/${name}.yaml`);
+      expect(docs.map((doc) => doc.kind), name).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler', 'NetworkPolicy']);
+      const container = containerOf(docs[0]);
+      const env = envOf(container);
+      expect(repository(container?.image), name).toBe('shop-supergraph');
+      expect(container?.command, name).toEqual(['node', `dist/workers/${name}/main.js`]);
+      expect(container?.ports, name).toEqual([{ name: 'internal', containerPort: internalPort }]);
+      expect(env.get('INTERNAL_PORT')?.value, name).toBe(String(internalPort));
+      expect(container?.readinessProbe?.httpGet, name).toEqual({ path: '/health/ready', port: internalPort });
+      expect(env.get('DATABASE_URL')?.valueFrom?.secretKeyRef, name).toEqual({ name: 'shop-secrets', key: `${upper(name)}_DATABASE_URL` });
+      expect(env.get('RABBITMQ_URL')?.valueFrom?.secretKeyRef, name).toEqual({ name: 'shop-secrets', key: 'RABBITMQ_URL' });
+      expect(env.get('MESSAGING_PREFIX')?.value, name).toBe('shop.');
+      expect(env.get('GATEWAY_SIGNING_SECRETS')?.valueFrom?.secretKeyRef, name).toEqual({ name: 'shop-secrets', key: 'GATEWAY_SIGNING_SECRETS' });
+      expect(docs[1]?.spec.ports, name).toEqual([{ name: 'internal', port: internalPort, targetPort: internalPort }]);
+      expect(docs[2]?.spec.scaleTargetRef?.name, name).toBe(name);
+      const [deployment, , , policy] = docs;
+      const PART_OF = { 'app.kubernetes.io/part-of': 'shop-supergraph' };
+      expect(deployment?.spec.template?.metadata?.labels, name).toEqual({ app: name, ...PART_OF });
+      expect(policy?.spec.podSelector?.matchLabels, name).toEqual({ app: name });
+      expect(policy?.spec.ingress, name).toEqual([
+        {
+          from: [{ podSelector: { matchLabels: PART_OF } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+          ports: [{ protocol: 'TCP', port: internalPort }],
+        },
+      ]);
+    }
+    // The notifications worker's mail goes to the compose stack's own sink, never outside.
+    expect(compose.services.notifications?.environment?.SMTP_HOST).toBe('smtp-sink');
+  });
+
+  it('the Kubernetes migration Job runs db-migrate from the migrate image with every subgraph’s and worker’s database URL', () => {
     const [job, ...others] = manifests('deploy/kubernetes/migrate-job.yaml');
     expect(others).toEqual([]);
     expect(job?.kind).toBe('Job');
@@ -214,12 +257,12 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
     expect(repository(container?.image)).toBe(repository(compose.services.setup?.image));
     expect(container?.command).toEqual(['node', 'dist/scripts/db-migrate.js']);
     const env = envOf(container);
-    for (const name of SUBGRAPH_NAMES) {
+    for (const name of DATABASE_OWNERS) {
       const deployment = containerOf(manifests(`deploy/kubernetes/${name}.yaml`)[0]);
       // The very secret the subgraph itself runs with.
       expect(env.get(`${upper(name)}_DATABASE_URL`)?.valueFrom?.secretKeyRef, name).toEqual(envOf(deployment).get('DATABASE_URL')?.valueFrom?.secretKeyRef);
     }
-    expect([...env.keys()].sort()).toEqual(SUBGRAPH_NAMES.map((name) => `${upper(name)}_DATABASE_URL`).sort());
+    expect([...env.keys()].sort()).toEqual(DATABASE_OWNERS.map((name) => `${upper(name)}_DATABASE_URL`).sort());
   });
 
   it('the Dockerfile: syntax line first, no hidden failures, migrate has the dev tools, runtime runs node dist/ on production dependencies', () => {

@@ -35,6 +35,7 @@ describe('lint', () => {
         'platform',
         'gateway',
         'subgraphs',
+        'workers',
         'scripts',
         'test',
         'prisma',

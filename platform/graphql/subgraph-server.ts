@@ -58,6 +58,12 @@ export interface SubgraphServerOptions<TContext extends BaseRequestContext> {
   createContext: (base: BaseRequestContext, signal: AbortSignal) => TContext;
   /** Routes for the cluster only, on the internal listener, e.g. the users subgraph's JWKS. */
   internalRoutes?: Routes;
+  /**
+   * Routes on the public listener that outsiders call directly (a payment provider's webhook).
+   * They are not behind the gateway signature, so each must check its caller itself; they can
+   * never replace `/graphql`, which stays gateway-only.
+   */
+  publicRoutes?: Routes;
   /** Clients the subgraph owns (database, Redis), closed in order after the server stops, or when it fails to start. */
   resources?: { name: string; close(): Promise<void> }[];
 }
@@ -146,6 +152,7 @@ export async function startSubgraphServer<TContext extends BaseRequestContext>(
       settings,
       logger,
       routes: {
+        ...options.publicRoutes,
         '/graphql': apolloRoute({ server: apollo, context: contextFor, maxBodyBytes: settings.maxBodyBytes, authenticate: fromGatewayOnly }),
       },
       internalRoutes: options.internalRoutes,

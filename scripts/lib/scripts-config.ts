@@ -14,6 +14,12 @@ const schema = z.object({
   GATEWAY_PORT: z.coerce.number().int().default(4000),
   /** `npm start` puts the first subgraph here and the next ones on the following ports (registry order). */
   SUBGRAPH_BASE_PORT: z.coerce.number().int().default(SUBGRAPHS[0].port),
+  /** `npm start`'s SMTP sink: where the workers send mail (nothing leaves the machine)… */
+  SMTP_SINK_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  /** …and where a person reads it: GET http://127.0.0.1:<port>/messages. */
+  SMTP_SINK_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8025),
+  /** Loopback unless told (docker-compose's sink listens on its container's network). */
+  SMTP_SINK_HOST: z.string().min(1).default('127.0.0.1'),
   CI: z.string().optional(),
 });
 

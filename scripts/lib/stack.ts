@@ -8,11 +8,13 @@ import { DEV_GATEWAY_SIGNING_SECRET_FILE, newGatewaySigningSecret } from '../../
 import type { DemoFacts } from '../../platform/lifecycle/subgraph-definition.ts';
 import { NO_DEMO_FACTS } from '../../platform/lifecycle/subgraph-definition.ts';
 import { SUBGRAPH_NAMES, SUBGRAPHS, TOKEN_ISSUER, type SubgraphName } from '../../subgraphs/registry.ts';
+import { DATABASE_OWNERS, WORKERS, type WorkerName } from '../../workers/registry.ts';
 import { composeSubgraphs } from '../compose.ts';
 import { ROOT, migrateAll } from './databases.ts';
 import { seedDemoData } from './demo-data.ts';
 import { messagingPrefixFor, scriptsConfig } from './scripts-config.ts';
 import { stopChild, waitUntilReady } from './service-process.ts';
+import { startSmtpSink } from './smtp-sink.ts';
 import { throwawayProductionSecrets } from './throwaway-secrets.ts';
 
 export interface StackOptions {
@@ -32,6 +34,11 @@ export interface StackOptions {
   /** Over every process' environment, and over one process' by name (fault tests: a broker proxy, short timeouts). */
   env?: Record<string, string>;
   processEnv?: Partial<Record<string, Record<string, string>>>;
+  /**
+   * The SMTP sink the workers send to (scripts/lib/smtp-sink.ts): its SMTP port and the port of
+   * its HTTP listing (null: none). Default: any free SMTP port, no listing (benchmarks).
+   */
+  smtpSink?: { smtpPort: number; httpPort: number | null };
   report?: (line: string) => void;
 }
 
@@ -41,10 +48,14 @@ export interface RunningStack {
   gatewayInternalUrl: string;
   /** Each subgraph's GraphQL URL and internal listener. */
   subgraphs: Record<SubgraphName, { url: string; internalUrl: string }>;
+  /** Each worker's internal listener (health, metrics). */
+  workers: Record<WorkerName, { internalUrl: string }>;
+  /** Where the workers' mail goes: the sink's SMTP port and its listing (GET <httpUrl>/messages). */
+  smtpSink: { smtpPort: number; httpUrl: string | null };
   /** The GATEWAY_SIGNING_SECRETS every process runs with, for whoever must call a subgraph as the gateway does (benchmarks). */
   gatewaySigningSecrets: string;
   demo: DemoFacts;
-  /** Sends `signal` to one process (`gateway` or a subgraph's name) and waits until it has exited. */
+  /** Sends `signal` to one process (`gateway`, a subgraph's or a worker's name) and waits until it has exited. */
   kill(name: string, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a process that was killed again, with the same environment, and waits until it is ready. */
   restart(name: string): Promise<void>;
@@ -83,8 +94,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const jwksUrl = `${internalOrigin(ports[TOKEN_ISSUER])}${JWKS_PATH}`;
   const secrets = stackSecrets(options);
 
+  // A worker listens where it would in `npm start` (notifications 9007), shifted with the subgraphs' ports.
+  const workerPorts = Object.fromEntries(WORKERS.map((w) => [w.name, w.internalPort - SUBGRAPHS[0].port + options.subgraphBasePort])) as Record<WorkerName, number>;
+
   report('Migrating databases…');
-  await migrateAll(scriptsConfig.POSTGRES_URL, options.databasePrefix, names, (line) => report(`  ${line}`));
+  await migrateAll(scriptsConfig.POSTGRES_URL, options.databasePrefix, DATABASE_OWNERS, (line) => report(`  ${line}`));
 
   const baseEnv = (port: number): Record<string, string> => ({
     NODE_ENV: options.nodeEnv,
@@ -130,7 +144,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   writeFileSync(supergraphPath, await composeSubgraphs(urls));
 
   const processes: ManagedProcess[] = [];
-  const stop = () => stopAll(processes);
+  // In this process, like the launcher: the workers' mail stays on this machine.
+  const sink = await startSmtpSink(options.smtpSink ?? { smtpPort: 0, httpPort: null });
+  const stop = async () => {
+    await stopAll(processes);
+    await sink.close();
+  };
   // If the launcher dies without a clean stop, do not leave detached services behind.
   process.once('exit', () => {
     for (const { child } of processes) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -141,6 +160,21 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       processes.push(spawnService(name, `subgraphs/${name}/main.ts`, { ...serviceEnv(name, port), ...options.processEnv?.[name] }, options.logDir, `http://127.0.0.1:${port}/health/ready`));
       await ready(processes.at(-1)!);
       report(`  ✓ ${name} subgraph on ${urls[name]}`);
+    }
+    for (const { name } of WORKERS) {
+      const internalPort = workerPorts[name];
+      const env = {
+        ...baseEnv(0),
+        INTERNAL_PORT: String(internalPort),
+        DATABASE_URL: databaseUrl(scriptsConfig.POSTGRES_URL, `${options.databasePrefix}${name}`),
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(sink.smtpPort),
+        ...secrets,
+        ...options.processEnv?.[name],
+      };
+      processes.push(spawnService(name, `workers/${name}/main.ts`, env, options.logDir, `http://127.0.0.1:${internalPort}/health/ready`));
+      await ready(processes.at(-1)!);
+      report(`  ✓ ${name} worker (health and metrics on http://127.0.0.1:${internalPort})`);
     }
     const gatewayEnv: Record<string, string> = {
       ...baseEnv(options.gatewayPort),
@@ -160,6 +194,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     gatewayUrl: `http://127.0.0.1:${options.gatewayPort}/graphql`,
     gatewayInternalUrl: internalOrigin(options.gatewayPort),
     subgraphs: Object.fromEntries(names.map((name) => [name, { url: urls[name], internalUrl: internalOrigin(ports[name]) }])) as RunningStack['subgraphs'],
+    workers: Object.fromEntries(WORKERS.map((w) => [w.name, { internalUrl: `http://127.0.0.1:${workerPorts[w.name]}` }])) as RunningStack['workers'],
+    smtpSink: { smtpPort: sink.smtpPort, httpUrl: sink.httpUrl },
     gatewaySigningSecrets: secrets.GATEWAY_SIGNING_SECRETS,
     demo,
     kill: async (name, signal = 'SIGTERM') => {
@@ -227,7 +263,7 @@ function tail(file: string, lines = 25): string {
   }
 }
 
-/** Gateway first (stop taking traffic), then subgraphs; SIGTERM, then SIGKILL after a grace period. */
+/** Gateway first (stop taking traffic), then workers, then subgraphs; SIGTERM, then SIGKILL after a grace period. */
 async function stopAll(processes: ManagedProcess[]): Promise<void> {
   for (const { child } of [...processes].reverse()) await stopChild(child);
 }

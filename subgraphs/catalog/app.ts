@@ -7,9 +7,11 @@ import type { Logger } from '../../platform/logging/logger.ts';
 import { withTimeout } from '../../platform/lifecycle/with-timeout.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
+import { createServiceSigning, internalReadRoute } from '../../platform/http/internal-read.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { closeRedis, createRedis } from '../../platform/redis/redis.ts';
 import { createCatalogApp } from './application/services.ts';
+import { createVariantRead, variantReadBody } from './application/variant-read.ts';
 import { VENDOR_STATUS_CONSUMER, vendorStatusHandlers } from './application/vendor-status.handlers.ts';
 import { loadCatalogConfig, type CatalogConfig } from './config.ts';
 import type { CatalogContext } from './context.ts';
@@ -32,8 +34,10 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
   const listings = createListingCache(redis, config.listingCacheTtlSeconds, logger);
   const suspensions = createVendorSuspensionRepository(prisma);
+  const products = createProductRepository(prisma);
+  const variantRead = createVariantRead({ products });
   const app = createCatalogApp({
-    products: createProductRepository(prisma),
+    products,
     categories: createCategoryRepository(prisma),
     cache: createProductCache(redis, config.productCacheTtlSeconds, logger),
     listings,
@@ -67,6 +71,10 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
     // Redis is deliberately not a readiness check: without it the catalog still serves from
     // Postgres, so a cache outage must not take every catalog instance out of rotation.
     readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
+    internalRoutes: {
+      // Carts and checkout read names, prices and on-sale state here (never from a client).
+      '/internal/variants': internalReadRoute({ body: variantReadBody, verifier: createServiceSigning(config, logger).verifier, logger, handle: (body) => variantRead.read(body) }),
+    },
     resources: [
       { name: 'session revocations', close: () => sessions.close() },
       // Handlers in flight finish (they need Postgres and Redis) before those close.

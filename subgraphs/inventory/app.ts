@@ -3,10 +3,19 @@ import { openSessionRevocations } from '../../platform/auth/session-revocations.
 import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
+import { withTimeout } from '../../platform/lifecycle/with-timeout.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
+import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
+import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
+import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
+import { createRetentionJob, inboxRetention, outboxRetention } from '../../platform/messaging/retention.ts';
+import { createServiceSigning, internalReadRoute } from '../../platform/http/internal-read.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
+import { availabilityReadBody, createAvailabilityRead } from './application/availability-read.ts';
 import { systemClock } from './application/clock.ts';
+import { createReservationBatcher } from './application/reservation-batcher.ts';
 import { createReservationSweeper } from './application/reservation-sweeper.ts';
+import { INVENTORY_SAGA_CONSUMER, inventorySagaHandlers } from './application/saga.handlers.ts';
 import { createInventoryApp } from './application/services.ts';
 import { loadInventoryConfig, type InventoryConfig } from './config.ts';
 import type { InventoryContext } from './context.ts';
@@ -17,16 +26,62 @@ import { createStockRepository } from './infra/stock.repository.ts';
 import { resolvers } from './resolvers/index.ts';
 
 /**
- * Wires the inventory (Prisma, services, the reservation sweeper, token verifier) and serves it.
- * `close()` stops taking requests, stops the sweeper, then releases the database pool.
+ * Wires the inventory (Prisma, services, the reservation batcher and sweeper, the saga's consumer
+ * and the outbox relay, the retention job, token verifier) and serves it. `close()` stops taking
+ * requests and messages, lets the work in flight finish, then closes the broker and the pools.
  */
 export async function startInventorySubgraph(config: InventoryConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
   const prisma = createInventoryPrisma(config.databaseUrl, config.databasePoolSize);
+  // The batcher's own small pool: saga handlers wait for their batch while holding a connection
+  // of the main pool (their inbox transaction), so a shared pool could run out and deadlock.
+  const batchPrisma = createInventoryPrisma(config.databaseUrl, config.reservationBatch.poolSize);
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
-  const reservations = createReservationRepository(prisma);
-  const app = createInventoryApp({ stock: createStockRepository(prisma), reservations, clock: systemClock });
+  const settings = { lowStockThreshold: config.lowStockThreshold };
+  const reservations = createReservationRepository(prisma, settings);
+  const stock = createStockRepository(prisma, settings);
+  const batcher = createReservationBatcher({ reservations: createReservationRepository(batchPrisma, settings), logger, ...config.reservationBatch });
+  const app = createInventoryApp({ stock, reservations, batcher, clock: systemClock });
+  const availabilityRead = createAvailabilityRead({ stock });
   const sweeper = createReservationSweeper({ reservations, clock: systemClock, logger });
+  // Saga replies and low-stock alerts leave through the outbox; the relay runs in this process.
+  const rabbitmq = createMessagingConnection(config.messaging, logger);
+  const relay = createOutboxRelay({ db: prisma, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  const saga = createInboxConsumer({
+    db: prisma,
+    connection: rabbitmq,
+    prefix: config.messaging.prefix,
+    name: INVENTORY_SAGA_CONSUMER,
+    handlers: inventorySagaHandlers({ reservations: app.services.reservations, logger, outbox: relay }),
+    logger,
+    deliveryLimit: config.messaging.deliveryLimit,
+  });
+  const retention = createRetentionJob({
+    tasks: [
+      outboxRetention(prisma, config.retention.outboxHours),
+      inboxRetention(prisma, config.retention.inboxHours),
+      { name: 'stock_requests', deleteExpired: (now, limit) => stock.deleteStoredOutcomes(new Date(now.getTime() - config.stockRequestRetentionHours * 3_600_000), limit) },
+    ],
+    logger,
+    intervalMs: config.retention.intervalMs,
+  });
+  relay.start();
   sweeper.start(config.reservationSweepIntervalMs);
+  retention.start();
+  // Waits a little for the queue to exist, so a command published right after start-up is not
+  // lost to an exchange with no binding yet; a broker that is down only delays consuming (the
+  // channel keeps trying in the background, and readiness reports it).
+  const consuming = saga.start();
+  await withTimeout(consuming, 5_000, 'inventory saga consumer start').catch((error: unknown) => {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'inventory saga consumer not started yet; retrying in the background');
+  });
+  void consuming.catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'inventory saga consumer failed to start'));
+  const stopWork = async () => {
+    await saga.stop();
+    await batcher.stop();
+    await sweeper.stop();
+    await retention.stop();
+    await relay.stop();
+  };
   try {
     return await startSubgraphServer<InventoryContext>({
       name: 'inventory',
@@ -35,18 +90,37 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
       settings: config,
       logger,
       verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions }),
-      // Stock is strictly consistent in Postgres and nowhere else: it is the only readiness check.
-      readiness: [postgresReadiness(prisma)],
+      // Stock is strictly consistent in Postgres; the saga's commands and replies need the broker.
+      readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
+      internalRoutes: {
+        // Carts show each line's availability from here.
+        '/internal/availability': internalReadRoute({
+          body: availabilityReadBody,
+          verifier: createServiceSigning(config, logger).verifier,
+          logger,
+          handle: (body) => availabilityRead.read(body),
+        }),
+      },
       resources: [
-        // Before the pool closes, so a sweep in progress finishes its transaction.
+        // Handlers in flight finish their batches, the sweeper and retention their transactions,
+        // and the relay its batch, before the broker and the pools close.
+        { name: 'inventory saga consumer', close: () => saga.stop() },
+        { name: 'reservation batcher', close: () => batcher.stop() },
         { name: 'reservation sweeper', close: () => sweeper.stop() },
+        { name: 'retention job', close: () => retention.stop() },
+        { name: 'outbox relay', close: () => relay.stop() },
         { name: 'session revocations', close: () => sessions.close() },
+        { name: 'rabbitmq', close: () => rabbitmq.close() },
+        { name: 'postgres (batches)', close: () => batchPrisma.$disconnect() },
         { name: 'postgres', close: () => prisma.$disconnect() },
       ],
       createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
     });
   } catch (error) {
-    await sweeper.stop();
+    await stopWork();
+    await rabbitmq.close();
+    await batchPrisma.$disconnect();
+    await prisma.$disconnect();
     throw error;
   }
 }

@@ -3,12 +3,14 @@ import { openSessionRevocations } from '../../platform/auth/session-revocations.
 import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { sendJson, type RouteHandler } from '../../platform/http/http-server.ts';
+import { createServiceSigning, internalReadRoute } from '../../platform/http/internal-read.ts';
 import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { closeRedis, createRedis, waitForRedis } from '../../platform/redis/redis.ts';
+import { contactsRequestSchema, createContactReadService } from './application/contact-read.ts';
 import { createPartnerAppService, type PartnerAppService } from './application/partner-app.service.ts';
 import { createUsersApp } from './application/services.ts';
 import { loadUsersConfig, type UsersConfig } from './config.ts';
@@ -66,10 +68,13 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
   const relay = createOutboxRelay({ db: prisma, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
   relay.start();
 
+  const users = createUserRepository(prisma, cipher);
+  const vendors = createVendorRepository(prisma);
+  const contactRead = createContactReadService({ users, vendors });
   const app = createUsersApp({
-    users: createUserRepository(prisma, cipher),
+    users,
     sessions: createSessionRepository(prisma),
-    vendors: createVendorRepository(prisma),
+    vendors,
     addresses: createAddressRepository(prisma, cipher),
     vendorCache: createVendorCache(redis, config.vendorCacheTtlSeconds, logger),
     loginLimiter: createLoginRateLimiter(redis, config.loginLimits, logger),
@@ -107,7 +112,16 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
     readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
     createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
     // Fetched by the gateway and the other subgraphs: cluster traffic, on the internal listener.
-    internalRoutes: { [JWKS_PATH]: jwksRoute(signer) },
+    internalRoutes: {
+      [JWKS_PATH]: jwksRoute(signer),
+      // The notifications worker's recipients (signed service reads only).
+      '/internal/contacts': internalReadRoute({
+        body: contactsRequestSchema,
+        verifier: createServiceSigning(config, logger).verifier,
+        logger,
+        handle: (body) => contactRead.contacts(body),
+      }),
+    },
     resources: [
       { name: 'session revocations', close: () => sessions.close() },
       { name: 'redis', close: () => closeRedis(redis) },

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { deleteKeysWithPrefix } from '../../platform/redis/redis.ts';
 import { dropDatabase, migrateAll } from '../../scripts/lib/databases.ts';
-import { SUBGRAPH_NAMES } from '../../subgraphs/registry.ts';
+import { DATABASE_OWNERS } from '../../workers/registry.ts';
 import { testEnv } from './test-env.ts';
 
 /**
@@ -9,7 +9,7 @@ import { testEnv } from './test-env.ts';
  * so the suite runs the same the second time. Dev databases (`shop_*`) are never touched.
  */
 export default async function setup(): Promise<void> {
-  const names = SUBGRAPH_NAMES;
+  const names = DATABASE_OWNERS;
   for (const name of names) await dropDatabase(testEnv.POSTGRES_URL, `${testEnv.TEST_DATABASE_PREFIX}${name}`);
   await migrateAll(testEnv.POSTGRES_URL, testEnv.TEST_DATABASE_PREFIX, names);
   const redis = new Redis(testEnv.REDIS_URL, { lazyConnect: true });

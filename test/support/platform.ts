@@ -30,6 +30,11 @@ export interface TestPlatform {
   subgraphClient(name: SubgraphName): GraphQLTestClient;
   /** The gateway signing secret every process of this platform shares. */
   signing: TestGatewaySigning;
+  /**
+   * This platform's exchanges and queues (`test.<id>.`): a process a test boots beside it (a
+   * worker) joins its bus with this MESSAGING_PREFIX. close() deletes MESSAGE_CONSUMERS' queues.
+   */
+  messagingPrefix: string;
   /** Signs with the users subgraph's real key (or a foreign one, or forges: see TestTokenIssuer). */
   tokens: TestTokenIssuer;
   signAccessToken(claims: TestTokenClaims, options?: TestSignOptions): Promise<string>;
@@ -140,6 +145,7 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
     jwksUrl,
     subgraphClient: (name) => new GraphQLTestClient(subgraphs[name].graphqlUrl, signing.signer),
     signing,
+    messagingPrefix,
     tokens,
     signAccessToken: (claims, signOptions) => tokens.sign(claims, signOptions),
     async close() {

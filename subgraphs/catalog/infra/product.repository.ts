@@ -17,6 +17,18 @@ export interface NewProductRecord extends Omit<Product, 'priceRange' | 'variants
   variants: NewVariantRecord[];
 }
 
+/** A variant as carts and checkout read it (catalog's internal route /internal/variants). */
+export interface VariantForSale {
+  id: string;
+  productId: string;
+  vendorId: string;
+  sku: string;
+  productName: string;
+  title: string | null;
+  price: Money;
+  onSale: boolean;
+}
+
 export interface FacetCount {
   id: string;
   count: number;
@@ -35,6 +47,12 @@ export interface ProductRepository {
   /** Which of these SKUs another variant already uses. */
   takenSkus(skus: readonly string[], exceptVariantId?: string | null): Promise<string[]>;
   findVariantsByIds(ids: readonly string[]): Promise<ProductVariant[]>;
+  /**
+   * Variants with what a cart or a checkout needs of their product, in one statement: its name,
+   * vendor, and whether it is on sale (ACTIVE and its store not suspended in vendor_suspensions,
+   * the rule of `Product.onSale`). Unknown ids are left out. Never cached: read fresh each time.
+   */
+  variantsForSale(ids: readonly string[]): Promise<VariantForSale[]>;
   /** The product and its variants in one transaction: a product is never seen without a price. */
   insert(record: NewProductRecord): Promise<Result<void, 'SLUG_TAKEN' | 'SKU_TAKEN'>>;
   update(id: string, patch: ValidProductPatch): Promise<Result<void, 'SLUG_TAKEN'>>;
@@ -216,6 +234,29 @@ export function createProductRepository(db: CatalogPrisma): ProductRepository {
       if (ids.length === 0) return [];
       const rows = await db.productVariant.findMany({ where: { id: { in: [...ids] } } });
       return rows.map(toVariant);
+    },
+
+    async variantsForSale(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.$queryRaw<
+        { id: string; productId: string; vendorId: string; sku: string; productName: string; title: string | null; priceAmount: number; currency: string; onSale: boolean }[]
+      >`
+        SELECT v.id::text, v.product_id::text AS "productId", p.vendor_id::text AS "vendorId", v.sku, p.name AS "productName", v.title,
+               v.price_amount AS "priceAmount", v.currency,
+               (p.status = 'ACTIVE' AND NOT EXISTS (
+                 SELECT 1 FROM vendor_suspensions s WHERE s.vendor_id = p.vendor_id AND s.suspended)) AS "onSale"
+        FROM product_variants v JOIN products p ON p.id = v.product_id
+        WHERE v.id = ANY(${[...ids]}::uuid[])`;
+      return rows.map((row) => ({
+        id: row.id,
+        productId: row.productId,
+        vendorId: row.vendorId,
+        sku: row.sku,
+        productName: row.productName,
+        title: row.title,
+        price: money(row.priceAmount, row.currency),
+        onSale: row.onSale,
+      }));
     },
 
     insert(record) {

@@ -7,18 +7,19 @@ import { createReservationSweeper, SWEEPER_ACTOR } from './reservation-sweeper.t
 // The sweeper's timing, over a repository that records calls (releasing expired reservations for
 // real is spec'd on the database in reservation.service.spec.ts).
 function recordingRepository() {
-  const calls: { expired: Date[]; released: { reference: string; actor: string; expiredBy?: Date }[] } = { expired: [], released: [] };
-  const repository: Pick<ReservationRepository, 'expiredReferences' | 'transition'> = {
+  const calls: { expired: Date[]; released: { reference: string; command: string; actor: string; expiredBy?: Date }[] } = { expired: [], released: [] };
+  const repository: Pick<ReservationRepository, 'expiredReferences' | 'apply'> = {
     expiredReferences: (now) => {
       calls.expired.push(now);
       return Promise.resolve(calls.expired.length === 1 ? ['order-1', 'order-2'] : []);
     },
-    transition: (reference, _to, actor, options) => {
-      calls.released.push({ reference, actor, expiredBy: options?.expiredBy });
-      return Promise.resolve(ok({ id: reference, reference, status: 'RELEASED' as const, expiresAt: new Date(0), lines: [], allocations: [] }));
+    apply: (reference, command, actor, options) => {
+      calls.released.push({ reference, command, actor, expiredBy: options?.expiredBy });
+      const reservation = { id: reference, reference, status: 'RELEASED' as const, expiresAt: new Date(0), lines: [], allocations: [] };
+      return Promise.resolve(ok({ reservation, from: 'ACTIVE' as const, changed: true }));
     },
   };
-  return { calls, repository: repository as ReservationRepository };
+  return { calls, repository: repository as unknown as ReservationRepository };
 }
 
 afterEach(() => {
@@ -32,8 +33,8 @@ describe('the reservation sweeper', () => {
     const sweeper = createReservationSweeper({ reservations: repository, clock: () => now, logger: createLogger({ service: 'spec', level: 'silent', pretty: false }) });
     expect(await sweeper.sweep()).toBe(2);
     expect(calls.released).toEqual([
-      { reference: 'order-1', actor: SWEEPER_ACTOR, expiredBy: now },
-      { reference: 'order-2', actor: SWEEPER_ACTOR, expiredBy: now },
+      { reference: 'order-1', command: 'expire', actor: SWEEPER_ACTOR, expiredBy: now },
+      { reference: 'order-2', command: 'expire', actor: SWEEPER_ACTOR, expiredBy: now },
     ]);
   });
 

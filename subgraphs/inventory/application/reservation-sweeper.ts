@@ -31,8 +31,8 @@ export function createReservationSweeper(deps: { reservations: ReservationReposi
     const references = await deps.reservations.expiredReferences(now, SWEEP_BATCH);
     let released = 0;
     for (const reference of references) {
-      const moved = await deps.reservations.transition(reference, 'RELEASED', SWEEPER_ACTOR, { expiredBy: now });
-      if (moved.ok) released += 1;
+      const moved = await deps.reservations.apply(reference, 'expire', SWEEPER_ACTOR, { expiredBy: now, correlationId: SWEEPER_ACTOR });
+      if (moved.ok && moved.value.changed) released += 1;
     }
     if (released > 0) log.info({ released }, 'expired reservations released');
     return released;

@@ -109,7 +109,7 @@ describe('commit and release', () => {
     return { variant, reference };
   }
 
-  it('commit takes the units out of stock for good, once', async () => {
+  it('commit takes the units out of stock, once; releasing the committed order returns them on hand, once', async () => {
     const { variant, reference } = await reservedOf(2);
     const committed = await h.services.reservations.commit(h.caller, reference);
     expect(committed.ok && committed.value.status).toBe('COMMITTED');
@@ -118,12 +118,30 @@ describe('commit and release', () => {
     expect(again.ok && again.value.status).toBe('COMMITTED');
     expect(await stored(variant)).toEqual({ Berlin: { onHand: 3, reserved: 0 } });
     const release = await h.services.reservations.release(h.caller, reference);
-    expect(release.ok ? null : release.errors[0]?.code).toBe(InventoryErrorCodes.RESERVATION_ILLEGAL_TRANSITION);
-    expect(await stored(variant)).toEqual({ Berlin: { onHand: 3, reserved: 0 } });
+    expect(release.ok && release.value.status).toBe('RETURNED');
+    expect(await stored(variant)).toEqual({ Berlin: { onHand: 5, reserved: 0 } });
+    const releaseAgain = await h.services.reservations.release(h.caller, reference);
+    expect(releaseAgain.ok && releaseAgain.value.status).toBe('RETURNED');
+    const commitReturned = await h.services.reservations.commit(h.caller, reference);
+    expect(commitReturned.ok ? null : commitReturned.errors[0]?.code).toBe(InventoryErrorCodes.RESERVATION_ILLEGAL_TRANSITION);
+    expect(await stored(variant)).toEqual({ Berlin: { onHand: 5, reserved: 0 } });
     expect((await movementsOf(variant)).map((movement) => [movement.kind, movement.quantity])).toEqual([
       ['RESERVED', 2],
       ['COMMITTED', -2],
+      ['RETURNED', 2],
     ]);
+  });
+
+  it('a release for an order never reserved leaves a tombstone: a reserve arriving later holds nothing', async () => {
+    const variant = randomUUID();
+    await h.stock(variant, berlin, 5);
+    const reference = `order-${randomUUID()}`;
+    const released = await h.services.reservations.release(h.caller, reference);
+    expect(released.ok && [released.value.status, released.value.lines]).toEqual(['RELEASED', []]);
+    const late = await h.services.reservations.reserve(h.caller, reference, [{ variantId: variant, quantity: 2 }], 900);
+    expect(late.ok && [late.value.status, late.value.lines]).toEqual(['RELEASED', []]);
+    expect(await stored(variant)).toEqual({ Berlin: { onHand: 5, reserved: 0 } });
+    expect(await movementsOf(variant)).toEqual([]);
   });
 
   it('release gives the units back to sale, once; a released reservation cannot be committed', async () => {

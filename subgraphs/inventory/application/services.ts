@@ -3,6 +3,7 @@ import { NEVER_ABORTED } from '../../../platform/http/caller-signal.ts';
 import type { ReservationRepository } from '../infra/reservation.repository.ts';
 import type { StockRepository } from '../infra/stock.repository.ts';
 import { systemClock, type Clock } from './clock.ts';
+import type { ReservationBatcher } from './reservation-batcher.ts';
 import { createInventoryLoaders } from './loaders.ts';
 import { createReservationService, type ReservationService } from './reservation.service.ts';
 import type { InventoryScope } from './scope.ts';
@@ -12,6 +13,8 @@ import { createStockService, type StockService } from './stock.service.ts';
 export interface InventoryAppDeps {
   stock: StockRepository;
   reservations: ReservationRepository;
+  /** Groups concurrent reservations into one transaction (application/reservation-batcher.ts). */
+  batcher: Pick<ReservationBatcher, 'reserve'>;
   clock?: Clock;
 }
 
@@ -34,7 +37,7 @@ export function createInventoryApp(deps: InventoryAppDeps): InventoryApp {
   return {
     services: {
       stock: createStockService(deps),
-      reservations: createReservationService({ reservations: deps.reservations, clock }),
+      reservations: createReservationService({ reservations: deps.reservations, batcher: deps.batcher, clock }),
     },
     scopeFor: (request, signal = NEVER_ABORTED) => ({ ...request, signal, loaders: createInventoryLoaders(deps, signal) }),
   };

@@ -6,7 +6,8 @@ import { notAllowed } from '../../../platform/auth/access.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
 import { z } from 'zod';
-import { canManageLocations, canManageStock, canMoveStockOf, canReadMovements, ownerForFirstReceipt } from '../domain/access.ts';
+import { canManageLocations, canManageStock, canMoveStockOf, canReadMovements, canSetLowStockThreshold, ownerForFirstReceipt } from '../domain/access.ts';
+import { validateLowStockThreshold, type LowStockThresholdInput } from '../domain/low-stock.ts';
 import { InventoryErrorCodes } from '../domain/error-codes.ts';
 import {
   validateAdjustment,
@@ -21,6 +22,14 @@ import {
 } from '../domain/stock.ts';
 import type { IdempotencyClaim, StockRepository } from '../infra/stock.repository.ts';
 import type { InventoryScope } from './scope.ts';
+
+/** A variant's low-stock alert after a change of its threshold. */
+export interface LowStockThreshold {
+  variantId: string;
+  threshold: number;
+  available: number;
+  low: boolean;
+}
 
 /** A page of the audit trail, as `stockMovements` returns it. */
 export type StockMovementConnection = Connection<StockMovement>;
@@ -38,6 +47,11 @@ export interface StockService {
   /** What shoppers see of a variant: batched per request; a variant never stocked has 0. */
   availability(scope: InventoryScope, variantId: string): Promise<Availability>;
   location(scope: InventoryScope, locationId: string): Promise<Location>;
+  /**
+   * Admins or the owning vendor (thrown otherwise): sets the variant's threshold and re-evaluates its
+   * alert (raising inventory.low_stock when availability is at or below the new threshold and was not yet).
+   */
+  setLowStockThreshold(scope: InventoryScope, input: LowStockThresholdInput): Promise<Result<LowStockThreshold>>;
   /** Admins or the owning vendor (thrown otherwise). */
   movements(scope: InventoryScope, args: ConnectionArgs & { variantId: string }): Promise<StockMovementConnection>;
 }
@@ -75,7 +89,7 @@ export function createStockService(deps: { stock: StockRepository }): StockServi
       if (!location) return fail(userError(InventoryErrorCodes.LOCATION_NOT_FOUND, 'No warehouse has this code.', ['input', 'locationCode']));
       const expectedOwner = caller.role === 'ADMIN' ? null : caller.vendorId;
       const received = await deps.stock.receive(
-        { ...receipt, location, actor: caller.userId, ownerIfNew: ownerIfNew ?? '' },
+        { ...receipt, location, actor: caller.userId, ownerIfNew: ownerIfNew ?? '', correlationId: scope.requestId },
         expectedOwner,
         claimOf(caller.userId, receipt.idempotencyKey, { op: 'receiveStock', ...receipt, vendorId: input.vendorId ?? null }),
       );
@@ -95,7 +109,7 @@ export function createStockService(deps: { stock: StockRepository }): StockServi
       const location = await deps.stock.locationByCode(adjustment.locationCode);
       if (!location) return fail(userError(InventoryErrorCodes.LOCATION_NOT_FOUND, 'No warehouse has this code.', ['input', 'locationCode']));
       const adjusted = await deps.stock.adjust(
-        { ...adjustment, location, actor: caller.userId },
+        { ...adjustment, location, actor: caller.userId, correlationId: scope.requestId },
         claimOf(caller.userId, adjustment.idempotencyKey, { op: 'adjustStock', ...adjustment }),
       );
       if (!adjusted.ok) {
@@ -122,6 +136,17 @@ export function createStockService(deps: { stock: StockRepository }): StockServi
       const row = await scope.loaders.availableByVariant.load(variantId.toLowerCase());
       const available = row?.available ?? 0;
       return { available, inStock: available > 0 };
+    },
+
+    async setLowStockThreshold(scope, input) {
+      valueOrThrow(canManageStock(scope.viewer));
+      const valid = validateLowStockThreshold(input);
+      if (!valid.ok) return valid;
+      const { variantId, threshold } = valid.value;
+      const caller = valueOrThrow(canSetLowStockThreshold(scope.viewer, await deps.stock.ownerOf(variantId)));
+      const state = await deps.stock.setLowStockThreshold(variantId, threshold, scope.requestId);
+      scope.logger.child({ component: 'StockService' }).info({ variantId, threshold, low: state.low, userId: caller.userId }, 'low-stock threshold set');
+      return ok({ variantId, ...state });
     },
 
     async location(scope, locationId) {

@@ -45,6 +45,14 @@ export function canReadMovements(viewer: Viewer | null, owner: string | null): R
   return notAllowed('Only the vendor that owns this variant and admins can read its stock movements.');
 }
 
+/** A variant's low-stock threshold: admins, and the vendor recorded as its owner (so after its first receipt). */
+export function canSetLowStockThreshold(viewer: Viewer | null, owner: string | null): Result<Viewer> {
+  const manager = canManageStock(viewer);
+  if (!manager.ok) return manager;
+  if (manager.value.role === 'ADMIN' || (owner !== null && owner === manager.value.vendorId)) return manager;
+  return notAllowed('Only the vendor that owns this variant and admins can set its low-stock threshold.');
+}
+
 /** Warehouses are part of the platform's operations, so only admins add them. */
 export function canManageLocations(viewer: Viewer | null): Result<Viewer> {
   const caller = signedIn(viewer, 'You must be signed in to manage warehouses.');

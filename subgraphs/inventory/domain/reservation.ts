@@ -80,3 +80,25 @@ export function linesOf(allocations: readonly { variantId: string; quantity: num
 
 export const insufficientStock = (variantId: string, requested: number): UserError =>
   userError(InventoryErrorCodes.STOCK_INSUFFICIENT, `Fewer than the ${requested} units of variant ${variantId} are available.`, ['lines', variantId]);
+
+/** A line that could not be held in full: what was asked and what was available when tried. */
+export interface Shortage {
+  variantId: string;
+  requested: number;
+  available: number;
+}
+
+/**
+ * How a reserve for a reference that already has a reservation is answered (a redelivered or
+ * re-sent command, or one that arrives after the order was cancelled):
+ * - `released`: the reference's stock was given back (released, returned, or a release came first
+ *   and left a tombstone): nothing is held, and nothing will be; a cancelled order never holds stock.
+ * - `reserved`: the same lines are held (or were committed): the first outcome again.
+ * - `conflict`: the reference holds other lines.
+ */
+export type ExistingReservationAnswer = 'reserved' | 'released' | 'conflict';
+
+export function answerForExisting(existing: Pick<Reservation, 'status' | 'lines'>, lines: readonly ReservationLine[]): ExistingReservationAnswer {
+  if (existing.status === 'RELEASED' || existing.status === 'RETURNED') return 'released';
+  return sameLines(existing.lines, lines) ? 'reserved' : 'conflict';
+}

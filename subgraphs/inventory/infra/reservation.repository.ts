@@ -1,30 +1,78 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
-import { linesOf, type Reservation, type ReservationRequest } from '../domain/reservation.ts';
-import { moveReservation, type ReservationStatus } from '../domain/reservation.process.ts';
 import type { UserError } from '../../../platform/errors/user-error.ts';
+import type { OutboxEntry } from '../../../platform/messaging/outbox.ts';
+import { allocate, totalAvailable, type LocationStock } from '../domain/allocation.ts';
+import { reservationCommand, type ReservationCommand, type ReservationStatus } from '../domain/reservation.process.ts';
+import { linesOf, type Reservation, type ReservationRequest, type Shortage } from '../domain/reservation.ts';
+import { writeOutboxEntries } from './outbox.ts';
 import { LOCKING_TRANSACTION, type InventoryPrisma, type InventoryTransaction } from './prisma.ts';
+import { applyLowStockAlerts } from './stock-alerts.ts';
 
-export type ReserveFailure = { kind: 'INSUFFICIENT'; variantId: string; requested: number } | { kind: 'EXISTS'; reservation: Reservation };
+/** What became of one reservation request. */
+export type ReserveOutcome =
+  | { kind: 'RESERVED'; reservation: Reservation }
+  /** Some line could not be held in full: nothing was held. */
+  | { kind: 'INSUFFICIENT'; shortages: Shortage[] }
+  /** The reference already has a reservation (held, committed, released, or a release's tombstone); nothing changed. */
+  | { kind: 'EXISTS'; reservation: Reservation };
+
+/** One reservation request of a batch. */
+export interface ReserveItem {
+  request: ReservationRequest;
+  expiresAt: Date;
+  actor: string;
+  /** The request id that caused it: the correlation id of the messages it raises. */
+  correlationId: string;
+  /** The messages that answer its outcome (the saga's reply), written in the batch's transaction. */
+  replies?: (outcome: ReserveOutcome) => OutboxEntry[];
+}
 
 export type TransitionFailure = { kind: 'NOT_FOUND' } | { kind: 'ILLEGAL'; errors: UserError[] } | { kind: 'NOT_EXPIRED' };
 
+/** What a command did: `from` is where the reservation was (null: a release left a tombstone), `changed` whether anything moved. */
+export interface CommandOutcome {
+  reservation: Reservation;
+  from: ReservationStatus | null;
+  changed: boolean;
+}
+
+export interface ReservationSettings {
+  /** The low-stock threshold of a variant that has none of its own. */
+  lowStockThreshold: number;
+}
+
 export interface ReservationRepository {
   /**
-   * Holds the lines' units in one statement (one implicit transaction): the lines' stock rows locked
-   * FOR UPDATE in (variant, location) order, split by the policy of domain/allocation.ts, and, only
-   * if every line can be held in full and the reference is new, the reservation, the raised
-   * `reserved` counts, the allocations and the movements. INSUFFICIENT changes nothing. EXISTS when
-   * the reference is taken (the caller compares the lines).
+   * Holds a batch of reservations in ONE transaction, each all or nothing, in the order given
+   * (a later one sees the earlier ones' holds): the stock rows of every variant in the batch locked
+   * FOR UPDATE in (variant, location) order, every new reference inserted (an existing one is
+   * EXISTS and holds nothing), each line split by domain/allocation.ts over what is still available,
+   * then the raised `reserved` counts in one conditional UPDATE (the CHECK constraints behind it),
+   * the allocations, the movements, the low-stock alerts and every item's replies. References must
+   * be distinct within a batch (the batcher sees to it).
    */
-  reserve(request: ReservationRequest, expiresAt: Date, actor: string): Promise<Result<Reservation, ReserveFailure>>;
+  reserveBatch(items: readonly ReserveItem[]): Promise<ReserveOutcome[]>;
   /**
-   * Moves an ACTIVE reservation to COMMITTED (units leave on hand) or RELEASED (units go back to
-   * sale) with the reservation row locked, in one transaction. A reservation already there is
-   * returned unchanged. `expiredBy`: release only if it expired by then (the sweeper's guard
-   * against a commit that got there first).
+   * The one-statement reservation (row lock held for one statement, one commit per reservation):
+   * the baseline the batch is measured against (scripts/bench/hot-sku.ts). It raises no low-stock
+   * alert and writes no reply, so nothing but the benchmark and its spec call it.
    */
-  transition(reference: string, to: Exclude<ReservationStatus, 'ACTIVE'>, actor: string, options?: { expiredBy?: Date }): Promise<Result<Reservation, TransitionFailure>>;
+  reserveStatement(request: ReservationRequest, expiresAt: Date, actor: string): Promise<ReserveOutcome>;
+  /**
+   * Applies a command (domain/reservation.process.ts) to the reference's reservation, with its row
+   * locked, in the caller's transaction `tx` (a saga handler's, so its reply and inbox row commit
+   * with it) or in one of its own: commit (units leave on hand), release (an ACTIVE hold goes back
+   * to sale, a COMMITTED one back on hand: RETURNED), expire (the sweeper: only an ACTIVE hold that
+   * expired by `expiredBy`). Already done: returned unchanged. A release of a reference with no
+   * reservation inserts a RELEASED tombstone, so a reserve arriving later holds nothing.
+   */
+  apply(
+    reference: string,
+    command: ReservationCommand,
+    actor: string,
+    options?: { tx?: InventoryTransaction; expiredBy?: Date; correlationId?: string },
+  ): Promise<Result<CommandOutcome, TransitionFailure>>;
   byReference(reference: string): Promise<Reservation | null>;
   /** References of ACTIVE reservations that expired by `now`, oldest first. */
   expiredReferences(now: Date, limit: number): Promise<string[]>;
@@ -32,12 +80,29 @@ export interface ReservationRepository {
 
 type ReservationRow = { id: string; reference: string; status: ReservationStatus; expiresAt: Date };
 type AllocationRow = { variantId: string; locationId: string; quantity: number };
+type StockRow = { id: string; variantId: string; locationId: string; code: string; onHand: number; reserved: number };
 
 async function load(tx: InventoryTransaction | InventoryPrisma, row: ReservationRow): Promise<Reservation> {
   const allocations = await tx.$queryRaw<AllocationRow[]>`
     SELECT variant_id::text AS "variantId", location_id::text AS "locationId", quantity
     FROM reservation_allocations WHERE reservation_id = ${row.id}::uuid ORDER BY variant_id, location_id`;
   return { ...row, allocations, lines: linesOf(allocations) };
+}
+
+/** Several reservations by reference, with their allocations, in two queries. */
+async function loadMany(tx: InventoryTransaction | InventoryPrisma, references: readonly string[]): Promise<Map<string, Reservation>> {
+  if (references.length === 0) return new Map();
+  const rows = await tx.$queryRaw<ReservationRow[]>`
+    SELECT id::text, reference, status::text AS status, expires_at AS "expiresAt" FROM reservations WHERE reference = ANY(${[...references]}::text[])`;
+  const allocations = await tx.$queryRaw<(AllocationRow & { reservationId: string })[]>`
+    SELECT reservation_id::text AS "reservationId", variant_id::text AS "variantId", location_id::text AS "locationId", quantity
+    FROM reservation_allocations WHERE reservation_id = ANY(${rows.map((row) => row.id)}::uuid[]) ORDER BY variant_id, location_id`;
+  return new Map(
+    rows.map((row) => {
+      const own = allocations.filter((a) => a.reservationId === row.id).map(({ variantId, locationId, quantity }) => ({ variantId, locationId, quantity }));
+      return [row.reference, { ...row, allocations: own, lines: linesOf(own) }];
+    }),
+  );
 }
 
 const selectReservation = (tx: InventoryTransaction | InventoryPrisma, reference: string, lock: boolean) =>
@@ -47,16 +112,197 @@ const selectReservation = (tx: InventoryTransaction | InventoryPrisma, reference
     : tx.$queryRaw<ReservationRow[]>`
         SELECT id::text, reference, status::text AS status, expires_at AS "expiresAt" FROM reservations WHERE reference = ${reference}`;
 
-export function createReservationRepository(db: InventoryPrisma): ReservationRepository {
+const sortedIds = (ids: Iterable<string>) => [...new Set(ids)].sort();
+
+export function createReservationRepository(db: InventoryPrisma, settings: ReservationSettings): ReservationRepository {
   async function byReference(reference: string): Promise<Reservation | null> {
     const [row] = await selectReservation(db, reference, false);
     return row ? load(db, row) : null;
   }
 
+  async function applyIn(tx: InventoryTransaction, reference: string, command: ReservationCommand, actor: string, options: { expiredBy?: Date; correlationId?: string }) {
+    if (command === 'release') {
+      // The tombstone: a release that finds no reservation leaves a RELEASED one with no units, so a
+      // reserve for the reference that arrives later (reordered, or retried) holds nothing. A
+      // reserve in flight for it makes this insert wait for its commit, then find its row.
+      const tombstone = await tx.$queryRaw<ReservationRow[]>`
+        INSERT INTO reservations (id, reference, status, expires_at, created_at, updated_at)
+        VALUES (${randomUUID()}::uuid, ${reference}, 'RELEASED', now(), now(), now())
+        ON CONFLICT (reference) DO NOTHING
+        RETURNING id::text, reference, status::text AS status, expires_at AS "expiresAt"`;
+      if (tombstone[0]) return ok<CommandOutcome>({ reservation: { ...tombstone[0], allocations: [], lines: [] }, from: null, changed: true });
+    }
+    const [row] = await selectReservation(tx, reference, true);
+    if (!row) return fail({ kind: 'NOT_FOUND' as const });
+    const decided = reservationCommand(command, row.status);
+    if (!decided.ok) return fail({ kind: 'ILLEGAL' as const, errors: decided.errors });
+    const current = await load(tx, row);
+    const to = decided.value;
+    if (to === null) return ok<CommandOutcome>({ reservation: current, from: row.status, changed: false });
+    if (options.expiredBy && row.expiresAt > options.expiredBy) return fail({ kind: 'NOT_EXPIRED' as const });
+    await tx.$executeRaw`UPDATE reservations SET status = ${to}::"ReservationStatus", updated_at = now() WHERE id = ${row.id}::uuid`;
+    const parts = current.allocations;
+    const locations = parts.map((part) => part.locationId);
+    const variants = parts.map((part) => part.variantId);
+    const quantities = parts.map((part) => part.quantity);
+    // One statement per move; rows locked in (variant, location) order, as reserve locks them.
+    if (to === 'COMMITTED') {
+      await tx.$executeRaw`
+        UPDATE stock_items s SET on_hand = s.on_hand - t.q, reserved = s.reserved - t.q, updated_at = now()
+        FROM (SELECT * FROM unnest(${variants}::uuid[], ${locations}::uuid[], ${quantities}::int[]) AS u(v, l, q) ORDER BY v, l) t
+        WHERE s.variant_id = t.v AND s.location_id = t.l`;
+    } else if (to === 'RETURNED') {
+      await tx.$executeRaw`
+        UPDATE stock_items s SET on_hand = s.on_hand + t.q, updated_at = now()
+        FROM (SELECT * FROM unnest(${variants}::uuid[], ${locations}::uuid[], ${quantities}::int[]) AS u(v, l, q) ORDER BY v, l) t
+        WHERE s.variant_id = t.v AND s.location_id = t.l`;
+    } else {
+      await tx.$executeRaw`
+        UPDATE stock_items s SET reserved = s.reserved - t.q, updated_at = now()
+        FROM (SELECT * FROM unnest(${variants}::uuid[], ${locations}::uuid[], ${quantities}::int[]) AS u(v, l, q) ORDER BY v, l) t
+        WHERE s.variant_id = t.v AND s.location_id = t.l`;
+    }
+    const kind = to === 'RETURNED' ? 'RETURNED' : to;
+    // Movements are signed by what they do to available stock's sources: committed units leave
+    // (negative), released ones leave the hold (negative), returned ones come back on hand (positive).
+    const sign = to === 'RETURNED' ? 1 : -1;
+    const reason = `${options.expiredBy ? 'expired ' : ''}reservation ${reference}`;
+    await tx.$executeRaw`
+      INSERT INTO stock_movements (id, variant_id, location_id, kind, quantity, reason, actor, reservation_id, at)
+      SELECT gen_random_uuid(), v, l, ${kind}::"StockMovementKind", q * ${sign}, ${reason}, ${actor}, ${row.id}::uuid, now()
+      FROM unnest(${variants}::uuid[], ${locations}::uuid[], ${quantities}::int[]) AS u(v, l, q)`;
+    // Committing changes on hand and reserved alike: availability stays, so no alert can move.
+    if (to !== 'COMMITTED') {
+      await applyLowStockAlerts(tx, new Map(sortedIds(variants).map((v) => [v, options.correlationId ?? actor])), settings.lowStockThreshold);
+    }
+    return ok<CommandOutcome>({ reservation: { ...current, status: to }, from: row.status, changed: true });
+  }
+
   return {
     byReference,
 
-    async reserve(request, expiresAt, actor) {
+    async reserveBatch(items) {
+      if (items.length === 0) return [];
+      return db.$transaction(async (tx) => {
+        // Every stock row of every variant in the batch, locked in (variant, location) order: the
+        // order every locking statement of this service uses, so batches and single statements
+        // never wait on each other in a cycle. Postgres returns the values as of the lock.
+        const variantIds = sortedIds(items.flatMap((item) => item.request.lines.map((line) => line.variantId)));
+        const rows = await tx.$queryRaw<StockRow[]>`
+          SELECT s.id::text, s.variant_id::text AS "variantId", s.location_id::text AS "locationId", l.code, s.on_hand AS "onHand", s.reserved
+          FROM stock_items s JOIN locations l ON l.id = s.location_id
+          WHERE s.variant_id = ANY(${variantIds}::uuid[])
+          ORDER BY s.variant_id, s.location_id
+          FOR UPDATE OF s`;
+        // Every new reference gets its row now; an existing one (a retry, or a release's
+        // tombstone) inserts nothing and holds nothing.
+        const ids = items.map(() => randomUUID());
+        const inserted = await tx.$queryRaw<{ reference: string }[]>`
+          INSERT INTO reservations (id, reference, status, expires_at, created_at, updated_at)
+          SELECT id, reference, 'ACTIVE', expires_at, now(), now()
+          FROM unnest(${ids}::uuid[], ${items.map((item) => item.request.reference)}::text[], ${items.map((item) => item.expiresAt.toISOString())}::timestamptz[]) AS t(id, reference, expires_at)
+          ON CONFLICT (reference) DO NOTHING
+          RETURNING reference`;
+        const isNew = new Set(inserted.map((row) => row.reference));
+        // In arrival order, each new reservation is split over what the earlier ones left: the
+        // rows are locked, so these numbers are the truth until this transaction ends.
+        const stockOf = new Map<string, (LocationStock & { id: string })[]>();
+        for (const row of rows) {
+          const list = stockOf.get(row.variantId) ?? [];
+          list.push({ id: row.id, locationId: row.locationId, locationCode: row.code, onHand: row.onHand, reserved: row.reserved });
+          stockOf.set(row.variantId, list);
+        }
+        const outcomes: (ReserveOutcome | null)[] = [];
+        const refused: string[] = [];
+        const takes = new Map<string, number>();
+        const allocationRows: { reservationId: string; variantId: string; locationId: string; quantity: number; actor: string; reference: string }[] = [];
+        const touched = new Map<string, string>();
+        items.forEach((item, index) => {
+          const id = ids[index] ?? '';
+          if (!isNew.has(item.request.reference)) {
+            outcomes.push(null);
+            return;
+          }
+          const shortages: Shortage[] = [];
+          const planned: { stock: LocationStock & { id: string }; variantId: string; quantity: number }[] = [];
+          for (const line of item.request.lines) {
+            const stocks = stockOf.get(line.variantId) ?? [];
+            const split = allocate(stocks, line.quantity);
+            if (!split) {
+              shortages.push({ variantId: line.variantId, requested: line.quantity, available: totalAvailable(stocks) });
+              continue;
+            }
+            for (const part of split) {
+              const stock = stocks.find((candidate) => candidate.locationId === part.locationId);
+              if (stock) planned.push({ stock, variantId: line.variantId, quantity: part.quantity });
+            }
+          }
+          if (shortages.length > 0) {
+            refused.push(id);
+            outcomes.push({ kind: 'INSUFFICIENT', shortages });
+            return;
+          }
+          const allocations: AllocationRow[] = [];
+          for (const { stock, variantId, quantity } of planned) {
+            stock.reserved += quantity;
+            takes.set(stock.id, (takes.get(stock.id) ?? 0) + quantity);
+            allocations.push({ variantId, locationId: stock.locationId, quantity });
+            allocationRows.push({ reservationId: id, variantId, locationId: stock.locationId, quantity, actor: item.actor, reference: item.request.reference });
+            touched.set(variantId, item.correlationId);
+          }
+          allocations.sort((a, b) => (a.variantId === b.variantId ? (a.locationId < b.locationId ? -1 : 1) : a.variantId < b.variantId ? -1 : 1));
+          outcomes.push({
+            kind: 'RESERVED',
+            reservation: { id, reference: item.request.reference, status: 'ACTIVE', expiresAt: item.expiresAt, allocations, lines: linesOf(allocations) },
+          });
+        });
+        const stockIds = [...takes.keys()].sort();
+        const amounts = stockIds.map((stockId) => takes.get(stockId) ?? 0);
+        const col = <K extends keyof (typeof allocationRows)[number]>(key: K) => allocationRows.map((row) => row[key]);
+        // The writes in one statement (one round trip while the rows are locked): refused
+        // reservations deleted, `reserved` raised (still conditional, though the rows are locked:
+        // should the plan ever be wrong the row is skipped and the count below fails the whole
+        // batch; the CHECK constraints would refuse an over-reserved row anyway), the allocations
+        // and the RESERVED movements.
+        const [written] = await tx.$queryRaw<{ updated: number }[]>`
+          WITH refused AS (
+            DELETE FROM reservations WHERE id = ANY(${refused}::uuid[])
+          ),
+          upd AS (
+            UPDATE stock_items s SET reserved = s.reserved + t.take, updated_at = now()
+            FROM unnest(${stockIds}::uuid[], ${amounts}::int[]) AS t(id, take)
+            WHERE s.id = t.id AND s.on_hand - s.reserved >= t.take
+            RETURNING s.id
+          ),
+          plan AS (
+            SELECT * FROM unnest(${col('reservationId')}::uuid[], ${col('variantId')}::uuid[], ${col('locationId')}::uuid[], ${col('quantity')}::int[],
+                                 ${col('actor')}::text[], ${col('reference')}::text[]) AS t(r, v, l, q, actor, ref)
+          ),
+          allocations AS (
+            INSERT INTO reservation_allocations (reservation_id, variant_id, location_id, quantity) SELECT r, v, l, q FROM plan
+          ),
+          movements AS (
+            INSERT INTO stock_movements (id, variant_id, location_id, kind, quantity, reason, actor, reservation_id, at)
+            SELECT gen_random_uuid(), v, l, 'RESERVED', q, 'reservation ' || ref, actor, r, now() FROM plan
+          )
+          SELECT (SELECT count(*) FROM upd)::int AS updated`;
+        if ((written?.updated ?? 0) !== stockIds.length) throw new Error(`reservation batch planned ${stockIds.length} stock rows but updated ${written?.updated ?? 0}`);
+        if (touched.size > 0) await applyLowStockAlerts(tx, new Map([...touched].sort(([a], [b]) => (a < b ? -1 : 1))), settings.lowStockThreshold);
+        const existing = await loadMany(tx, items.filter((item) => !isNew.has(item.request.reference)).map((item) => item.request.reference));
+        const final = outcomes.map((outcome, index): ReserveOutcome => {
+          if (outcome) return outcome;
+          const reference = items[index]?.request.reference ?? '';
+          const reservation = existing.get(reference);
+          // Inserted by nobody and found by nobody cannot happen: the unique index decided.
+          if (!reservation) throw new Error(`reservation ${reference} was neither made nor found`);
+          return { kind: 'EXISTS', reservation };
+        });
+        await writeOutboxEntries(tx, items.flatMap((item, index) => (item.replies && final[index] ? item.replies(final[index]) : [])));
+        return final;
+      }, LOCKING_TRANSACTION);
+    },
+
+    async reserveStatement(request, expiresAt, actor) {
       const id = randomUUID();
       const variantIds = request.lines.map((line) => line.variantId);
       const quantities = request.lines.map((line) => line.quantity);
@@ -73,7 +319,7 @@ export function createReservationRepository(db: InventoryPrisma): ReservationRep
       //  upd       reserved += take, only with a new reservation, still conditional on availability
       //  the allocations and RESERVED movements, from what upd changed
       // The CHECK constraints refuse any row this could ever over-reserve.
-      const [row] = await db.$queryRaw<{ id: string | null; shortVariant: string | null; shortQuantity: number | null; allocations: AllocationRow[] }[]>`
+      const [row] = await db.$queryRaw<{ id: string | null; shortages: Shortage[]; allocations: AllocationRow[] }[]>`
         WITH input AS (
           SELECT * FROM unnest(${variantIds}::uuid[], ${quantities}::int[]) AS t(variant_id, qty)
         ),
@@ -92,7 +338,7 @@ export function createReservationRepository(db: InventoryPrisma): ReservationRep
           SELECT id, variant_id, location_id, LEAST(avail, qty - (cum - avail))::int AS take FROM ranked WHERE cum - avail < qty
         ),
         shortfall AS (
-          SELECT i.variant_id, i.qty FROM input i
+          SELECT i.variant_id, i.qty, COALESCE(t.total, 0)::int AS available FROM input i
           LEFT JOIN (SELECT variant_id, sum(take) AS total FROM alloc GROUP BY variant_id) t ON t.variant_id = i.variant_id
           WHERE COALESCE(t.total, 0) < i.qty
         ),
@@ -120,8 +366,8 @@ export function createReservationRepository(db: InventoryPrisma): ReservationRep
         )
         SELECT
           (SELECT id::text FROM res) AS id,
-          (SELECT variant_id::text FROM shortfall ORDER BY variant_id LIMIT 1) AS "shortVariant",
-          (SELECT qty FROM shortfall ORDER BY variant_id LIMIT 1) AS "shortQuantity",
+          COALESCE((SELECT json_agg(json_build_object('variantId', variant_id, 'requested', qty, 'available', available)
+                    ORDER BY variant_id) FROM shortfall), '[]'::json) AS shortages,
           COALESCE((SELECT json_agg(json_build_object('variantId', variant_id, 'locationId', location_id, 'quantity', take)
                     ORDER BY variant_id, location_id) FROM upd), '[]'::json) AS allocations`;
       if (row?.id) {
@@ -129,52 +375,20 @@ export function createReservationRepository(db: InventoryPrisma): ReservationRep
         const held = allocations.reduce((sum, part) => sum + part.quantity, 0);
         // Cannot happen while the rows are locked; if it ever did, say so loudly rather than hide it.
         if (held !== quantities.reduce((sum, quantity) => sum + quantity, 0)) throw new Error(`reservation ${request.reference} holds ${held} units, not what was asked`);
-        return ok({ id: row.id, reference: request.reference, status: 'ACTIVE', expiresAt, allocations, lines: linesOf(allocations) });
+        return { kind: 'RESERVED', reservation: { id: row.id, reference: request.reference, status: 'ACTIVE', expiresAt, allocations, lines: linesOf(allocations) } };
       }
       // Nothing inserted: an existing reference wins over a shortfall (a retry after the stock ran out
       // still gets its first reservation back).
       const existing = await byReference(request.reference);
-      if (existing) return fail({ kind: 'EXISTS', reservation: existing });
-      if (row?.shortVariant) return fail({ kind: 'INSUFFICIENT', variantId: row.shortVariant, requested: row.shortQuantity ?? 0 });
+      if (existing) return { kind: 'EXISTS', reservation: existing };
+      if (row && row.shortages.length > 0) return { kind: 'INSUFFICIENT', shortages: row.shortages };
       throw new Error(`reservation ${request.reference} was neither made nor refused`);
     },
 
-    async transition(reference, to, actor, options = {}) {
-      return db.$transaction(async (tx) => {
-        const [row] = await selectReservation(tx, reference, true);
-        if (!row) return fail({ kind: 'NOT_FOUND' as const });
-        const move = moveReservation(row.status, to);
-        if (!move.ok) return fail({ kind: 'ILLEGAL' as const, errors: move.errors });
-        const current = await load(tx, row);
-        if (move.value === 'already-done') return ok(current);
-        if (options.expiredBy && row.expiresAt > options.expiredBy) return fail({ kind: 'NOT_EXPIRED' as const });
-        await tx.$executeRaw`UPDATE reservations SET status = ${to}::"ReservationStatus", updated_at = now() WHERE id = ${row.id}::uuid`;
-        for (const part of current.allocations) {
-          // Allocations are in variant/location order: the same lock order as reserve.
-          if (to === 'COMMITTED') {
-            await tx.$executeRaw`
-              UPDATE stock_items SET on_hand = on_hand - ${part.quantity}, reserved = reserved - ${part.quantity}, updated_at = now()
-              WHERE variant_id = ${part.variantId}::uuid AND location_id = ${part.locationId}::uuid`;
-          } else {
-            await tx.$executeRaw`
-              UPDATE stock_items SET reserved = reserved - ${part.quantity}, updated_at = now()
-              WHERE variant_id = ${part.variantId}::uuid AND location_id = ${part.locationId}::uuid`;
-          }
-        }
-        await tx.stockMovement.createMany({
-          data: current.allocations.map((part) => ({
-            id: randomUUID(),
-            variantId: part.variantId,
-            locationId: part.locationId,
-            kind: to,
-            quantity: -part.quantity,
-            reason: `${options.expiredBy ? 'expired ' : ''}reservation ${reference}`,
-            actor,
-            reservationId: row.id,
-          })),
-        });
-        return ok({ ...current, status: to });
-      }, LOCKING_TRANSACTION);
+    async apply(reference, command, actor, options = {}) {
+      const { tx, ...rest } = options;
+      if (tx) return applyIn(tx, reference, command, actor, rest);
+      return db.$transaction((own) => applyIn(own, reference, command, actor, rest), LOCKING_TRANSACTION);
     },
 
     async expiredReferences(now, limit) {

@@ -3,6 +3,7 @@ import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { isUniqueViolationOn } from '../../../platform/prisma/unique-violation.ts';
 import type { Location, StockLevel, StockMovement, StockMovementKind } from '../domain/stock.ts';
 import { Prisma, LOCKING_TRANSACTION, type InventoryPrisma, type InventoryTransaction } from './prisma.ts';
+import { applyLowStockAlerts } from './stock-alerts.ts';
 
 export interface ReceiptRecord {
   variantId: string;
@@ -13,6 +14,8 @@ export interface ReceiptRecord {
   actor: string;
   /** Recorded as the variant's owner when inventory does not know it yet. */
   ownerIfNew: string;
+  /** The request id: the correlation id of a low-stock event the change raises. */
+  correlationId: string;
 }
 
 export interface AdjustmentRecord {
@@ -21,6 +24,7 @@ export interface AdjustmentRecord {
   delta: number;
   reason: string;
   actor: string;
+  correlationId: string;
 }
 
 /** A stock mutation sent with an idempotency key: who sent it, the key, and what the request was. */
@@ -69,6 +73,14 @@ export interface StockRepository {
   /** A page of one variant's movements, newest first; `limit + 1` rows to tell whether more follow. */
   movements(variantId: string, limit: number, after: MovementCursor | null): Promise<StockMovement[]>;
   countMovements(variantId: string): Promise<number>;
+  /**
+   * Sets a variant's low-stock threshold and re-evaluates its alert in the same transaction (a
+   * threshold raised to or above the current availability is a crossing: inventory.low_stock goes
+   * out). Returns whether the variant is low now.
+   */
+  setLowStockThreshold(variantId: string, threshold: number, correlationId: string): Promise<{ threshold: number; low: boolean; available: number }>;
+  /** Deletes up to `limit` stored idempotency outcomes created before `before`; returns how many (the retention job). */
+  deleteStoredOutcomes(before: Date, limit: number): Promise<number>;
 }
 
 type LevelRow = { variantId: string; sku: string | null; onHand: number; reserved: number; locationId: string; code: string; name: string };
@@ -120,7 +132,12 @@ async function refusable<T, K extends string>(run: () => Promise<T>): Promise<Re
 
 type MovementRow = { id: string; variantId: string; locationId: string; kind: StockMovementKind; quantity: number; reason: string; actor: string; at: Date };
 
-export function createStockRepository(db: InventoryPrisma): StockRepository {
+export interface StockSettings {
+  /** The low-stock threshold of a variant that has none of its own. */
+  lowStockThreshold: number;
+}
+
+export function createStockRepository(db: InventoryPrisma, settings: StockSettings): StockRepository {
   return {
     async locationByCode(code) {
       return db.location.findUnique({ where: { code }, select: { id: true, code: true, name: true } });
@@ -180,6 +197,7 @@ export function createStockRepository(db: InventoryPrisma): StockRepository {
             actor: record.actor,
           },
         });
+        await applyLowStockAlerts(tx, new Map([[record.variantId, record.correlationId]]), settings.lowStockThreshold);
         const row = rows[0];
         if (!row) throw new Error('stock upsert returned no row');
         const level = toLevel({ ...row, variantId: record.variantId, locationId: record.location.id, code: record.location.code, name: record.location.name });
@@ -218,6 +236,7 @@ export function createStockRepository(db: InventoryPrisma): StockRepository {
             actor: record.actor,
           },
         });
+        await applyLowStockAlerts(tx, new Map([[record.variantId, record.correlationId]]), settings.lowStockThreshold);
         const level = toLevel({ ...row, variantId: record.variantId, locationId: record.location.id, code: record.location.code, name: record.location.name });
         await storeOutcome(tx, claim, level);
         return level;
@@ -249,5 +268,24 @@ export function createStockRepository(db: InventoryPrisma): StockRepository {
     },
 
     countMovements: (variantId) => db.stockMovement.count({ where: { variantId } }),
+
+    async setLowStockThreshold(variantId, threshold, correlationId) {
+      return db.$transaction(async (tx) => {
+        await tx.$executeRaw`
+          INSERT INTO stock_alerts (variant_id, threshold, low, updated_at) VALUES (${variantId}::uuid, ${threshold}, false, now())
+          ON CONFLICT (variant_id) DO UPDATE SET threshold = EXCLUDED.threshold, updated_at = now()`;
+        await applyLowStockAlerts(tx, new Map([[variantId, correlationId]]), settings.lowStockThreshold);
+        const [state] = await tx.$queryRaw<{ low: boolean; available: number }[]>`
+          SELECT a.low, COALESCE((SELECT SUM(GREATEST(on_hand - reserved, 0)) FROM stock_items WHERE variant_id = a.variant_id), 0)::int AS available
+          FROM stock_alerts a WHERE a.variant_id = ${variantId}::uuid`;
+        return { threshold, low: state?.low ?? false, available: state?.available ?? 0 };
+      }, LOCKING_TRANSACTION);
+    },
+
+    async deleteStoredOutcomes(before, limit) {
+      return db.$executeRaw`
+        DELETE FROM stock_requests WHERE (actor, key) IN (
+          SELECT actor, key FROM stock_requests WHERE created_at < ${before} ORDER BY created_at LIMIT ${limit})`;
+    },
   };
 }

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../../../platform/logging/logger.ts';
 import { testDatabaseUrl } from '../../../test/support/test-env.ts';
 import type { Clock } from '../application/clock.ts';
 import type { ReservationCaller } from '../application/reservation.service.ts';
+import { createReservationBatcher, type ReservationBatcher } from '../application/reservation-batcher.ts';
 import { createReservationSweeper, type ReservationSweeper } from '../application/reservation-sweeper.ts';
 import type { InventoryScope } from '../application/scope.ts';
 import { createInventoryApp, type InventoryApp, type InventoryAppDeps, type InventoryServices } from '../application/services.ts';
@@ -35,6 +36,10 @@ export interface InventoryHarness {
   services: InventoryServices;
   deps: InventoryAppDeps;
   time: ManualClock;
+  /** The batcher the reservation service reserves through (its own small pool, as in app.ts). */
+  batcher: ReservationBatcher;
+  /** The low-stock threshold of variants without their own. */
+  lowStockThreshold: number;
   /** A sweeper on the same repositories and clock (not started: specs call `sweep()`). */
   sweeper: ReservationSweeper;
   /** How the saga would call the reservation services. */
@@ -50,11 +55,19 @@ export interface InventoryHarness {
   close(): Promise<void>;
 }
 
-export async function createInventoryHarness(options: { scope: string; poolSize?: number }): Promise<InventoryHarness> {
+export async function createInventoryHarness(options: { scope: string; poolSize?: number; batch?: { maxBatch?: number; tickMs?: number } }): Promise<InventoryHarness> {
   const logger = createLogger({ service: `inventory-${options.scope}`, level: 'silent', pretty: false });
   const prisma = createInventoryPrisma(testDatabaseUrl('inventory'), options.poolSize ?? 4);
+  const batchPrisma = createInventoryPrisma(testDatabaseUrl('inventory'), 2);
   const time = createManualClock();
-  const deps: InventoryAppDeps = { stock: createStockRepository(prisma), reservations: createReservationRepository(prisma), clock: time.clock };
+  const lowStockThreshold = 5;
+  const batcher = createReservationBatcher({ reservations: createReservationRepository(batchPrisma, { lowStockThreshold }), logger, ...options.batch });
+  const deps: InventoryAppDeps = {
+    stock: createStockRepository(prisma, { lowStockThreshold }),
+    reservations: createReservationRepository(prisma, { lowStockThreshold }),
+    batcher,
+    clock: time.clock,
+  };
   const app = createInventoryApp(deps);
   const request = (viewer: Viewer | null = null): BaseRequestContext => testRequestContext(logger, viewer);
   return {
@@ -62,6 +75,8 @@ export async function createInventoryHarness(options: { scope: string; poolSize?
     services: app.services,
     deps,
     time,
+    batcher,
+    lowStockThreshold,
     sweeper: createReservationSweeper({ reservations: deps.reservations, clock: time.clock, logger }),
     caller: { actor: `spec-${options.scope}`, logger },
     request,
@@ -77,6 +92,8 @@ export async function createInventoryHarness(options: { scope: string; poolSize?
     prisma,
     logger,
     async close() {
+      await batcher.stop();
+      await batchPrisma.$disconnect();
       await prisma.$disconnect();
     },
   };

@@ -1,0 +1,3 @@
+import { subgraph } from './app.ts';
+
+await subgraph.run();

@@ -1,0 +1,100 @@
+import { createAccessTokenVerifier } from '../../platform/auth/access-token.ts';
+import { openSessionRevocations } from '../../platform/auth/session-revocations.ts';
+import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
+import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
+import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
+import { withTimeout } from '../../platform/lifecycle/with-timeout.ts';
+import type { Logger } from '../../platform/logging/logger.ts';
+import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
+import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
+import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
+import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
+import { systemClock } from './application/clock.ts';
+import { withProviderTimeout } from './application/payment-provider.ts';
+import { PAYMENTS_SAGA_CONSUMER, paymentSagaHandlers } from './application/saga.handlers.ts';
+import { createPaymentsApp } from './application/services.ts';
+import { loadPaymentsConfig, type PaymentsConfig } from './config.ts';
+import type { PaymentsContext } from './context.ts';
+import { createPaymentRepository } from './infra/payment.repository.ts';
+import { createPaymentsPrisma } from './infra/prisma.ts';
+import { createSimulatedCardNetwork } from './infra/simulated-card-network.ts';
+import { paymentWebhookSecret } from './infra/webhook-secret.ts';
+import { resolvers } from './resolvers/index.ts';
+import { providerWebhookRoute } from './webhook.route.ts';
+
+/** Connections of the simulated card network's own pool: it stands for another company's system. */
+const SIMULATED_NETWORK_POOL_SIZE = 4;
+
+/**
+ * Wires payments (Prisma, the simulated card network behind the provider port, services, the saga
+ * consumer, the outbox relay, the provider webhook, the token verifier) and serves it. `close()`
+ * stops taking requests, then the consumer (handlers in flight finish), the relay, the simulated
+ * network's calls in flight, RabbitMQ, and the database pools.
+ */
+export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
+  const prisma = createPaymentsPrisma(config.databaseUrl, config.databasePoolSize);
+  const networkPrisma = createPaymentsPrisma(config.databaseUrl, SIMULATED_NETWORK_POOL_SIZE);
+  const network = createSimulatedCardNetwork(networkPrisma, { slowMs: config.simulatedNetwork.slowMs });
+  const sessions = openSessionRevocations(config.sessionRevocations, logger);
+  const rabbitmq = createMessagingConnection(config.messaging, logger);
+  const relay = createOutboxRelay({ db: prisma, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  const app = createPaymentsApp({
+    payments: createPaymentRepository(prisma),
+    provider: withProviderTimeout(network, config.providerTimeoutMs),
+    commissionBps: config.commissionBps,
+    clock: systemClock,
+    nudgeRelay: () => relay.nudge(),
+  });
+  const saga = createInboxConsumer({
+    db: prisma,
+    connection: rabbitmq,
+    prefix: config.messaging.prefix,
+    name: PAYMENTS_SAGA_CONSUMER,
+    handlers: paymentSagaHandlers({ payments: app.services.payments, logger, nudgeRelay: () => relay.nudge() }),
+    logger,
+    deliveryLimit: config.messaging.deliveryLimit,
+    // Each handler holds its inbox transaction's connection while it commits the attempt on a
+    // second one: a third of the pool leaves room for both and for GraphQL reads.
+    prefetch: Math.max(1, Math.floor(config.databasePoolSize / 3)),
+  });
+  relay.start();
+  // Waits a little for the queue to exist, so a command published right after start-up is not
+  // lost to an exchange with no binding yet; a broker that is down only delays consuming.
+  const consuming = saga.start();
+  await withTimeout(consuming, 5_000, 'payments saga consumer start').catch((error: unknown) => {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'payments saga consumer not started yet; retrying in the background');
+  });
+  void consuming.catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'payments saga consumer failed to start'));
+  const secret = paymentWebhookSecret({ secret: config.webhook.secret, nodeEnv: config.nodeEnv, devSecretsDir: config.gatewaySigning.devSecretsDir }, logger);
+  return startSubgraphServer<PaymentsContext>({
+    name: 'payments',
+    typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
+    resolvers,
+    settings: config,
+    logger,
+    verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions }),
+    readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
+    publicRoutes: {
+      '/webhooks/provider': providerWebhookRoute({ secret, toleranceSeconds: config.webhook.toleranceSeconds, payments: app.services.payments, logger, clock: systemClock }),
+    },
+    resources: [
+      { name: 'session revocations', close: () => sessions.close() },
+      // Handlers in flight finish (they need Postgres and the network) before those close.
+      { name: 'payments saga consumer', close: () => saga.stop() },
+      { name: 'outbox relay', close: () => relay.stop() },
+      { name: 'simulated card network', close: () => network.close() },
+      { name: 'rabbitmq', close: () => rabbitmq.close() },
+      { name: 'postgres (simulated network)', close: () => networkPrisma.$disconnect() },
+      { name: 'postgres', close: () => prisma.$disconnect() },
+    ],
+    createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
+  });
+}
+
+export const subgraph = defineSubgraph({
+  name: 'payments',
+  loadConfig: loadPaymentsConfig,
+  start: startPaymentsSubgraph,
+  // Payments are made by checkouts; there is no demo data of its own.
+  seedDemo: async (_config, _logger, facts) => facts,
+});

@@ -1,0 +1,78 @@
+import { withTimeout } from '../../platform/lifecycle/with-timeout.ts';
+import { createInternalReadClient, createServiceSigning } from '../../platform/http/internal-read.ts';
+import { createWorkerRegistry, defineWorker, startWorkerServer, type RunningWorker } from '../../platform/lifecycle/worker-definition.ts';
+import type { Logger } from '../../platform/logging/logger.ts';
+import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
+import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
+import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
+import { createEmailSender } from './application/email-sender.ts';
+import { ORDER_EVENTS_CONSUMER, orderEventHandlers } from './application/order-events.handlers.ts';
+import { loadNotificationsConfig, type NotificationsConfig } from './config.ts';
+import { createContactsClient } from './infra/contacts.client.ts';
+import { createEmailRepository } from './infra/email.repository.ts';
+import { createSenderMetrics } from './infra/metrics.ts';
+import { createNotificationsPrisma } from './infra/prisma.ts';
+import { createSmtpMailer } from './infra/smtp-mailer.ts';
+
+/**
+ * Wires the notifications worker: the order-events consumer (records owed emails), the sender
+ * (delivers them over SMTP, reading names and addresses from users' internal route), and the
+ * internal listener. Neither SMTP nor users is a readiness check: while they are down the
+ * emails wait in Postgres, and taking the worker out of rotation would help nobody.
+ * `close()` stops consuming, lets the sender finish its batch, then closes the connections.
+ */
+export async function startNotificationsWorker(config: NotificationsConfig, logger: Logger): Promise<RunningWorker> {
+  const prisma = createNotificationsPrisma(config.databaseUrl, config.databasePoolSize);
+  const registry = createWorkerRegistry('notifications');
+  const emails = createEmailRepository(prisma);
+  const { signer } = createServiceSigning(config, logger);
+  const mailer = createSmtpMailer(config.smtp, config.mail.from, logger);
+  const sender = createEmailSender({
+    emails,
+    directory: createContactsClient(createInternalReadClient({ baseUrl: config.contacts.baseUrl, signer, timeoutMs: config.contacts.timeoutMs, logger })),
+    mailer,
+    settings: { ...config.sender, messageIdDomain: config.mail.messageIdDomain },
+    logger,
+    events: createSenderMetrics(registry),
+  });
+  const rabbitmq = createMessagingConnection(config.messaging, logger);
+  const consumer = createInboxConsumer({
+    db: prisma,
+    connection: rabbitmq,
+    prefix: config.messaging.prefix,
+    name: ORDER_EVENTS_CONSUMER,
+    handlers: orderEventHandlers({ emails, nudge: () => sender.nudge(), logger }),
+    logger,
+    deliveryLimit: config.messaging.deliveryLimit,
+  });
+  // Emails owed before a restart go out now, whatever the broker does.
+  sender.start();
+  // Waits a little for the queue, so an order event published right after start-up is not lost to
+  // an exchange with no binding yet; a broker that is down only delays consuming (readiness says so).
+  const consuming = consumer.start();
+  await withTimeout(consuming, 5_000, 'order events consumer start').catch((error: unknown) => {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'order events consumer not started yet; retrying in the background');
+  });
+  void consuming.catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'order events consumer failed to start'));
+  return startWorkerServer({
+    settings: config,
+    logger,
+    readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
+    registry,
+    resources: [
+      // Handlers in flight finish (they need Postgres) before it closes; the sender after them, so
+      // a last nudge is not lost work: what it would send waits in the table for the next start.
+      { name: 'order events consumer', close: () => consumer.stop() },
+      { name: 'email sender', close: () => sender.stop() },
+      { name: 'smtp', close: () => mailer.close() },
+      { name: 'rabbitmq', close: () => rabbitmq.close() },
+      { name: 'postgres', close: () => prisma.$disconnect() },
+    ],
+  });
+}
+
+export const worker = defineWorker({
+  name: 'notifications',
+  loadConfig: loadNotificationsConfig,
+  start: startNotificationsWorker,
+});

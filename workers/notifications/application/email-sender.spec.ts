@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSmtpSink, type SinkMessage, type SmtpSink } from '../../../scripts/lib/smtp-sink.ts';
+import { waitFor } from '../../../test/support/wait.ts';
+import { emailsForOrderConfirmed } from '../domain/email.ts';
+import { createSmtpMailer, type Mailer } from '../infra/smtp-mailer.ts';
+import { createFakeDirectory, createNotificationsHarness, type FakeDirectory, type NotificationsHarness } from '../testing/harness.ts';
+import { sampleConfirmedOrder } from '../testing/sample-orders.ts';
+import { createEmailSender, type EmailSender } from './email-sender.ts';
+
+const DOMAIN = 'spec.notifications.test';
+let harness: NotificationsHarness;
+let sink: SmtpSink | null;
+let smtpPort: number;
+/** Every message any sink of this file accepted (a restarted sink starts empty). */
+let delivered: SinkMessage[];
+let directory: FakeDirectory;
+let mailer: Mailer;
+let sender: EmailSender;
+
+const customerId = randomUUID();
+const vendorId = randomUUID();
+
+async function openSink(port: number) {
+  sink = await startSmtpSink({ smtpPort: port, httpPort: null });
+  smtpPort = sink.smtpPort;
+}
+
+async function closeSink() {
+  if (!sink) return;
+  delivered.push(...sink.messages());
+  await sink.close();
+  sink = null;
+}
+
+const allDelivered = () => [...delivered, ...(sink?.messages() ?? [])];
+
+beforeAll(async () => {
+  harness = createNotificationsHarness({ scope: 'sender' });
+});
+
+afterAll(async () => {
+  await harness.close();
+});
+
+beforeEach(async () => {
+  await harness.reset();
+  delivered = [];
+  await openSink(0);
+  directory = createFakeDirectory();
+  directory.users.set(customerId, { id: customerId, email: 'ada@example.com', name: 'Ada' });
+  directory.vendors.set(vendorId, { id: vendorId, name: 'Quasar', ownerEmail: 'owner@quasar.example' });
+  mailer = createSmtpMailer({ host: '127.0.0.1', port: smtpPort, secure: false, auth: null, timeoutMs: 2_000 }, 'Shop <no-reply@shop.test>', harness.logger);
+  sender = createEmailSender({
+    emails: harness.emails,
+    directory,
+    mailer,
+    settings: { pollMs: 20, batchSize: 20, retryBaseMs: 20, retryMaxMs: 100, messageIdDomain: DOMAIN },
+    logger: harness.logger,
+  });
+});
+
+afterEach(async () => {
+  await sender.stop();
+  await mailer.close();
+  await closeSink();
+});
+
+async function oweConfirmation() {
+  const order = sampleConfirmedOrder({ customerId, vendorIds: [vendorId] });
+  await harness.owe({ messageId: randomUUID() }, emailsForOrderConfirmed(order));
+  return order;
+}
+
+describe('email sender', () => {
+  it('sends each owed email once, to the address users gives, with a Message-ID made from the row', async () => {
+    const order = await oweConfirmation();
+    sender.start();
+    sender.nudge();
+    const rows = await waitFor('both emails sent', async () => {
+      const stored = await harness.stored({ orderId: order.orderId });
+      return stored.length === 2 && stored.every((row) => row.status === 'SENT') ? stored : undefined;
+    });
+    await sender.stop();
+    // Nothing is due any more: another batch claims nothing and sends nothing.
+    expect(await sender.runBatch()).toBe(0);
+    const messages = allDelivered();
+    expect(messages).toHaveLength(2);
+    const byId = new Map(messages.map((message) => [message.messageId, message]));
+    for (const row of rows) {
+      const message = byId.get(`<${row.id}@${DOMAIN}>`);
+      expect(message?.to).toEqual([row.toAddress]);
+    }
+    expect(rows.map((row) => row.toAddress).sort()).toEqual(['ada@example.com', 'owner@quasar.example']);
+    expect(byId.get(`<${rows.find((row) => row.recipientKind === 'VENDOR')?.id}@${DOMAIN}>`)?.subject).toBe(`New order ${order.vendorOrders[0]?.number} for Quasar`);
+  });
+
+  it('SMTP down: the emails wait (attempts grow, nothing lost); SMTP back: each goes out once', async () => {
+    const port = smtpPort;
+    await closeSink();
+    const order = await oweConfirmation();
+    sender.start();
+    await waitFor('a few failed attempts while SMTP is down', async () => {
+      const stored = await harness.stored({ orderId: order.orderId });
+      return stored.every((row) => row.status === 'PENDING' && row.attempts >= 2 && row.lastError !== null) ? stored : undefined;
+    });
+    expect(allDelivered()).toHaveLength(0);
+    await openSink(port);
+    const rows = await waitFor(
+      'both emails sent after SMTP came back',
+      async () => {
+        const stored = await harness.stored({ orderId: order.orderId });
+        return stored.every((row) => row.status === 'SENT') ? stored : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
+    await sender.stop();
+    expect(await sender.runBatch()).toBe(0);
+    const messages = allDelivered();
+    expect(messages.map((message) => message.messageId).sort()).toEqual(rows.map((row) => `<${row.id}@${DOMAIN}>`).sort());
+  });
+
+  it('users unreachable: the emails wait and go out when it answers again', async () => {
+    directory.down = true;
+    const order = await oweConfirmation();
+    sender.start();
+    await waitFor('attempts while users is down', async () => {
+      const stored = await harness.stored({ orderId: order.orderId });
+      return stored.every((row) => row.status === 'PENDING' && row.attempts >= 2 && (row.lastError ?? '').startsWith('contacts:')) ? true : undefined;
+    });
+    expect(allDelivered()).toHaveLength(0);
+    directory.down = false;
+    await waitFor('sent once users answers', async () => ((await harness.stored({ orderId: order.orderId })).every((row) => row.status === 'SENT') ? true : undefined));
+    expect(allDelivered()).toHaveLength(2);
+  });
+
+  it('a recipient users does not know: that email FAILED (never retried), the others still go out', async () => {
+    directory.vendors.clear();
+    const order = await oweConfirmation();
+    const claimed = await sender.runBatch();
+    expect(claimed).toBe(2);
+    const rows = await harness.stored({ orderId: order.orderId });
+    expect(rows.map((row) => [row.recipientKind, row.status])).toEqual(
+      expect.arrayContaining([
+        ['CUSTOMER', 'SENT'],
+        ['VENDOR', 'FAILED'],
+      ]),
+    );
+    expect(rows.find((row) => row.recipientKind === 'VENDOR')?.lastError).toBe('vendor unknown to users');
+    expect(await sender.runBatch()).toBe(0);
+    expect(allDelivered().map((message) => message.to)).toEqual([['ada@example.com']]);
+  });
+});

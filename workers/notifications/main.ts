@@ -1,0 +1,3 @@
+import { worker } from './app.ts';
+
+await worker.run();

@@ -1,0 +1,97 @@
+import { createLogger, type Logger } from '../../../platform/logging/logger.ts';
+import type { SqlClient } from '../../../platform/messaging/sql.ts';
+import { testDatabaseUrl } from '../../../test/support/test-env.ts';
+import type { OwedEmail } from '../domain/email.ts';
+import type { ContactDirectory, UserContact, VendorContact } from '../infra/contacts.client.ts';
+import { createEmailRepository, type EmailRepository } from '../infra/email.repository.ts';
+import { createNotificationsPrisma, type NotificationsPrisma } from '../infra/prisma.ts';
+
+/** An email row as a spec reads it back from Postgres. */
+export interface StoredEmail {
+  id: string;
+  sourceMessageId: string;
+  recipientKind: string;
+  recipientId: string;
+  template: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  toAddress: string | null;
+}
+
+/** A contact directory the spec fills by hand; `down` makes every lookup fail as an unreachable users would. */
+export interface FakeDirectory extends ContactDirectory {
+  users: Map<string, UserContact>;
+  vendors: Map<string, VendorContact>;
+  down: boolean;
+  lookups: number;
+}
+
+export function createFakeDirectory(): FakeDirectory {
+  const directory: FakeDirectory = {
+    users: new Map(),
+    vendors: new Map(),
+    down: false,
+    lookups: 0,
+    async lookup(request) {
+      directory.lookups += 1;
+      if (directory.down) throw new Error('users unavailable (fake)');
+      return {
+        users: request.userIds.flatMap((id) => directory.users.get(id) ?? []),
+        vendors: request.vendorIds.flatMap((id) => directory.vendors.get(id) ?? []),
+      };
+    },
+  };
+  return directory;
+}
+
+/**
+ * The notifications worker's repository over the test database, for the `*.spec.ts` files.
+ * `reset()` empties its tables: the specs and the e2e file that share the database run one
+ * file at a time. Production never imports this.
+ */
+export interface NotificationsHarness {
+  prisma: NotificationsPrisma;
+  emails: EmailRepository;
+  logger: Logger;
+  /** Records owed emails as the consumer would, in a transaction of their own. */
+  owe(source: { messageId: string; type?: string; correlationId?: string }, emails: readonly OwedEmail[]): Promise<number>;
+  /** In a transaction, as the inbox consumer runs handlers. */
+  inTransaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
+  stored(where?: { orderId?: string }): Promise<StoredEmail[]>;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createNotificationsHarness(options: { scope: string }): NotificationsHarness {
+  const logger = createLogger({ service: `notifications-${options.scope}`, level: 'silent', pretty: false });
+  const prisma = createNotificationsPrisma(testDatabaseUrl('notifications'), 4);
+  const emails = createEmailRepository(prisma);
+  const inTransaction = <T>(work: (tx: SqlClient) => Promise<T>) => prisma.$transaction((tx) => work(tx));
+  return {
+    prisma,
+    emails,
+    logger,
+    owe: (source, owed) =>
+      inTransaction((tx) => emails.insertOwed(tx, { messageId: source.messageId, type: source.type ?? 'order.confirmed', correlationId: source.correlationId ?? 'spec' }, owed)),
+    inTransaction,
+    async stored(where = {}) {
+      const rows = await prisma.email.findMany({ where: where.orderId ? { orderId: where.orderId } : {}, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      return rows.map((row) => ({
+        id: row.id,
+        sourceMessageId: row.sourceMessageId,
+        recipientKind: row.recipientKind,
+        recipientId: row.recipientId,
+        template: row.template,
+        status: row.status,
+        attempts: row.attempts,
+        lastError: row.lastError,
+        toAddress: row.toAddress,
+      }));
+    },
+    async reset() {
+      await prisma.$executeRaw`TRUNCATE email, inbox_message`;
+    },
+    close: () => prisma.$disconnect(),
+  };
+}
