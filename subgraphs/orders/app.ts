@@ -9,6 +9,7 @@ import type { Logger } from '../../platform/logging/logger.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
 import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
+import { createRetentionJob, inboxRetention, outboxRetention } from '../../platform/messaging/retention.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { SAGA_CONSUMER } from './application/checkout-saga.ts';
 import { systemClock } from './application/clock.ts';
@@ -66,6 +67,13 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
   });
   void consuming.catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'saga consumer failed to start'));
   app.sweeper.start(config.sagaSweepIntervalMs);
+  // Published outbox rows and handled inbox rows are deleted by age (platform/messaging/retention.ts).
+  const retention = createRetentionJob({
+    tasks: [outboxRetention(prisma, config.retention.outboxHours), inboxRetention(prisma, config.retention.inboxHours)],
+    logger,
+    intervalMs: config.retention.intervalMs,
+  });
+  retention.start();
   try {
     return await startSubgraphServer<OrdersContext>({
       name: 'orders',
@@ -82,12 +90,14 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
         { name: 'saga sweeper', close: () => app.sweeper.stop() },
         { name: 'saga consumer', close: () => saga.stop() },
         { name: 'outbox relay', close: () => relay.stop() },
+        { name: 'retention job', close: () => retention.stop() },
         { name: 'rabbitmq', close: () => rabbitmq.close() },
         { name: 'postgres', close: () => prisma.$disconnect() },
       ],
       createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
     });
   } catch (error) {
+    await retention.stop();
     await app.sweeper.stop();
     await saga.stop();
     await relay.stop();

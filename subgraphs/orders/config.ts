@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retentionEnvironment, retentionSettings } from '../../platform/messaging/retention.ts';
 import { DEFAULT_JWKS_URL, env, internalUrlVariable, loadConfig, processEnv, serviceRules, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
 
 /**
@@ -27,6 +28,7 @@ const taxRates = z
 export const ordersConfigSchema = z
   .object({
     ...subgraphEnvironment('orders', 4006),
+    ...retentionEnvironment(),
     /** The users subgraph publishes the access-token keys here. */
     JWKS_URL: env.url(DEFAULT_JWKS_URL),
     /** Cart's internal listener: placeOrder reads the cart there (POST /internal/carts/checkout). */
@@ -55,6 +57,7 @@ export const ordersConfigSchema = z
   })
   .transform((raw) => ({
     ...subgraphSettings(raw),
+    retention: retentionSettings(raw),
     jwksUrl: raw.JWKS_URL,
     cartInternalUrl: raw.CART_INTERNAL_URL,
     catalogInternalUrl: raw.CATALOG_INTERNAL_URL,

@@ -11,7 +11,7 @@ import { asAdmin, asCustomer, asVendor, orderVisibility } from '../domain/access
 import { OrderErrorCodes } from '../domain/error-codes.ts';
 import { viewOrder, type OrderView } from '../domain/order-view.ts';
 import { CUSTOMER_CANCELLABLE, orderStatusFromParts, type OrderStatus, type VendorOrderStatus } from '../domain/order.process.ts';
-import { draftOrder, validatePlaceOrder, type OrderLine, type OrderStatusChange, type PlaceOrderInput, type PlaceOrderRequest, type VendorOrder } from '../domain/order.ts';
+import { draftOrder, MAX_ORDER_LINES, validatePlaceOrder, type OrderLine, type OrderStatusChange, type PlaceOrderInput, type PlaceOrderRequest, type VendorOrder } from '../domain/order.ts';
 import type { TaxRates } from '../domain/totals.ts';
 import type { OrderAggregate, OrderListFilter, OrderRecord, OrderRepository, TimeCursor } from '../infra/order.repository.ts';
 import type { CheckoutSaga } from './checkout-saga.ts';
@@ -113,7 +113,8 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         }
         const variantIds = [...new Set(cart.lines.map((line) => line.variantId.toLowerCase()))];
         // Names, prices and vendors fresh from their owner, in this request: never the cart's copy.
-        const variants = variantIds.length > 0 ? await deps.catalog.variants(variantIds, read) : [];
+        // Empty or too long, draftOrder refuses it without catalog (which reads 100 ids at most).
+        const variants = variantIds.length > 0 && variantIds.length <= MAX_ORDER_LINES ? await deps.catalog.variants(variantIds, read) : [];
         draft = draftOrder(cart, variants, deps.shippingFlatFee, request.taxRateBp);
       } catch (error) {
         if (!(error instanceof InternalReadError)) throw error;

@@ -50,6 +50,10 @@ describe('draftOrder', () => {
     expect(draft).toMatchObject({ ok: true, value: { lines: [{ variantId: a, quantity: 3, unitPrice: 700, lineTotal: 2100 }], totals: { subtotal: 2100, shipping: 495 } } });
   });
 
+  it('takes a cart with no lines (and so no currency) as empty', () => {
+    expect(draftOrder({ id: 'c', customerId: 'u', currency: null, lines: [] }, [], 495, 1900)).toMatchObject({ ok: false, errors: [{ code: OrderErrorCodes.ORDER_CART_EMPTY }] });
+  });
+
   it('refuses a cart with more distinct items than an order holds', () => {
     const lines = Array.from({ length: MAX_ORDER_LINES + 1 }, (_, i) => ({ variantId: `aaaaaaaa-0000-4000-8000-${String(i).padStart(12, '0')}`, quantity: 1 }));
     expect(draftOrder({ id: 'c', customerId: 'u', currency: 'EUR', lines }, [], 495, 1900)).toMatchObject({ ok: false, errors: [{ code: OrderErrorCodes.ORDER_TOO_MANY_LINES }] });

@@ -177,7 +177,8 @@ export function validatePlaceOrder(input: PlaceOrderInput, taxRates: TaxRates): 
 export interface CheckoutCart {
   id: string;
   customerId: string;
-  currency: string;
+  /** Null when the cart has no lines. */
+  currency: string | null;
   lines: { variantId: string; quantity: number }[];
 }
 
@@ -220,7 +221,8 @@ export interface OrderDraft {
  * Two cart lines of one variant become one order line.
  */
 export function draftOrder(cart: CheckoutCart, variants: readonly CatalogVariant[], shippingFlatFee: number, taxRateBp: number): Result<OrderDraft> {
-  if (cart.lines.length === 0) return fail(userError(OrderErrorCodes.ORDER_CART_EMPTY, 'Your cart is empty.', ['input', 'cartId']));
+  const currency = cart.currency;
+  if (cart.lines.length === 0 || currency === null) return fail(userError(OrderErrorCodes.ORDER_CART_EMPTY, 'Your cart is empty.', ['input', 'cartId']));
   const quantities = new Map<string, number>();
   for (const line of cart.lines) quantities.set(line.variantId.toLowerCase(), (quantities.get(line.variantId.toLowerCase()) ?? 0) + line.quantity);
   if (quantities.size > MAX_ORDER_LINES) {
@@ -235,8 +237,8 @@ export function draftOrder(cart: CheckoutCart, variants: readonly CatalogVariant
       errors.push(userError(OrderErrorCodes.ORDER_VARIANT_NOT_ON_SALE, `${variant ? `${variant.productName} (${variant.title})` : 'An item in your cart'} is no longer on sale; remove it from your cart.`, ['input', 'cartId']));
       continue;
     }
-    if (variant.price.currency !== cart.currency) {
-      errors.push(userError(OrderErrorCodes.ORDER_CURRENCY_MISMATCH, `${variant.productName} is priced in ${variant.price.currency}, your cart in ${cart.currency}.`, ['input', 'cartId']));
+    if (variant.price.currency !== currency) {
+      errors.push(userError(OrderErrorCodes.ORDER_CURRENCY_MISMATCH, `${variant.productName} is priced in ${variant.price.currency}, your cart in ${currency}.`, ['input', 'cartId']));
       continue;
     }
     lines.push({
@@ -252,5 +254,5 @@ export function draftOrder(cart: CheckoutCart, variants: readonly CatalogVariant
     });
   }
   if (errors.length > 0) return fail(...errors);
-  return ok({ currency: cart.currency, lines, totals: computeTotals(lines, shippingFlatFee, taxRateBp) });
+  return ok({ currency, lines, totals: computeTotals(lines, shippingFlatFee, taxRateBp) });
 }

@@ -10,7 +10,8 @@ export const checkoutCartAnswer = z.object({
     .object({
       id: z.uuid(),
       customerId: z.uuid(),
-      currency: z.string().regex(/^[A-Z]{3}$/),
+      /** Null when the cart has no lines (cart's answer). */
+      currency: z.string().regex(/^[A-Z]{3}$/).nullable(),
       lines: z.array(z.object({ variantId: z.uuid(), quantity: z.number().int().positive().max(10_000) })).max(1_000),
     })
     .nullable(),
@@ -26,8 +27,8 @@ export const variantsAnswer = z.object({
         vendorId: z.uuid(),
         sku: z.string().max(100),
         productName: z.string().max(300),
-        // Catalog leaves it null for a product's only variant; a line then shows no variant title.
-        title: z.string().max(300).nullable().transform((title) => title ?? ''),
+        /** Null for a product's only, untitled variant. */
+        title: z.string().max(300).nullable(),
         price: money,
         onSale: z.boolean(),
       }),
@@ -50,7 +51,7 @@ export function createCatalogReader(client: InternalReadClient) {
   return {
     async variants(ids: readonly string[], context: { requestId: string; signal: AbortSignal }): Promise<CatalogVariant[]> {
       const answer = await client.post('/internal/variants', { ids: [...ids] }, { schema: variantsAnswer, requestId: context.requestId, signal: context.signal });
-      return answer.variants;
+      return answer.variants.map((variant) => ({ ...variant, title: variant.title ?? '' }));
     },
   };
 }
