@@ -171,7 +171,7 @@ describe('checkout through the gateway', () => {
     const placed = await Promise.all(shoppers.map((shopper, index) => shop.placeOrder(shopper, carts[index]!, 'tok_success')));
     const orderIds = placed.flatMap((result) => (result.order ? [result.order.id] : []));
     const refusedAtPlacement = placed.filter((result) => !result.order);
-    expect(refusedAtPlacement.every((result) => result.userErrors.length > 0)).toBe(true);
+    expect(refusedAtPlacement.flatMap((result) => result.userErrors.map((error) => error.code))).toEqual([]);
 
     const admin = await platform.signAccessToken({ sub: randomUUID(), role: 'ADMIN' });
     const statuses = await waitFor(
@@ -193,4 +193,66 @@ describe('checkout through the gateway', () => {
     expect(cancelled.every((order) => order.cancellationReason === 'OUT_OF_STOCK')).toBe(true);
     expect((await shop.available([lastTen]))[lastTen]).toBe(0);
   }, 150_000);
+
+  it('refuses, as typed errors that change nothing: another customer’s cart and order, another store’s vendor order, cancelling a shipped order, a refund above the capture, a second capture', async () => {
+    const dee = await shop.shopper('dee');
+    const eve = await shop.anonymousShopper();
+    await shop.addToCart(dee, variants.lamp, 1);
+    const { cartId } = await shop.addToCart(dee, variants.mug, 1);
+
+    const stolenCart = await shop.placeOrder(eve, cartId, 'tok_success');
+    expect(stolenCart.order).toBeNull();
+    expect(stolenCart.userErrors.map((error) => error.code)).toEqual(['ORDER_CART_NOT_FOUND']);
+
+    const placed = await shop.placeOrder(dee, cartId, 'tok_success');
+    const orderId = placed.order!.id;
+    expect((await shop.settled(dee, orderId)).status).toBe('CONFIRMED');
+
+    const peek = await platform.gateway.data<{ order: unknown }>(`query($id: ID!) { order(id: $id) { id total { amount } } }`, { id: orderId }, { token: eve.token });
+    expect(peek.order).toBeNull();
+    const CANCEL = `mutation($input: CancelOrderInput!) { cancelOrder(input: $input) { order { status } userErrors { code } } }`;
+    const foreignCancel = await platform.gateway.data<{ cancelOrder: { order: unknown; userErrors: { code: string }[] } }>(CANCEL, { input: { orderId, idempotencyKey: randomUUID() } }, { token: eve.token });
+    expect(foreignCancel.cancelOrder.userErrors.map((error) => error.code)).toEqual(['ORDER_NOT_FOUND']);
+
+    const vendorOrders = await platform.gateway.data<{ order: { vendorOrders: { id: string; vendorId: string }[] } }>(
+      `query($id: ID!) { order(id: $id) { vendorOrders { id vendorId } } }`,
+      { id: orderId },
+      { token: dee.token },
+    );
+    const partOf = (store: Store) => vendorOrders.order.vendorOrders.find((vendorOrder) => vendorOrder.vendorId === store.vendorId)!.id;
+    const SHIP = `mutation($input: MarkVendorOrderShippedInput!) { markVendorOrderShipped(input: $input) { vendorOrder { status } userErrors { code } } }`;
+    type Shipped = { markVendorOrderShipped: { vendorOrder: { status: string } | null; userErrors: { code: string }[] } };
+    const wrongStore = await platform.gateway.data<Shipped>(SHIP, { input: { vendorOrderId: partOf(lumen), carrier: 'DHL', trackingNumber: 'X1' } }, { token: kettle.token });
+    expect(wrongStore.markVendorOrderShipped.userErrors.map((error) => error.code)).toEqual(['VENDOR_ORDER_NOT_FOUND']);
+    for (const store of [lumen, kettle]) {
+      const shipped = await platform.gateway.data<Shipped>(SHIP, { input: { vendorOrderId: partOf(store), carrier: 'DHL', trackingNumber: `T-${store.vendorId.slice(0, 6)}` } }, { token: store.token });
+      expect(shipped.markVendorOrderShipped.userErrors).toEqual([]);
+      expect(shipped.markVendorOrderShipped.vendorOrder?.status).toBe('SHIPPED');
+    }
+    expect((await shop.orderStatus(dee, orderId)).status).toBe('SHIPPED');
+    const lateCancel = await platform.gateway.data<{ cancelOrder: { userErrors: { code: string }[] } }>(CANCEL, { input: { orderId, idempotencyKey: randomUUID() } }, { token: dee.token });
+    expect(lateCancel.cancelOrder.userErrors.map((error) => error.code)).toEqual(['ORDER_NOT_CANCELLABLE']);
+    expect((await shop.orderStatus(dee, orderId)).status).toBe('SHIPPED');
+
+    const admin = await platform.signAccessToken({ sub: randomUUID(), role: 'ADMIN' });
+    const captured = (await paymentOf(dee, orderId))!;
+    const refund = await platform.gateway.data<{ refundPayment: { userErrors: { code: string }[] } }>(
+      `mutation($input: RefundPaymentInput!) { refundPayment(input: $input) { userErrors { code } } }`,
+      { input: { orderId, amount: { amount: captured.capturedAmount.amount + 1, currency: captured.capturedAmount.currency }, reason: 'too much', idempotencyKey: randomUUID() } },
+      { token: admin },
+    );
+    expect(refund.refundPayment.userErrors.map((error) => error.code)).toEqual(['PAYMENT_REFUND_EXCEEDS_CAPTURED']);
+    const recapture = await platform.gateway.data<{ capturePayment: { userErrors: { code: string }[] } }>(
+      `mutation($input: CapturePaymentInput!) { capturePayment(input: $input) { userErrors { code } } }`,
+      { input: { orderId, idempotencyKey: randomUUID() } },
+      { token: admin },
+    );
+    expect(recapture.capturePayment.userErrors.map((error) => error.code)).toEqual(['PAYMENT_ALREADY_CAPTURED']);
+    expect(await paymentOf(dee, orderId)).toEqual(captured);
+
+    // Each store's shipment reached the customer by email.
+    await waitFor('both shipment emails', () =>
+      platform.mail!.messages().filter((message) => message.to.includes(dee.email) && message.subject.includes(`of order ${placed.order!.number} is on its way`)).length === 2 ? true : undefined,
+    );
+  });
 });

@@ -142,13 +142,21 @@ export function marketplace(client: MarketplaceClient, run: string) {
       return { cartId: added.addCartLine.cart!.id };
     },
 
+    /**
+     * placeOrder as a well-behaved client sends it: when checkout is briefly unavailable (its reads
+     * of cart and catalog timed out, e.g. on a loaded machine) it retries with the same key.
+     */
     async placeOrder(shopper: Shopper, cartId: string, paymentMethodToken: string, idempotencyKey: string = randomUUID()) {
-      const placed = await gateway.data<{ placeOrder: { order: { id: string; number: string; status: string } | null; userErrors: UserErrorShape[] } }>(
-        `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id number status } userErrors { code field message } } }`,
-        { input: { cartId, shippingAddress: TEST_ADDRESS, paymentMethodToken, idempotencyKey } },
-        { token: shopper.token },
-      );
-      return placed.placeOrder;
+      for (let attempt = 1; ; attempt += 1) {
+        const placed = await gateway.data<{ placeOrder: { order: { id: string; number: string; status: string } | null; userErrors: UserErrorShape[] } }>(
+          `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id number status } userErrors { code field message } } }`,
+          { input: { cartId, shippingAddress: TEST_ADDRESS, paymentMethodToken, idempotencyKey } },
+          { token: shopper.token },
+        );
+        const unavailable = placed.placeOrder.userErrors.some((error) => error.code === 'ORDER_CHECKOUT_UNAVAILABLE');
+        if (!unavailable || attempt === 5) return placed.placeOrder;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
     },
 
     async orderStatus(shopper: Shopper, orderId: string): Promise<{ status: string; cancellationReason: string | null }> {
