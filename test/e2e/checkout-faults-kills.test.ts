@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../support/marketplace.ts';
+import { expectSettled, startFaultStack, type FaultStack, type PlacedOrder } from '../support/fault-stack.ts';
+import { waitFor } from '../support/wait.ts';
+
+/**
+ * Issue 9, "Done when" (faults): the services run as separate processes (scripts/lib/stack.ts);
+ * payments, inventory and orders are each killed with SIGKILL mid-saga and restarted, and the
+ * broker connection of every process is cut and restored. Each scenario places orders around the
+ * fault and ends with every order terminal and nothing lost (expectSettled: stock adds up,
+ * captured once for exactly the CONFIRMED orders, every outbox published, every DLQ empty, one
+ * email per recipient per confirmed order).
+ */
+let faults: FaultStack;
+let store: Store;
+let warehouse: string;
+const STOCK = 50;
+
+beforeAll(async () => {
+  faults = await startFaultStack({
+    scope: 'kills',
+    brokerProxy: true,
+    // A step waits longer than any restart takes here, so the orders around a fault still confirm.
+    processEnv: {
+      orders: { SAGA_STEP_TIMEOUT_MS: '40000' },
+      // tok_slow answers after 3 s: a window in which a payment is mid-authorization.
+      payments: { SIMULATED_CARD_SLOW_MS: '3000', PAYMENT_PROVIDER_TIMEOUT_MS: '10000' },
+    },
+  });
+  store = await faults.shop.store('Faulty');
+  warehouse = await faults.shop.warehouse(`FLT-${Date.now().toString(36)}`.toUpperCase());
+}, 180_000);
+
+afterAll(async () => {
+  await faults?.close();
+}, 60_000);
+
+/** A product of its own per scenario, so its stock adds up on its own. */
+async function product(label: string): Promise<string> {
+  const variantId = await faults.shop.product(store, label, 2_000);
+  await faults.shop.receive(store, variantId, warehouse, STOCK);
+  return variantId;
+}
+
+async function place(label: string, variantId: string, card: string, quantity = 1): Promise<PlacedOrder> {
+  const shopper = await faults.shop.shopper(label);
+  const { cartId } = await faults.shop.addToCart(shopper, variantId, quantity);
+  const placed = await faults.shop.placeOrder(shopper, cartId, card);
+  expect(placed.userErrors).toEqual([]);
+  return { id: placed.order!.id, number: placed.order!.number, customerEmail: shopper.email, variantId, quantity };
+}
+
+async function placeMany(label: string, count: number, variantId: string, card: string): Promise<PlacedOrder[]> {
+  return Promise.all(Array.from({ length: count }, (_, index) => place(`${label}${index}`, variantId, card, 1 + (index % 2))));
+}
+
+const statusesOf = async (orders: PlacedOrder[]) =>
+  (await faults.sql('orders', `SELECT status::text FROM orders WHERE id = ANY($1::uuid[])`, [orders.map((order) => order.id)])).map((row) => row.status as string);
+
+const all = (orders: PlacedOrder[]) => new Set(orders.map((order) => order.id));
+
+describe('checkout faults, services as separate processes', () => {
+  it('payments SIGKILLed while authorizing, restarted: every order CONFIRMED, captured once', async () => {
+    const variantId = await product('Pay lamp');
+    const slow = await placeMany('pay', 3, variantId, 'tok_slow');
+    // Stock reserved and payment authorization asked for: payments is mid-saga.
+    await waitFor('the slow orders waiting on payment', async () => ((await statusesOf(slow)).every((status) => status === 'STOCK_RESERVED') ? true : undefined), { timeoutMs: 20_000 });
+    await faults.stack.kill('payments', 'SIGKILL');
+    const whileDown = await placeMany('paydown', 2, variantId, 'tok_success');
+    await faults.stack.restart('payments');
+    const orders = [...slow, ...whileDown];
+    await expectSettled(faults, orders, { initialStock: { [variantId]: STOCK }, mustConfirm: all(orders), storeOwnerEmail: store.ownerEmail });
+  }, 120_000);
+
+  it('inventory SIGKILLed mid-saga, restarted: every order CONFIRMED, stock adds up', async () => {
+    const variantId = await product('Inv lamp');
+    const before = await placeMany('inv', 3, variantId, 'tok_success');
+    await faults.stack.kill('inventory', 'SIGKILL');
+    const whileDown = await placeMany('invdown', 3, variantId, 'tok_success');
+    // With inventory gone nobody reserves: the orders placed meanwhile wait, they are not lost.
+    expect(await statusesOf(whileDown)).toEqual(['PENDING', 'PENDING', 'PENDING']);
+    await faults.stack.restart('inventory');
+    const orders = [...before, ...whileDown];
+    await expectSettled(faults, orders, { initialStock: { [variantId]: STOCK }, mustConfirm: all(orders), storeOwnerEmail: store.ownerEmail });
+  }, 120_000);
+
+  it('orders itself SIGKILLed mid-saga, restarted: the saga resumes, every order CONFIRMED', async () => {
+    const variantId = await product('Ord lamp');
+    const slow = await placeMany('ord', 3, variantId, 'tok_slow');
+    await waitFor('the slow orders waiting on payment', async () => ((await statusesOf(slow)).every((status) => status === 'STOCK_RESERVED') ? true : undefined), { timeoutMs: 20_000 });
+    await faults.stack.kill('orders', 'SIGKILL');
+    // Payments answers while orders is down: the replies wait in orders' queue.
+    await waitFor('payments authorized while orders was down', async () => {
+      const rows = await faults.sql('payments', `SELECT status::text FROM payments WHERE order_id = ANY($1::uuid[])`, [slow.map((order) => order.id)]);
+      return rows.length === slow.length && rows.every((row) => row.status === 'AUTHORIZED') ? true : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+    await faults.stack.restart('orders');
+    const after = await placeMany('ordup', 2, variantId, 'tok_success');
+    const orders = [...slow, ...after];
+    await expectSettled(faults, orders, { initialStock: { [variantId]: STOCK }, mustConfirm: all(orders), storeOwnerEmail: store.ownerEmail });
+  }, 120_000);
+
+  it('the RabbitMQ connection of every process dropped and restored: every order CONFIRMED, no message lost', async () => {
+    const variantId = await product('Bus lamp');
+    const slow = await placeMany('bus', 3, variantId, 'tok_slow');
+    await waitFor('the slow orders waiting on payment', async () => ((await statusesOf(slow)).every((status) => status === 'STOCK_RESERVED') ? true : undefined), { timeoutMs: 20_000 });
+    faults.broker!.cut();
+    const whileCut = await placeMany('buscut', 3, variantId, 'tok_success');
+    // The messages of the orders placed meanwhile wait in orders' outbox: the cut really cut.
+    await waitFor('orders’ outbox holding what it cannot publish', async () => {
+      const [row] = await faults.sql('orders', `SELECT COUNT(*)::int AS n FROM outbox_message WHERE published_at IS NULL`);
+      return (row!.n as number) >= whileCut.length ? true : undefined;
+    });
+    expect(await statusesOf(whileCut)).toEqual(['PENDING', 'PENDING', 'PENDING']);
+    faults.broker!.restore();
+    for (const name of ['users', 'catalog', 'inventory', 'cart', 'payments', 'orders', 'notifications']) await faults.ready(name);
+    const orders = [...slow, ...whileCut];
+    await expectSettled(faults, orders, { initialStock: { [variantId]: STOCK }, mustConfirm: all(orders), storeOwnerEmail: store.ownerEmail });
+  }, 120_000);
+});
