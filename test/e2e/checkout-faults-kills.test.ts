@@ -23,13 +23,13 @@ beforeAll(async () => {
     // A step waits longer than any restart takes here, so the orders around a fault still confirm.
     processEnv: {
       orders: { SAGA_STEP_TIMEOUT_MS: '40000' },
-      // tok_slow answers after 3 s: a window in which a payment is mid-authorization.
-      payments: { SIMULATED_CARD_SLOW_MS: '3000', PAYMENT_PROVIDER_TIMEOUT_MS: '10000' },
+      // tok_slow answers after 2.5 s: a window in which a payment is mid-authorization.
+      payments: { SIMULATED_CARD_SLOW_MS: '2500', PAYMENT_PROVIDER_TIMEOUT_MS: '4000' },
     },
   });
   store = await faults.shop.store('Faulty');
   warehouse = await faults.shop.warehouse(`FLT-${Date.now().toString(36)}`.toUpperCase());
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await faults?.close();

@@ -40,7 +40,7 @@ beforeAll(async () => {
      DROP TRIGGER IF EXISTS fault_poison_email ON email;
      CREATE TRIGGER fault_poison_email BEFORE INSERT ON email FOR EACH ROW EXECUTE FUNCTION fault_poison_email();`,
   );
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await faults?.close();

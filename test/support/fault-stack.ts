@@ -105,7 +105,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
         smtpSink: { smtpPort: 0, httpPort: 0 },
       });
     } catch (error) {
-      if (attempt === 1) {
+      if (attempt === 1 || !String(error instanceof Error ? error.message : error).includes('EADDRINUSE')) {
         await broker?.close();
         throw error;
       }
