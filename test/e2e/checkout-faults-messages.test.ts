@@ -78,7 +78,10 @@ describe('checkout message faults, services as separate processes', () => {
       return letters.length > 0 ? letters : undefined;
     }, { timeoutMs: 30_000, intervalMs: 200 });
     expect(parked).toHaveLength(1);
-    expect(parked[0]).toMatchObject({ type: 'order.confirmed', deliveries: DELIVERY_LIMIT });
+    expect(parked[0]).toMatchObject({ type: 'order.confirmed', reason: 'rejected' });
+    // Tried exactly the delivery limit times before it was parked.
+    const tries = faults.logOf('notifications').filter((line) => line.messageId === parked[0]!.messageId && typeof line.attempt === 'number');
+    expect(tries.map((line) => line.attempt)).toEqual(Array.from({ length: DELIVERY_LIMIT }, (_, index) => index + 1));
     // The other orders' mail went meanwhile; none for the poisoned order.
     await waitFor('the other orders’ emails', async () => {
       const mail = await faults.mail();

@@ -34,6 +34,8 @@ export interface FaultStack {
   /** Every process' connection to RabbitMQ goes through it (when started with `brokerProxy`). */
   broker: TcpProxy | null;
   messagingPrefix: string;
+  /** The JSON log lines a process wrote so far (each process logs to <logDir>/<name>.log). */
+  logOf(name: string): Record<string, unknown>[];
   sql(database: string, text: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
   /** GET of the SMTP sink's listing. */
   mail(): Promise<{ to: string[]; subject: string }[]>;
@@ -85,6 +87,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     brokerUrl = target.toString();
   }
 
+  const logDir = path.join(ROOT, '.logs', `test-faults-${options.scope}-${run}`);
   let stack: RunningStack | undefined;
   // A random port range per run; a port another process took makes the stack fail to start: try once more elsewhere.
   for (let attempt = 0; attempt < 2 && !stack; attempt += 1) {
@@ -97,7 +100,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
         subgraphBasePort: gatewayPort + 1,
         nodeEnv: 'development',
         logLevel: 'info',
-        logDir: path.join(ROOT, '.logs', `test-faults-${options.scope}-${run}`),
+        logDir,
         seed: false,
         gatewayEnv: BIG_BUDGETS,
         env: { ...FAST, ...options.env, ...(broker ? { RABBITMQ_URL: brokerUrl } : {}) },
@@ -153,6 +156,11 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     gateway,
     broker,
     messagingPrefix,
+    logOf: (name) =>
+      readFileSync(path.join(logDir, `${name}.log`), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     async sql(database, text, values = []) {
       return (await pool(database).query(text, values)).rows as Record<string, unknown>[];
     },
