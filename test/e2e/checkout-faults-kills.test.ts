@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../support/marketplace.ts';
+import type { Shopper, Store } from '../support/marketplace.ts';
 import { expectSettled, startFaultStack, type FaultStack, type PlacedOrder } from '../support/fault-stack.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -42,16 +42,37 @@ async function product(label: string): Promise<string> {
   return variantId;
 }
 
-async function place(label: string, variantId: string, card: string, quantity = 1): Promise<PlacedOrder> {
-  const shopper = await faults.shop.shopper(label);
-  const { cartId } = await faults.shop.addToCart(shopper, variantId, quantity);
-  const placed = await faults.shop.placeOrder(shopper, cartId, card);
-  expect(placed.userErrors).toEqual([]);
-  return { id: placed.order!.id, number: placed.order!.number, customerEmail: shopper.email, variantId, quantity };
+interface Ready {
+  shopper: Shopper;
+  cartId: string;
+  variantId: string;
+  quantity: number;
+}
+
+/** Shoppers with a filled cart (filling one reads inventory's availability, so it is done before a fault). */
+async function carts(label: string, count: number, variantId: string): Promise<Ready[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const shopper = await faults.shop.shopper(`${label}${index}`);
+      const quantity = 1 + (index % 2);
+      const { cartId } = await faults.shop.addToCart(shopper, variantId, quantity);
+      return { shopper, cartId, variantId, quantity };
+    }),
+  );
+}
+
+async function checkout(ready: Ready[], card: string): Promise<PlacedOrder[]> {
+  return Promise.all(
+    ready.map(async ({ shopper, cartId, variantId, quantity }) => {
+      const placed = await faults.shop.placeOrder(shopper, cartId, card);
+      expect(placed.userErrors).toEqual([]);
+      return { id: placed.order!.id, number: placed.order!.number, customerEmail: shopper.email, variantId, quantity };
+    }),
+  );
 }
 
 async function placeMany(label: string, count: number, variantId: string, card: string): Promise<PlacedOrder[]> {
-  return Promise.all(Array.from({ length: count }, (_, index) => place(`${label}${index}`, variantId, card, 1 + (index % 2))));
+  return checkout(await carts(label, count, variantId), card);
 }
 
 const statusesOf = async (orders: PlacedOrder[]) =>
@@ -67,6 +88,7 @@ describe('checkout faults, services as separate processes', () => {
     await waitFor('the slow orders waiting on payment', async () => ((await statusesOf(slow)).every((status) => status === 'STOCK_RESERVED') ? true : undefined), { timeoutMs: 20_000 });
     await faults.stack.kill('payments', 'SIGKILL');
     const whileDown = await placeMany('paydown', 2, variantId, 'tok_success');
+    expect(await statusesOf(whileDown)).not.toContain('CONFIRMED');
     await faults.stack.restart('payments');
     const orders = [...slow, ...whileDown];
     await expectSettled(faults, orders, { initialStock: { [variantId]: STOCK }, mustConfirm: all(orders), storeOwnerEmail: store.ownerEmail });
@@ -74,9 +96,10 @@ describe('checkout faults, services as separate processes', () => {
 
   it('inventory SIGKILLed mid-saga, restarted: every order CONFIRMED, stock adds up', async () => {
     const variantId = await product('Inv lamp');
-    const before = await placeMany('inv', 3, variantId, 'tok_success');
+    const filled = await carts('inv', 6, variantId);
+    const before = await checkout(filled.slice(0, 3), 'tok_success');
     await faults.stack.kill('inventory', 'SIGKILL');
-    const whileDown = await placeMany('invdown', 3, variantId, 'tok_success');
+    const whileDown = await checkout(filled.slice(3), 'tok_success');
     // With inventory gone nobody reserves: the orders placed meanwhile wait, they are not lost.
     expect(await statusesOf(whileDown)).toEqual(['PENDING', 'PENDING', 'PENDING']);
     await faults.stack.restart('inventory');
@@ -104,8 +127,9 @@ describe('checkout faults, services as separate processes', () => {
     const variantId = await product('Bus lamp');
     const slow = await placeMany('bus', 3, variantId, 'tok_slow');
     await waitFor('the slow orders waiting on payment', async () => ((await statusesOf(slow)).every((status) => status === 'STOCK_RESERVED') ? true : undefined), { timeoutMs: 20_000 });
+    const filled = await carts('buscut', 3, variantId);
     faults.broker!.cut();
-    const whileCut = await placeMany('buscut', 3, variantId, 'tok_success');
+    const whileCut = await checkout(filled, 'tok_success');
     // The messages of the orders placed meanwhile wait in orders' outbox: the cut really cut.
     await waitFor('orders’ outbox holding what it cannot publish', async () => {
       const [row] = await faults.sql('orders', `SELECT COUNT(*)::int AS n FROM outbox_message WHERE published_at IS NULL`);
