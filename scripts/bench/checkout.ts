@@ -93,16 +93,24 @@ async function tokenSigner() {
   };
 }
 
+/** Answers the gateway asks to retry shortly (the session list not re-read in time on a loaded machine). */
+const RETRY_SHORTLY = 'SESSION_CHECK_UNAVAILABLE';
+const RETRIES = 5;
+
 function gatewayClient(url: string) {
   return async function graphql<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: T; errors?: unknown[] };
-    if (!response.ok || body.errors?.length || !body.data) throw new Error(`HTTP ${response.status}: ${JSON.stringify(body).slice(0, 400)}`);
-    return body.data;
+    const body = JSON.stringify({ query, variables });
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+      const answer = (await response.json()) as { data?: T; errors?: { extensions?: { code?: string } }[] };
+      if (response.ok && !answer.errors?.length && answer.data) return answer.data;
+      // The same body again: a placeOrder keeps its idempotency key, so a retry never places twice.
+      if (attempt < RETRIES && answer.errors?.some((error) => error.extensions?.code === RETRY_SHORTLY)) {
+        await sleep(500 * attempt);
+        continue;
+      }
+      throw new Error(`HTTP ${response.status}: ${JSON.stringify(answer).slice(0, 400)}`);
+    }
   };
 }
 
@@ -250,9 +258,13 @@ async function round_(graphql: GraphQL, options: CheckoutBenchOptions, sign: Awa
           `query($id: ID!) { order(id: $id) { status placedAt confirmedAt statusHistory { to at } } }`,
           { id: orderId },
           shopper.token,
-        );
+        ).catch((error: unknown) => {
+          // A failed look is not a failed order: the next poll looks again (until the deadline).
+          log(`   order read failed: ${error instanceof Error ? error.message : String(error)}`);
+          return { order: null };
+        });
         if (read.order && TERMINAL.has(read.order.status)) return read.order;
-        if (Date.now() > deadline) return read.order;
+        if (Date.now() > deadline) return read.order ?? { status: 'UNKNOWN', placedAt: '', confirmedAt: null, statusHistory: [] };
         await sleep(pollMs);
       }
     }),
