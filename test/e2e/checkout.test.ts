@@ -153,4 +153,44 @@ describe('checkout through the gateway', () => {
     expect(mine.myOrders.totalCount).toBe(1);
     expect((await shop.settled(cy, first.order!.id)).status).toBe('CONFIRMED');
   });
+
+  it('100 customers at once for the last 10 units of one SKU → exactly 10 CONFIRMED, the rest refused or CANCELLED as out of stock, stock 0', async () => {
+    const store = await shop.store('Scarce');
+    const [first, second] = [await shop.warehouse(`SC1-${run}`.toUpperCase()), await shop.warehouse(`SC2-${run}`.toUpperCase())];
+    const lastTen = await shop.product(store, 'Last ten', 9_900);
+    await shop.receive(store, lastTen, first, 6);
+    await shop.receive(store, lastTen, second, 4);
+
+    const shoppers = await Promise.all(Array.from({ length: 100 }, () => shop.anonymousShopper()));
+    const carts: string[] = [];
+    for (let start = 0; start < shoppers.length; start += 20) {
+      const batch = await Promise.all(shoppers.slice(start, start + 20).map((shopper) => shop.addToCart(shopper, lastTen, 1)));
+      carts.push(...batch.map((cart) => cart.cartId));
+    }
+
+    const placed = await Promise.all(shoppers.map((shopper, index) => shop.placeOrder(shopper, carts[index]!, 'tok_success')));
+    const orderIds = placed.flatMap((result) => (result.order ? [result.order.id] : []));
+    const refusedAtPlacement = placed.filter((result) => !result.order);
+    expect(refusedAtPlacement.every((result) => result.userErrors.length > 0)).toBe(true);
+
+    const admin = await platform.signAccessToken({ sub: randomUUID(), role: 'ADMIN' });
+    const statuses = await waitFor(
+      'every placed order terminal',
+      async () => {
+        const listed = await platform.gateway.data<{ orders: { edges: { node: { id: string; status: string; cancellationReason: string | null } }[] } }>(
+          `query($filter: OrderFilter) { orders(filter: $filter, first: 100) { edges { node { id status cancellationReason } } } }`,
+          { filter: { vendorId: store.vendorId } },
+          { token: admin },
+        );
+        const nodes = listed.orders.edges.map((edge) => edge.node);
+        return nodes.length === orderIds.length && nodes.every((node) => node.status === 'CONFIRMED' || node.status === 'CANCELLED') ? nodes : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+    expect(statuses.filter((order) => order.status === 'CONFIRMED')).toHaveLength(10);
+    const cancelled = statuses.filter((order) => order.status === 'CANCELLED');
+    expect(cancelled.length + refusedAtPlacement.length).toBe(90);
+    expect(cancelled.every((order) => order.cancellationReason === 'OUT_OF_STOCK')).toBe(true);
+    expect((await shop.available([lastTen]))[lastTen]).toBe(0);
+  }, 150_000);
 });
