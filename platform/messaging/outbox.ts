@@ -122,17 +122,21 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           LIMIT ${batchSize}
           FOR UPDATE SKIP LOCKED`;
         const results = await Promise.allSettled(rows.map((row) => publish(ch, row)));
+        const confirmed: string[] = [];
         let failed = 0;
         for (const [index, result] of results.entries()) {
           const row = rows[index];
           if (!row) continue;
           if (result.status === 'fulfilled') {
-            await tx.$executeRaw`UPDATE outbox_message SET published_at = now() WHERE id = ${row.id}::uuid`;
+            confirmed.push(row.id);
           } else {
             failed += 1;
             log.warn({ messageId: row.id, type: row.type, err: result.reason instanceof Error ? result.reason.message : String(result.reason) }, 'publish not confirmed; will retry');
           }
         }
+        // One statement for the batch: a round trip per row held the claimed rows' locks (and the
+        // next batch) for as many round trips as the batch had rows.
+        if (confirmed.length > 0) await tx.$executeRaw`UPDATE outbox_message SET published_at = now() WHERE id = ANY(${confirmed}::uuid[])`;
         return { seen: rows.length, failed };
       },
       { timeout: publishTimeoutMs + 10_000, maxWait: 5_000 },

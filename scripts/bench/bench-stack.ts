@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../lib/databases.ts';
-import { startStack, type RunningStack } from '../lib/stack.ts';
+import { startStack, type RunningStack, type StackOptions } from '../lib/stack.ts';
 
 /** Where the benchmarks' services write their logs (and the composed supergraph). */
 export const BENCH_LOG_DIR = path.join(ROOT, '.logs', 'bench');
@@ -30,9 +30,10 @@ export const machine = () => ({ cpus: cpus().length, node: process.version });
  * Boots the stack as separate processes (production mode, demo data in `shop_bench_*`, the
  * gateway on `gatewayPort`, subgraphs from `subgraphBasePort`), runs `bench` on it and stops it
  * whatever happens, Ctrl-C included. `stopExtras` stops what the bench started beside the stack.
+ * `processEnv` goes over one process' environment by name (the checkout bench's signing key for users).
  */
 export async function withBenchStack<T>(
-  ports: { gatewayPort: number; subgraphBasePort: number },
+  ports: { gatewayPort: number; subgraphBasePort: number } & Pick<StackOptions, 'processEnv'>,
   bench: (stack: RunningStack) => Promise<T>,
   stopExtras: () => Promise<void> = async () => {},
 ): Promise<T> {

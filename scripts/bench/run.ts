@@ -11,6 +11,14 @@ const BENCHMARKS: Record<string, { summary: string; usage: string; run: (args: s
       return runCatalogBenchmark(parseCatalogBenchArgs(args));
     },
   },
+  checkout: {
+    summary: 'orders/s and placeOrder → CONFIRMED p50/p95/p99 for N shoppers at once (oversell, open orders checked), then reservations/s on one hot SKU',
+    usage: '[--shoppers 10,50,200] [--poll 500] [--deadline 60] [--hot-sku-concurrency 50] [--hot-sku-duration 5]',
+    run: async (args) => {
+      const { parseCheckoutBenchArgs, runCheckoutBenchmark } = await import('./checkout.ts');
+      return runCheckoutBenchmark(parseCheckoutBenchArgs(args));
+    },
+  },
   cost: {
     summary: "the issue's fan-out refused for its cost (latency, one at a time and at once), and the listing's latency idle vs. while fan-outs loop",
     usage: '[--sequential 500] [--connections 10] [--duration 10] [--listing-connections 10] [--fan-out-senders 10] [--warmup 50]',

@@ -1,0 +1,422 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../../platform/auth/access-token.ts';
+import type { Role } from '../../platform/auth/viewer.ts';
+import { benchLog as log, machine, positiveFlag as positive, round, withBenchStack, writeBenchResults } from './bench-stack.ts';
+import { benchHotSku, type HotSkuFigures } from './hot-sku.ts';
+
+/** Beside the other benches' ports (catalog 41 0x, cost 41 4x, edge 41 6x), so any two can run on one machine. */
+const GATEWAY_PORT = 4180;
+const SUBGRAPH_BASE_PORT = 4181;
+
+/** The issue's targets on this machine: at N = 50, ≥ 100 orders/s and p95 under 1 s; ≥ 1,000 reservations/s on one SKU. */
+const TARGETS = { shoppers: 50, ordersPerSecond: 100, p95Ms: 1_000, reservationsPerSecond: 1_000 };
+
+const ADDRESS = { name: 'Bench Shopper', line1: 'Torstraße 1', postalCode: '10119', city: 'Berlin', country: 'DE' };
+
+export interface CheckoutBenchOptions {
+  /** One round per entry: that many shoppers check out at once. */
+  shoppers: number[];
+  /** How often the bench counts the round's settled orders (one admin query), until all are or the deadline passes. */
+  pollMs: number;
+  /** How long a round waits for every order to end before counting the ones still open. */
+  deadlineSeconds: number;
+  hotSkuConcurrency: number;
+  hotSkuSeconds: number;
+}
+
+export interface RoundFigures {
+  shoppers: number;
+  /** Shoppers whose cart could not be filled or whose placeOrder failed (an error, not a userError): no order to wait for. */
+  notPlaced: number;
+  placed: number;
+  confirmed: number;
+  cancelled: number;
+  /** Placed orders not CONFIRMED/CANCELLED when the deadline passed. */
+  nonTerminal: number;
+  /** Confirmed orders / time from the first placeOrder sent to the last confirmedAt. */
+  ordersPerSecond: number;
+  wallMs: number;
+  /** confirmedAt − placedAt, the server's own timestamps. */
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** The client's placeOrder round trip (the mutation alone). */
+  placeOrderMs: { p50: number; p99: number };
+  /** Time spent in each saga hop (statusHistory: PENDING → STOCK_RESERVED → PAYMENT_AUTHORIZED → CONFIRMED), p50 / p95. */
+  hopsMs: Record<string, { p50: number; p95: number }>;
+  /** Per product: units before, after, and units in confirmed orders; oversold when after < 0 or before − after ≠ confirmed units. */
+  stock: { before: number; after: number; confirmedUnits: number }[];
+  oversold: boolean;
+}
+
+export interface CheckoutBenchResults {
+  startedAt: string;
+  machine: ReturnType<typeof machine>;
+  options: CheckoutBenchOptions;
+  rounds: RoundFigures[];
+  hotSku: HotSkuFigures;
+}
+
+interface Store {
+  vendorId: string;
+  token: string;
+}
+
+interface OrderRead {
+  status: string;
+  placedAt: string;
+  confirmedAt: string | null;
+  statusHistory: { to: string; at: string }[];
+}
+
+const percentile = (sorted: number[], p: number) => round(sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0));
+const sortedOf = (values: number[]) => [...values].sort((a, b) => a - b);
+
+/**
+ * Access tokens signed with the key the bench hands the users subgraph (production mode's
+ * throwaway key is the stack's own): shoppers are made in microseconds, not through argon2
+ * sign-ups the users subgraph rate-limits per IP.
+ */
+async function tokenSigner() {
+  const jwk: JWK = { ...generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' };
+  const key = (await importJWK(jwk, ACCESS_TOKEN_ALGORITHM)) as CryptoKey;
+  return {
+    privateJwk: JSON.stringify(jwk),
+    sign: (claims: { sub: string; role: Role; vid?: string }) =>
+      new SignJWT({ role: claims.role, vid: claims.vid ?? null, sid: randomUUID() })
+        .setSubject(claims.sub)
+        .setIssuer(ACCESS_TOKEN_ISSUER)
+        .setAudience(ACCESS_TOKEN_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: jwk.kid!, typ: 'JWT' })
+        .sign(key),
+  };
+}
+
+/** Answers the gateway asks to retry shortly (the session list not re-read in time on a loaded machine). */
+const RETRY_SHORTLY = ['SESSION_CHECK_UNAVAILABLE'];
+/** placeOrder may also be sent again when its outcome is unknown: the same idempotency key returns the first order. */
+const PLACE_ORDER_RETRY = [...RETRY_SHORTLY, 'OUTCOME_UNKNOWN'];
+const RETRIES = 5;
+
+function gatewayClient(url: string) {
+  return async function graphql<T>(query: string, variables: Record<string, unknown>, token?: string, retryOn: string[] = RETRY_SHORTLY): Promise<T> {
+    const body = JSON.stringify({ query, variables });
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+      const answer = (await response.json()) as { data?: T; errors?: { extensions?: { code?: string } }[] };
+      if (response.ok && !answer.errors?.length && answer.data) return answer.data;
+      // The same body again: a placeOrder keeps its idempotency key, so a retry never places twice.
+      if (attempt < RETRIES && answer.errors?.some((error) => retryOn.includes(error.extensions?.code ?? ''))) {
+        await sleep(500 * attempt);
+        continue;
+      }
+      throw new Error(`HTTP ${response.status}: ${JSON.stringify(answer).slice(0, 400)}`);
+    }
+  };
+}
+
+type GraphQL = ReturnType<typeof gatewayClient>;
+
+const noUserErrors = (what: string, payload: { userErrors: unknown[] }) => {
+  if (payload.userErrors.length > 0) throw new Error(`${what}: ${JSON.stringify(payload.userErrors)}`);
+};
+
+/** An approved store with a real owner account (two sign-ups in all: the rate limit never matters). */
+async function store(graphql: GraphQL, sign: Awaited<ReturnType<typeof tokenSigner>>['sign'], adminToken: string, label: string, run: string): Promise<Store> {
+  const signed = await graphql<{ signUp: { user: { id: string } | null; accessToken: string | null; userErrors: unknown[] } }>(
+    `mutation($input: SignUpInput!) { signUp(input: $input) { user { id } accessToken userErrors { code } } }`,
+    { input: { email: `owner-${label}-${run}@example.com`, password: `Bench-${run}-Horse-Battery`, name: `Owner ${label}` } },
+  );
+  noUserErrors('signUp', signed.signUp);
+  const applied = await graphql<{ applyForVendor: { vendor: { id: string } } }>(
+    `mutation($input: ApplyForVendorInput!) { applyForVendor(input: $input) { vendor { id } } }`,
+    { input: { name: `${label} ${run}`, slug: `${label.toLowerCase()}-${run}` } },
+    signed.signUp.accessToken!,
+  );
+  const vendorId = applied.applyForVendor.vendor.id;
+  const approved = await graphql<{ approveVendor: { userErrors: unknown[] } }>(
+    `mutation($input: ApproveVendorInput!) { approveVendor(input: $input) { userErrors { code } } }`,
+    { input: { id: vendorId } },
+    adminToken,
+  );
+  noUserErrors('approveVendor', approved.approveVendor);
+  return { vendorId, token: await sign({ sub: signed.signUp.user!.id, role: 'VENDOR', vid: vendorId }) };
+}
+
+/** A published product with one variant and `units` in stock; returns its product and variant ids. */
+async function stockedProduct(graphql: GraphQL, seller: Store, name: string, amount: number, locationCode: string, units: number) {
+  const created = await graphql<{ createProduct: { product: { id: string; variants: { id: string }[] }; userErrors: unknown[] } }>(
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id variants { id } } userErrors { code field } } }`,
+    { input: { name, variants: [{ sku: `BENCH-${randomUUID().slice(0, 12)}`, price: { amount, currency: 'EUR' } }] } },
+    seller.token,
+  );
+  noUserErrors('createProduct', created.createProduct);
+  const productId = created.createProduct.product.id;
+  const active = await graphql<{ setProductStatus: { userErrors: unknown[] } }>(
+    `mutation($id: ID!) { setProductStatus(input: { id: $id, status: ACTIVE }) { userErrors { code } } }`,
+    { id: productId },
+    seller.token,
+  );
+  noUserErrors('setProductStatus', active.setProductStatus);
+  const variantId = created.createProduct.product.variants[0]!.id;
+  const received = await graphql<{ receiveStock: { userErrors: unknown[] } }>(
+    `mutation($input: ReceiveStockInput!) { receiveStock(input: $input) { userErrors { code field } } }`,
+    { input: { variantId, locationCode, quantity: units, reason: 'checkout bench' } },
+    seller.token,
+  );
+  noUserErrors('receiveStock', received.receiveStock);
+  return { productId, variantId };
+}
+
+async function available(graphql: GraphQL, adminToken: string, product: { productId: string; variantId: string }): Promise<number> {
+  const read = await graphql<{ product: { variants: { id: string; availability: { available: number } }[] } | null }>(
+    `query($id: ID!) { product(id: $id) { variants { id availability { available } } } }`,
+    { id: product.productId },
+    adminToken,
+  );
+  const variant = read.product?.variants.find((candidate) => candidate.id === product.variantId);
+  if (!variant) throw new Error(`variant ${product.variantId} not visible`);
+  return variant.availability.available;
+}
+
+/** Runs `task` over `items`, at most `limit` at once (setting up carts is not what is measured, and must not be a storm). */
+async function inBatches<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await task(items[index]!);
+      }
+    }),
+  );
+  return results;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One round: two fresh products (one per store) with exactly `n` units each, `n` shoppers each
+ * with a cart holding one of each, all placing their order at once with `tok_success`, each then
+ * watching its order (gently) until it ends or the deadline passes.
+ */
+async function round_(graphql: GraphQL, options: CheckoutBenchOptions, sign: Awaited<ReturnType<typeof tokenSigner>>['sign'], adminToken: string, stores: [Store, Store], locationCode: string, n: number): Promise<RoundFigures> {
+  const run = randomUUID().slice(0, 6);
+  const products = [
+    await stockedProduct(graphql, stores[0], `Bench lamp ${run}`, 4_500, locationCode, n),
+    await stockedProduct(graphql, stores[1], `Bench mug ${run}`, 1_250, locationCode, n),
+  ];
+  const before = await Promise.all(products.map((product) => available(graphql, adminToken, product)));
+
+  log(`   ${n} shoppers fill their carts…`);
+  const filled = await inBatches(Array.from({ length: n }, (_, i) => i), 20, async () => {
+    const token = await sign({ sub: randomUUID(), role: 'CUSTOMER' });
+    let cartId = '';
+    try {
+      for (const product of products) {
+        const added = await graphql<{ addCartLine: { cart: { id: string } | null; userErrors: unknown[] } }>(
+          `mutation($input: AddCartLineInput!) { addCartLine(input: $input) { cart { id } userErrors { code field } } }`,
+          { input: { variantId: product.variantId, quantity: 1 } },
+          token,
+        );
+        noUserErrors('addCartLine', added.addCartLine);
+        cartId = added.addCartLine.cart!.id;
+      }
+    } catch (error) {
+      // Counted as not placed: a shared machine's database may refuse connections for a moment.
+      log(`   a cart could not be filled: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+    return { token, cartId };
+  });
+  const shoppers = filled.filter((shopper): shopper is { token: string; cartId: string } => shopper !== null);
+
+  // Waiting never sets the figures (they come from the server's timestamps); it only has to see
+  // the end. One admin count of this round's settled orders per poll, then each order read once:
+  // N shoppers polling their own order would be the load (200 reads/s at N = 50, 250 ms apart).
+  const deadline = Date.now() + options.deadlineSeconds * 1000;
+  log(`   ${shoppers.length} shoppers place their orders at once…`);
+  const firstSent = Date.now();
+  const roundFrom = new Date(firstSent - 1_000).toISOString();
+  const placeLatencies: number[] = [];
+  const placed = await Promise.all(
+    shoppers.map(async (shopper) => {
+      const t0 = performance.now();
+      try {
+        const answer = await graphql<{ placeOrder: { order: { id: string } | null; userErrors: unknown[] } }>(
+          `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code field message } } }`,
+          { input: { cartId: shopper.cartId, shippingAddress: ADDRESS, paymentMethodToken: 'tok_success', idempotencyKey: randomUUID() } },
+          shopper.token,
+          PLACE_ORDER_RETRY,
+        );
+        placeLatencies.push(performance.now() - t0);
+        if (!answer.placeOrder.order) log(`   placeOrder refused: ${JSON.stringify(answer.placeOrder.userErrors)}`);
+        return answer.placeOrder.order ? { token: shopper.token, orderId: answer.placeOrder.order.id } : null;
+      } catch (error) {
+        log(`   placeOrder failed: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      }
+    }),
+  );
+  const placedOrders = placed.filter((order): order is { token: string; orderId: string } => order !== null);
+  const settledCount = async () => {
+    const counts = await Promise.all(
+      ['CONFIRMED', 'CANCELLED'].map((status) =>
+        graphql<{ orders: { totalCount: number } }>(
+          `query($filter: OrderFilter) { orders(filter: $filter, first: 1) { totalCount } }`,
+          { filter: { vendorId: stores[0].vendorId, placedFrom: roundFrom, status } },
+          adminToken,
+        ),
+      ),
+    );
+    return counts.reduce((sum, count) => sum + count.orders.totalCount, 0);
+  };
+  for (;;) {
+    const settled = await settledCount().catch(() => -1);
+    if (settled >= placedOrders.length || Date.now() > deadline) break;
+    await sleep(options.pollMs);
+  }
+  const outcomes = await inBatches(placedOrders, 10, async ({ token, orderId }) => {
+    const read = await graphql<{ order: OrderRead | null }>(`query($id: ID!) { order(id: $id) { status placedAt confirmedAt statusHistory { to at } } }`, { id: orderId }, token);
+    return read.order ?? { status: 'UNKNOWN', placedAt: '', confirmedAt: null, statusHistory: [] };
+  });
+
+  const orders = outcomes;
+  const confirmed = orders.filter((order) => order.confirmedAt !== null && order.status === 'CONFIRMED');
+  const cancelled = orders.filter((order) => order.status === 'CANCELLED').length;
+  const latencies = sortedOf(confirmed.map((order) => Date.parse(order.confirmedAt!) - Date.parse(order.placedAt)));
+  const lastConfirmed = Math.max(...confirmed.map((order) => Date.parse(order.confirmedAt!)));
+  const wallMs = confirmed.length > 0 ? lastConfirmed - firstSent : 0;
+
+  const hops: Record<string, number[]> = {};
+  for (const order of confirmed) {
+    const history = [...order.statusHistory].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    for (let i = 1; i < history.length; i += 1) {
+      const key = `${history[i - 1]!.to}→${history[i]!.to}`;
+      (hops[key] ??= []).push(Date.parse(history[i]!.at) - Date.parse(history[i - 1]!.at));
+    }
+  }
+  const hopsMs = Object.fromEntries(Object.entries(hops).map(([key, values]) => [key, { p50: percentile(sortedOf(values), 50), p95: percentile(sortedOf(values), 95) }]));
+
+  const after = await Promise.all(products.map((product) => available(graphql, adminToken, product)));
+  // Each confirmed order holds one unit of each product.
+  const stock = products.map((_, i) => ({ before: before[i]!, after: after[i]!, confirmedUnits: confirmed.length }));
+  const oversold = stock.some((s) => s.after < 0 || s.before - s.after !== s.confirmedUnits);
+  const placeSorted = sortedOf(placeLatencies);
+  return {
+    shoppers: n,
+    notPlaced: n - orders.length,
+    placed: orders.length,
+    confirmed: confirmed.length,
+    cancelled,
+    nonTerminal: orders.length - confirmed.length - cancelled,
+    ordersPerSecond: wallMs > 0 ? round((confirmed.length / wallMs) * 1000) : 0,
+    wallMs,
+    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: round(latencies.at(-1) ?? 0) },
+    placeOrderMs: { p50: percentile(placeSorted, 50), p99: percentile(placeSorted, 99) },
+    hopsMs,
+    stock,
+    oversold,
+  };
+}
+
+function table(rounds: RoundFigures[], hotSku: HotSkuFigures): string {
+  const header = ['shoppers', 'not placed', 'confirmed', 'cancelled', 'non-terminal', 'orders/s', 'p50 ms', 'p95 ms', 'p99 ms', 'oversold'];
+  const rows = rounds.map((r) => [r.shoppers, r.notPlaced, r.confirmed, r.cancelled, r.nonTerminal, r.ordersPerSecond, r.latencyMs.p50, r.latencyMs.p95, r.latencyMs.p99, r.oversold ? 'YES' : 'no'].map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padStart(widths[i]!)).join('  ');
+  return [
+    'placeOrder → CONFIRMED (server timestamps), every shopper one order of two stores’ products, tok_success:',
+    line(header),
+    ...rows.map(line),
+    '',
+    `hot SKU, ${hotSku.concurrency} callers: ${hotSku.batched.reservationsPerSecond} reservations/s batched (p99 ${hotSku.batched.p99Ms} ms, consistent: ${hotSku.batched.consistent}), ` +
+      `${hotSku.statement.reservationsPerSecond} single statement (p99 ${hotSku.statement.p99Ms} ms, consistent: ${hotSku.statement.consistent})`,
+  ].join('\n');
+}
+
+/**
+ * Boots the stack as separate processes (production mode), then for each N in `shoppers`: N
+ * shoppers check out at once, and the round reports orders/s, placeOrder → CONFIRMED
+ * percentiles from the server's timestamps, saga hop times, oversell and orders left open. Then
+ * reservations/s on one hot SKU (inventory's benchHotSku). One table, figures to bench-results/.
+ */
+export async function runCheckoutBenchmark(options: CheckoutBenchOptions): Promise<CheckoutBenchResults> {
+  const startedAt = new Date();
+  const signer = await tokenSigner();
+  const rounds = await withBenchStack(
+    { gatewayPort: GATEWAY_PORT, subgraphBasePort: SUBGRAPH_BASE_PORT, processEnv: { users: { JWT_PRIVATE_JWK: signer.privateJwk } } },
+    async (stack) => {
+      const graphql = gatewayClient(stack.gatewayUrl);
+      const adminToken = await signer.sign({ sub: randomUUID(), role: 'ADMIN' });
+      const run = randomUUID().slice(0, 8);
+      log('Two stores and a warehouse…');
+      const stores: [Store, Store] = [await store(graphql, signer.sign, adminToken, 'Lumen', run), await store(graphql, signer.sign, adminToken, 'Kettle', run)];
+      const locationCode = `BENCH-${run}`.toUpperCase();
+      const location = await graphql<{ createLocation: { userErrors: unknown[] } }>(
+        `mutation($input: CreateLocationInput!) { createLocation(input: $input) { userErrors { code } } }`,
+        { input: { code: locationCode, name: 'Checkout bench' } },
+        adminToken,
+      );
+      noUserErrors('createLocation', location.createLocation);
+      // A short warm-up: the first orders pay for JIT, connection pools and queue setup.
+      log('Warm-up round (5 shoppers, not reported)…');
+      await round_(graphql, options, signer.sign, adminToken, stores, locationCode, 5);
+      const figures: RoundFigures[] = [];
+      for (const n of options.shoppers) {
+        log(`N = ${n}:`);
+        const figuresOfRound = await round_(graphql, options, signer.sign, adminToken, stores, locationCode, n);
+        log(
+          `   ${figuresOfRound.confirmed}/${n} confirmed, ${figuresOfRound.ordersPerSecond} orders/s, p50 ${figuresOfRound.latencyMs.p50} ms, p95 ${figuresOfRound.latencyMs.p95} ms, ` +
+            `p99 ${figuresOfRound.latencyMs.p99} ms; placeOrder p50 ${figuresOfRound.placeOrderMs.p50} ms; hops ${JSON.stringify(figuresOfRound.hopsMs)}`,
+        );
+        figures.push(figuresOfRound);
+      }
+      return figures;
+    },
+  );
+  log(`Hot SKU: ${options.hotSkuConcurrency} callers for ${options.hotSkuSeconds} s per path…`);
+  const hotSku = await benchHotSku({ concurrency: options.hotSkuConcurrency, durationMs: options.hotSkuSeconds * 1000, print: true });
+
+  console.log(`\n${table(rounds, hotSku)}\n`);
+  const atTarget = rounds.find((r) => r.shoppers === TARGETS.shoppers);
+  if (atTarget) {
+    const met = atTarget.ordersPerSecond >= TARGETS.ordersPerSecond && atTarget.latencyMs.p95 < TARGETS.p95Ms;
+    console.log(`target at N = ${TARGETS.shoppers} (≥ ${TARGETS.ordersPerSecond} orders/s, p95 < ${TARGETS.p95Ms} ms): ${met ? 'met' : 'missed'}`);
+  }
+  const bestReservations = Math.max(hotSku.batched.reservationsPerSecond, hotSku.statement.reservationsPerSecond);
+  console.log(`target on one SKU (≥ ${TARGETS.reservationsPerSecond} reservations/s): ${bestReservations >= TARGETS.reservationsPerSecond ? 'met' : 'missed'}`);
+  const problems = rounds.filter((r) => r.oversold || r.nonTerminal > 0 || r.notPlaced > 0);
+  if (problems.length > 0) {
+    console.log(`NOT CLEAN: ${problems.map((r) => `N = ${r.shoppers}: ${r.oversold ? 'oversold, ' : ''}${r.nonTerminal} non-terminal, ${r.notPlaced} not placed`).join('; ')}`);
+    process.exitCode = 1;
+  }
+
+  const results: CheckoutBenchResults = { startedAt: startedAt.toISOString(), machine: machine(), options, rounds, hotSku };
+  writeBenchResults('checkout', startedAt, results);
+  return results;
+}
+
+export function parseCheckoutBenchArgs(args: string[]): CheckoutBenchOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      shoppers: { type: 'string', default: '10,50,200' },
+      poll: { type: 'string', default: '500' },
+      deadline: { type: 'string', default: '60' },
+      'hot-sku-concurrency': { type: 'string', default: '50' },
+      'hot-sku-duration': { type: 'string', default: '5' },
+    },
+    strict: true,
+  });
+  return {
+    shoppers: values.shoppers.split(',').map((value) => positive('shoppers', value.trim())),
+    pollMs: positive('poll', values.poll),
+    deadlineSeconds: positive('deadline', values.deadline),
+    hotSkuConcurrency: positive('hot-sku-concurrency', values['hot-sku-concurrency']),
+    hotSkuSeconds: positive('hot-sku-duration', values['hot-sku-duration']),
+  };
+}
