@@ -26,6 +26,6 @@ export function createPrismaAdapter(databaseUrl: string, poolSize = 10): PrismaP
 }
 
 /** A subgraph is ready only while its database answers. */
-export function postgresReadiness(client: { $queryRaw(query: TemplateStringsArray): Promise<unknown> }): ReadinessCheck {
-  return { name: 'postgres', check: () => client.$queryRaw`SELECT 1` };
+export function postgresReadiness(client: { $queryRaw(query: TemplateStringsArray): PromiseLike<unknown> }): ReadinessCheck {
+  return { name: 'postgres', check: async () => void (await client.$queryRaw`SELECT 1`) };
 }

@@ -18,7 +18,7 @@ import { loadOrdersConfig, type OrdersConfig } from './config.ts';
 import type { OrdersContext } from './context.ts';
 import { createCartReader, createCatalogReader } from './infra/internal-reads.ts';
 import { createOrderRepository } from './infra/order.repository.ts';
-import { createOrdersPrisma } from './infra/prisma.ts';
+import { createOrdersDatabase } from './infra/prisma.ts';
 import { resolvers } from './resolvers/index.ts';
 
 /**
@@ -27,15 +27,15 @@ import { resolvers } from './resolvers/index.ts';
  * the sweeper, the consumer and the relay, then the broker connection and the database pool.
  */
 export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
-  const prisma = createOrdersPrisma(config.databaseUrl, config.databasePoolSize);
+  const db = createOrdersDatabase(config.databaseUrl, config.databasePoolSize);
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
   const { signer } = createServiceSigning(config, logger);
   const reader = (baseUrl: string) => createInternalReadClient({ baseUrl, signer, timeoutMs: config.internalReadTimeoutMs, logger });
   const rabbitmq = createMessagingConnection(config.messaging, logger);
   // Saga commands and order events leave through the outbox; the relay runs in this process.
-  const relay = createOutboxRelay({ db: prisma, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  const relay = createOutboxRelay({ db, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
   relay.start();
-  const orders = createOrderRepository(prisma);
+  const orders = createOrderRepository(db);
   const app = createOrdersApp({
     orders,
     cart: createCartReader(reader(config.cartInternalUrl)),
@@ -51,7 +51,7 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
     onSent: () => relay.nudge(),
   });
   const saga = createInboxConsumer({
-    db: prisma,
+    db,
     connection: rabbitmq,
     prefix: config.messaging.prefix,
     name: SAGA_CONSUMER,
@@ -69,7 +69,7 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
   app.sweeper.start(config.sagaSweepIntervalMs);
   // Published outbox rows and handled inbox rows are deleted by age (platform/messaging/retention.ts).
   const retention = createRetentionJob({
-    tasks: [outboxRetention(prisma, config.retention.outboxHours), inboxRetention(prisma, config.retention.inboxHours)],
+    tasks: [outboxRetention(db, config.retention.outboxHours), inboxRetention(db, config.retention.inboxHours)],
     logger,
     intervalMs: config.retention.intervalMs,
   });
@@ -82,7 +82,7 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
       settings: config,
       logger,
       verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions }),
-      readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
+      readiness: [postgresReadiness(db), rabbitmqReadiness(rabbitmq)],
       resources: [
         { name: 'session revocations', close: () => sessions.close() },
         // The sweeper and handlers in flight finish their transactions, the relay its batch, before
@@ -92,7 +92,7 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
         { name: 'outbox relay', close: () => relay.stop() },
         { name: 'retention job', close: () => retention.stop() },
         { name: 'rabbitmq', close: () => rabbitmq.close() },
-        { name: 'postgres', close: () => prisma.$disconnect() },
+        { name: 'postgres', close: () => db.$disconnect() },
       ],
       createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
     });
@@ -103,7 +103,7 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
     await relay.stop();
     await rabbitmq.close();
     await sessions.close();
-    await prisma.$disconnect();
+    await db.$disconnect();
     throw error;
   }
 }

@@ -14,7 +14,8 @@ import { createMessagingConnection, waitForMessaging, type AmqpConnectionManager
 import { listDeadLetters, replayDeadLetters } from '../../platform/messaging/dead-letters.ts';
 import { createInboxConsumer, defineHandler } from '../../platform/messaging/inbox-consumer.ts';
 import { createOutboxRelay, writeOutbox } from '../../platform/messaging/outbox.ts';
-import { MESSAGING_TABLES_SQL, pgSqlClient } from '../../platform/messaging/testing/pg-sql-client.ts';
+import { MESSAGING_TABLES_SQL } from '../../platform/messaging/testing/messaging-tables.ts';
+import { sqlDatabaseOver } from '../../platform/prisma/sql-pool.ts';
 import { topologyNames } from '../../platform/messaging/topology.ts';
 
 const widgetMade = defineContract('widget.made', 1, z.object({ widgetId: z.uuid(), poison: z.boolean().default(false) }));
@@ -31,7 +32,7 @@ let raw: ChannelModel;
 let admin: ConfirmChannel;
 const extraQueues: string[] = [];
 
-const db = () => pgSqlClient(pool);
+const db = () => sqlDatabaseOver(pool);
 
 beforeAll(async () => {
   await ensureDatabase(testEnv.POSTGRES_URL, database);

@@ -7,7 +7,8 @@ import { databaseUrl } from '../../platform/config/load-config.ts';
 import { createLogger } from '../../platform/logging/logger.ts';
 import { poolConfigFromUrl } from '../../platform/prisma/pg-adapter.ts';
 import { createRetentionJob, inboxRetention, outboxRetention, retentionEnvironment, retentionSettings, type RetentionTask } from '../../platform/messaging/retention.ts';
-import { MESSAGING_TABLES_SQL, pgSqlClient } from '../../platform/messaging/testing/pg-sql-client.ts';
+import { MESSAGING_TABLES_SQL } from '../../platform/messaging/testing/messaging-tables.ts';
+import { sqlDatabaseOver } from '../../platform/prisma/sql-pool.ts';
 import { z } from 'zod';
 
 const logger = createLogger({ service: 'retention-spec', level: 'silent', pretty: false });
@@ -51,7 +52,7 @@ describe('the retention job', () => {
     await Promise.all(Array.from({ length: 7 }, () => outboxRow(100, 73)));
     const keptInbox = await inboxRow(167);
     await Promise.all(Array.from({ length: 5 }, () => inboxRow(169)));
-    const db = pgSqlClient(pool);
+    const db = sqlDatabaseOver(pool);
     const batches: number[] = [];
     const counting = (task: RetentionTask): RetentionTask => ({
       name: task.name,

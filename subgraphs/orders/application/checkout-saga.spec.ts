@@ -46,7 +46,7 @@ async function placed() {
 const types = (rows: OutboxRow[]) => rows.map((row) => row.type).sort();
 const history = async (orderId: string) => (await h.orders.history(orderId)).map((change) => `${change.from ?? '∅'}→${change.to}`);
 const vendorStatuses = async (orderId: string) =>
-  (await h.prisma.$queryRaw<{ status: string }[]>`SELECT status::text FROM vendor_orders WHERE order_id = ${orderId}::uuid ORDER BY position`).map((row) => row.status);
+  (await h.db.$queryRaw<{ status: string }[]>`SELECT status::text FROM vendor_orders WHERE order_id = ${orderId}::uuid ORDER BY position`).map((row) => row.status);
 
 /** Walks an order to PAYMENT_AUTHORIZED with capture asked for. */
 async function toCaptureRequested(order: Awaited<ReturnType<typeof placed>>) {
@@ -87,7 +87,7 @@ describe('the checkout saga, forward', () => {
     expect(confirmed.find((row) => row.type === 'order.confirmed')!.payload).toMatchObject({ orderId: order.orderId, orderNumber: order.view.order.number, total: { amount: order.view.total } });
     expect(await vendorStatuses(order.orderId)).toEqual(['CONFIRMED', 'CONFIRMED']);
     expect(await history(order.orderId)).toEqual(['∅→PENDING', 'PENDING→STOCK_RESERVED', 'STOCK_RESERVED→PAYMENT_AUTHORIZED', 'PAYMENT_AUTHORIZED→CONFIRMED']);
-    const [row] = await h.prisma.$queryRaw<{ paymentId: string; stepDeadline: Date | null; confirmedAt: Date | null }[]>`
+    const [row] = await h.db.$queryRaw<{ paymentId: string; stepDeadline: Date | null; confirmedAt: Date | null }[]>`
       SELECT payment_id::text AS "paymentId", step_deadline AS "stepDeadline", confirmed_at AS "confirmedAt" FROM orders WHERE id = ${order.orderId}::uuid`;
     expect(row).toMatchObject({ paymentId, stepDeadline: null });
     expect(row?.confirmedAt).toBeInstanceOf(Date);

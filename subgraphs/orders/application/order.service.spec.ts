@@ -31,7 +31,7 @@ function twoVendorCart() {
   return { customer, vendorA, vendorB, a, b, cart, input };
 }
 
-const countOrders = async (customerId: string) => Number((await h.prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM orders WHERE customer_id = ${customerId}::uuid`)[0]?.n);
+const countOrders = async (customerId: string) => Number((await h.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM orders WHERE customer_id = ${customerId}::uuid`)[0]?.n);
 
 describe('placeOrder', () => {
   it('creates a PENDING order with its line snapshot, one vendor order per vendor, history and outbox rows, in one go', async () => {

@@ -5,7 +5,7 @@ import { writeOutboxEntry, type OutboxEntry } from '../../../platform/messaging/
 import type { CancelReason, OrderStatus, VendorOrderStatus } from '../domain/order.process.ts';
 import { orderNumber, vendorOrderNumber } from '../domain/order-number.ts';
 import type { DraftLine, Order, OrderLine, OrderStatusChange, OrderDraft, ShippingAddress, VendorOrder } from '../domain/order.ts';
-import { ORDER_TRANSACTION, type OrdersPrisma } from './prisma.ts';
+import { ORDER_TRANSACTION, type OrdersDatabase } from './prisma.ts';
 
 /** An order with what only the saga needs (never shown to a client). */
 export interface OrderRecord extends Order {
@@ -159,11 +159,11 @@ const ORDER_COLUMNS = (alias: string) => `
   ${alias}.correlation_id AS "correlationId", ${alias}.payment_id::text AS "paymentId", ${alias}.capture_requested_at AS "captureRequestedAt",
   ${alias}.step_deadline AS "stepDeadline", ${alias}.placed_at AS "placedAt", ${alias}.confirmed_at AS "confirmedAt", ${alias}.updated_at AS "updatedAt"`;
 
-export function createOrderRepository(db: OrdersPrisma): OrderRepository {
+export function createOrderRepository(db: OrdersDatabase): OrderRepository {
   // Column lists are constants of this module, never input: $queryRawUnsafe only splices them,
   // every value still travels as a bind parameter.
   const selectOrders = (tx: SqlClient, where: string, values: unknown[], suffix = '') =>
-    (tx as OrdersPrisma).$queryRawUnsafe<OrderRow[]>(`SELECT ${ORDER_COLUMNS('o')} FROM orders o WHERE ${where} ${suffix}`, ...values);
+    tx.$queryRawUnsafe<OrderRow[]>(`SELECT ${ORDER_COLUMNS('o')} FROM orders o WHERE ${where} ${suffix}`, ...values);
 
   const vendorOrdersOf = async (tx: SqlClient, orderIds: string[], currencyOf: (orderId: string) => string): Promise<VendorOrder[]> => {
     if (orderIds.length === 0) return [];

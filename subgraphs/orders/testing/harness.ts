@@ -11,7 +11,7 @@ import type { OrdersScope } from '../application/scope.ts';
 import { createOrdersApp, type OrdersApp, type OrdersSettings } from '../application/services.ts';
 import type { CatalogVariant, CheckoutCart } from '../domain/order.ts';
 import { createOrderRepository, type OrderRepository } from '../infra/order.repository.ts';
-import { createOrdersPrisma, type OrdersPrisma } from '../infra/prisma.ts';
+import { createOrdersDatabase, type OrdersDatabase } from '../infra/prisma.ts';
 
 /** A clock the spec moves by hand (saga deadlines). */
 export interface ManualClock {
@@ -60,7 +60,7 @@ export interface OrdersHarness {
   orders: OrderRepository;
   owners: FakeOwners;
   time: ManualClock;
-  prisma: OrdersPrisma;
+  db: OrdersDatabase;
   logger: Logger;
   request(viewer?: Viewer | null): BaseRequestContext;
   scope(viewer?: Viewer | null): OrdersScope;
@@ -82,7 +82,7 @@ export interface OrdersHarness {
 
 export async function createOrdersHarness(options: { scope: string; settings?: Partial<OrdersSettings>; poolSize?: number }): Promise<OrdersHarness> {
   const logger = createLogger({ service: `orders-${options.scope}`, level: 'silent', pretty: false });
-  const prisma = createOrdersPrisma(testDatabaseUrl('orders'), options.poolSize ?? 6);
+  const db = createOrdersDatabase(testDatabaseUrl('orders'), options.poolSize ?? 6);
   const time = createManualClock();
   const owners: FakeOwners = { carts: new Map(), variants: new Map(), failWith: null, cartReads: 0, catalogReads: 0, catalogAsked: [] };
   const cart: CartPort = {
@@ -101,7 +101,7 @@ export async function createOrdersHarness(options: { scope: string; settings?: P
       return ids.flatMap((id) => owners.variants.get(id) ?? []);
     },
   };
-  const orders = createOrderRepository(prisma);
+  const orders = createOrderRepository(db);
   const app = createOrdersApp({ orders, cart, catalog, settings: { ...SPEC_SETTINGS, ...options.settings }, logger, clock: time.clock });
   const request = (viewer: Viewer | null = null): BaseRequestContext => testRequestContext(logger, viewer);
   const consumer = `spec-${options.scope}`;
@@ -110,7 +110,7 @@ export async function createOrdersHarness(options: { scope: string; settings?: P
     orders,
     owners,
     time,
-    prisma,
+    db,
     logger,
     request,
     scope: (viewer) => app.scopeFor(request(viewer)),
@@ -139,7 +139,7 @@ export async function createOrdersHarness(options: { scope: string; settings?: P
       return made;
     },
     async outbox(orderId) {
-      return prisma.$queryRaw<OutboxRow[]>`
+      return db.$queryRaw<OutboxRow[]>`
         SELECT type, payload, correlation_id AS "correlationId" FROM outbox_message
         WHERE payload->>'orderId' = ${orderId} ORDER BY occurred_at, id`;
     },
@@ -155,7 +155,7 @@ export async function createOrdersHarness(options: { scope: string; settings?: P
         payload: handler.contract.payload.parse(payload),
       };
       // The inbox consumer's transaction: the inbox row and the handler's writes commit together.
-      return prisma.$transaction(async (tx) => {
+      return db.$transaction(async (tx) => {
         const inserted = await tx.$executeRaw`
           INSERT INTO inbox_message (consumer, message_id, type, handled_at) VALUES (${consumer}, ${message.id}::uuid, ${type}, now())
           ON CONFLICT (consumer, message_id) DO NOTHING`;
@@ -165,11 +165,11 @@ export async function createOrdersHarness(options: { scope: string; settings?: P
       });
     },
     async statusOf(orderId) {
-      const [row] = await prisma.$queryRaw<{ status: string }[]>`SELECT status::text FROM orders WHERE id = ${orderId}::uuid`;
+      const [row] = await db.$queryRaw<{ status: string }[]>`SELECT status::text FROM orders WHERE id = ${orderId}::uuid`;
       return row?.status ?? null;
     },
     async close() {
-      await prisma.$disconnect();
+      await db.$disconnect();
     },
   };
 }
