@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { env } from '../config/load-config.ts';
+import { createPeriodicJob } from '../lifecycle/periodic-job.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SqlClient } from './sql.ts';
 
@@ -100,8 +101,6 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
   const batchSize = options.batchSize ?? 1_000;
   const maxBatches = options.maxBatchesPerRun ?? 50;
   const now = options.now ?? (() => new Date());
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<Record<string, number>> | null = null;
 
   async function pass(): Promise<Record<string, number>> {
     const at = now();
@@ -123,27 +122,6 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
     return deleted;
   }
 
-  const runOnce = () => {
-    // One run at a time per process: a slow run is not overtaken by the next tick.
-    running ??= pass().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-
-  return {
-    runOnce,
-    start() {
-      if (timer) return;
-      timer = setInterval(() => {
-        void runOnce();
-      }, options.intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+  const job = createPeriodicJob({ name: 'retention run', logger: log, run: pass });
+  return { runOnce: job.runOnce, start: () => job.start(options.intervalMs), stop: job.stop };
 }

@@ -1,3 +1,4 @@
+import { createPeriodicJob } from '../../../platform/lifecycle/periodic-job.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import type { CartRepository } from '../infra/cart.repository.ts';
 import type { Clock } from './clock.ts';
@@ -10,7 +11,7 @@ export interface GuestCartSweeper {
   sweep(): Promise<number>;
   /** Sweeps every `intervalMs` until stop(). */
   start(intervalMs: number): void;
-  /** Stops the timer and waits for a sweep in progress. */
+  /** Stops the timer and waits for a sweep in progress (which ends after its current batch). */
   stop(): Promise<void>;
 }
 
@@ -21,44 +22,19 @@ export interface GuestCartSweeper {
  */
 export function createGuestCartSweeper(deps: { carts: Pick<CartRepository, 'deleteExpired'>; clock: Clock; logger: Logger }): GuestCartSweeper {
   const log = deps.logger.child({ component: 'GuestCartSweeper' });
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
-  let stopping = false;
 
-  async function sweepOnce(): Promise<number> {
+  async function sweepOnce(stopping: AbortSignal): Promise<number> {
     const now = deps.clock();
     let deleted = 0;
     for (;;) {
       const batch = await deps.carts.deleteExpired(now, GUEST_SWEEP_BATCH);
       deleted += batch;
-      if (batch < GUEST_SWEEP_BATCH || stopping) break;
+      if (batch < GUEST_SWEEP_BATCH || stopping.aborted) break;
     }
     if (deleted > 0) log.info({ deleted }, 'expired guest carts deleted');
     return deleted;
   }
 
-  const sweep = (): Promise<number> => {
-    // One pass at a time per process: a slow pass is not overtaken by the next tick.
-    running ??= sweepOnce().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-
-  return {
-    sweep,
-    start(intervalMs) {
-      if (timer) return;
-      timer = setInterval(() => {
-        sweep().catch((error: unknown) => log.error({ err: error }, 'guest cart sweep failed'));
-      }, intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      stopping = true;
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+  const job = createPeriodicJob({ name: 'guest cart sweep', logger: log, run: sweepOnce });
+  return { sweep: job.runOnce, start: job.start, stop: job.stop };
 }

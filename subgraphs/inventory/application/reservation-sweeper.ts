@@ -1,3 +1,4 @@
+import { createPeriodicJob } from '../../../platform/lifecycle/periodic-job.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import type { ReservationRepository } from '../infra/reservation.repository.ts';
 import type { Clock } from './clock.ts';
@@ -23,8 +24,6 @@ export interface ReservationSweeper {
  */
 export function createReservationSweeper(deps: { reservations: ReservationRepository; clock: Clock; logger: Logger }): ReservationSweeper {
   const log = deps.logger.child({ component: 'ReservationSweeper' });
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
 
   async function sweepOnce(): Promise<number> {
     const now = deps.clock();
@@ -38,27 +37,6 @@ export function createReservationSweeper(deps: { reservations: ReservationReposi
     return released;
   }
 
-  const sweep = (): Promise<number> => {
-    // One pass at a time per process: a slow pass is not overtaken by the next tick.
-    running ??= sweepOnce().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-
-  return {
-    sweep,
-    start(intervalMs) {
-      if (timer) return;
-      timer = setInterval(() => {
-        sweep().catch((error: unknown) => log.error({ err: error }, 'reservation sweep failed'));
-      }, intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+  const job = createPeriodicJob({ name: 'reservation sweep', logger: log, run: sweepOnce });
+  return { sweep: job.runOnce, start: job.start, stop: job.stop };
 }

@@ -1,3 +1,4 @@
+import { createPeriodicJob } from '../../../platform/lifecycle/periodic-job.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import type { OrderRepository } from '../infra/order.repository.ts';
 import type { CheckoutSaga, TimeoutOutcome } from './checkout-saga.ts';
@@ -23,10 +24,8 @@ export interface SagaSweeper {
  */
 export function createSagaSweeper(deps: { orders: OrderRepository; saga: CheckoutSaga; clock: Clock; logger: Logger }): SagaSweeper {
   const log = deps.logger.child({ component: 'SagaSweeper' });
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<Record<TimeoutOutcome, number>> | null = null;
 
-  async function sweepOnce() {
+  async function sweepOnce(): Promise<Record<TimeoutOutcome, number>> {
     const counts: Record<TimeoutOutcome, number> = { cancelled: 0, 'capture-retried': 0, skipped: 0 };
     for (const orderId of await deps.orders.overdue(deps.clock(), SAGA_SWEEP_BATCH)) {
       counts[await deps.saga.timeOut(orderId)] += 1;
@@ -35,27 +34,6 @@ export function createSagaSweeper(deps: { orders: OrderRepository; saga: Checkou
     return counts;
   }
 
-  const sweep = () => {
-    // One pass at a time per process: a slow pass is not overtaken by the next tick.
-    running ??= sweepOnce().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-
-  return {
-    sweep,
-    start(intervalMs) {
-      if (timer) return;
-      timer = setInterval(() => {
-        sweep().catch((error: unknown) => log.error({ err: error instanceof Error ? error.message : String(error) }, 'saga sweep failed'));
-      }, intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+  const job = createPeriodicJob({ name: 'saga sweep', logger: log, run: sweepOnce });
+  return { sweep: job.runOnce, start: job.start, stop: job.stop };
 }
