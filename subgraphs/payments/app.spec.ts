@@ -11,7 +11,7 @@ import { waitFor } from '../../test/support/wait.ts';
 import { startPaymentsSubgraph } from './app.ts';
 import { PAYMENTS_SAGA_CONSUMER } from './application/saga.handlers.ts';
 import { loadPaymentsConfig } from './config.ts';
-import { createPaymentsPrisma, type PaymentsPrisma } from './infra/prisma.ts';
+import { createPaymentsDatabase, type PaymentsDatabase } from './infra/prisma.ts';
 import { createSimulatedCardNetwork, type ProviderEvent, type SimulatedCardNetwork } from './infra/simulated-card-network.ts';
 import { WEBHOOK_SIGNATURE_HEADER } from './infra/webhook-signature.ts';
 
@@ -25,7 +25,7 @@ const secret = `spec-webhook-secret-${randomUUID()}`;
 const messagingPrefix = testMessagingPrefix('payments-app');
 const signing = createTestGatewaySigning();
 let payments: RunningSubgraph;
-let db: PaymentsPrisma;
+let db: PaymentsDatabase;
 let network: SimulatedCardNetwork;
 let amqp: ChannelModel;
 let channel: Channel;
@@ -48,7 +48,7 @@ beforeAll(async () => {
     }),
     createLogger({ service: 'payments-app-spec', level: 'silent', pretty: false }),
   );
-  db = createPaymentsPrisma(testDatabaseUrl('payments'), 2);
+  db = createPaymentsDatabase(testDatabaseUrl('payments'), 2);
   // The network's side of the webhook: the same simulated network, as the outside world would sign.
   network = createSimulatedCardNetwork(db, { slowMs: 0 });
   amqp = await connect(testEnv.RABBITMQ_URL);

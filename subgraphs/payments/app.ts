@@ -16,7 +16,7 @@ import { createPaymentsApp } from './application/services.ts';
 import { loadPaymentsConfig, type PaymentsConfig } from './config.ts';
 import type { PaymentsContext } from './context.ts';
 import { createPaymentRepository } from './infra/payment.repository.ts';
-import { createPaymentsPrisma } from './infra/prisma.ts';
+import { createPaymentsDatabase } from './infra/prisma.ts';
 import { createSimulatedCardNetwork } from './infra/simulated-card-network.ts';
 import { paymentWebhookSecret } from './infra/webhook-secret.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -26,27 +26,27 @@ import { providerWebhookRoute } from './webhook.route.ts';
 const SIMULATED_NETWORK_POOL_SIZE = 4;
 
 /**
- * Wires payments (Prisma, the simulated card network behind the provider port, services, the saga
+ * Wires payments (its database pool, the simulated card network behind the provider port, services, the saga
  * consumer, the outbox relay, the provider webhook, the token verifier) and serves it. `close()`
  * stops taking requests, then the consumer (handlers in flight finish), the relay, the simulated
  * network's calls in flight, RabbitMQ, and the database pools.
  */
 export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
-  const prisma = createPaymentsPrisma(config.databaseUrl, config.databasePoolSize);
-  const networkPrisma = createPaymentsPrisma(config.databaseUrl, SIMULATED_NETWORK_POOL_SIZE);
-  const network = createSimulatedCardNetwork(networkPrisma, { slowMs: config.simulatedNetwork.slowMs });
+  const db = createPaymentsDatabase(config.databaseUrl, config.databasePoolSize);
+  const networkDb = createPaymentsDatabase(config.databaseUrl, SIMULATED_NETWORK_POOL_SIZE);
+  const network = createSimulatedCardNetwork(networkDb, { slowMs: config.simulatedNetwork.slowMs });
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
   const rabbitmq = createMessagingConnection(config.messaging, logger);
-  const relay = createOutboxRelay({ db: prisma, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  const relay = createOutboxRelay({ db, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
   const app = createPaymentsApp({
-    payments: createPaymentRepository(prisma),
+    payments: createPaymentRepository(db),
     provider: withProviderTimeout(network, config.providerTimeoutMs),
     commissionBps: config.commissionBps,
     clock: systemClock,
     nudgeRelay: () => relay.nudge(),
   });
   const saga = createInboxConsumer({
-    db: prisma,
+    db,
     connection: rabbitmq,
     prefix: config.messaging.prefix,
     name: PAYMENTS_SAGA_CONSUMER,
@@ -73,7 +73,7 @@ export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logg
     settings: config,
     logger,
     verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions }),
-    readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
+    readiness: [postgresReadiness(db), rabbitmqReadiness(rabbitmq)],
     publicRoutes: {
       '/webhooks/provider': providerWebhookRoute({ secret, toleranceSeconds: config.webhook.toleranceSeconds, payments: app.services.payments, logger, clock: systemClock }),
     },
@@ -84,8 +84,8 @@ export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logg
       { name: 'outbox relay', close: () => relay.stop() },
       { name: 'simulated card network', close: () => network.close() },
       { name: 'rabbitmq', close: () => rabbitmq.close() },
-      { name: 'postgres (simulated network)', close: () => networkPrisma.$disconnect() },
-      { name: 'postgres', close: () => prisma.$disconnect() },
+      { name: 'postgres (simulated network)', close: () => networkDb.$disconnect() },
+      { name: 'postgres', close: () => db.$disconnect() },
     ],
     createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
   });

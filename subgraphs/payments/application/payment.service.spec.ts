@@ -23,15 +23,15 @@ const types = async (orderId: string) => (await h.outbox(orderId)).map((row) => 
 
 /** What Postgres holds for an order: the payment row, its refunds and ledger entries, the sim's charge. */
 async function stored(orderId: string) {
-  const [payment] = await h.prisma.$queryRaw<{ status: string; captured: number; refunded: number; reason: string | null }[]>`
+  const [payment] = await h.db.$queryRaw<{ status: string; captured: number; refunded: number; reason: string | null }[]>`
     SELECT status::text, captured_amount AS captured, refunded_amount AS refunded, reason FROM payments WHERE order_id = ${orderId}::uuid`;
-  const entries = await h.prisma.$queryRaw<{ vendorId: string | null; kind: string; amount: number }[]>`
+  const entries = await h.db.$queryRaw<{ vendorId: string | null; kind: string; amount: number }[]>`
     SELECT e.vendor_id::text AS "vendorId", e.kind::text, e.amount FROM ledger_entries e WHERE e.order_id = ${orderId}::uuid ORDER BY e.created_at, e.kind, e.amount`;
-  const refunds = await h.prisma.$queryRaw<{ amount: number; status: string }[]>`
+  const refunds = await h.db.$queryRaw<{ amount: number; status: string }[]>`
     SELECT r.amount, r.status::text FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.order_id = ${orderId}::uuid ORDER BY r.created_at`;
-  const [charge] = await h.prisma.$queryRaw<{ status: string; captured: number; refunded: number }[]>`
+  const [charge] = await h.db.$queryRaw<{ status: string; captured: number; refunded: number }[]>`
     SELECT status, captured_amount AS captured, refunded_amount AS refunded FROM sim_charges WHERE key = ${orderId}`;
-  const requests = await h.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM payment_requests`;
+  const requests = await h.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM payment_requests`;
   return { payment: payment ?? null, entries, refunds, charge: charge ?? null, requests: requests[0]?.n ?? 0 };
 }
 
@@ -58,7 +58,7 @@ describe('authorize (saga)', () => {
     await authorize(command);
     await authorize(command);
     expect(await types(command.orderId)).toEqual(['payment.authorized', 'payment.authorized']);
-    const charges = await h.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM sim_charges WHERE key = ${command.orderId}`;
+    const charges = await h.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM sim_charges WHERE key = ${command.orderId}`;
     expect(charges[0]?.n).toBe(1);
   });
 
@@ -91,7 +91,7 @@ describe('the slow card and the provider timeout', () => {
       expect(await slow.outbox(command.orderId)).toMatchObject([{ type: 'payment.declined', payload: { reason: 'PAYMENT_TIMED_OUT' } }]);
       // The network answers later; by then the key is voided, so nothing is ever held.
       await slow.network.close();
-      const [charge] = await slow.prisma.$queryRaw<{ status: string }[]>`SELECT status FROM sim_charges WHERE key = ${command.orderId}`;
+      const [charge] = await slow.db.$queryRaw<{ status: string }[]>`SELECT status FROM sim_charges WHERE key = ${command.orderId}`;
       expect(charge?.status).toBe('VOIDED');
     } finally {
       await slow.close();

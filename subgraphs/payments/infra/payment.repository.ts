@@ -5,7 +5,7 @@ import { money, type Money } from '../../../platform/money/money.ts';
 import type { LedgerLine, VendorShare } from '../domain/ledger.ts';
 import type { LedgerEntry, Payment } from '../domain/payment.ts';
 import type { PaymentStatus } from '../domain/payment.process.ts';
-import { Prisma, PAYMENT_TRANSACTION, type PaymentsPrisma } from './prisma.ts';
+import { Prisma, PAYMENT_TRANSACTION, type PaymentsDatabase } from './prisma.ts';
 
 /** A payment with what only payments itself needs to see. */
 export interface StoredPayment extends Payment {
@@ -165,7 +165,7 @@ async function selectPayment(client: SqlClient, orderId: string, forUpdate: bool
   return rows[0] ? toPayment(rows[0]) : null;
 }
 
-export function createPaymentRepository(db: PaymentsPrisma): PaymentRepository {
+export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository {
   const transaction = <T>(run: (tx: SqlClient) => Promise<T>) => db.$transaction((tx) => run(tx), PAYMENT_TRANSACTION);
   return {
     transaction,
@@ -308,6 +308,9 @@ export function createPaymentRepository(db: PaymentsPrisma): PaymentRepository {
       return rows.map(({ currency, amount, ...row }) => ({ ...row, kind: row.kind, amount: money(amount, currency.trim()) }));
     },
 
-    countEntries: (vendorId) => db.ledgerEntry.count({ where: vendorId === null ? {} : { vendorId } }),
+    async countEntries(vendorId) {
+      const [row] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM ledger_entries WHERE ${vendorId}::uuid IS NULL OR vendor_id = ${vendorId}::uuid`;
+      return Number(row?.n ?? 0);
+    },
   };
 }

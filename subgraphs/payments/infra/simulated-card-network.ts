@@ -9,7 +9,8 @@ import type {
   TokenizedCard,
   VoidOutcome,
 } from '../domain/payment-provider.ts';
-import type { PaymentsPrisma } from './prisma.ts';
+import type { PaymentsDatabase } from './prisma.ts';
+import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature.ts';
 
 /**
@@ -96,7 +97,7 @@ export interface SimulatedCardNetwork extends PaymentProvider {
   close(): Promise<void>;
 }
 
-export function createSimulatedCardNetwork(db: PaymentsPrisma, options: { slowMs: number }): SimulatedCardNetwork {
+export function createSimulatedCardNetwork(db: PaymentsDatabase, options: { slowMs: number }): SimulatedCardNetwork {
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {
     inFlight.add(work);
@@ -127,7 +128,7 @@ export function createSimulatedCardNetwork(db: PaymentsPrisma, options: { slowMs
   }
 
   /** The stored answer of an earlier operation under this key, or the new one, recorded with its effect. */
-  async function operation<T>(key: string, name: string, run: (tx: Parameters<Parameters<PaymentsPrisma['$transaction']>[0]>[0]) => Promise<T>): Promise<T> {
+  async function operation<T>(key: string, name: string, run: (tx: SqlClient) => Promise<T>): Promise<T> {
     return db.$transaction(async (tx) => {
       // Two calls with one key at once: the second waits on the first's row, then reads its answer.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sim:${key}`}))`;
@@ -139,7 +140,7 @@ export function createSimulatedCardNetwork(db: PaymentsPrisma, options: { slowMs
     });
   }
 
-  const lockCharge = async (tx: Parameters<Parameters<PaymentsPrisma['$transaction']>[0]>[0], key: string) =>
+  const lockCharge = async (tx: SqlClient, key: string) =>
     (await tx.$queryRaw<ChargeRow[]>`
       SELECT key, id::text, status, amount, captured_amount AS "capturedAmount", refunded_amount AS "refundedAmount"
       FROM sim_charges WHERE key = ${key} FOR UPDATE`)[0] ?? null;

@@ -11,7 +11,7 @@ import type { AuthorizeCommand, SagaContext } from '../application/payment.servi
 import type { PaymentsScope } from '../application/scope.ts';
 import { createPaymentsApp, type PaymentsApp, type PaymentsServices } from '../application/services.ts';
 import { createPaymentRepository, type PaymentRepository } from '../infra/payment.repository.ts';
-import { createPaymentsPrisma, type PaymentsPrisma } from '../infra/prisma.ts';
+import { createPaymentsDatabase, type PaymentsDatabase } from '../infra/prisma.ts';
 import { createSimulatedCardNetwork, type SimulatedCardNetwork } from '../infra/simulated-card-network.ts';
 
 /** A message the services wrote to the outbox, as the relay would publish it. */
@@ -30,7 +30,7 @@ export interface PaymentsHarness {
   services: PaymentsServices;
   network: SimulatedCardNetwork;
   repository: PaymentRepository;
-  prisma: PaymentsPrisma;
+  db: PaymentsDatabase;
   /** Every log line the services wrote (JSON strings), for specs that grep them. */
   logLines: string[];
   logger: Logger;
@@ -48,10 +48,10 @@ export interface PaymentsHarness {
 export async function createPaymentsHarness(options: { scope: string; providerTimeoutMs?: number; slowMs?: number; commissionBps?: number; clock?: Clock }): Promise<PaymentsHarness> {
   const logLines: string[] = [];
   const logger = createLogger({ service: `payments-${options.scope}`, level: 'trace', pretty: false }, { write: (line: string) => void logLines.push(line) });
-  const prisma = createPaymentsPrisma(testDatabaseUrl('payments'), 6);
-  const networkPrisma = createPaymentsPrisma(testDatabaseUrl('payments'), 3);
-  const network = createSimulatedCardNetwork(networkPrisma, { slowMs: options.slowMs ?? 400 });
-  const repository = createPaymentRepository(prisma);
+  const db = createPaymentsDatabase(testDatabaseUrl('payments'), 6);
+  const networkDb = createPaymentsDatabase(testDatabaseUrl('payments'), 3);
+  const network = createSimulatedCardNetwork(networkDb, { slowMs: options.slowMs ?? 400 });
+  const repository = createPaymentRepository(db);
   const app = createPaymentsApp({
     payments: repository,
     provider: withProviderTimeout(network, options.providerTimeoutMs ?? 2_000),
@@ -64,12 +64,12 @@ export async function createPaymentsHarness(options: { scope: string; providerTi
     services: app.services,
     network,
     repository,
-    prisma,
+    db,
     logLines,
     logger,
     request,
     scope: (viewer) => app.scopeFor(request(viewer)),
-    saga: (step) => prisma.$transaction((tx) => step(tx, { correlationId: `spec-${options.scope}`, logger }), { timeout: 5_000 }),
+    saga: (step) => db.$transaction((tx) => step(tx, { correlationId: `spec-${options.scope}`, logger }), { timeout: 5_000 }),
     authorizeCommand: (overrides = {}) => ({
       orderId: randomUUID(),
       orderNumber: `SPEC-${randomUUID().slice(0, 8)}`,
@@ -83,13 +83,13 @@ export async function createPaymentsHarness(options: { scope: string; providerTi
       ...overrides,
     }),
     async outbox(orderId) {
-      return prisma.$queryRaw<OutboxRow[]>`
+      return db.$queryRaw<OutboxRow[]>`
         SELECT type, payload, correlation_id AS "correlationId" FROM outbox_message WHERE payload->>'orderId' = ${orderId} ORDER BY occurred_at, id`;
     },
     async close() {
       await network.close();
-      await networkPrisma.$disconnect();
-      await prisma.$disconnect();
+      await networkDb.$disconnect();
+      await db.$disconnect();
     },
   };
 }
