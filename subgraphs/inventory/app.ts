@@ -20,7 +20,7 @@ import { createInventoryApp } from './application/services.ts';
 import { loadInventoryConfig, type InventoryConfig } from './config.ts';
 import type { InventoryContext } from './context.ts';
 import { seedInventoryDemo } from './infra/demo-seed.ts';
-import { createInventoryPrisma } from './infra/prisma.ts';
+import { createInventoryDatabase, createInventoryPrisma } from './infra/prisma.ts';
 import { createReservationRepository } from './infra/reservation.repository.ts';
 import { createStockRepository } from './infra/stock.repository.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -31,23 +31,27 @@ import { resolvers } from './resolvers/index.ts';
  * requests and messages, lets the work in flight finish, then closes the broker and the pools.
  */
 export async function startInventorySubgraph(config: InventoryConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
-  const prisma = createInventoryPrisma(config.databaseUrl, config.databasePoolSize);
+  // Stock, locations and movements (admin and vendor work, availability reads) on Prisma; the
+  // checkout path (reservations, the saga's inbox and outbox) on a pg pool of its own, which
+  // takes the larger share of DATABASE_POOL_SIZE.
+  const prisma = createInventoryPrisma(config.databaseUrl, Math.max(2, Math.ceil(config.databasePoolSize / 2)));
+  const db = createInventoryDatabase(config.databaseUrl, config.databasePoolSize);
   // The batcher's own small pool: saga handlers wait for their batch while holding a connection
   // of the main pool (their inbox transaction), so a shared pool could run out and deadlock.
-  const batchPrisma = createInventoryPrisma(config.databaseUrl, config.reservationBatch.poolSize);
+  const batchDb = createInventoryDatabase(config.databaseUrl, config.reservationBatch.poolSize);
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
   const settings = { lowStockThreshold: config.lowStockThreshold };
-  const reservations = createReservationRepository(prisma, settings);
+  const reservations = createReservationRepository(db, settings);
   const stock = createStockRepository(prisma, settings);
-  const batcher = createReservationBatcher({ reservations: createReservationRepository(batchPrisma, settings), logger, ...config.reservationBatch });
+  const batcher = createReservationBatcher({ reservations: createReservationRepository(batchDb, settings), logger, ...config.reservationBatch });
   const app = createInventoryApp({ stock, reservations, batcher, clock: systemClock });
   const availabilityRead = createAvailabilityRead({ stock });
   const sweeper = createReservationSweeper({ reservations, clock: systemClock, logger });
   // Saga replies and low-stock alerts leave through the outbox; the relay runs in this process.
   const rabbitmq = createMessagingConnection(config.messaging, logger);
-  const relay = createOutboxRelay({ db: prisma, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  const relay = createOutboxRelay({ db, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
   const saga = createInboxConsumer({
-    db: prisma,
+    db,
     connection: rabbitmq,
     prefix: config.messaging.prefix,
     name: INVENTORY_SAGA_CONSUMER,
@@ -57,8 +61,8 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
   });
   const retention = createRetentionJob({
     tasks: [
-      outboxRetention(prisma, config.retention.outboxHours),
-      inboxRetention(prisma, config.retention.inboxHours),
+      outboxRetention(db, config.retention.outboxHours),
+      inboxRetention(db, config.retention.inboxHours),
       { name: 'stock_requests', deleteExpired: (now, limit) => stock.deleteStoredOutcomes(new Date(now.getTime() - config.stockRequestRetentionHours * 3_600_000), limit) },
     ],
     logger,
@@ -91,7 +95,7 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
       logger,
       verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions }),
       // Stock is strictly consistent in Postgres; the saga's commands and replies need the broker.
-      readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
+      readiness: [postgresReadiness(db), rabbitmqReadiness(rabbitmq)],
       internalRoutes: {
         // Carts show each line's availability from here.
         '/internal/availability': internalReadRoute({
@@ -111,7 +115,8 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
         { name: 'outbox relay', close: () => relay.stop() },
         { name: 'session revocations', close: () => sessions.close() },
         { name: 'rabbitmq', close: () => rabbitmq.close() },
-        { name: 'postgres (batches)', close: () => batchPrisma.$disconnect() },
+        { name: 'postgres (batches)', close: () => batchDb.$disconnect() },
+        { name: 'postgres (checkout)', close: () => db.$disconnect() },
         { name: 'postgres', close: () => prisma.$disconnect() },
       ],
       createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
@@ -119,7 +124,8 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
   } catch (error) {
     await stopWork();
     await rabbitmq.close();
-    await batchPrisma.$disconnect();
+    await batchDb.$disconnect();
+    await db.$disconnect();
     await prisma.$disconnect();
     throw error;
   }

@@ -6,7 +6,7 @@ import { allocate, totalAvailable, type LocationStock } from '../domain/allocati
 import { reservationCommand, type ReservationCommand, type ReservationStatus } from '../domain/reservation.process.ts';
 import { linesOf, type Reservation, type ReservationRequest, type Shortage } from '../domain/reservation.ts';
 import { writeOutboxEntries } from './outbox.ts';
-import { LOCKING_TRANSACTION, type InventoryPrisma, type InventoryTransaction } from './prisma.ts';
+import { LOCKING_TRANSACTION, type InventoryDatabase, type InventoryTransaction } from './prisma.ts';
 import { applyLowStockAlerts } from './stock-alerts.ts';
 
 /** What became of one reservation request. */
@@ -82,7 +82,7 @@ type ReservationRow = { id: string; reference: string; status: ReservationStatus
 type AllocationRow = { variantId: string; locationId: string; quantity: number };
 type StockRow = { id: string; variantId: string; locationId: string; code: string; onHand: number; reserved: number };
 
-async function load(tx: InventoryTransaction | InventoryPrisma, row: ReservationRow): Promise<Reservation> {
+async function load(tx: InventoryTransaction, row: ReservationRow): Promise<Reservation> {
   const allocations = await tx.$queryRaw<AllocationRow[]>`
     SELECT variant_id::text AS "variantId", location_id::text AS "locationId", quantity
     FROM reservation_allocations WHERE reservation_id = ${row.id}::uuid ORDER BY variant_id, location_id`;
@@ -90,7 +90,7 @@ async function load(tx: InventoryTransaction | InventoryPrisma, row: Reservation
 }
 
 /** Several reservations by reference, with their allocations, in two queries. */
-async function loadMany(tx: InventoryTransaction | InventoryPrisma, references: readonly string[]): Promise<Map<string, Reservation>> {
+async function loadMany(tx: InventoryTransaction, references: readonly string[]): Promise<Map<string, Reservation>> {
   if (references.length === 0) return new Map();
   const rows = await tx.$queryRaw<ReservationRow[]>`
     SELECT id::text, reference, status::text AS status, expires_at AS "expiresAt" FROM reservations WHERE reference = ANY(${[...references]}::text[])`;
@@ -105,7 +105,7 @@ async function loadMany(tx: InventoryTransaction | InventoryPrisma, references: 
   );
 }
 
-const selectReservation = (tx: InventoryTransaction | InventoryPrisma, reference: string, lock: boolean) =>
+const selectReservation = (tx: InventoryTransaction, reference: string, lock: boolean) =>
   lock
     ? tx.$queryRaw<ReservationRow[]>`
         SELECT id::text, reference, status::text AS status, expires_at AS "expiresAt" FROM reservations WHERE reference = ${reference} FOR UPDATE`
@@ -114,7 +114,7 @@ const selectReservation = (tx: InventoryTransaction | InventoryPrisma, reference
 
 const sortedIds = (ids: Iterable<string>) => [...new Set(ids)].sort();
 
-export function createReservationRepository(db: InventoryPrisma, settings: ReservationSettings): ReservationRepository {
+export function createReservationRepository(db: InventoryDatabase, settings: ReservationSettings): ReservationRepository {
   async function byReference(reference: string): Promise<Reservation | null> {
     const [row] = await selectReservation(db, reference, false);
     return row ? load(db, row) : null;

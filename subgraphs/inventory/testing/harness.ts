@@ -10,7 +10,7 @@ import { createReservationSweeper, type ReservationSweeper } from '../applicatio
 import type { InventoryScope } from '../application/scope.ts';
 import { createInventoryApp, type InventoryApp, type InventoryAppDeps, type InventoryServices } from '../application/services.ts';
 import type { Location } from '../domain/stock.ts';
-import { createInventoryPrisma, type InventoryPrisma } from '../infra/prisma.ts';
+import { createInventoryDatabase, createInventoryPrisma, type InventoryPrisma } from '../infra/prisma.ts';
 import { createReservationRepository } from '../infra/reservation.repository.ts';
 import { createStockRepository } from '../infra/stock.repository.ts';
 import { testRequestContext } from '../../../platform/testing/request-context.ts';
@@ -58,13 +58,15 @@ export interface InventoryHarness {
 export async function createInventoryHarness(options: { scope: string; poolSize?: number; batch?: { maxBatch?: number; tickMs?: number } }): Promise<InventoryHarness> {
   const logger = createLogger({ service: `inventory-${options.scope}`, level: 'silent', pretty: false });
   const prisma = createInventoryPrisma(testDatabaseUrl('inventory'), options.poolSize ?? 4);
-  const batchPrisma = createInventoryPrisma(testDatabaseUrl('inventory'), 2);
+  // As app.ts wires it: reservations on pg pools, stock on Prisma.
+  const db = createInventoryDatabase(testDatabaseUrl('inventory'), options.poolSize ?? 4);
+  const batchDb = createInventoryDatabase(testDatabaseUrl('inventory'), 2);
   const time = createManualClock();
   const lowStockThreshold = 5;
-  const batcher = createReservationBatcher({ reservations: createReservationRepository(batchPrisma, { lowStockThreshold }), logger, ...options.batch });
+  const batcher = createReservationBatcher({ reservations: createReservationRepository(batchDb, { lowStockThreshold }), logger, ...options.batch });
   const deps: InventoryAppDeps = {
     stock: createStockRepository(prisma, { lowStockThreshold }),
-    reservations: createReservationRepository(prisma, { lowStockThreshold }),
+    reservations: createReservationRepository(db, { lowStockThreshold }),
     batcher,
     clock: time.clock,
   };
@@ -93,7 +95,8 @@ export async function createInventoryHarness(options: { scope: string; poolSize?
     logger,
     async close() {
       await batcher.stop();
-      await batchPrisma.$disconnect();
+      await batchDb.$disconnect();
+      await db.$disconnect();
       await prisma.$disconnect();
     },
   };
