@@ -1,7 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
+import { deleteKeysWithPrefix } from '../../platform/redis/redis.ts';
 import { ROOT } from '../lib/databases.ts';
+import { scriptsConfig } from '../lib/scripts-config.ts';
 import { startStack, type RunningStack, type StackOptions } from '../lib/stack.ts';
 
 /** Where the benchmarks' services write their logs (and the composed supergraph). */
@@ -32,6 +35,22 @@ export const machine = () => ({ cpus: cpus().length, node: process.version });
  * whatever happens, Ctrl-C included. `stopExtras` stops what the bench started beside the stack.
  * `processEnv` goes over one process' environment by name (the checkout bench's signing key for users).
  */
+const BENCH_REDIS_PREFIX = 'shop_bench:';
+
+/**
+ * Each run starts from empty Redis state under the benches' prefix: sign-up rate limits, sessions
+ * and caches of an earlier run would otherwise carry over (ten runs in an hour hit the sign-up limit).
+ */
+async function clearBenchRedis(): Promise<void> {
+  const redis = new Redis(scriptsConfig.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    await deleteKeysWithPrefix(redis, BENCH_REDIS_PREFIX);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export async function withBenchStack<T>(
   ports: { gatewayPort: number; subgraphBasePort: number } & Pick<StackOptions, 'processEnv'>,
   bench: (stack: RunningStack) => Promise<T>,
@@ -58,9 +77,10 @@ export async function withBenchStack<T>(
       `Starting the stack (gateway :${ports.gatewayPort}, subgraphs :${ports.subgraphBasePort}…, databases shop_bench_*); ` +
         `logs in ${path.relative(process.cwd(), BENCH_LOG_DIR)}/`,
     );
+    await clearBenchRedis();
     const running = await startStack({
       databasePrefix: 'shop_bench_',
-      redisKeyPrefix: 'shop_bench:',
+      redisKeyPrefix: BENCH_REDIS_PREFIX,
       ...ports,
       nodeEnv: 'production',
       logLevel: 'warn',
