@@ -41,6 +41,8 @@ export interface InboxConsumer {
   start(): Promise<void>;
   /** Stops taking messages, lets handlers in flight finish and returns delayed retries to the queue. */
   stop(): Promise<void>;
+  /** The consumer's name (InboxConsumerOptions.name). */
+  readonly name: string;
   /** The consumer's queue name. */
   readonly queue: string;
 }
@@ -156,6 +158,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
   };
 
   return {
+    name: options.name,
     queue,
     async start() {
       if (channel) return;
