@@ -7,7 +7,7 @@ import { databaseUrl, processEnv } from '../platform/config/load-config.ts';
 import { deleteKeysWithPrefix } from '../platform/redis/redis.ts';
 import { CROSS_SUBGRAPH_QUERY, startCompiledPlatform } from './lib/compiled-platform.ts';
 import { dropDatabase, ROOT } from './lib/databases.ts';
-import { scriptsConfig } from './lib/scripts-config.ts';
+import { messagingPrefixFor, scriptsConfig } from './lib/scripts-config.ts';
 import { DATABASE_OWNERS } from '../workers/registry.ts';
 
 /**
@@ -61,7 +61,8 @@ try {
   for (const entry of readdirSync(app).sort()) say(`  ${entry.padEnd(20)} ${megabytes(sizeOf(path.join(app, entry)))}`);
   say(`  no ${DEV_ONLY.join(', ')}`);
 
-  step('migrate (as the migrate stage)', process.execPath, ['dist/scripts/db-migrate.js'], ROOT, { ...processEnv(), DATABASE_PREFIX });
+  // It also declares the message topology: under the prefix the compiled platform below runs with, not the dev stack's.
+  step('migrate (as the migrate stage)', process.execPath, ['dist/scripts/db-migrate.js'], ROOT, { ...processEnv(), DATABASE_PREFIX, MESSAGING_PREFIX: messagingPrefixFor(REDIS_PREFIX) });
 
   say('starting the compiled subgraphs and gateway from the runtime layout (NODE_ENV=production)…');
   const platform = await startCompiledPlatform({

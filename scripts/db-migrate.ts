@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { loadConfig, processEnv } from '../platform/config/load-config.ts';
+import { loadConfig, messagingEnvironment, messagingSettings, processEnv } from '../platform/config/load-config.ts';
 import { loadConfigOrExit } from '../platform/lifecycle/run-service.ts';
 import { migrateAll, migrateDatabases, type MigrationTarget } from './lib/databases.ts';
+import { declareMessageTopology } from './lib/message-topology.ts';
 import { scriptsConfig } from './lib/scripts-config.ts';
 import { DATABASE_OWNERS } from '../workers/registry.ts';
 
@@ -15,10 +16,14 @@ import { DATABASE_OWNERS } from '../workers/registry.ts';
  *   migrates them (development, docker-compose).
  * Some set and others not is refused: a forgotten variable must not send a subgraph's schema to
  * another server.
+ * Then it declares the message topology on RABBITMQ_URL under MESSAGING_PREFIX (exchanges, every
+ * consumer's queue, dead-letter queue and bindings: subgraphs/registry.ts MESSAGE_CONSUMERS), so
+ * no event is dropped for want of a queue before its consumer first starts. MESSAGE_DELIVERY_LIMIT
+ * must be the consumers' own (the queues carry it; RabbitMQ refuses a consumer that differs).
  */
 const urlVariable = (subgraph: string) => `${subgraph.toUpperCase()}_DATABASE_URL`;
 
-const schema = z
+const databaseUrls = z
   .object(Object.fromEntries(DATABASE_OWNERS.map((subgraph) => [urlVariable(subgraph), z.url().optional()])))
   .superRefine((urls, ctx) => {
     const missing = DATABASE_OWNERS.map(urlVariable).filter((variable) => !urls[variable]);
@@ -27,8 +32,11 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: [variable], message: 'is required when another <SUBGRAPH>_DATABASE_URL is set' });
     }
   });
+const schema = z.object(messagingEnvironment()).and(databaseUrls);
 
-const urls = loadConfigOrExit(() => loadConfig('db-migrate', schema, processEnv()));
+const config = loadConfigOrExit(() => loadConfig('db-migrate', schema, processEnv()));
+const urls: Record<string, string | undefined> = config;
+const messaging = messagingSettings(config);
 const targets: MigrationTarget[] = DATABASE_OWNERS.flatMap((subgraph) => {
   const url = urls[urlVariable(subgraph)];
   return url ? [{ subgraph, url }] : [];
@@ -38,8 +46,9 @@ const report = (line: string) => console.log(`  ✓ ${line}`);
 try {
   if (targets.length > 0) await migrateDatabases(targets, report);
   else await migrateAll(scriptsConfig.POSTGRES_URL, scriptsConfig.DATABASE_PREFIX, DATABASE_OWNERS, report);
+  await declareMessageTopology(messaging, () => messaging.deliveryLimit, report);
 } catch (error) {
-  // The Prisma CLI's output says what is wrong; a stack trace of this script would not.
+  // The Prisma CLI's output (or the broker's refusal) says what is wrong; a stack trace of this script would not.
   console.error(`✗ ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 }

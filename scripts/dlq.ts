@@ -1,6 +1,6 @@
 import { connect } from 'amqplib';
 import { listDeadLetters, replayDeadLetters } from '../platform/messaging/dead-letters.ts';
-import { MESSAGE_CONSUMERS } from '../subgraphs/registry.ts';
+import { MESSAGE_CONSUMER_NAMES } from '../subgraphs/registry.ts';
 import { scriptsConfig } from './lib/scripts-config.ts';
 
 /**
@@ -22,7 +22,7 @@ try {
   // A missing queue closes the channel with a 404; say so instead of a stack.
   channel.on('error', () => undefined);
   if (command === 'list') {
-    const queues = (rest.length > 0 ? rest : [...MESSAGE_CONSUMERS]).map(fullName);
+    const queues = (rest.length > 0 ? rest : [...MESSAGE_CONSUMER_NAMES]).map(fullName);
     for (const queue of queues) {
       const parked = await listDeadLetters(channel, queue).catch((error: Error) => error);
       if (parked instanceof Error) {

@@ -1,3 +1,26 @@
+import {
+  authorizePaymentV1,
+  cancelPaymentV1,
+  capturePaymentV1,
+  commitStockV1,
+  orderCancelledV1,
+  orderConfirmedV1,
+  paymentAuthorizedV1,
+  paymentCancelledV1,
+  paymentCapturedV1,
+  paymentCaptureFailedV1,
+  paymentDeclinedV1,
+  refundPaymentV1,
+  releaseStockV1,
+  reserveStockV1,
+  stockCommitFailedV1,
+  stockCommittedV1,
+  stockReservationFailedV1,
+  stockReservedV1,
+  vendorOrderShippedV1,
+  vendorReinstatedV1,
+  vendorSuspendedV1,
+} from '../contracts/index.ts';
 import type { SubgraphDefinition } from '../platform/lifecycle/subgraph-definition.ts';
 
 /**
@@ -26,11 +49,49 @@ export const TOKEN_ISSUER: SubgraphName = 'users';
 
 export const GATEWAY_PORT = 4000;
 
+/** One message consumer of the deployment and what its queue receives. */
+export interface MessageConsumerEntry {
+  /** Unique per deployment: its queue is `<MESSAGING_PREFIX><name>`, its dead-letter queue the same plus `.dlq`. */
+  name: string;
+  /** The process that runs it (a subgraph's or a worker's name): its MESSAGE_DELIVERY_LIMIT is the queue's. */
+  owner: string;
+  /** The message types its handlers take, which its queue is bound to (test/messaging/consumer-bindings.test.ts keeps them equal). */
+  bindings: readonly string[];
+}
+
 /**
- * Every message consumer of the deployment by name (its queue is `<MESSAGING_PREFIX><name>`, its
- * dead-letter queue the same plus `.dlq`): what `npm run dlq:list` looks at by default.
+ * Every message consumer of the deployment with its bindings. `npm run db:migrate` (and so
+ * `npm start`, the migration Job and docker-compose's setup) declares their queues from it before
+ * any process runs, so an event published before its consumer ever started waits in its queue
+ * instead of being dropped; `npm run dlq:list` looks at these queues by default.
  */
-export const MESSAGE_CONSUMERS = ['catalog.vendor-status', 'inventory.saga', 'cart.orders', 'payments.saga', 'orders.saga', 'notifications.orders'] as const;
+export const MESSAGE_CONSUMERS = [
+  { name: 'catalog.vendor-status', owner: 'catalog', bindings: [vendorSuspendedV1.type, vendorReinstatedV1.type] },
+  { name: 'inventory.saga', owner: 'inventory', bindings: [reserveStockV1.type, commitStockV1.type, releaseStockV1.type] },
+  { name: 'cart.orders', owner: 'cart', bindings: [orderConfirmedV1.type] },
+  { name: 'payments.saga', owner: 'payments', bindings: [authorizePaymentV1.type, capturePaymentV1.type, cancelPaymentV1.type, refundPaymentV1.type] },
+  {
+    name: 'orders.saga',
+    owner: 'orders',
+    bindings: [
+      stockReservedV1.type,
+      stockReservationFailedV1.type,
+      paymentAuthorizedV1.type,
+      paymentDeclinedV1.type,
+      stockCommittedV1.type,
+      stockCommitFailedV1.type,
+      paymentCapturedV1.type,
+      paymentCaptureFailedV1.type,
+      paymentCancelledV1.type,
+    ],
+  },
+  { name: 'notifications.orders', owner: 'notifications', bindings: [orderConfirmedV1.type, orderCancelledV1.type, vendorOrderShippedV1.type] },
+] as const satisfies readonly MessageConsumerEntry[];
+
+export type MessageConsumerName = (typeof MESSAGE_CONSUMERS)[number]['name'];
+
+/** The consumers' names alone (what cleaning up a test's queues needs). */
+export const MESSAGE_CONSUMER_NAMES: readonly MessageConsumerName[] = MESSAGE_CONSUMERS.map((consumer) => consumer.name);
 
 export async function loadSubgraph(name: SubgraphName): Promise<SubgraphDefinition> {
   const entry = SUBGRAPHS.find((subgraph) => subgraph.name === name);

@@ -5,10 +5,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processEnv } from '../platform/config/load-config.ts';
 import { CROSS_SUBGRAPH_QUERY, startCompiledPlatform, type CompiledPlatform } from '../scripts/lib/compiled-platform.ts';
-import { SUBGRAPH_NAMES } from '../subgraphs/registry.ts';
+import { deleteTestTopology } from '../platform/messaging/testing/topology-cleanup.ts';
+import { MESSAGE_CONSUMER_NAMES, SUBGRAPH_NAMES } from '../subgraphs/registry.ts';
 import { DATABASE_OWNERS, WORKER_NAMES } from '../workers/registry.ts';
 import { GraphQLTestClient } from './support/graphql-client.ts';
-import { testDatabaseUrl, testEnv, testRedisPrefix } from './support/test-env.ts';
+import { testDatabaseUrl, testEnv, testMessagingPrefix, testRedisPrefix } from './support/test-env.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -57,10 +58,19 @@ describe('the compiled build', () => {
     expect(stdout.trim().split('\n')).toEqual(SUBGRAPH_NAMES);
   });
 
-  it('migrates each subgraph and worker at its own database URL with `node dist/scripts/db-migrate.js`', async () => {
+  it('migrates each subgraph and worker at its own database URL and declares every consumer queue with `node dist/scripts/db-migrate.js`', async () => {
     const urls = Object.fromEntries(DATABASE_OWNERS.map((name) => [`${name.toUpperCase()}_DATABASE_URL`, testDatabaseUrl(name)]));
-    const { stdout } = await run(process.execPath, ['dist/scripts/db-migrate.js'], { cwd: ROOT, env: { PATH: processEnv().PATH, ...urls } });
-    for (const name of DATABASE_OWNERS) expect(stdout).toContain(`${testEnv.TEST_DATABASE_PREFIX}${name}: migrated`);
+    const messagingPrefix = testMessagingPrefix('compiled-migrate');
+    try {
+      const { stdout } = await run(process.execPath, ['dist/scripts/db-migrate.js'], {
+        cwd: ROOT,
+        env: { PATH: processEnv().PATH, ...urls, RABBITMQ_URL: testEnv.RABBITMQ_URL, MESSAGING_PREFIX: messagingPrefix },
+      });
+      for (const name of DATABASE_OWNERS) expect(stdout).toContain(`${testEnv.TEST_DATABASE_PREFIX}${name}: migrated`);
+      for (const name of MESSAGE_CONSUMER_NAMES) expect(stdout).toContain(`${messagingPrefix}${name}: declared`);
+    } finally {
+      await deleteTestTopology(testEnv.RABBITMQ_URL, messagingPrefix, MESSAGE_CONSUMER_NAMES);
+    }
     // One Prisma CLI per database, side by side: the time grows with the number of databases.
   }, 90_000);
 

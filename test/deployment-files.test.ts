@@ -5,7 +5,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { JWKS_PATH } from '../platform/auth/access-token.ts';
 import { INTERNAL_PORT_OFFSET } from '../platform/config/load-config.ts';
 import { supergraphYaml } from '../scripts/compose.ts';
-import { GATEWAY_PORT, SUBGRAPH_NAMES, SUBGRAPHS, TOKEN_ISSUER } from '../subgraphs/registry.ts';
+import { GATEWAY_PORT, MESSAGE_CONSUMERS, SUBGRAPH_NAMES, SUBGRAPHS, TOKEN_ISSUER } from '../subgraphs/registry.ts';
 import { DATABASE_OWNERS, WORKER_NAMES, WORKERS } from '../workers/registry.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -18,6 +18,7 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string>;
   volumes?: string[];
+  depends_on?: Record<string, { condition?: string }>;
 }
 
 interface EnvVar {
@@ -149,6 +150,16 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
     }
   });
 
+  it('docker-compose setup declares the consumers’ queues on the broker and under the prefix of the services that consume', () => {
+    const setup = compose.services.setup;
+    expect(setup?.depends_on?.rabbitmq?.condition).toBe('service_healthy');
+    for (const { owner } of MESSAGE_CONSUMERS) {
+      for (const variable of ['RABBITMQ_URL', 'MESSAGING_PREFIX', 'MESSAGE_DELIVERY_LIMIT']) {
+        expect(setup?.environment?.[variable], `${variable} of ${owner}`).toBe(compose.services[owner]?.environment?.[variable]);
+      }
+    }
+  });
+
   it('Kubernetes deploys every service compiled, with probes, and the gateway routes to each subgraph', () => {
     const kustomization = parse(read('deploy/kubernetes/kustomization.yaml')) as { resources: string[] };
     expect([...kustomization.resources].sort()).toEqual(['gateway', ...SUBGRAPH_NAMES, ...WORKER_NAMES].map((name) => `${name}.yaml`).sort());
@@ -249,7 +260,7 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
     expect(compose.services.notifications?.environment?.SMTP_HOST).toBe('smtp-sink');
   });
 
-  it('the Kubernetes migration Job runs db-migrate from the migrate image with every subgraph’s and worker’s database URL', () => {
+  it('the Kubernetes migration Job runs db-migrate from the migrate image with every subgraph’s and worker’s database URL and the broker', () => {
     const [job, ...others] = manifests('deploy/kubernetes/migrate-job.yaml');
     expect(others).toEqual([]);
     expect(job?.kind).toBe('Job');
@@ -262,7 +273,12 @@ describe('deployment descriptions stay in step with the subgraph list', () => {
       // The very secret the subgraph itself runs with.
       expect(env.get(`${upper(name)}_DATABASE_URL`)?.valueFrom?.secretKeyRef, name).toEqual(envOf(deployment).get('DATABASE_URL')?.valueFrom?.secretKeyRef);
     }
-    expect([...env.keys()].sort()).toEqual(DATABASE_OWNERS.map((name) => `${upper(name)}_DATABASE_URL`).sort());
+    // It declares every consumer's queue: on the broker, under the prefix and with the delivery limit of the process that consumes.
+    for (const { owner } of MESSAGE_CONSUMERS) {
+      const consumer = envOf(containerOf(manifests(`deploy/kubernetes/${owner}.yaml`)[0]));
+      for (const variable of ['RABBITMQ_URL', 'MESSAGING_PREFIX', 'MESSAGE_DELIVERY_LIMIT']) expect(env.get(variable), `${variable} of ${owner}`).toEqual(consumer.get(variable));
+    }
+    expect([...env.keys()].sort()).toEqual([...DATABASE_OWNERS.map((name) => `${upper(name)}_DATABASE_URL`), 'MESSAGING_PREFIX', 'RABBITMQ_URL'].sort());
   });
 
   it('the Dockerfile: syntax line first, no hidden failures, migrate has the dev tools, runtime runs node dist/ on production dependencies', () => {

@@ -9,7 +9,7 @@ import type { RunningSubgraph } from '../platform/graphql/subgraph-server.ts';
 import { createLogger } from '../platform/logging/logger.ts';
 import { createTestGatewaySigning } from '../platform/testing/gateway-signing.ts';
 import { startServiceProcess } from '../scripts/lib/service-process.ts';
-import { loadSubgraph, MESSAGE_CONSUMERS, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/registry.ts';
+import { loadSubgraph, MESSAGE_CONSUMER_NAMES, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/registry.ts';
 import { signed } from './support/graphql-client.ts';
 import { testDatabaseUrl, testEnv, testMessagingPrefix, testRedisPrefix } from './support/test-env.ts';
 import { deleteTestTopology } from '../platform/messaging/testing/topology-cleanup.ts';
@@ -119,7 +119,7 @@ describe('subgraph lifecycle', () => {
   afterAll(async () => {
     for (const subgraph of open) await close(subgraph);
     rmSync(secretsDir, { recursive: true, force: true });
-    await deleteTestTopology(testEnv.RABBITMQ_URL, messagingPrefix, MESSAGE_CONSUMERS);
+    await deleteTestTopology(testEnv.RABBITMQ_URL, messagingPrefix, MESSAGE_CONSUMER_NAMES);
   });
 
   describe.each(SUBGRAPH_NAMES)('%s', (name) => {

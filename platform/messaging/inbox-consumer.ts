@@ -4,7 +4,7 @@ import { envelopeSchema, type Envelope, type MessageContract } from '../../contr
 import type { Logger } from '../logging/logger.ts';
 import type { AmqpConnectionManager } from './connection.ts';
 import type { SqlClient, TransactionalSqlClient } from './sql.ts';
-import { assertConsumerQueue } from './topology.ts';
+import { assertConsumerQueue, brokerDeliveryLimit } from './topology.ts';
 
 /** What a consumer does with one contract's messages. */
 export interface MessageHandler<TPayload = unknown> {
@@ -41,6 +41,8 @@ export interface InboxConsumer {
   start(): Promise<void>;
   /** Stops taking messages, lets handlers in flight finish and returns delayed retries to the queue. */
   stop(): Promise<void>;
+  /** The consumer's name (InboxConsumerOptions.name). */
+  readonly name: string;
   /** The consumer's queue name. */
   readonly queue: string;
 }
@@ -156,6 +158,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
   };
 
   return {
+    name: options.name,
     queue,
     async start() {
       if (channel) return;
@@ -166,7 +169,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
         name: `consumer ${options.name}`,
         confirm: false,
         setup: async (ch: ConfirmChannel) => {
-          await assertConsumerQueue(ch, options.prefix, options.name, { bindings, deliveryLimit: options.deliveryLimit + 1 });
+          await assertConsumerQueue(ch, options.prefix, options.name, { bindings, deliveryLimit: brokerDeliveryLimit(options.deliveryLimit) });
           if (stopping) return;
           await ch.prefetch(options.prefetch ?? 10);
           const reply = await ch.consume(queue, (msg) => {

@@ -1,4 +1,4 @@
-import type { Channel, ConfirmChannel } from 'amqplib';
+import { connect, type Channel, type ConfirmChannel } from 'amqplib';
 
 /**
  * Names of everything one deployment declares on the broker, all under its prefix so test runs
@@ -57,4 +57,49 @@ export async function assertConsumerQueue(channel: Channel | ConfirmChannel, pre
   });
   for (const key of options.bindings) await channel.bindQueue(queue, names.events, key);
   return queue;
+}
+
+/**
+ * The queue's `x-delivery-limit` for a consumer that tries a message `tries` times itself: one
+ * more, so the consumer always decides (retry or dead-letter) and the broker's cap only catches a
+ * process that crashes on the message every time. Consumers and `declareTopology` both use it,
+ * because RabbitMQ refuses to re-declare a queue with a different limit.
+ */
+export function brokerDeliveryLimit(tries: number): number {
+  return tries + 1;
+}
+
+/** One consumer as a deployment declares it before any process runs. */
+export interface ConsumerDeclaration {
+  /** The consumer's name: its queue is `<prefix><name>`. */
+  name: string;
+  /** The message types its handlers take: its queue's routing keys. */
+  bindings: readonly string[];
+  /** Tries per message (MESSAGE_DELIVERY_LIMIT of the process that consumes it), the first included. */
+  deliveryLimit: number;
+}
+
+/**
+ * Declares what a deployment needs on the broker before any process publishes: the events and
+ * dead-letter exchanges and, for every consumer, its queue, its DLQ and its bindings, with the
+ * arguments the consumer itself asserts when it starts (so that assert finds them equal). Without
+ * it, an event published before its consumer ever ran would find no bound queue and be dropped.
+ * Idempotent; resolves with the queues declared, in order.
+ */
+export async function declareTopology(url: string, prefix: string, consumers: readonly ConsumerDeclaration[]): Promise<string[]> {
+  const connection = await connect(url);
+  try {
+    const channel = await connection.createChannel();
+    // A refused declaration closes the channel with an error event; the rejected call reports it.
+    channel.on('error', () => undefined);
+    await assertEventsExchange(channel, prefix);
+    await channel.assertExchange(topologyNames(prefix).deadLetters, 'direct', { durable: true });
+    const queues: string[] = [];
+    for (const consumer of consumers) {
+      queues.push(await assertConsumerQueue(channel, prefix, consumer.name, { bindings: consumer.bindings, deliveryLimit: brokerDeliveryLimit(consumer.deliveryLimit) }));
+    }
+    return queues;
+  } finally {
+    await connection.close();
+  }
 }

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { JWKS_PATH } from '../../platform/auth/access-token.ts';
-import { databaseUrl, INTERNAL_PORT_OFFSET, processEnv } from '../../platform/config/load-config.ts';
+import { databaseUrl, INTERNAL_PORT_OFFSET, loadConfig, messagingEnvironment, messagingSettings, processEnv } from '../../platform/config/load-config.ts';
 import { readOrCreateDevSecret } from '../../platform/config/dev-secret-file.ts';
 import { DEV_GATEWAY_SIGNING_SECRET_FILE, newGatewaySigningSecret } from '../../platform/graphql/gateway-signature.ts';
 import type { DemoFacts } from '../../platform/lifecycle/subgraph-definition.ts';
@@ -12,6 +13,7 @@ import { DATABASE_OWNERS, WORKERS, type WorkerName } from '../../workers/registr
 import { composeSubgraphs } from '../compose.ts';
 import { ROOT, migrateAll } from './databases.ts';
 import { seedDemoData } from './demo-data.ts';
+import { declareMessageTopology } from './message-topology.ts';
 import { messagingPrefixFor, scriptsConfig } from './scripts-config.ts';
 import { stopChild, waitUntilReady } from './service-process.ts';
 import { startSmtpSink } from './smtp-sink.ts';
@@ -80,8 +82,9 @@ export function internalOrigin(port: number): string {
 }
 
 /**
- * Starts the whole platform as separate processes, the way production runs it: migrate, seed,
- * compose, then each subgraph and the gateway, each waited on until `/health/ready` says yes.
+ * Starts the whole platform as separate processes, the way production runs it: migrate, declare
+ * the message topology, seed, compose, then each subgraph, the workers and the gateway, each
+ * waited on until `/health/ready` says yes.
  * Each process listens on its port and, for internal routes, on that port + INTERNAL_PORT_OFFSET;
  * all share one gateway signing secret. Used by `npm start` and the benchmarks.
  */
@@ -130,6 +133,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     REDIS_KEY_PREFIX: `${options.redisKeyPrefix}${name}:`,
     ...secrets,
   });
+
+  // Every queue and binding before any process starts, so nothing published early is dropped.
+  // With the delivery limit each consumer's own process reads (a test may give one its own).
+  report('Declaring the message topology…');
+  const messagingOf = (env: Record<string, string>) => messagingSettings(loadConfig('stack', z.object(messagingEnvironment()), env));
+  await declareMessageTopology(
+    messagingOf(baseEnv(0)),
+    (owner) => messagingOf({ ...baseEnv(0), ...options.processEnv?.[owner] }).deliveryLimit,
+    (line) => report(`  ${line}`),
+  );
 
   let demo = NO_DEMO_FACTS;
   if (options.seed) {

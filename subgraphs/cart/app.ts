@@ -4,10 +4,10 @@ import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { createInternalReadClient, createServiceSigning, internalReadRoute } from '../../platform/http/internal-read.ts';
 import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
-import { withTimeout } from '../../platform/lifecycle/with-timeout.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
+import { startConsumer } from '../../platform/messaging/start-consumer.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { checkoutCartBody, createCheckoutCartRead } from './application/checkout-read.ts';
 import { systemClock } from './application/clock.ts';
@@ -51,13 +51,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, over
     logger,
     deliveryLimit: config.messaging.deliveryLimit,
   });
-  // Waits a little for the queue to exist, so an order.confirmed published right after start-up
-  // is not lost to an exchange with no binding yet; a broker that is down only delays consuming.
-  const consuming = orderEvents.start();
-  await withTimeout(consuming, 5_000, 'cart order consumer start').catch((error: unknown) => {
-    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'cart order consumer not started yet; retrying in the background');
-  });
-  void consuming.catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'cart order consumer failed to start'));
+  await startConsumer(orderEvents, logger);
   sweeper.start(config.guestCartSweepIntervalMs);
   try {
     return await startSubgraphServer<CartContext>({

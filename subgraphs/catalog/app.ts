@@ -4,9 +4,9 @@ import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
-import { withTimeout } from '../../platform/lifecycle/with-timeout.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
+import { startConsumer } from '../../platform/messaging/start-consumer.ts';
 import { createServiceSigning, internalReadRoute } from '../../platform/http/internal-read.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { closeRedis, createRedis } from '../../platform/redis/redis.ts';
@@ -53,14 +53,7 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
     logger,
     deliveryLimit: config.messaging.deliveryLimit,
   });
-  // Waits a little for the queue to exist, so an event published right after start-up is not
-  // lost to an exchange with no binding yet; a broker that is down only delays consuming (the
-  // channel keeps trying in the background, and readiness reports it).
-  const consuming = vendorStatus.start();
-  await withTimeout(consuming, 5_000, 'vendor status consumer start').catch((error: unknown) => {
-    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'vendor status consumer not started yet; retrying in the background');
-  });
-  void consuming.catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'vendor status consumer failed to start'));
+  await startConsumer(vendorStatus, logger);
   return startSubgraphServer<CatalogContext>({
     name: 'catalog',
     typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),

@@ -3,10 +3,10 @@ import { openSessionRevocations } from '../../platform/auth/session-revocations.
 import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
-import { withTimeout } from '../../platform/lifecycle/with-timeout.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
+import { startConsumer } from '../../platform/messaging/start-consumer.ts';
 import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
 import { createRetentionJob, inboxRetention, outboxRetention } from '../../platform/messaging/retention.ts';
 import { createServiceSigning, internalReadRoute } from '../../platform/http/internal-read.ts';
@@ -71,14 +71,7 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
   relay.start();
   sweeper.start(config.reservationSweepIntervalMs);
   retention.start();
-  // Waits a little for the queue to exist, so a command published right after start-up is not
-  // lost to an exchange with no binding yet; a broker that is down only delays consuming (the
-  // channel keeps trying in the background, and readiness reports it).
-  const consuming = saga.start();
-  await withTimeout(consuming, 5_000, 'inventory saga consumer start').catch((error: unknown) => {
-    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'inventory saga consumer not started yet; retrying in the background');
-  });
-  void consuming.catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'inventory saga consumer failed to start'));
+  await startConsumer(saga, logger);
   const stopWork = async () => {
     await saga.stop();
     await batcher.stop();

@@ -4,10 +4,10 @@ import { loadTypeDefs } from '../../platform/graphql/load-schema.ts';
 import { startSubgraphServer, type RunningSubgraph } from '../../platform/graphql/subgraph-server.ts';
 import { createInternalReadClient, createServiceSigning } from '../../platform/http/internal-read.ts';
 import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle/subgraph-definition.ts';
-import { withTimeout } from '../../platform/lifecycle/with-timeout.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
+import { startConsumer } from '../../platform/messaging/start-consumer.ts';
 import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
 import { createRetentionJob, inboxRetention, outboxRetention } from '../../platform/messaging/retention.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
@@ -59,13 +59,7 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
     logger,
     deliveryLimit: config.messaging.deliveryLimit,
   });
-  // Waits a little for the queue to exist, so a reply published right after start-up is not lost
-  // to an exchange with no binding yet; a broker that is down only delays consuming.
-  const consuming = saga.start();
-  await withTimeout(consuming, 5_000, 'saga consumer start').catch((error: unknown) => {
-    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'saga consumer not started yet; retrying in the background');
-  });
-  void consuming.catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'saga consumer failed to start'));
+  await startConsumer(saga, logger);
   app.sweeper.start(config.sagaSweepIntervalMs);
   // Published outbox rows and handled inbox rows are deleted by age (platform/messaging/retention.ts).
   const retention = createRetentionJob({

@@ -12,7 +12,7 @@ import { createTestTokenIssuer } from '../../platform/testing/access-tokens.ts';
 import { dropDatabase, ROOT } from '../../scripts/lib/databases.ts';
 import { messagingPrefixFor } from '../../scripts/lib/scripts-config.ts';
 import { startStack, type RunningStack } from '../../scripts/lib/stack.ts';
-import { MESSAGE_CONSUMERS, SUBGRAPH_NAMES } from '../../subgraphs/registry.ts';
+import { MESSAGE_CONSUMER_NAMES, SUBGRAPH_NAMES } from '../../subgraphs/registry.ts';
 import { DATABASE_OWNERS } from '../../workers/registry.ts';
 import { GraphQLTestClient } from './graphql-client.ts';
 import { marketplace, type Marketplace } from './marketplace.ts';
@@ -181,7 +181,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
       await running.stop();
       for (const open of pools.values()) await open.end();
       await broker?.close();
-      await deleteTestTopology(testEnv.RABBITMQ_URL, messagingPrefix, MESSAGE_CONSUMERS);
+      await deleteTestTopology(testEnv.RABBITMQ_URL, messagingPrefix, MESSAGE_CONSUMER_NAMES);
     },
   };
 }
@@ -255,7 +255,7 @@ export async function expectSettled(
     if (pending.length === 0) return true;
     throw new Error(pending.join(', '));
   }, { timeoutMs: 20_000, intervalMs: 200 });
-  for (const consumer of MESSAGE_CONSUMERS) expect(await faults.deadLetters(consumer), `DLQ of ${consumer}`).toEqual([]);
+  for (const consumer of MESSAGE_CONSUMER_NAMES) expect(await faults.deadLetters(consumer), `DLQ of ${consumer}`).toEqual([]);
 
   // Emails: the customer and the store each get one per CONFIRMED order.
   const wanted = confirmed.flatMap((order) => [order.customerEmail, expectations.storeOwnerEmail].map((to) => ({ to, number: order.number })));

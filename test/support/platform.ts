@@ -12,7 +12,7 @@ import { createTestGatewaySigning, type TestGatewaySigning } from '../../platfor
 import { loadGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/app.ts';
 import { composeSubgraphs } from '../../scripts/compose.ts';
-import { loadSubgraph, MESSAGE_CONSUMERS, SUBGRAPHS, TOKEN_ISSUER, type SubgraphName } from '../../subgraphs/registry.ts';
+import { loadSubgraph, MESSAGE_CONSUMER_NAMES, SUBGRAPHS, TOKEN_ISSUER, type SubgraphName } from '../../subgraphs/registry.ts';
 import type { RunningWorker } from '../../platform/lifecycle/worker-definition.ts';
 import { startSmtpSink, type SmtpSink } from '../../scripts/lib/smtp-sink.ts';
 import { loadWorker, WORKER_NAMES, type WorkerName } from '../../workers/registry.ts';
@@ -35,7 +35,7 @@ export interface TestPlatform {
   signing: TestGatewaySigning;
   /**
    * This platform's exchanges and queues (`test.<id>.`): a process a test boots beside it (a
-   * worker) joins its bus with this MESSAGING_PREFIX. close() deletes MESSAGE_CONSUMERS' queues.
+   * worker) joins its bus with this MESSAGING_PREFIX. close() deletes MESSAGE_CONSUMER_NAMES' queues.
    */
   messagingPrefix: string;
   /** Signs with the users subgraph's real key (or a foreign one, or forges: see TestTokenIssuer). */
@@ -103,7 +103,7 @@ export async function bootPlatform(options: BootOptions = {}): Promise<TestPlatf
   const internalUrls: Environment = {};
   const closeAll = async () => {
     for (const running of Object.values(subgraphs).reverse()) await running.close();
-    await deleteTestTopology(testEnv.RABBITMQ_URL, messagingPrefix, MESSAGE_CONSUMERS);
+    await deleteTestTopology(testEnv.RABBITMQ_URL, messagingPrefix, MESSAGE_CONSUMER_NAMES);
   };
   try {
     for (const { name } of SUBGRAPHS) {

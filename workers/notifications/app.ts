@@ -1,9 +1,9 @@
-import { withTimeout } from '../../platform/lifecycle/with-timeout.ts';
 import { createInternalReadClient, createServiceSigning } from '../../platform/http/internal-read.ts';
 import { createWorkerRegistry, defineWorker, startWorkerServer, type RunningWorker } from '../../platform/lifecycle/worker-definition.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
+import { startConsumer } from '../../platform/messaging/start-consumer.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { createEmailSender } from './application/email-sender.ts';
 import { ORDER_EVENTS_CONSUMER, orderEventHandlers } from './application/order-events.handlers.ts';
@@ -47,13 +47,7 @@ export async function startNotificationsWorker(config: NotificationsConfig, logg
   });
   // Emails owed before a restart go out now, whatever the broker does.
   sender.start();
-  // Waits a little for the queue, so an order event published right after start-up is not lost to
-  // an exchange with no binding yet; a broker that is down only delays consuming (readiness says so).
-  const consuming = consumer.start();
-  await withTimeout(consuming, 5_000, 'order events consumer start').catch((error: unknown) => {
-    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'order events consumer not started yet; retrying in the background');
-  });
-  void consuming.catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'order events consumer failed to start'));
+  await startConsumer(consumer, logger);
   return startWorkerServer({
     settings: config,
     logger,
