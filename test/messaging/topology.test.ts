@@ -9,7 +9,8 @@ import { createLogger } from '../../platform/logging/logger.ts';
 import { createMessagingConnection, waitForMessaging, type AmqpConnectionManager } from '../../platform/messaging/connection.ts';
 import { createInboxConsumer, defineHandler, type InboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
 import { startConsumer } from '../../platform/messaging/start-consumer.ts';
-import { MESSAGING_TABLES_SQL, pgSqlClient } from '../../platform/messaging/testing/pg-sql-client.ts';
+import { MESSAGING_TABLES_SQL } from '../../platform/messaging/testing/messaging-tables.ts';
+import { sqlDatabaseOver } from '../../platform/prisma/sql-pool.ts';
 import { deleteTestTopology } from '../../platform/messaging/testing/topology-cleanup.ts';
 import { declareTopology, topologyNames } from '../../platform/messaging/topology.ts';
 import { poolConfigFromUrl } from '../../platform/prisma/pg-adapter.ts';
@@ -101,7 +102,7 @@ describe('the topology declared before any process runs', () => {
     const handled: string[] = [];
     const record = async (message: Envelope<{ vendorId: string }>) => void handled.push(`${message.type} ${message.payload.vendorId}`);
     consumer = createInboxConsumer({
-      db: pgSqlClient(pool),
+      db: sqlDatabaseOver(pool),
       connection: manager,
       prefix,
       name: 'catalog.vendor-status',
