@@ -49,7 +49,9 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
   const sweeper = createReservationSweeper({ reservations, clock: systemClock, logger });
   // Saga replies and low-stock alerts leave through the outbox; the relay runs in this process.
   const rabbitmq = createMessagingConnection(config.messaging, logger);
-  const relay = createOutboxRelay({ db, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  // The relay's own connection: handlers queueing for the pool never hold up publishing.
+  const relayDb = createInventoryDatabase(config.databaseUrl, 1);
+  const relay = createOutboxRelay({ db: relayDb, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
   const saga = createInboxConsumer({
     db,
     connection: rabbitmq,
@@ -110,6 +112,7 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
         { name: 'rabbitmq', close: () => rabbitmq.close() },
         { name: 'postgres (batches)', close: () => batchDb.$disconnect() },
         { name: 'postgres (checkout)', close: () => db.$disconnect() },
+        { name: 'postgres (relay)', close: () => relayDb.$disconnect() },
         { name: 'postgres', close: () => prisma.$disconnect() },
       ],
       createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
@@ -118,6 +121,7 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
     await stopWork();
     await rabbitmq.close();
     await batchDb.$disconnect();
+    await relayDb.$disconnect();
     await db.$disconnect();
     await prisma.$disconnect();
     throw error;

@@ -21,8 +21,11 @@ import { createOrderRepository } from './infra/order.repository.ts';
 import { createOrdersDatabase } from './infra/prisma.ts';
 import { resolvers } from './resolvers/index.ts';
 
+/** Saga replies handled at once (each holds one connection of the saga's pool). */
+const SAGA_PREFETCH = 10;
+
 /**
- * Wires the orders subgraph: Prisma, the reads of cart and catalog, the outbox relay, the checkout
+ * Wires the orders subgraph: its database pools (requests, saga, relay), the reads of cart and catalog, the outbox relay, the checkout
  * saga's consumer and its timeout sweeper, and serves it. `close()` stops taking requests, stops
  * the sweeper, the consumer and the relay, then the broker connection and the database pool.
  */
@@ -33,7 +36,9 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
   const reader = (baseUrl: string) => createInternalReadClient({ baseUrl, signer, timeoutMs: config.internalReadTimeoutMs, logger });
   const rabbitmq = createMessagingConnection(config.messaging, logger);
   // Saga commands and order events leave through the outbox; the relay runs in this process.
-  const relay = createOutboxRelay({ db, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  // The relay's own connection: a burst of placements queueing for the pool never holds up publishing.
+  const relayDb = createOrdersDatabase(config.databaseUrl, 1);
+  const relay = createOutboxRelay({ db: relayDb, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
   relay.start();
   const orders = createOrderRepository(db);
   const app = createOrdersApp({
@@ -50,14 +55,18 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
     clock: systemClock,
     onSent: () => relay.nudge(),
   });
+  // The saga's replies on a pool of their own, one connection per message in flight: a burst of
+  // placements queueing for the request pool never holds up the orders already placed.
+  const sagaDb = createOrdersDatabase(config.databaseUrl, SAGA_PREFETCH);
   const saga = createInboxConsumer({
-    db,
+    db: sagaDb,
     connection: rabbitmq,
     prefix: config.messaging.prefix,
     name: SAGA_CONSUMER,
     handlers: app.saga.handlers,
     logger,
     deliveryLimit: config.messaging.deliveryLimit,
+    prefetch: SAGA_PREFETCH,
   });
   await startConsumer(saga, logger);
   app.sweeper.start(config.sagaSweepIntervalMs);
@@ -86,6 +95,8 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
         { name: 'outbox relay', close: () => relay.stop() },
         { name: 'retention job', close: () => retention.stop() },
         { name: 'rabbitmq', close: () => rabbitmq.close() },
+        { name: 'postgres (relay)', close: () => relayDb.$disconnect() },
+        { name: 'postgres (saga)', close: () => sagaDb.$disconnect() },
         { name: 'postgres', close: () => db.$disconnect() },
       ],
       createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
@@ -97,6 +108,8 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
     await relay.stop();
     await rabbitmq.close();
     await sessions.close();
+    await relayDb.$disconnect();
+    await sagaDb.$disconnect();
     await db.$disconnect();
     throw error;
   }

@@ -22,9 +22,6 @@ import { paymentWebhookSecret } from './infra/webhook-secret.ts';
 import { resolvers } from './resolvers/index.ts';
 import { providerWebhookRoute } from './webhook.route.ts';
 
-/** Connections of the simulated card network's own pool: it stands for another company's system. */
-const SIMULATED_NETWORK_POOL_SIZE = 4;
-
 /**
  * Wires payments (its database pool, the simulated card network behind the provider port, services, the saga
  * consumer, the outbox relay, the provider webhook, the token verifier) and serves it. `close()`
@@ -33,11 +30,18 @@ const SIMULATED_NETWORK_POOL_SIZE = 4;
  */
 export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
   const db = createPaymentsDatabase(config.databaseUrl, config.databasePoolSize);
-  const networkDb = createPaymentsDatabase(config.databaseUrl, SIMULATED_NETWORK_POOL_SIZE);
+  // Each saga handler holds its inbox transaction's connection while it commits the attempt on a
+  // second one: half the pool runs handlers, and never all of it (no two handlers can each wait
+  // for the other's second connection). The simulated card network has its own pool (it stands for
+  // another company's system), as large: each handler makes at most one call at a time.
+  const sagaPrefetch = Math.max(1, Math.floor(config.databasePoolSize / 2));
+  const networkDb = createPaymentsDatabase(config.databaseUrl, sagaPrefetch);
+  // The relay's own connection: a burst of handlers and requests queueing for the pool never holds up publishing.
+  const relayDb = createPaymentsDatabase(config.databaseUrl, 1);
   const network = createSimulatedCardNetwork(networkDb, { slowMs: config.simulatedNetwork.slowMs });
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
   const rabbitmq = createMessagingConnection(config.messaging, logger);
-  const relay = createOutboxRelay({ db, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  const relay = createOutboxRelay({ db: relayDb, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
   const app = createPaymentsApp({
     payments: createPaymentRepository(db),
     provider: withProviderTimeout(network, config.providerTimeoutMs),
@@ -53,9 +57,7 @@ export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logg
     handlers: paymentSagaHandlers({ payments: app.services.payments, logger, nudgeRelay: () => relay.nudge() }),
     logger,
     deliveryLimit: config.messaging.deliveryLimit,
-    // Each handler holds its inbox transaction's connection while it commits the attempt on a
-    // second one: a third of the pool leaves room for both and for GraphQL reads.
-    prefetch: Math.max(1, Math.floor(config.databasePoolSize / 3)),
+    prefetch: sagaPrefetch,
   });
   relay.start();
   await startConsumer(saga, logger);
@@ -79,6 +81,7 @@ export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logg
       { name: 'simulated card network', close: () => network.close() },
       { name: 'rabbitmq', close: () => rabbitmq.close() },
       { name: 'postgres (simulated network)', close: () => networkDb.$disconnect() },
+      { name: 'postgres (relay)', close: () => relayDb.$disconnect() },
       { name: 'postgres', close: () => db.$disconnect() },
     ],
     createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
