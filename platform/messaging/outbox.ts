@@ -39,6 +39,33 @@ export function writeOutboxEntry<TPayload>(tx: SqlClient, entry: OutboxEntry<TPa
   return writeOutbox(tx, entry.contract, entry.payload, { correlationId: entry.correlationId });
 }
 
+/**
+ * Writes many outbox rows in one statement: a saga step's commands and events, or a reservation
+ * batch's replies, in one round trip instead of one per message. Each payload is checked against
+ * its contract first, as writeOutbox does.
+ */
+export async function writeOutboxEntries(tx: SqlClient, entries: readonly OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const occurredAt = new Date().toISOString();
+  const ids: string[] = [];
+  const types: string[] = [];
+  const versions: number[] = [];
+  const payloads: string[] = [];
+  const correlations: string[] = [];
+  for (const entry of entries) {
+    ids.push(randomUUID());
+    types.push(entry.contract.type);
+    versions.push(entry.contract.version);
+    payloads.push(JSON.stringify(entry.contract.payload.parse(entry.payload)));
+    correlations.push(entry.correlationId);
+  }
+  await tx.$executeRaw`
+    INSERT INTO outbox_message (id, type, version, payload, correlation_id, occurred_at)
+    SELECT id, type, version, payload, correlation_id, ${occurredAt}::timestamptz
+    FROM unnest(${ids}::uuid[], ${types}::text[], ${versions}::int[], ${payloads}::jsonb[], ${correlations}::text[])
+      AS t(id, type, version, payload, correlation_id)`;
+}
+
 /** Builds an entry, keeping the payload checked against its contract's type. */
 export function outboxEntry<TPayload>(contract: MessageContract<string, TPayload>, payload: TPayload, correlationId: string): OutboxEntry {
   return { contract, payload, correlationId };

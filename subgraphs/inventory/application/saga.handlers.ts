@@ -12,9 +12,7 @@ import { ErrorCodes } from '../../../platform/errors/codes.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/inbox-consumer.ts';
 import { outboxEntry, writeOutboxEntry, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
-import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import { InventoryErrorCodes } from '../domain/error-codes.ts';
-import type { InventoryTransaction } from '../infra/prisma.ts';
 import type { ReservationCaller, ReservationService, ReserveAnswer } from './reservation.service.ts';
 
 /** The consumer's name: its queue is `<MESSAGING_PREFIX>inventory.saga` (see subgraphs/registry.ts). */
@@ -55,9 +53,6 @@ export function reserveReply(orderId: string, answer: ReserveAnswer, correlation
 export function inventorySagaHandlers(deps: { reservations: ReservationService; logger: Logger; outbox?: { nudge(): void } }): MessageHandler[] {
   const log = deps.logger.child({ component: 'InventorySagaHandlers' });
   const callerFor = (correlationId: string): ReservationCaller => ({ actor: SAGA_ACTOR, logger: deps.logger.child({ correlationId }), correlationId });
-  // The consumer's transaction client is the Prisma transaction of inventory's own client (app.ts
-  // hands the consumer that client), typed by the platform only by the raw-SQL slice it uses.
-  const prismaTx = (tx: SqlClient) => tx as InventoryTransaction;
   // The reply is committed: tell the relay now rather than at its next poll.
   const afterCommit = async () => deps.outbox?.nudge();
 
@@ -81,7 +76,7 @@ export function inventorySagaHandlers(deps: { reservations: ReservationService; 
       afterCommit,
       async handle(message, tx) {
         const { orderId } = message.payload;
-        const committed = await deps.reservations.commit(callerFor(message.correlationId), orderId, { tx: prismaTx(tx) });
+        const committed = await deps.reservations.commit(callerFor(message.correlationId), orderId, { tx });
         if (committed.ok) {
           await writeOutboxEntry(tx, outboxEntry(stockCommittedV1, { orderId }, message.correlationId));
           return;
@@ -99,7 +94,7 @@ export function inventorySagaHandlers(deps: { reservations: ReservationService; 
       afterCommit,
       async handle(message, tx) {
         const { orderId } = message.payload;
-        const released = await deps.reservations.release(callerFor(message.correlationId), orderId, { tx: prismaTx(tx) });
+        const released = await deps.reservations.release(callerFor(message.correlationId), orderId, { tx });
         // release always succeeds (a tombstone when nothing was held); anything else is a bug worth a retry.
         if (!released.ok) throw new Error(`release of order ${orderId} failed: ${released.errors.map((error) => error.code).join(', ')}`);
         await writeOutboxEntry(tx, outboxEntry(stockReleasedV1, { orderId, returned: released.value.status === 'RETURNED' }, message.correlationId));

@@ -5,7 +5,7 @@ import type { OutboxEntry } from '../../../platform/messaging/outbox.ts';
 import { allocate, totalAvailable, type LocationStock } from '../domain/allocation.ts';
 import { reservationCommand, type ReservationCommand, type ReservationStatus } from '../domain/reservation.process.ts';
 import { linesOf, type Reservation, type ReservationRequest, type Shortage } from '../domain/reservation.ts';
-import { writeOutboxEntries } from './outbox.ts';
+import { writeOutboxEntries } from '../../../platform/messaging/outbox.ts';
 import { LOCKING_TRANSACTION, type InventoryDatabase, type InventoryTransaction } from './prisma.ts';
 import { applyLowStockAlerts } from './stock-alerts.ts';
 

@@ -1,7 +1,7 @@
 import { lowStockV1 } from '../../../contracts/inventory.ts';
 import { outboxEntry, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
 import { lowStockChange } from '../domain/low-stock.ts';
-import { writeOutboxEntries } from './outbox.ts';
+import { writeOutboxEntries } from '../../../platform/messaging/outbox.ts';
 import type { InventoryTransaction } from './prisma.ts';
 
 type AlertRow = { variantId: string; threshold: number | null; low: boolean };

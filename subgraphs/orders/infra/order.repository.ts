@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import type { SqlClient } from '../../../platform/messaging/sql.ts';
-import { writeOutboxEntry, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
+import { writeOutboxEntries, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
 import type { CancelReason, OrderStatus, VendorOrderStatus } from '../domain/order.process.ts';
 import { orderNumber, vendorOrderNumber } from '../domain/order-number.ts';
 import type { DraftLine, Order, OrderLine, OrderStatusChange, OrderDraft, ShippingAddress, VendorOrder } from '../domain/order.ts';
@@ -159,46 +159,54 @@ const ORDER_COLUMNS = (alias: string) => `
   ${alias}.correlation_id AS "correlationId", ${alias}.payment_id::text AS "paymentId", ${alias}.capture_requested_at AS "captureRequestedAt",
   ${alias}.step_deadline AS "stepDeadline", ${alias}.placed_at AS "placedAt", ${alias}.confirmed_at AS "confirmedAt", ${alias}.updated_at AS "updatedAt"`;
 
+/** A vendor order as the json subquery gives it: timestamps as ISO strings. */
+type VendorOrderJson = Omit<VendorOrderRow, 'shippedAt' | 'createdAt'> & { shippedAt: string | null; createdAt: string };
+
+// The order's vendor orders and lines as two json arrays beside its columns.
+const PARTS_COLUMNS = (alias: string) => `
+  (SELECT coalesce(json_agg(json_build_object(
+      'id', v.id::text, 'orderId', v.order_id::text, 'vendorId', v.vendor_id::text, 'number', v.number, 'position', v.position,
+      'status', v.status::text, 'subtotal', v.subtotal, 'shipping', v.shipping, 'tax', v.tax, 'total', v.total, 'carrier', v.carrier,
+      'trackingNumber', v.tracking_number, 'shippedAt', v.shipped_at, 'createdAt', v.created_at) ORDER BY v.position), '[]'::json)
+   FROM vendor_orders v WHERE v.order_id = ${alias}.id) AS "vendorOrders",
+  (SELECT coalesce(json_agg(json_build_object(
+      'id', l.id::text, 'orderId', l.order_id::text, 'vendorOrderId', l.vendor_order_id::text, 'position', l.position,
+      'variantId', l.variant_id::text, 'productId', l.product_id::text, 'sku', l.sku, 'productName', l.product_name,
+      'variantTitle', l.variant_title, 'quantity', l.quantity, 'unitPrice', l.unit_price, 'lineTotal', l.line_total) ORDER BY l.position), '[]'::json)
+   FROM order_lines l WHERE l.order_id = ${alias}.id) AS "lines"`;
+
 export function createOrderRepository(db: OrdersDatabase): OrderRepository {
   // Column lists are constants of this module, never input: $queryRawUnsafe only splices them,
   // every value still travels as a bind parameter.
   const selectOrders = (tx: SqlClient, where: string, values: unknown[], suffix = '') =>
     tx.$queryRawUnsafe<OrderRow[]>(`SELECT ${ORDER_COLUMNS('o')} FROM orders o WHERE ${where} ${suffix}`, ...values);
 
-  const vendorOrdersOf = async (tx: SqlClient, orderIds: string[], currencyOf: (orderId: string) => string): Promise<VendorOrder[]> => {
-    if (orderIds.length === 0) return [];
-    const rows = await tx.$queryRaw<VendorOrderRow[]>`
-      SELECT id::text, order_id::text AS "orderId", vendor_id::text AS "vendorId", number, position, status::text AS status,
-             subtotal, shipping, tax, total, carrier, tracking_number AS "trackingNumber", shipped_at AS "shippedAt", created_at AS "createdAt"
-      FROM vendor_orders WHERE order_id = ANY(${orderIds}::uuid[]) ORDER BY order_id, position`;
-    return rows.map((row) => ({ ...row, currency: currencyOf(row.orderId) }));
-  };
-
-  const linesOf = async (tx: SqlClient, where: { orderIds?: string[]; vendorOrderId?: string }, currencyOf: (orderId: string) => string): Promise<OrderLine[]> => {
-    const rows = where.vendorOrderId
-      ? await tx.$queryRaw<LineRow[]>`
-          SELECT id::text, order_id::text AS "orderId", vendor_order_id::text AS "vendorOrderId", position, variant_id::text AS "variantId",
-                 product_id::text AS "productId", sku, product_name AS "productName", variant_title AS "variantTitle", quantity,
-                 unit_price AS "unitPrice", line_total AS "lineTotal"
-          FROM order_lines WHERE vendor_order_id = ${where.vendorOrderId}::uuid ORDER BY position`
-      : await tx.$queryRaw<LineRow[]>`
-          SELECT id::text, order_id::text AS "orderId", vendor_order_id::text AS "vendorOrderId", position, variant_id::text AS "variantId",
-                 product_id::text AS "productId", sku, product_name AS "productName", variant_title AS "variantTitle", quantity,
-                 unit_price AS "unitPrice", line_total AS "lineTotal"
-          FROM order_lines WHERE order_id = ANY(${where.orderIds ?? []}::uuid[]) ORDER BY order_id, position`;
-    return rows.map((row) => ({ ...row, currency: currencyOf(row.orderId) }));
-  };
-
-  const aggregates = async (tx: SqlClient, rows: OrderRow[]): Promise<OrderAggregate[]> => {
-    const currency = new Map(rows.map((row) => [row.id, row.currency]));
-    const currencyOf = (orderId: string) => currency.get(orderId) ?? 'XXX';
-    const ids = rows.map((row) => row.id);
-    const [vendorOrders, lines] = await Promise.all([vendorOrdersOf(tx, ids, currencyOf), linesOf(tx, { orderIds: ids }, currencyOf)]);
-    return rows.map((order) => ({
+  // An order with its vendor orders and lines in one statement (json subqueries): a saga step
+  // locks and reads its order in one round trip, not three.
+  const selectAggregates = async (tx: SqlClient, where: string, values: unknown[], suffix = ''): Promise<OrderAggregate[]> => {
+    const rows = await tx.$queryRawUnsafe<(OrderRow & { vendorOrders: VendorOrderJson[]; lines: LineRow[] })[]>(
+      `SELECT ${ORDER_COLUMNS('o')}, ${PARTS_COLUMNS('o')} FROM orders o WHERE ${where} ${suffix}`,
+      ...values,
+    );
+    return rows.map(({ vendorOrders, lines, ...order }) => ({
       order,
-      vendorOrders: vendorOrders.filter((part) => part.orderId === order.id),
-      lines: lines.filter((line) => line.orderId === order.id),
+      vendorOrders: vendorOrders.map((part) => ({
+        ...part,
+        currency: order.currency,
+        shippedAt: part.shippedAt === null ? null : new Date(part.shippedAt),
+        createdAt: new Date(part.createdAt),
+      })),
+      lines: lines.map((line) => ({ ...line, currency: order.currency })),
     }));
+  };
+
+  const linesOfVendorOrder = async (tx: SqlClient, vendorOrderId: string, currency: string): Promise<OrderLine[]> => {
+    const rows = await tx.$queryRaw<LineRow[]>`
+      SELECT id::text, order_id::text AS "orderId", vendor_order_id::text AS "vendorOrderId", position, variant_id::text AS "variantId",
+             product_id::text AS "productId", sku, product_name AS "productName", variant_title AS "variantTitle", quantity,
+             unit_price AS "unitPrice", line_total AS "lineTotal"
+      FROM order_lines WHERE vendor_order_id = ${vendorOrderId}::uuid ORDER BY position`;
+    return rows.map((row) => ({ ...row, currency }));
   };
 
   const filterSql = (filter: OrderListFilter, values: unknown[]): string => {
@@ -221,18 +229,28 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
       VALUES (${randomUUID()}::uuid, ${orderId}::uuid, ${from}::"OrderStatus", ${to}::"OrderStatus", ${reason}, clock_timestamp())`;
 
   const insertLines = async (tx: SqlClient, orderId: string, vendorOrderIds: Map<string, string>, lines: DraftLine[]) => {
-    for (const [index, line] of lines.entries()) {
-      await tx.$executeRaw`
-        INSERT INTO order_lines (id, order_id, vendor_order_id, position, variant_id, product_id, sku, product_name, variant_title, quantity, unit_price, line_total)
-        VALUES (${randomUUID()}::uuid, ${orderId}::uuid, ${vendorOrderIds.get(line.vendorId)}::uuid, ${index + 1}, ${line.variantId}::uuid,
-                ${line.productId}::uuid, ${line.sku}, ${line.productName}, ${line.variantTitle}, ${line.quantity}, ${line.unitPrice}, ${line.lineTotal})`;
-    }
+    const rows = lines.map((line, index) => ({
+      id: randomUUID(),
+      vendor_order_id: vendorOrderIds.get(line.vendorId),
+      position: index + 1,
+      variant_id: line.variantId,
+      product_id: line.productId,
+      sku: line.sku,
+      product_name: line.productName,
+      variant_title: line.variantTitle,
+      quantity: line.quantity,
+      unit_price: line.unitPrice,
+      line_total: line.lineTotal,
+    }));
+    await tx.$executeRaw`
+      INSERT INTO order_lines (id, order_id, vendor_order_id, position, variant_id, product_id, sku, product_name, variant_title, quantity, unit_price, line_total)
+      SELECT r.id, ${orderId}::uuid, r.vendor_order_id, r.position, r.variant_id, r.product_id, r.sku, r.product_name, r.variant_title, r.quantity, r.unit_price, r.line_total
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, vendor_order_id uuid, position int, variant_id uuid, product_id uuid, sku text,
+                                                             product_name text, variant_title text, quantity int, unit_price int, line_total int)`;
   };
 
   const lock = async (tx: SqlClient, orderId: string, options: { skipLocked?: boolean } = {}) => {
-    const rows = await selectOrders(tx, 'o.id = $1::uuid', [orderId], options.skipLocked ? 'FOR UPDATE SKIP LOCKED' : 'FOR UPDATE');
-    if (rows.length === 0) return null;
-    const [aggregate] = await aggregates(tx, rows);
+    const [aggregate] = await selectAggregates(tx, 'o.id = $1::uuid', [orderId], options.skipLocked ? 'FOR UPDATE OF o SKIP LOCKED' : 'FOR UPDATE OF o');
     return aggregate ?? null;
   };
 
@@ -255,19 +273,22 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
         // Thrown to roll back the burnt sequence value with everything else; caught just below.
         if (inserted.length === 0) throw new KeyTaken();
         const vendorOrderIds = new Map<string, string>();
-        for (const [index, part] of totals.vendors.entries()) {
+        const vendorOrders = totals.vendors.map((part, index) => {
           const vendorOrderId = randomUUID();
           vendorOrderIds.set(part.vendorId, vendorOrderId);
-          await tx.$executeRaw`
-            INSERT INTO vendor_orders (id, order_id, vendor_id, number, position, status, subtotal, shipping, tax, total, created_at, updated_at)
-            VALUES (${vendorOrderId}::uuid, ${id}::uuid, ${part.vendorId}::uuid, ${vendorOrderNumber(number, index + 1)}, ${index + 1}, 'PENDING',
-                    ${part.subtotal}, ${part.shipping}, ${part.tax}, ${part.total}, clock_timestamp(), clock_timestamp())`;
-        }
+          const { subtotal, shipping, tax, total } = part;
+          return { id: vendorOrderId, vendor_id: part.vendorId, number: vendorOrderNumber(number, index + 1), position: index + 1, subtotal, shipping, tax, total };
+        });
+        await tx.$executeRaw`
+          INSERT INTO vendor_orders (id, order_id, vendor_id, number, position, status, subtotal, shipping, tax, total, created_at, updated_at)
+          SELECT v.id, ${id}::uuid, v.vendor_id, v.number, v.position, 'PENDING'::"VendorOrderStatus", v.subtotal, v.shipping, v.tax, v.total, clock_timestamp(), clock_timestamp()
+          FROM jsonb_to_recordset(${JSON.stringify(vendorOrders)}::jsonb)
+            AS v(id uuid, vendor_id uuid, number text, position int, subtotal int, shipping int, tax int, total int)`;
         await insertLines(tx, id, vendorOrderIds, order.draft.lines);
         await insertHistory(tx, id, null, 'PENDING', 'placed');
         const placed = await lock(tx, id);
         if (!placed) throw new Error(`order ${id} vanished inside its own transaction`);
-        for (const entry of messages(placed)) await writeOutboxEntry(tx, entry);
+        await writeOutboxEntries(tx, messages(placed));
         return ok(placed);
       }, ORDER_TRANSACTION).catch((error: unknown) => {
         if (error instanceof KeyTaken) return fail('KEY_TAKEN' as const);
@@ -281,8 +302,7 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
     },
 
     async byId(id) {
-      const rows = await selectOrders(db, 'o.id = $1::uuid', [id]);
-      const [aggregate] = await aggregates(db, rows);
+      const [aggregate] = await selectAggregates(db, 'o.id = $1::uuid', [id]);
       return aggregate ?? null;
     },
 
@@ -300,8 +320,7 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
         where += ` AND (o.placed_at, o.id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`;
       }
       values.push(limit + 1);
-      const rows = await selectOrders(db, where, values, `ORDER BY o.placed_at DESC, o.id DESC LIMIT $${values.length}`);
-      return aggregates(db, rows);
+      return selectAggregates(db, where, values, `ORDER BY o.placed_at DESC, o.id DESC LIMIT $${values.length}`);
     },
 
     async count(filter) {
@@ -335,7 +354,7 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
     async linesOfVendorOrder(vendorOrderId) {
       const [order] = await db.$queryRaw<{ currency: string }[]>`
         SELECT o.currency FROM orders o JOIN vendor_orders v ON v.order_id = o.id WHERE v.id = ${vendorOrderId}::uuid`;
-      return linesOf(db, { vendorOrderId }, () => order?.currency ?? 'XXX');
+      return linesOfVendorOrder(db, vendorOrderId, order?.currency ?? 'XXX');
     },
 
     async stats(from, to, vendorLimit) {
@@ -367,24 +386,33 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
 
     async apply(tx, change) {
       const to = change.to ?? change.from;
-      const updated = await tx.$executeRaw`
-        UPDATE orders SET
-          status = ${to}::"OrderStatus",
-          cancel_reason = COALESCE(${change.cancelReason ?? null}, cancel_reason),
-          payment_id = COALESCE(${change.paymentId ?? null}::uuid, payment_id),
-          capture_requested_at = CASE WHEN ${change.captureRequested ?? false} THEN COALESCE(capture_requested_at, clock_timestamp()) ELSE capture_requested_at END,
-          confirmed_at = CASE WHEN ${change.confirmed ?? false} THEN clock_timestamp() ELSE confirmed_at END,
-          step_deadline = ${change.stepDeadline},
-          updated_at = clock_timestamp()
-        WHERE id = ${change.orderId}::uuid AND status = ${change.from}::"OrderStatus"`;
-      if (updated === 0) return false;
-      if (change.to !== null && change.to !== change.from) await insertHistory(tx, change.orderId, change.from, change.to, change.reason);
-      if (change.vendorOrders) {
-        await tx.$executeRaw`
-          UPDATE vendor_orders SET status = ${change.vendorOrders.to}::"VendorOrderStatus", updated_at = clock_timestamp()
-          WHERE order_id = ${change.orderId}::uuid AND status::text = ANY(${[...change.vendorOrders.from]}::text[])`;
-      }
-      for (const entry of change.messages) await writeOutboxEntry(tx, entry);
+      const recordMove = change.to !== null && change.to !== change.from;
+      // The move, its history row and the vendor orders that move with it in one statement; all of
+      // it only if the order was still in `from`.
+      const [result] = await tx.$queryRaw<{ moved: number }[]>`
+        WITH moved AS (
+          UPDATE orders SET
+            status = ${to}::"OrderStatus",
+            cancel_reason = COALESCE(${change.cancelReason ?? null}, cancel_reason),
+            payment_id = COALESCE(${change.paymentId ?? null}::uuid, payment_id),
+            capture_requested_at = CASE WHEN ${change.captureRequested ?? false} THEN COALESCE(capture_requested_at, clock_timestamp()) ELSE capture_requested_at END,
+            confirmed_at = CASE WHEN ${change.confirmed ?? false} THEN clock_timestamp() ELSE confirmed_at END,
+            step_deadline = ${change.stepDeadline}::timestamptz,
+            updated_at = clock_timestamp()
+          WHERE id = ${change.orderId}::uuid AND status = ${change.from}::"OrderStatus"
+          RETURNING id
+        ), history AS (
+          INSERT INTO order_status_history (id, order_id, from_status, to_status, reason, at)
+          SELECT ${randomUUID()}::uuid, id, ${change.from}::"OrderStatus", ${to}::"OrderStatus", ${change.reason}, clock_timestamp()
+          FROM moved WHERE ${recordMove}
+        ), parts AS (
+          UPDATE vendor_orders SET status = ${change.vendorOrders?.to ?? null}::"VendorOrderStatus", updated_at = clock_timestamp()
+          WHERE ${change.vendorOrders !== undefined} AND order_id IN (SELECT id FROM moved)
+            AND status::text = ANY(${[...(change.vendorOrders?.from ?? [])]}::text[])
+        )
+        SELECT count(*)::int AS moved FROM moved`;
+      if (!result || result.moved === 0) return false;
+      await writeOutboxEntries(tx, change.messages);
       return true;
     },
 
@@ -403,7 +431,7 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
     },
 
     async send(tx, messages) {
-      for (const entry of messages) await writeOutboxEntry(tx, entry);
+      await writeOutboxEntries(tx, messages);
     },
 
     transaction: (fn) => db.$transaction((tx) => fn(tx), ORDER_TRANSACTION),
