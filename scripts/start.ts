@@ -15,10 +15,18 @@ const started = Date.now();
 const say = (line: string) => console.log(line);
 const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
+/** A PostgreSQL URL may name a socket directory (`?host=/var/run/postgresql`) instead of a TCP host. */
+const socketDirOf = (url: string) => new URL(url).searchParams.get('host')?.startsWith('/') ? new URL(url).searchParams.get('host') : null;
+const whereIs = (url: string) => socketDirOf(url) ?? new URL(url).host;
+
 function reachable(url: string, defaultPort: number): Promise<boolean> {
   const { hostname, port } = new URL(url);
+  const socketDir = socketDirOf(url);
+  const portNumber = Number(port || defaultPort);
   return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port || defaultPort), timeout: 2_000 });
+    const socket = socketDir
+      ? net.connect({ path: path.join(socketDir, `.s.PGSQL.${portNumber}`), timeout: 2_000 })
+      : net.connect({ host: hostname, port: portNumber, timeout: 2_000 });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -47,10 +55,10 @@ const checks = [
 let missing = false;
 for (const check of checks) {
   if (await reachable(check.url, check.port)) {
-    say(`  ✓ ${check.name} at ${new URL(check.url).host}`);
+    say(`  ✓ ${check.name} at ${whereIs(check.url)}`);
   } else {
     missing = true;
-    say(`  ✗ ${check.name} is not reachable at ${new URL(check.url).host}. Start it with:\n      ${HOW_TO_START[check.name]}`);
+    say(`  ✗ ${check.name} is not reachable at ${whereIs(check.url)}. Start it with:\n      ${HOW_TO_START[check.name]}`);
   }
 }
 if (missing) process.exit(1);

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { accessTokenEnvironment, accessTokenSettings, ConfigError, databaseUrl, env, loadConfig, serviceEnvironment, serviceRules, serviceSettings } from './load-config.ts';
+import { accessTokenEnvironment, accessTokenSettings, ConfigError, databaseUrl, DEFAULT_POSTGRES_URL, defaultPostgresUrl, env, loadConfig, serviceEnvironment, serviceRules, serviceSettings } from './load-config.ts';
 
 const schema = z.object({ PORT: env.port(4000), LOG_PRETTY: env.boolean(false), SECRET: env.optionalString() });
 
@@ -25,6 +28,18 @@ describe('loadConfig', () => {
 
   it('builds database URLs on a server', () => {
     expect(databaseUrl('postgresql://postgres@127.0.0.1:5432', 'shop_users')).toBe('postgresql://postgres@127.0.0.1:5432/shop_users');
+    expect(databaseUrl('postgresql://postgres@localhost:5432/postgres?host=/var/run/postgresql', 'shop_users')).toBe('postgresql://postgres@localhost:5432/shop_users?host=/var/run/postgresql');
+  });
+
+  it('defaults the scripts and tests to the local socket when the host has one, else to loopback TCP', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pg-socket-'));
+    try {
+      expect(defaultPostgresUrl(dir)).toBe(DEFAULT_POSTGRES_URL);
+      writeFileSync(path.join(dir, '.s.PGSQL.5432'), '');
+      expect(defaultPostgresUrl(dir)).toBe(`postgresql://postgres@localhost:5432/postgres?host=${dir}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, DEFAULT_CLOCK_SKEW_SECONDS } from '../auth/access-token.ts';
@@ -54,6 +55,18 @@ export const env = {
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
 export const DEFAULT_POSTGRES_URL = 'postgresql://postgres@127.0.0.1:5432';
+/** Where Debian's PostgreSQL (and psql, by default) keeps the server's local socket. */
+export const POSTGRES_SOCKET_DIR = '/var/run/postgresql';
+
+/**
+ * The server the developer scripts and the tests use unless POSTGRES_URL says otherwise: this
+ * host's local socket when there is one (psql's own default), else loopback TCP. Every statement
+ * is a round trip, and on the 2-core machine one over the socket costs the client about half the
+ * CPU of one over TCP; a checkout is hundreds of them (`npm run bench:checkout`, README).
+ */
+export function defaultPostgresUrl(socketDir: string = POSTGRES_SOCKET_DIR): string {
+  return existsSync(path.join(socketDir, '.s.PGSQL.5432')) ? `postgresql://postgres@localhost:5432/postgres?host=${socketDir}` : DEFAULT_POSTGRES_URL;
+}
 export const DEFAULT_RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export const DEFAULT_MESSAGING_PREFIX = 'shop.';
 

@@ -47,6 +47,19 @@ export interface InboxConsumer {
   readonly queue: string;
 }
 
+/** A valid message and the handler of its contract. */
+interface Parsed {
+  envelope: Envelope;
+  handler: MessageHandler;
+}
+
+/** A message as delivered: settled on the channel it came on. */
+interface Delivery {
+  ch: ConfirmChannel;
+  msg: ConsumeMessage;
+  parsed: Parsed;
+}
+
 class PoisonMessage extends Error {
   override name = 'PoisonMessage';
 }
@@ -57,7 +70,8 @@ class PoisonMessage extends Error {
  * id is already in `inbox_message`, otherwise handled in one transaction with its inbox row. A
  * failing handler is retried after a growing delay (the message is held, then returned to the
  * queue) until `deliveryLimit` tries, then dead-lettered. The queue's `x-delivery-limit`
- * backs this up for a process that crashes on a message every time.
+ * backs this up for a process that crashes on a message every time. Messages that arrive
+ * together (up to the prefetch) share one transaction; see processBatch.
  */
 export function createInboxConsumer(options: InboxConsumerOptions): InboxConsumer {
   const log = options.logger.child({ component: 'inbox-consumer', consumer: options.name });
@@ -87,7 +101,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     }
   };
 
-  const parse = (msg: ConsumeMessage): { envelope: Envelope; handler: MessageHandler } => {
+  const parse = (msg: ConsumeMessage): Parsed => {
     let body: unknown;
     try {
       body = JSON.parse(msg.content.toString('utf8'));
@@ -103,16 +117,8 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     return { envelope: { ...envelope.data, payload: payload.data }, handler };
   };
 
-  const process = async (ch: ConfirmChannel, msg: ConsumeMessage) => {
-    let parsed: { envelope: Envelope; handler: MessageHandler };
-    try {
-      parsed = parse(msg);
-    } catch (error) {
-      log.warn({ messageId: msg.properties.messageId, err: (error as Error).message }, 'invalid message sent to the dead-letter queue');
-      settle(ch, msg, 'dead-letter');
-      return;
-    }
-    const { envelope, handler } = parsed;
+  /** Handles one message in its own transaction, retrying it later or dead-lettering it when its handler fails. */
+  const processOne = async (ch: ConfirmChannel, msg: ConsumeMessage, { envelope, handler }: Parsed) => {
     const fields = { messageId: envelope.id, type: envelope.type, correlationId: envelope.correlationId };
     try {
       const handled = await options.db.$transaction(async (tx) => {
@@ -124,9 +130,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
         await handler.handle(envelope, tx);
         return true;
       });
-      if (handled && handler.afterCommit) {
-        await handler.afterCommit(envelope).catch((error: unknown) => log.warn({ ...fields, err: error instanceof Error ? error.message : String(error) }, 'after-commit step failed'));
-      }
+      if (handled) await runAfterCommit({ envelope, handler });
       if (handled) log.debug(fields, 'message handled');
       else log.info(fields, 'duplicate message skipped');
       settle(ch, msg, 'ack');
@@ -157,6 +161,89 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     }
   };
 
+  const runAfterCommit = async ({ envelope, handler }: Parsed) => {
+    if (!handler.afterCommit) return;
+    await handler.afterCommit(envelope).catch((error: unknown) =>
+      log.warn({ messageId: envelope.id, type: envelope.type, correlationId: envelope.correlationId, err: error instanceof Error ? error.message : String(error) }, 'after-commit step failed'),
+    );
+  };
+
+  /**
+   * Handles the messages that arrived together in one transaction: one multi-row inbox insert
+   * (ids already there are skipped as duplicates), the handlers side by side on that transaction
+   * (a handler waiting on a batcher does not hold up the others), one commit. Under load every
+   * message then costs its handler's statements only, not a BEGIN, an inbox insert and a COMMIT
+   * of its own. All or nothing: if any handler fails (or the batch deadlocks with another), the
+   * batch rolls back and each message is handled alone, with its own retries.
+   */
+  const processBatch = async (batch: Delivery[]) => {
+    let handled: Delivery[];
+    try {
+      handled = await options.db.$transaction(async (tx) => {
+        const inserted = await tx.$queryRaw<{ message_id: string }[]>`
+          INSERT INTO inbox_message (consumer, message_id, type, handled_at)
+          SELECT ${options.name}, t.id, t.type, now()
+          FROM unnest(${batch.map((item) => item.parsed.envelope.id)}::uuid[], ${batch.map((item) => item.parsed.envelope.type)}::text[]) AS t(id, type)
+          ON CONFLICT (consumer, message_id) DO NOTHING
+          RETURNING message_id::text`;
+        // A message published twice can arrive twice in one batch: the first copy is handled.
+        const fresh = new Set(inserted.map((row) => row.message_id));
+        const toHandle = batch.filter((item) => fresh.delete(item.parsed.envelope.id));
+        const outcomes = await Promise.allSettled(toHandle.map((item) => item.parsed.handler.handle(item.parsed.envelope, tx)));
+        const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+        if (failure) throw failure.reason;
+        return toHandle;
+      });
+    } catch (error) {
+      log.debug({ messages: batch.length, err: error instanceof Error ? error.message : String(error) }, 'batch rolled back; handling its messages one by one');
+      await Promise.all(batch.map((item) => processOne(item.ch, item.msg, item.parsed)));
+      return;
+    }
+    for (const item of handled) await runAfterCommit(item.parsed);
+    for (const item of batch) {
+      const fields = { messageId: item.parsed.envelope.id, type: item.parsed.envelope.type, correlationId: item.parsed.envelope.correlationId };
+      if (handled.includes(item)) log.debug(fields, 'message handled');
+      else log.info(fields, 'duplicate message skipped');
+      settle(item.ch, item.msg, 'ack');
+    }
+  };
+
+  /** Messages delivered but not yet handled: the ones that arrived in one turn of the event loop go as one batch. */
+  let arrived: { ch: ConfirmChannel; msg: ConsumeMessage }[] = [];
+  let flushScheduled = false;
+
+  const flush = () => {
+    flushScheduled = false;
+    const deliveries = arrived;
+    arrived = [];
+    const valid: Delivery[] = [];
+    for (const { ch, msg } of deliveries) {
+      try {
+        valid.push({ ch, msg, parsed: parse(msg) });
+      } catch (error) {
+        log.warn({ messageId: msg.properties.messageId, err: (error as Error).message }, 'invalid message sent to the dead-letter queue');
+        settle(ch, msg, 'dead-letter');
+      }
+    }
+    // One batch per contract: a handler that waits on work outside the transaction (inventory's
+    // reserve waits on its batcher) must never share a transaction with one that takes locks
+    // that work may need (a commit's stock rows), or neither could finish.
+    const byContract = new Map<MessageHandler, Delivery[]>();
+    for (const delivery of valid) byContract.set(delivery.parsed.handler, [...(byContract.get(delivery.parsed.handler) ?? []), delivery]);
+    for (const batch of byContract.values()) {
+      const [only] = batch;
+      const task = (batch.length === 1 && only ? processOne(only.ch, only.msg, only.parsed) : processBatch(batch)).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
+  };
+
+  const receive = (ch: ConfirmChannel, msg: ConsumeMessage) => {
+    arrived.push({ ch, msg });
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(flush);
+  };
+
   return {
     name: options.name,
     queue,
@@ -175,8 +262,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
           const reply = await ch.consume(queue, (msg) => {
             // null: the broker cancelled the consumer (queue deleted); the next setup consumes again.
             if (!msg) return;
-            const task = process(ch, msg).finally(() => inFlight.delete(task));
-            inFlight.add(task);
+            receive(ch, msg);
           });
           consumerTags.set(ch, reply.consumerTag);
           ch.once('close', () => consumerTags.delete(ch));
@@ -189,6 +275,8 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       if (!channel) return;
       stopping = true;
       for (const [ch, tag] of consumerTags) await ch.cancel(tag).catch(() => undefined);
+      // Delivered but not yet started: handle them now rather than leave them to a flush after stop.
+      if (arrived.length > 0) flush();
       for (const release of [...pendingRetries.values()]) release();
       await Promise.allSettled([...inFlight]);
       await channel.close();

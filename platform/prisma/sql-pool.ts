@@ -108,14 +108,27 @@ export function sqlDatabaseOver(pool: pg.Pool): SqlDatabase {
       const timeout = options.timeout ?? 5_000;
       const client = await acquire(options.maxWait ?? 2_000);
       let state: 'open' | 'expired' | 'closed' = 'open';
+      let broken: Error | undefined;
+      const rollback = () =>
+        client.query('ROLLBACK').then(
+          () => undefined,
+          (rollbackError: unknown) => {
+            // A connection that cannot roll back is not given to anyone else.
+            broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+          },
+        );
+      let expiredRollback: Promise<void> | undefined;
       const timer = setTimeout(() => {
-        if (state === 'open') state = 'expired';
+        if (state !== 'open') return;
+        state = 'expired';
+        // Rolled back now, not when `fn` returns: work waiting on something that waits on this
+        // transaction's locks would otherwise never return, and never let go of them.
+        expiredRollback = rollback();
       }, timeout);
       const guard = () => {
         if (state === 'expired') throw new SqlTransactionError(`transaction outlived its ${timeout} ms and was rolled back`);
         if (state === 'closed') throw new SqlTransactionError('transaction already closed');
       };
-      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await fn(clientOver(client, guard));
@@ -123,10 +136,7 @@ export function sqlDatabaseOver(pool: pg.Pool): SqlDatabase {
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          // A connection that cannot roll back is not given to anyone else.
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        });
+        await (expiredRollback ?? rollback());
         throw error;
       } finally {
         state = 'closed';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { DEFAULT_MESSAGING_PREFIX, DEFAULT_POSTGRES_URL, DEFAULT_RABBITMQ_URL, DEFAULT_REDIS_URL, loadConfig, processEnv } from '../../platform/config/load-config.ts';
+import { DEFAULT_MESSAGING_PREFIX, defaultPostgresUrl, DEFAULT_RABBITMQ_URL, DEFAULT_REDIS_URL, loadConfig, processEnv } from '../../platform/config/load-config.ts';
 import { SUBGRAPHS } from '../../subgraphs/registry.ts';
 
 /** Settings for the developer scripts (migrate, seed, start, bench); read once, like every service's. */
 const schema = z.object({
-  POSTGRES_URL: z.string().url().default(DEFAULT_POSTGRES_URL),
+  POSTGRES_URL: z.string().url().default(defaultPostgresUrl()),
   REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
   RABBITMQ_URL: z.string().url().default(DEFAULT_RABBITMQ_URL),
   /** The prefix of the stack's exchanges and queues (`npm run dlq:*` looks under it). */

@@ -159,6 +159,8 @@ describe('outbox', () => {
 describe('inbox consumer', () => {
   const attempts = new Map<string, number>();
   let healed = false;
+  /** Widgets whose handler fails on its first try only. */
+  const failsOnce = new Set<string>();
   const consumer = () =>
     createInboxConsumer({
       db: db(),
@@ -174,6 +176,7 @@ describe('inbox consumer', () => {
           async handle(message, tx) {
             attempts.set(message.payload.widgetId, (attempts.get(message.payload.widgetId) ?? 0) + 1);
             if (message.payload.poison && !healed) throw new Error('this widget cannot be made');
+            if (failsOnce.delete(message.payload.widgetId)) throw new Error('this widget fails once');
             await tx.$executeRaw`INSERT INTO widget (id) VALUES (${message.payload.widgetId}::uuid)
               ON CONFLICT (id) DO UPDATE SET made_count = widget.made_count + 1`;
           },
@@ -233,6 +236,36 @@ describe('inbox consumer', () => {
     await waitFor('all handled and the queue drained', async () => (await handledCount()) === envelopes.length && (await admin.checkQueue(c.queue)).messageCount === 0, { timeoutMs: 20_000 });
     const counts = await pool.query<{ made_count: number }>('SELECT made_count FROM widget WHERE id = ANY($1::uuid[])', [envelopes.map((e) => e.payload.widgetId)]);
     expect(counts.rows.every((r) => r.made_count === 1)).toBe(true);
+    await c.stop();
+  });
+
+  it('handles messages that arrive together in one transaction; when one fails, the batch rolls back and each is handled alone', async () => {
+    healed = true;
+    const c = consumer();
+    await c.start();
+    await c.stop();
+    // Queued while nobody consumes: the next start receives them all at once.
+    const publishAll = async (envelopes: Envelope<WidgetMade>[]) => {
+      for (const envelope of envelopes) admin.publish(names.events, widgetMade.type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id });
+      await admin.waitForConfirms();
+    };
+    const together = Array.from({ length: 6 }, () => envelopeOf({ widgetId: randomUUID(), poison: false }));
+    await publishAll(together);
+    await c.start();
+    await waitFor('the six handled', async () => (await pool.query('SELECT 1 FROM widget WHERE id = ANY($1::uuid[])', [together.map((e) => e.payload.widgetId)])).rowCount === 6);
+    const transactions = await pool.query<{ n: string }>('SELECT count(DISTINCT handled_at) AS n FROM inbox_message WHERE message_id = ANY($1::uuid[])', [together.map((e) => e.id)]);
+    expect(Number(transactions.rows[0]?.n), 'one transaction, so one now() for every inbox row').toBe(1);
+    await c.stop();
+
+    const withFlaky = Array.from({ length: 6 }, () => envelopeOf({ widgetId: randomUUID(), poison: false }));
+    failsOnce.add(withFlaky[2]!.payload.widgetId);
+    await publishAll(withFlaky);
+    await c.start();
+    await waitFor('all six handled', async () => (await pool.query('SELECT 1 FROM widget WHERE id = ANY($1::uuid[])', [withFlaky.map((e) => e.payload.widgetId)])).rowCount === 6);
+    for (const envelope of withFlaky) expect(await made(envelope.payload.widgetId), 'each made exactly once').toBe(1);
+    // The batch rolled back on the flaky one; then each was handled alone (the flaky one's second try succeeds).
+    for (const envelope of withFlaky) expect(attempts.get(envelope.payload.widgetId), 'in the batch, then alone').toBe(2);
+    await waitFor('the queue drained', async () => (await admin.checkQueue(c.queue)).messageCount === 0);
     await c.stop();
   });
 

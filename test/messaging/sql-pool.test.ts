@@ -80,6 +80,21 @@ describe('createSqlPool', () => {
     expect(await db.$queryRaw`SELECT 1 FROM item WHERE id = ${id}::uuid`).toEqual([]);
   });
 
+  it('rolls back at its timeout while its work waits on another connection that waits on its locks', async () => {
+    const id = randomUUID();
+    await db.$executeRaw`INSERT INTO item (id, name) VALUES (${id}::uuid, 'before')`;
+    const outcome = db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`UPDATE item SET name = 'held' WHERE id = ${id}::uuid`;
+        // Outside the transaction, blocked on its row lock: only a rollback at the timeout frees it.
+        await db.$executeRaw`UPDATE item SET name = 'outside' WHERE id = ${id}::uuid`;
+      },
+      { timeout: 200 },
+    );
+    await expect(outcome).rejects.toBeInstanceOf(SqlTransactionError);
+    expect(await db.$queryRaw`SELECT name FROM item WHERE id = ${id}::uuid`).toEqual([{ name: 'outside' }]);
+  });
+
   it('gives up waiting for a connection after maxWait, and the pool still serves afterwards', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { DEFAULT_POSTGRES_URL, DEFAULT_RABBITMQ_URL, DEFAULT_REDIS_URL, databaseUrl, loadConfig, processEnv } from '../../platform/config/load-config.ts';
+import { defaultPostgresUrl, DEFAULT_RABBITMQ_URL, DEFAULT_REDIS_URL, databaseUrl, loadConfig, processEnv } from '../../platform/config/load-config.ts';
 
 /**
  * Where tests keep their state: databases `${TEST_DATABASE_PREFIX}<subgraph>` (never the dev
@@ -8,7 +8,7 @@ import { DEFAULT_POSTGRES_URL, DEFAULT_RABBITMQ_URL, DEFAULT_REDIS_URL, database
  * suites side by side.
  */
 const schema = z.object({
-  POSTGRES_URL: z.string().url().default(DEFAULT_POSTGRES_URL),
+  POSTGRES_URL: z.string().url().default(defaultPostgresUrl()),
   REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
   /** Each booted platform declares its exchanges and queues under a random `test.<id>.` prefix there. */
   RABBITMQ_URL: z.string().url().default(DEFAULT_RABBITMQ_URL),
