@@ -5,6 +5,7 @@ import { writeOutboxEntries, type OutboxEntry } from '../../../platform/messagin
 import type { CancelReason, OrderStatus, VendorOrderStatus } from '../domain/order.process.ts';
 import { orderNumber, vendorOrderNumber } from '../domain/order-number.ts';
 import type { DraftLine, Order, OrderLine, OrderStatusChange, OrderDraft, ShippingAddress, VendorOrder } from '../domain/order.ts';
+import { outboxRows } from './outbox-rows.ts';
 import { ORDER_TRANSACTION, type OrdersDatabase } from './prisma.ts';
 
 /** An order with what only the saga needs (never shown to a client). */
@@ -387,8 +388,12 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
     async apply(tx, change) {
       const to = change.to ?? change.from;
       const recordMove = change.to !== null && change.to !== change.from;
-      // The move, its history row and the vendor orders that move with it in one statement; all of
-      // it only if the order was still in `from`.
+      // Checked against their contracts before the statement: a bad payload writes nothing.
+      const outbox = outboxRows(change.messages);
+      // The move, its history row, the vendor orders that move with it and the step's outbox rows in
+      // one statement (one round trip of the inbox transaction, not two); all of it only if the
+      // order was still in `from`. A step inside one status (capture requested) updates the row to
+      // the status it had, so `moved` holds it and its messages go out too.
       const [result] = await tx.$queryRaw<{ moved: number }[]>`
         WITH moved AS (
           UPDATE orders SET
@@ -409,11 +414,14 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
           UPDATE vendor_orders SET status = ${change.vendorOrders?.to ?? null}::"VendorOrderStatus", updated_at = clock_timestamp()
           WHERE ${change.vendorOrders !== undefined} AND order_id IN (SELECT id FROM moved)
             AND status::text = ANY(${[...(change.vendorOrders?.from ?? [])]}::text[])
+        ), outbox AS (
+          INSERT INTO outbox_message (id, type, version, payload, correlation_id, occurred_at)
+          SELECT t.id, t.type, t.version, t.payload, t.correlation_id, ${outbox.occurredAt}::timestamptz
+          FROM moved, unnest(${outbox.ids}::uuid[], ${outbox.types}::text[], ${outbox.versions}::int[], ${outbox.payloads}::jsonb[], ${outbox.correlationIds}::text[])
+            AS t(id, type, version, payload, correlation_id)
         )
         SELECT count(*)::int AS moved FROM moved`;
-      if (!result || result.moved === 0) return false;
-      await writeOutboxEntries(tx, change.messages);
-      return true;
+      return result !== undefined && result.moved > 0;
     },
 
     async orderIdOfVendorOrder(vendorOrderId, vendorId) {
