@@ -78,6 +78,36 @@ describe('placeOrder', () => {
     expect(await countOrders(customer.userId)).toBe(1);
   });
 
+  it('answers with the order as stored, without reading it back: the same as a later read, history included', async () => {
+    const { customer, input } = twoVendorCart();
+    const placed = await h.app.services.orders.place(h.scope(customer), input);
+    if (!placed.ok) throw new Error('placement failed');
+    const { history, ...view } = placed.value;
+    expect(await h.app.services.orders.order(h.scope(customer), view.order.id)).toEqual(view);
+    expect(history).toEqual(await h.orders.history(view.order.id));
+  });
+
+  it('answers a used key as its first request did even when the cart or a read no longer allows placing', async () => {
+    const { customer, cart, input } = twoVendorCart();
+    const first = await h.app.services.orders.place(h.scope(customer), input);
+    if (!first.ok) throw new Error('placement failed');
+    h.owners.carts.set(cart.id, { ...cart, lines: [] });
+    const again = await h.app.services.orders.place(h.scope(customer), input);
+    expect(again.ok && again.value.order.id).toBe(first.value.order.id);
+    const otherToken = await h.app.services.orders.place(h.scope(customer), { ...input, paymentMethodToken: 'tok_other' });
+    expect(otherToken).toMatchObject({ ok: false, errors: [{ code: OrderErrorCodes.ORDER_IDEMPOTENCY_KEY_REUSED }] });
+    const otherCart = await h.app.services.orders.place(h.scope(customer), { ...input, cartId: randomUUID() });
+    expect(otherCart).toMatchObject({ ok: false, errors: [{ code: OrderErrorCodes.ORDER_IDEMPOTENCY_KEY_REUSED }] });
+    h.owners.failWith = new InternalReadError('INTERNAL_READ_TIMEOUT', 'cart did not answer');
+    try {
+      const unavailable = await h.app.services.orders.place(h.scope(customer), input);
+      expect(unavailable.ok && unavailable.value.order.id).toBe(first.value.order.id);
+    } finally {
+      h.owners.failWith = null;
+    }
+    expect(await countOrders(customer.userId)).toBe(1);
+  });
+
   it('places one order when the same request arrives several times at once', async () => {
     const { customer, input } = twoVendorCart();
     const results = await Promise.all(Array.from({ length: 5 }, () => h.app.services.orders.place(h.scope(customer), input)));

@@ -11,9 +11,9 @@ import { asAdmin, asCustomer, asVendor, orderVisibility } from '../domain/access
 import { OrderErrorCodes } from '../domain/error-codes.ts';
 import { viewOrder, type OrderView } from '../domain/order-view.ts';
 import { CUSTOMER_CANCELLABLE, orderStatusFromParts, type OrderStatus, type VendorOrderStatus } from '../domain/order.process.ts';
-import { draftOrder, MAX_ORDER_LINES, validatePlaceOrder, type OrderLine, type OrderStatusChange, type PlaceOrderInput, type PlaceOrderRequest, type VendorOrder } from '../domain/order.ts';
+import { draftOrder, MAX_ORDER_LINES, validatePlaceOrder, type OrderDraft, type OrderLine, type OrderStatusChange, type PlaceOrderInput, type PlaceOrderRequest, type VendorOrder } from '../domain/order.ts';
 import type { TaxRates } from '../domain/totals.ts';
-import type { OrderAggregate, OrderListFilter, OrderRecord, OrderRepository, TimeCursor } from '../infra/order.repository.ts';
+import type { OrderAggregate, OrderListFilter, OrderRepository, TimeCursor } from '../infra/order.repository.ts';
 import type { CheckoutSaga } from './checkout-saga.ts';
 import type { Clock } from './clock.ts';
 import { InternalReadError } from '../../../platform/http/internal-read.ts';
@@ -85,14 +85,31 @@ const whole = (aggregate: OrderAggregate) => viewOrder({ kind: 'ALL' }, aggregat
 export function createOrderService(deps: OrderServiceDeps): OrderService {
   const component = (scope: OrdersScope) => scope.logger.child({ component: 'OrderService' });
 
-  /** The first order placed under a key, if this request is the one it was placed with. */
-  const replay = (existing: OrderRecord, hash: string): Promise<Result<OrderView>> | Result<OrderView> => {
-    if (existing.requestHash !== hash) return keyReused();
-    return deps.orders.byId(existing.id).then((aggregate) => (aggregate ? ok(whole(aggregate)) : keyReused()));
-  };
+  /** The first order placed under a key, as it is now, if this request is the one it was placed with. */
+  const replay = (existing: OrderAggregate, hash: string): Result<OrderView> => (existing.order.requestHash === hash ? ok(whole(existing)) : keyReused());
 
   const connection = (rows: OrderAggregate[], page: { limit: number; after: TimeCursor | null }, total: number): OrderConnection =>
     toConnection(rows.map(whole), page, total, (view) => ({ at: view.order.placedAt.toISOString(), id: view.order.id }));
+
+  /** The order as drafted from the cart and a fresh catalog read; every refusal is a userError. */
+  const draftFor = async (scope: OrdersScope, customerId: string, request: PlaceOrderRequest): Promise<Result<OrderDraft>> => {
+    const read = { requestId: scope.requestId, signal: scope.signal };
+    try {
+      const cart = await deps.cart.checkoutCart({ cartId: request.cartId, customerId }, read);
+      if (!cart || cart.customerId.toLowerCase() !== customerId) {
+        return fail(userError(OrderErrorCodes.ORDER_CART_NOT_FOUND, 'No such cart.', ['input', 'cartId']));
+      }
+      const variantIds = [...new Set(cart.lines.map((line) => line.variantId.toLowerCase()))];
+      // Names, prices and vendors fresh from their owner, in this request: never the cart's copy.
+      // Empty or too long, draftOrder refuses it without catalog (which reads 100 ids at most).
+      const variants = variantIds.length > 0 && variantIds.length <= MAX_ORDER_LINES ? await deps.catalog.variants(variantIds, read) : [];
+      return draftOrder(cart, variants, deps.shippingFlatFee, request.taxRateBp);
+    } catch (error) {
+      if (!(error instanceof InternalReadError)) throw error;
+      component(scope).warn({ code: error.code, err: error.message }, 'checkout read failed; nothing written');
+      return fail(userError(OrderErrorCodes.ORDER_CHECKOUT_UNAVAILABLE, 'Checkout is unavailable right now; please try again in a moment.'));
+    }
+  };
 
   return {
     async place(scope, input) {
@@ -101,27 +118,15 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
       if (!valid.ok) return valid;
       const request = valid.value;
       const hash = requestHash(request);
-      const existing = await deps.orders.byIdempotencyKey(customer.userId, request.idempotencyKey);
-      if (existing) return replay(existing, hash);
-
-      const read = { requestId: scope.requestId, signal: scope.signal };
-      let draft;
-      try {
-        const cart = await deps.cart.checkoutCart({ cartId: request.cartId, customerId: customer.userId }, read);
-        if (!cart || cart.customerId.toLowerCase() !== customer.userId) {
-          return fail(userError(OrderErrorCodes.ORDER_CART_NOT_FOUND, 'No such cart.', ['input', 'cartId']));
-        }
-        const variantIds = [...new Set(cart.lines.map((line) => line.variantId.toLowerCase()))];
-        // Names, prices and vendors fresh from their owner, in this request: never the cart's copy.
-        // Empty or too long, draftOrder refuses it without catalog (which reads 100 ids at most).
-        const variants = variantIds.length > 0 && variantIds.length <= MAX_ORDER_LINES ? await deps.catalog.variants(variantIds, read) : [];
-        draft = draftOrder(cart, variants, deps.shippingFlatFee, request.taxRateBp);
-      } catch (error) {
-        if (!(error instanceof InternalReadError)) throw error;
-        component(scope).warn({ code: error.code, err: error.message }, 'checkout read failed; nothing written');
-        return fail(userError(OrderErrorCodes.ORDER_CHECKOUT_UNAVAILABLE, 'Checkout is unavailable right now; please try again in a moment.'));
+      // The key is not looked up first: almost every request brings a new one, and the insert's
+      // claim on it finds a used one anyway. A request refused on the way (its cart emptied by the
+      // first order, a read failing) looks it up then, so a key already used still answers as
+      // its first request did, or ORDER_IDEMPOTENCY_KEY_REUSED, whatever the cart holds now.
+      const draft = await draftFor(scope, customer.userId, request);
+      if (!draft.ok) {
+        const existing = await deps.orders.byIdempotencyKey(customer.userId, request.idempotencyKey);
+        return existing ? replay(existing, hash) : draft;
       }
-      if (!draft.ok) return draft;
 
       const placed = await deps.orders.place(
         {
@@ -142,13 +147,14 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         ],
       );
       if (!placed.ok) {
-        // A twin request with this key won the race: answer as it did.
+        // The key was used before, or by a twin request that won the race: answer as it did.
         const winner = await deps.orders.byIdempotencyKey(customer.userId, request.idempotencyKey);
         return winner ? replay(winner, hash) : keyReused();
       }
       deps.onSent?.();
-      component(scope).info({ orderId: placed.value.order.id, number: placed.value.order.number, total: placed.value.order.total }, 'order placed');
-      return ok(whole(placed.value));
+      const { order } = placed.value.placed;
+      component(scope).info({ orderId: order.id, number: order.number, total: order.total }, 'order placed');
+      return ok({ ...whole(placed.value.placed), history: placed.value.history });
     },
 
     async cancel(scope, input) {

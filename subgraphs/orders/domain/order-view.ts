@@ -1,5 +1,5 @@
 import type { OrderVisibility } from './access.ts';
-import type { Order, OrderLine, VendorOrder } from './order.ts';
+import type { Order, OrderLine, OrderStatusChange, VendorOrder } from './order.ts';
 
 /**
  * An order as one caller may see it. The customer and admins see it whole; a vendor sees its own
@@ -16,6 +16,8 @@ export interface OrderView {
   shipping: number;
   tax: number;
   total: number;
+  /** Its status history when the service holds it already (a placement's answer); else read when asked for. */
+  history?: OrderStatusChange[];
 }
 
 export function viewOrder(visibility: Exclude<OrderVisibility, { kind: 'NONE' }>, parts: { order: Order; vendorOrders: VendorOrder[]; lines: OrderLine[] }): OrderView {

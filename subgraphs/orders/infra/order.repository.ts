@@ -4,7 +4,8 @@ import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import { writeOutboxEntries, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
 import type { CancelReason, OrderStatus, VendorOrderStatus } from '../domain/order.process.ts';
 import { orderNumber, vendorOrderNumber } from '../domain/order-number.ts';
-import type { DraftLine, Order, OrderLine, OrderStatusChange, OrderDraft, ShippingAddress, VendorOrder } from '../domain/order.ts';
+import type { Order, OrderLine, OrderStatusChange, OrderDraft, ShippingAddress, VendorOrder } from '../domain/order.ts';
+import { outboxRows } from './outbox-rows.ts';
 import { ORDER_TRANSACTION, type OrdersDatabase } from './prisma.ts';
 
 /** An order with what only the saga needs (never shown to a client). */
@@ -89,13 +90,15 @@ export interface VendorStatsRow {
 
 export interface OrderRepository {
   /**
-   * Writes the PENDING order, its vendor orders, lines, first history row and `messages(order)` in
-   * one transaction, numbered from the sequence. KEY_TAKEN (nothing written) when this customer's
-   * idempotency key is already claimed: a concurrent twin waits on the unique index until the
-   * first commits, then finds it here.
+   * Writes the PENDING order, its vendor orders, lines, first history row and `messages(order)`
+   * atomically, numbered from the sequence, and returns them as written (with the history) without
+   * reading them back. KEY_TAKEN (nothing written) when this customer's idempotency key is
+   * already claimed: a concurrent twin waits on the unique index until the first commits, then
+   * finds it here.
    */
-  place(order: NewOrder, messages: (placed: OrderAggregate) => OutboxEntry[]): Promise<Result<OrderAggregate, 'KEY_TAKEN'>>;
-  byIdempotencyKey(customerId: string, key: string): Promise<OrderRecord | null>;
+  place(order: NewOrder, messages: (placed: OrderAggregate) => OutboxEntry[]): Promise<Result<{ placed: OrderAggregate; history: OrderStatusChange[] }, 'KEY_TAKEN'>>;
+  /** The order this customer placed under this key, with its parts. */
+  byIdempotencyKey(customerId: string, key: string): Promise<OrderAggregate | null>;
   byId(id: string): Promise<OrderAggregate | null>;
   history(orderId: string): Promise<OrderStatusChange[]>;
   list(filter: OrderListFilter, limit: number, after: TimeCursor | null): Promise<OrderAggregate[]>;
@@ -176,13 +179,10 @@ const PARTS_COLUMNS = (alias: string) => `
    FROM order_lines l WHERE l.order_id = ${alias}.id) AS "lines"`;
 
 export function createOrderRepository(db: OrdersDatabase): OrderRepository {
-  // Column lists are constants of this module, never input: $queryRawUnsafe only splices them,
-  // every value still travels as a bind parameter.
-  const selectOrders = (tx: SqlClient, where: string, values: unknown[], suffix = '') =>
-    tx.$queryRawUnsafe<OrderRow[]>(`SELECT ${ORDER_COLUMNS('o')} FROM orders o WHERE ${where} ${suffix}`, ...values);
-
   // An order with its vendor orders and lines in one statement (json subqueries): a saga step
-  // locks and reads its order in one round trip, not three.
+  // locks and reads its order in one round trip, not three. Column lists are constants of this
+  // module, never input: $queryRawUnsafe only splices them, every value still travels as a bind
+  // parameter.
   const selectAggregates = async (tx: SqlClient, where: string, values: unknown[], suffix = ''): Promise<OrderAggregate[]> => {
     const rows = await tx.$queryRawUnsafe<(OrderRow & { vendorOrders: VendorOrderJson[]; lines: LineRow[] })[]>(
       `SELECT ${ORDER_COLUMNS('o')}, ${PARTS_COLUMNS('o')} FROM orders o WHERE ${where} ${suffix}`,
@@ -223,32 +223,6 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
     return where.join(' AND ');
   };
 
-  const insertHistory = (tx: SqlClient, orderId: string, from: OrderStatus | null, to: OrderStatus, reason: string) =>
-    tx.$executeRaw`
-      INSERT INTO order_status_history (id, order_id, from_status, to_status, reason, at)
-      VALUES (${randomUUID()}::uuid, ${orderId}::uuid, ${from}::"OrderStatus", ${to}::"OrderStatus", ${reason}, clock_timestamp())`;
-
-  const insertLines = async (tx: SqlClient, orderId: string, vendorOrderIds: Map<string, string>, lines: DraftLine[]) => {
-    const rows = lines.map((line, index) => ({
-      id: randomUUID(),
-      vendor_order_id: vendorOrderIds.get(line.vendorId),
-      position: index + 1,
-      variant_id: line.variantId,
-      product_id: line.productId,
-      sku: line.sku,
-      product_name: line.productName,
-      variant_title: line.variantTitle,
-      quantity: line.quantity,
-      unit_price: line.unitPrice,
-      line_total: line.lineTotal,
-    }));
-    await tx.$executeRaw`
-      INSERT INTO order_lines (id, order_id, vendor_order_id, position, variant_id, product_id, sku, product_name, variant_title, quantity, unit_price, line_total)
-      SELECT r.id, ${orderId}::uuid, r.vendor_order_id, r.position, r.variant_id, r.product_id, r.sku, r.product_name, r.variant_title, r.quantity, r.unit_price, r.line_total
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, vendor_order_id uuid, position int, variant_id uuid, product_id uuid, sku text,
-                                                             product_name text, variant_title text, quantity int, unit_price int, line_total int)`;
-  };
-
   const lock = async (tx: SqlClient, orderId: string, options: { skipLocked?: boolean } = {}) => {
     const [aggregate] = await selectAggregates(tx, 'o.id = $1::uuid', [orderId], options.skipLocked ? 'FOR UPDATE OF o SKIP LOCKED' : 'FOR UPDATE OF o');
     return aggregate ?? null;
@@ -256,49 +230,158 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
 
   return {
     async place(order, messages) {
-      return db.$transaction(async (tx) => {
-        const id = randomUUID();
-        const [seq] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('order_number_seq') AS n`;
-        const number = orderNumber(seq!.n);
-        const totals = order.draft.totals;
-        const inserted = await tx.$queryRaw<{ id: string }[]>`
+      // The number first, on its own: every message of the order carries it, and they are
+      // checked against their contracts in TS before the one statement below writes them. A
+      // sequence value is never rolled back, so nothing is lost by taking it outside the insert.
+      const [seq] = await db.$queryRaw<{ n: bigint }[]>`SELECT nextval('order_number_seq') AS n`;
+      const number = orderNumber(seq!.n);
+      const id = randomUUID();
+      const { draft } = order;
+      const totals = draft.totals;
+      // The aggregate as it will be stored, so its messages and the answer need no read back. Its
+      // timestamps are the database's, filled in from RETURNING; the messages carry none.
+      const provisional = new Date();
+      const vendorOrders: VendorOrder[] = totals.vendors.map((part, index) => ({
+        id: randomUUID(),
+        orderId: id,
+        vendorId: part.vendorId,
+        number: vendorOrderNumber(number, index + 1),
+        position: index + 1,
+        status: 'PENDING',
+        currency: draft.currency,
+        subtotal: part.subtotal,
+        shipping: part.shipping,
+        tax: part.tax,
+        total: part.total,
+        carrier: null,
+        trackingNumber: null,
+        shippedAt: null,
+        createdAt: provisional,
+      }));
+      const vendorOrderIds = new Map(vendorOrders.map((part) => [part.vendorId, part.id]));
+      const lines: OrderLine[] = draft.lines.map((line, index) => ({
+        id: randomUUID(),
+        orderId: id,
+        vendorOrderId: vendorOrderIds.get(line.vendorId)!,
+        position: index + 1,
+        variantId: line.variantId,
+        productId: line.productId,
+        sku: line.sku,
+        productName: line.productName,
+        variantTitle: line.variantTitle,
+        quantity: line.quantity,
+        unitPrice: line.unitPrice,
+        lineTotal: line.lineTotal,
+        currency: draft.currency,
+      }));
+      const placed: OrderAggregate = {
+        order: {
+          id,
+          number,
+          customerId: order.customerId,
+          cartId: order.cartId,
+          status: 'PENDING',
+          currency: draft.currency,
+          subtotal: totals.subtotal,
+          shipping: totals.shipping,
+          tax: totals.tax,
+          total: totals.total,
+          taxRateBp: totals.taxRateBp,
+          shippingAddress: order.shippingAddress,
+          cancelReason: null,
+          paymentMethodToken: order.paymentMethodToken,
+          idempotencyKey: order.idempotencyKey,
+          requestHash: order.requestHash,
+          correlationId: order.correlationId,
+          paymentId: null,
+          captureRequestedAt: null,
+          stepDeadline: order.stepDeadline,
+          placedAt: provisional,
+          confirmedAt: null,
+          updatedAt: provisional,
+        },
+        vendorOrders,
+        lines,
+      };
+      const outbox = outboxRows(messages(placed));
+      const vendorOrderRows = vendorOrders.map(({ id: vendorOrderId, vendorId, number: vendorNumber, position, subtotal, shipping, tax, total }) => ({
+        id: vendorOrderId,
+        vendor_id: vendorId,
+        number: vendorNumber,
+        position,
+        subtotal,
+        shipping,
+        tax,
+        total,
+      }));
+      const lineRows = lines.map((line) => ({
+        id: line.id,
+        vendor_order_id: line.vendorOrderId,
+        position: line.position,
+        variant_id: line.variantId,
+        product_id: line.productId,
+        sku: line.sku,
+        product_name: line.productName,
+        variant_title: line.variantTitle,
+        quantity: line.quantity,
+        unit_price: line.unitPrice,
+        line_total: line.lineTotal,
+      }));
+      // Everything in one statement, so atomic without a transaction: the order, its vendor orders,
+      // lines, first history row and outbox rows. The idempotency claim is the order row itself
+      // (ON CONFLICT DO NOTHING): a twin waits on the unique index until this commits, then
+      // inserts no order, and every other part reads `placed`, so it writes nothing at all.
+      // Foreign keys are checked at the end of the statement, after every part is in.
+      const [row] = await db.$queryRaw<{ placedAt: Date; updatedAt: Date; historyAt: Date; created: { id: string; createdAt: string }[] }[]>`
+        WITH placed AS (
           INSERT INTO orders (id, number, customer_id, cart_id, status, currency, subtotal, shipping, tax, total, tax_rate_bp, shipping_address,
                               payment_method_token, idempotency_key, request_hash, correlation_id, step_deadline, placed_at, updated_at)
-          VALUES (${id}::uuid, ${number}, ${order.customerId}::uuid, ${order.cartId}::uuid, 'PENDING', ${order.draft.currency}, ${totals.subtotal},
+          VALUES (${id}::uuid, ${number}, ${order.customerId}::uuid, ${order.cartId}::uuid, 'PENDING', ${draft.currency}, ${totals.subtotal},
                   ${totals.shipping}, ${totals.tax}, ${totals.total}, ${totals.taxRateBp}, ${JSON.stringify(order.shippingAddress)}::jsonb,
                   ${order.paymentMethodToken}, ${order.idempotencyKey}, ${order.requestHash}, ${order.correlationId}, ${order.stepDeadline},
                   clock_timestamp(), clock_timestamp())
           ON CONFLICT (customer_id, idempotency_key) DO NOTHING
-          RETURNING id::text`;
-        // Thrown to roll back the burnt sequence value with everything else; caught just below.
-        if (inserted.length === 0) throw new KeyTaken();
-        const vendorOrderIds = new Map<string, string>();
-        const vendorOrders = totals.vendors.map((part, index) => {
-          const vendorOrderId = randomUUID();
-          vendorOrderIds.set(part.vendorId, vendorOrderId);
-          const { subtotal, shipping, tax, total } = part;
-          return { id: vendorOrderId, vendor_id: part.vendorId, number: vendorOrderNumber(number, index + 1), position: index + 1, subtotal, shipping, tax, total };
-        });
-        await tx.$executeRaw`
+          RETURNING id, placed_at, updated_at
+        ), parts AS (
           INSERT INTO vendor_orders (id, order_id, vendor_id, number, position, status, subtotal, shipping, tax, total, created_at, updated_at)
-          SELECT v.id, ${id}::uuid, v.vendor_id, v.number, v.position, 'PENDING'::"VendorOrderStatus", v.subtotal, v.shipping, v.tax, v.total, clock_timestamp(), clock_timestamp()
-          FROM jsonb_to_recordset(${JSON.stringify(vendorOrders)}::jsonb)
-            AS v(id uuid, vendor_id uuid, number text, position int, subtotal int, shipping int, tax int, total int)`;
-        await insertLines(tx, id, vendorOrderIds, order.draft.lines);
-        await insertHistory(tx, id, null, 'PENDING', 'placed');
-        const placed = await lock(tx, id);
-        if (!placed) throw new Error(`order ${id} vanished inside its own transaction`);
-        await writeOutboxEntries(tx, messages(placed));
-        return ok(placed);
-      }, ORDER_TRANSACTION).catch((error: unknown) => {
-        if (error instanceof KeyTaken) return fail('KEY_TAKEN' as const);
-        throw error;
+          SELECT v.id, placed.id, v.vendor_id, v.number, v.position, 'PENDING'::"VendorOrderStatus", v.subtotal, v.shipping, v.tax, v.total, clock_timestamp(), clock_timestamp()
+          FROM placed, jsonb_to_recordset(${JSON.stringify(vendorOrderRows)}::jsonb)
+            AS v(id uuid, vendor_id uuid, number text, position int, subtotal int, shipping int, tax int, total int)
+          RETURNING id, created_at
+        ), lines AS (
+          INSERT INTO order_lines (id, order_id, vendor_order_id, position, variant_id, product_id, sku, product_name, variant_title, quantity, unit_price, line_total)
+          SELECT r.id, placed.id, r.vendor_order_id, r.position, r.variant_id, r.product_id, r.sku, r.product_name, r.variant_title, r.quantity, r.unit_price, r.line_total
+          FROM placed, jsonb_to_recordset(${JSON.stringify(lineRows)}::jsonb) AS r(id uuid, vendor_order_id uuid, position int, variant_id uuid, product_id uuid, sku text,
+                                                                              product_name text, variant_title text, quantity int, unit_price int, line_total int)
+        ), history AS (
+          INSERT INTO order_status_history (id, order_id, from_status, to_status, reason, at)
+          SELECT ${randomUUID()}::uuid, placed.id, NULL, 'PENDING'::"OrderStatus", 'placed', clock_timestamp()
+          FROM placed
+          RETURNING at
+        ), outbox AS (
+          INSERT INTO outbox_message (id, type, version, payload, correlation_id, occurred_at)
+          SELECT t.id, t.type, t.version, t.payload, t.correlation_id, ${outbox.occurredAt}::timestamptz
+          FROM placed, unnest(${outbox.ids}::uuid[], ${outbox.types}::text[], ${outbox.versions}::int[], ${outbox.payloads}::jsonb[], ${outbox.correlationIds}::text[])
+            AS t(id, type, version, payload, correlation_id)
+        )
+        SELECT placed.placed_at AS "placedAt", placed.updated_at AS "updatedAt", (SELECT at FROM history) AS "historyAt",
+               (SELECT coalesce(json_agg(json_build_object('id', parts.id::text, 'createdAt', parts.created_at)), '[]'::json) FROM parts) AS created
+        FROM placed`;
+      if (!row) return fail('KEY_TAKEN' as const);
+      const createdAt = new Map(row.created.map((part) => [part.id, new Date(part.createdAt)]));
+      return ok({
+        placed: {
+          order: { ...placed.order, placedAt: row.placedAt, updatedAt: row.updatedAt },
+          vendorOrders: vendorOrders.map((part) => ({ ...part, createdAt: createdAt.get(part.id) ?? part.createdAt })),
+          lines,
+        },
+        history: [{ from: null, to: 'PENDING', reason: 'placed', at: row.historyAt }],
       });
     },
 
     async byIdempotencyKey(customerId, key) {
-      const [row] = await selectOrders(db, 'o.customer_id = $1::uuid AND o.idempotency_key = $2', [customerId, key]);
-      return row ?? null;
+      const [aggregate] = await selectAggregates(db, 'o.customer_id = $1::uuid AND o.idempotency_key = $2', [customerId, key]);
+      return aggregate ?? null;
     },
 
     async byId(id) {
@@ -387,8 +470,12 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
     async apply(tx, change) {
       const to = change.to ?? change.from;
       const recordMove = change.to !== null && change.to !== change.from;
-      // The move, its history row and the vendor orders that move with it in one statement; all of
-      // it only if the order was still in `from`.
+      // Checked against their contracts before the statement: a bad payload writes nothing.
+      const outbox = outboxRows(change.messages);
+      // The move, its history row, the vendor orders that move with it and the step's outbox rows in
+      // one statement (one round trip of the inbox transaction, not two); all of it only if the
+      // order was still in `from`. A step inside one status (capture requested) updates the row to
+      // the status it had, so `moved` holds it and its messages go out too.
       const [result] = await tx.$queryRaw<{ moved: number }[]>`
         WITH moved AS (
           UPDATE orders SET
@@ -409,11 +496,14 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
           UPDATE vendor_orders SET status = ${change.vendorOrders?.to ?? null}::"VendorOrderStatus", updated_at = clock_timestamp()
           WHERE ${change.vendorOrders !== undefined} AND order_id IN (SELECT id FROM moved)
             AND status::text = ANY(${[...(change.vendorOrders?.from ?? [])]}::text[])
+        ), outbox AS (
+          INSERT INTO outbox_message (id, type, version, payload, correlation_id, occurred_at)
+          SELECT t.id, t.type, t.version, t.payload, t.correlation_id, ${outbox.occurredAt}::timestamptz
+          FROM moved, unnest(${outbox.ids}::uuid[], ${outbox.types}::text[], ${outbox.versions}::int[], ${outbox.payloads}::jsonb[], ${outbox.correlationIds}::text[])
+            AS t(id, type, version, payload, correlation_id)
         )
         SELECT count(*)::int AS moved FROM moved`;
-      if (!result || result.moved === 0) return false;
-      await writeOutboxEntries(tx, change.messages);
-      return true;
+      return result !== undefined && result.moved > 0;
     },
 
     async orderIdOfVendorOrder(vendorOrderId, vendorId) {
@@ -436,9 +526,4 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
 
     transaction: (fn) => db.$transaction((tx) => fn(tx), ORDER_TRANSACTION),
   };
-}
-
-/** The idempotency key was claimed (the placement transaction rolls back). Internal to this module. */
-class KeyTaken extends Error {
-  override name = 'KeyTaken';
 }

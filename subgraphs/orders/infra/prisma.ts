@@ -13,8 +13,9 @@ export function createOrdersDatabase(databaseUrl: string, poolSize = 10): Orders
 }
 
 /**
- * Placement and saga steps lock one order row each for a few statements; concurrent checkouts of
- * a hot item queue on nothing here (stock is inventory's), but a burst of placements may wait for
- * a pool connection longer than the default 2 s.
+ * Saga steps, cancels and shipments lock one order row each for a few statements; concurrent
+ * checkouts of a hot item queue on nothing here (stock is inventory's), but a burst of requests
+ * may wait for a pool connection longer than the default 2 s. (Placement is one statement and
+ * needs no transaction.)
  */
 export const ORDER_TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
