@@ -40,29 +40,45 @@ export function writeOutboxEntry<TPayload>(tx: SqlClient, entry: OutboxEntry<TPa
 }
 
 /**
+ * Outbox rows as the parallel arrays `unnest` takes: what writeOutboxEntries inserts, and what a
+ * repository passes to a statement that writes them beside its own change (orders' saga step and
+ * placement) instead of in a round trip of their own. Each payload is checked against its
+ * contract first, so a producer bug fails the change instead of poisoning every consumer.
+ */
+export interface OutboxRows {
+  ids: string[];
+  types: string[];
+  versions: number[];
+  /** JSON text, cast to jsonb[] in the statement. */
+  payloads: string[];
+  correlationIds: string[];
+  /** ISO time, one for the batch. */
+  occurredAt: string;
+}
+
+export function outboxRows(entries: readonly OutboxEntry[]): OutboxRows {
+  const rows: OutboxRows = { ids: [], types: [], versions: [], payloads: [], correlationIds: [], occurredAt: new Date().toISOString() };
+  for (const entry of entries) {
+    rows.ids.push(randomUUID());
+    rows.types.push(entry.contract.type);
+    rows.versions.push(entry.contract.version);
+    rows.payloads.push(JSON.stringify(entry.contract.payload.parse(entry.payload)));
+    rows.correlationIds.push(entry.correlationId);
+  }
+  return rows;
+}
+
+/**
  * Writes many outbox rows in one statement: a saga step's commands and events, or a reservation
- * batch's replies, in one round trip instead of one per message. Each payload is checked against
- * its contract first, as writeOutbox does.
+ * batch's replies, in one round trip instead of one per message.
  */
 export async function writeOutboxEntries(tx: SqlClient, entries: readonly OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  const occurredAt = new Date().toISOString();
-  const ids: string[] = [];
-  const types: string[] = [];
-  const versions: number[] = [];
-  const payloads: string[] = [];
-  const correlations: string[] = [];
-  for (const entry of entries) {
-    ids.push(randomUUID());
-    types.push(entry.contract.type);
-    versions.push(entry.contract.version);
-    payloads.push(JSON.stringify(entry.contract.payload.parse(entry.payload)));
-    correlations.push(entry.correlationId);
-  }
+  const rows = outboxRows(entries);
   await tx.$executeRaw`
     INSERT INTO outbox_message (id, type, version, payload, correlation_id, occurred_at)
-    SELECT id, type, version, payload, correlation_id, ${occurredAt}::timestamptz
-    FROM unnest(${ids}::uuid[], ${types}::text[], ${versions}::int[], ${payloads}::jsonb[], ${correlations}::text[])
+    SELECT id, type, version, payload, correlation_id, ${rows.occurredAt}::timestamptz
+    FROM unnest(${rows.ids}::uuid[], ${rows.types}::text[], ${rows.versions}::int[], ${rows.payloads}::jsonb[], ${rows.correlationIds}::text[])
       AS t(id, type, version, payload, correlation_id)`;
 }
 

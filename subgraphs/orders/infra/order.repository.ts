@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import type { SqlClient } from '../../../platform/messaging/sql.ts';
-import { writeOutboxEntries, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
+import { outboxRows, writeOutboxEntries, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
 import type { CancelReason, OrderStatus, VendorOrderStatus } from '../domain/order.process.ts';
 import { orderNumber, vendorOrderNumber } from '../domain/order-number.ts';
 import type { Order, OrderLine, OrderStatusChange, OrderDraft, ShippingAddress, VendorOrder } from '../domain/order.ts';
-import { outboxRows } from './outbox-rows.ts';
 import { ORDER_TRANSACTION, type OrdersDatabase } from './prisma.ts';
 
 /** An order with what only the saga needs (never shown to a client). */
