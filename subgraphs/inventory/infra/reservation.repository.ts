@@ -105,18 +105,12 @@ async function loadMany(tx: InventoryTransaction, references: readonly string[])
   );
 }
 
-const selectReservation = (tx: InventoryTransaction, reference: string, lock: boolean) =>
-  lock
-    ? tx.$queryRaw<ReservationRow[]>`
-        SELECT id::text, reference, status::text AS status, expires_at AS "expiresAt" FROM reservations WHERE reference = ${reference} FOR UPDATE`
-    : tx.$queryRaw<ReservationRow[]>`
-        SELECT id::text, reference, status::text AS status, expires_at AS "expiresAt" FROM reservations WHERE reference = ${reference}`;
-
 const sortedIds = (ids: Iterable<string>) => [...new Set(ids)].sort();
 
 export function createReservationRepository(db: InventoryDatabase, settings: ReservationSettings): ReservationRepository {
   async function byReference(reference: string): Promise<Reservation | null> {
-    const [row] = await selectReservation(db, reference, false);
+    const [row] = await db.$queryRaw<ReservationRow[]>`
+      SELECT id::text, reference, status::text AS status, expires_at AS "expiresAt" FROM reservations WHERE reference = ${reference}`;
     return row ? load(db, row) : null;
   }
 
@@ -132,45 +126,51 @@ export function createReservationRepository(db: InventoryDatabase, settings: Res
         RETURNING id::text, reference, status::text AS status, expires_at AS "expiresAt"`;
       if (tombstone[0]) return ok<CommandOutcome>({ reservation: { ...tombstone[0], allocations: [], lines: [] }, from: null, changed: true });
     }
-    const [row] = await selectReservation(tx, reference, true);
-    if (!row) return fail({ kind: 'NOT_FOUND' as const });
+    // The reservation locked and read with its allocations in one round trip.
+    const [locked] = await tx.$queryRaw<(ReservationRow & { allocations: AllocationRow[] })[]>`
+      SELECT r.id::text, r.reference, r.status::text AS status, r.expires_at AS "expiresAt",
+        COALESCE((SELECT json_agg(json_build_object('variantId', a.variant_id, 'locationId', a.location_id, 'quantity', a.quantity)
+                  ORDER BY a.variant_id, a.location_id)
+                  FROM reservation_allocations a WHERE a.reservation_id = r.id), '[]'::json) AS allocations
+      FROM reservations r WHERE r.reference = ${reference}
+      FOR UPDATE OF r`;
+    if (!locked) return fail({ kind: 'NOT_FOUND' as const });
+    const { allocations, ...row } = locked;
     const decided = reservationCommand(command, row.status);
     if (!decided.ok) return fail({ kind: 'ILLEGAL' as const, errors: decided.errors });
-    const current = await load(tx, row);
+    const current: Reservation = { ...row, allocations, lines: linesOf(allocations) };
     const to = decided.value;
     if (to === null) return ok<CommandOutcome>({ reservation: current, from: row.status, changed: false });
     if (options.expiredBy && row.expiresAt > options.expiredBy) return fail({ kind: 'NOT_EXPIRED' as const });
-    await tx.$executeRaw`UPDATE reservations SET status = ${to}::"ReservationStatus", updated_at = now() WHERE id = ${row.id}::uuid`;
-    const parts = current.allocations;
-    const locations = parts.map((part) => part.locationId);
-    const variants = parts.map((part) => part.variantId);
-    const quantities = parts.map((part) => part.quantity);
-    // One statement per move; rows locked in (variant, location) order, as reserve locks them.
-    if (to === 'COMMITTED') {
-      await tx.$executeRaw`
-        UPDATE stock_items s SET on_hand = s.on_hand - t.q, reserved = s.reserved - t.q, updated_at = now()
-        FROM (SELECT * FROM unnest(${variants}::uuid[], ${locations}::uuid[], ${quantities}::int[]) AS u(v, l, q) ORDER BY v, l) t
-        WHERE s.variant_id = t.v AND s.location_id = t.l`;
-    } else if (to === 'RETURNED') {
-      await tx.$executeRaw`
-        UPDATE stock_items s SET on_hand = s.on_hand + t.q, updated_at = now()
-        FROM (SELECT * FROM unnest(${variants}::uuid[], ${locations}::uuid[], ${quantities}::int[]) AS u(v, l, q) ORDER BY v, l) t
-        WHERE s.variant_id = t.v AND s.location_id = t.l`;
-    } else {
-      await tx.$executeRaw`
-        UPDATE stock_items s SET reserved = s.reserved - t.q, updated_at = now()
-        FROM (SELECT * FROM unnest(${variants}::uuid[], ${locations}::uuid[], ${quantities}::int[]) AS u(v, l, q) ORDER BY v, l) t
-        WHERE s.variant_id = t.v AND s.location_id = t.l`;
-    }
-    const kind = to === 'RETURNED' ? 'RETURNED' : to;
+    const locations = allocations.map((part) => part.locationId);
+    const variants = allocations.map((part) => part.variantId);
+    const quantities = allocations.map((part) => part.quantity);
+    // What each move does to a stock row: committed units leave on hand and the hold, released
+    // ones leave the hold, returned ones come back on hand.
+    const onHandSign = to === 'COMMITTED' ? -1 : to === 'RETURNED' ? 1 : 0;
+    const reservedSign = to === 'RETURNED' ? 0 : -1;
     // Movements are signed by what they do to available stock's sources: committed units leave
     // (negative), released ones leave the hold (negative), returned ones come back on hand (positive).
     const sign = to === 'RETURNED' ? 1 : -1;
     const reason = `${options.expiredBy ? 'expired ' : ''}reservation ${reference}`;
+    // The status, the stock rows (locked in (variant, location) order, as reserve locks them) and
+    // the movements in one statement.
     await tx.$executeRaw`
+      WITH moved AS (
+        UPDATE reservations SET status = ${to}::"ReservationStatus", updated_at = now() WHERE id = ${row.id}::uuid
+      ),
+      parts AS (
+        SELECT * FROM unnest(${variants}::uuid[], ${locations}::uuid[], ${quantities}::int[]) AS u(v, l, q)
+      ),
+      stock AS (
+        UPDATE stock_items s
+        SET on_hand = s.on_hand + t.q * ${onHandSign}::int, reserved = s.reserved + t.q * ${reservedSign}::int, updated_at = now()
+        FROM (SELECT * FROM parts ORDER BY v, l) t
+        WHERE s.variant_id = t.v AND s.location_id = t.l
+      )
       INSERT INTO stock_movements (id, variant_id, location_id, kind, quantity, reason, actor, reservation_id, at)
-      SELECT gen_random_uuid(), v, l, ${kind}::"StockMovementKind", q * ${sign}, ${reason}, ${actor}, ${row.id}::uuid, now()
-      FROM unnest(${variants}::uuid[], ${locations}::uuid[], ${quantities}::int[]) AS u(v, l, q)`;
+      SELECT gen_random_uuid(), v, l, ${to}::"StockMovementKind", q * ${sign}::int, ${reason}, ${actor}, ${row.id}::uuid, now()
+      FROM parts`;
     // Committing changes on hand and reserved alike: availability stays, so no alert can move.
     if (to !== 'COMMITTED') {
       await applyLowStockAlerts(tx, new Map(sortedIds(variants).map((v) => [v, options.correlationId ?? actor])), settings.lowStockThreshold);
