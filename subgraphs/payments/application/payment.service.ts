@@ -24,7 +24,7 @@ import { PaymentsErrorCodes } from '../domain/error-codes.ts';
 import { captureEntries, refundEntries, sharesFit, type VendorShare } from '../domain/ledger.ts';
 import { validateCapture, validateRefund, type CaptureRequest, type Payment, type RefundRequest } from '../domain/payment.ts';
 import { statusAfterRefund } from '../domain/payment.process.ts';
-import type { PaymentRepository, StoredPayment, StoredRefund } from '../infra/payment.repository.ts';
+import type { PaymentPatch, PaymentRepository, StoredPayment, StoredRefund } from '../infra/payment.repository.ts';
 import { ProviderTimeoutError, type PaymentProvider } from './payment-provider.ts';
 import type { PaymentsScope } from './scope.ts';
 
@@ -94,8 +94,7 @@ const CAPTURED_STATES = new Set(['CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED']);
 
 type AuthorizeResult =
   | { kind: 'AUTHORIZED'; authorizationId: string; last4: string; brand: string }
-  | { kind: 'DECLINED'; reason: PayloadOf<typeof paymentDeclinedV1>['reason']; authorizationId: string | null }
-  | { kind: 'VOIDED' };
+  | { kind: 'DECLINED'; reason: PayloadOf<typeof paymentDeclinedV1>['reason']; authorizationId: string | null };
 
 type CaptureAttempt = { kind: 'captured' } | { kind: 'expired' } | { kind: 'refused' };
 type CaptureRecord =
@@ -236,34 +235,39 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
         await answerDecided(tx, payment, saga);
         return;
       }
-      let result = await authorizeAtNetwork(payment, log);
+      const result = await authorizeAtNetwork(payment, log);
+      const meta = { correlationId: saga.correlationId };
+      // The usual case in one statement after the order's lock: an authorization is recorded unless
+      // the order was cancelled; a decline either way (answered NOTHING_TO_CANCEL if it was).
+      const patch: PaymentPatch =
+        result.kind === 'AUTHORIZED'
+          ? { status: 'AUTHORIZED', authorizationId: result.authorizationId, cardLast4: result.last4, cardBrand: result.brand }
+          : { status: 'DECLINED', reason: result.reason, authorizationId: result.authorizationId };
+      const settled = await payments.settleAuthorization(tx, payment.orderId, patch, result.kind === 'AUTHORIZED');
+      if (settled) {
+        const { payment: moved, cancelled } = settled;
+        if (result.kind === 'AUTHORIZED') await writeOutbox(tx, paymentAuthorizedV1, { orderId: moved.orderId, paymentId: moved.id, amount: moved.amount }, meta);
+        else if (cancelled) await writeOutbox(tx, paymentCancelledV1, { orderId: moved.orderId, paymentId: moved.id, outcome: 'NOTHING_TO_CANCEL', refunded: null }, meta);
+        else await writeOutbox(tx, paymentDeclinedV1, { orderId: moved.orderId, paymentId: moved.id, reason: result.reason }, meta);
+        log.info({ orderId: moved.orderId, paymentId: moved.id, outcome: result.kind }, 'authorization recorded');
+        return;
+      }
       const outcome = await payments.lockForOutcome(tx, payment.orderId);
       if (!outcome) throw new Error('a payment vanished while authorizing');
       const { payment: locked, cancelled } = outcome;
+      // Settled by another attempt (a repeated command): it answered.
       if (locked.status !== 'AUTHORIZING') return;
-      if (cancelled && result.kind === 'AUTHORIZED') {
-        // The order was cancelled before this step took the order's lock (while the network answered,
-        // or before a retried attempt): the cancel found the payment AUTHORIZING and left the answer
-        // to this step, so it voids what it got. It does so holding the order's lock, which only
-        // another message of this order (a repeated cancel or authorize) waits for. If the void
-        // fails, the transaction rolls back and the command is retried (same keys, same answers).
-        const voided = await provider.void({ authorizationKey: payment.orderId, idempotencyKey: `void:${payment.orderId}` });
-        if (voided.status !== 'VOIDED') throw new Error(`could not void the authorization of a cancelled order: ${voided.code}`);
-        result = { kind: 'VOIDED' };
-      }
-      const meta = { correlationId: saga.correlationId };
-      if (result.kind === 'AUTHORIZED') {
-        await payments.update(tx, locked.id, { status: 'AUTHORIZED', authorizationId: result.authorizationId, cardLast4: result.last4, cardBrand: result.brand });
-        await writeOutbox(tx, paymentAuthorizedV1, { orderId: locked.orderId, paymentId: locked.id, amount: locked.amount }, meta);
-      } else if (result.kind === 'VOIDED') {
-        await payments.update(tx, locked.id, { status: 'VOIDED', reason: 'ORDER_CANCELLED' });
-        await writeOutbox(tx, paymentCancelledV1, { orderId: locked.orderId, paymentId: locked.id, outcome: 'VOIDED', refunded: null }, meta);
-      } else {
-        await payments.update(tx, locked.id, { status: 'DECLINED', reason: result.reason, authorizationId: result.authorizationId });
-        if (cancelled) await writeOutbox(tx, paymentCancelledV1, { orderId: locked.orderId, paymentId: locked.id, outcome: 'NOTHING_TO_CANCEL', refunded: null }, meta);
-        else await writeOutbox(tx, paymentDeclinedV1, { orderId: locked.orderId, paymentId: locked.id, reason: result.reason }, meta);
-      }
-      log.info({ orderId: locked.orderId, paymentId: locked.id, outcome: result.kind }, 'authorization recorded');
+      if (!cancelled || result.kind !== 'AUTHORIZED') throw new Error('an authorization could not be recorded');
+      // The order was cancelled before this step took the order's lock (while the network answered,
+      // or before a retried attempt): the cancel found the payment AUTHORIZING and left the answer
+      // to this step, so it voids what it got. It does so holding the order's lock, which only
+      // another message of this order (a repeated cancel or authorize) waits for. If the void
+      // fails, the transaction rolls back and the command is retried (same keys, same answers).
+      const voided = await provider.void({ authorizationKey: payment.orderId, idempotencyKey: `void:${payment.orderId}` });
+      if (voided.status !== 'VOIDED') throw new Error(`could not void the authorization of a cancelled order: ${voided.code}`);
+      await payments.update(tx, locked.id, { status: 'VOIDED', reason: 'ORDER_CANCELLED' });
+      await writeOutbox(tx, paymentCancelledV1, { orderId: locked.orderId, paymentId: locked.id, outcome: 'VOIDED', refunded: null }, meta);
+      log.info({ orderId: locked.orderId, paymentId: locked.id, outcome: 'VOIDED' }, 'authorization recorded');
     },
 
     async capture(tx, orderId, saga) {

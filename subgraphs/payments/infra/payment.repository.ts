@@ -85,6 +85,13 @@ export interface PaymentRepository {
   recordCancellation(orderId: string, reason: string): Promise<StoredPayment | null>;
   isCancelled(client: SqlClient, orderId: string): Promise<boolean>;
   update(tx: SqlClient, paymentId: string, patch: PaymentPatch): Promise<void>;
+  /**
+   * Records an authorization's outcome under the order's lock: moves the AUTHORIZING payment by
+   * `patch` in one statement, unless it has moved on meanwhile or (`unlessCancelled`) the order was
+   * cancelled. The payment as moved and whether the order was cancelled; null when it did not move
+   * (the caller looks with lockForOutcome).
+   */
+  settleAuthorization(tx: SqlClient, orderId: string, patch: PaymentPatch, unlessCancelled: boolean): Promise<{ payment: StoredPayment; cancelled: boolean } | null>;
   insertLedger(tx: SqlClient, payment: Payment, lines: readonly LedgerLine[], refundId: string | null): Promise<void>;
   /**
    * AUTHORIZED → CAPTURED with the capture's ledger lines, in one statement whose UPDATE takes the
@@ -167,6 +174,18 @@ function toPayment(row: PaymentRow): StoredPayment {
 }
 
 const REFUND_COLUMNS = Prisma.sql`id::text, payment_id::text AS "paymentId", amount, reason, status::text AS status, requested_by AS "requestedBy", request_hash AS "requestHash"`;
+
+/** The SET list of a patch: what it names changes, the rest stays. */
+const patchSet = (patch: PaymentPatch) => Prisma.sql`
+  status = ${patch.status}::"PaymentStatus",
+  reason = CASE WHEN ${patch.reason !== undefined} THEN ${patch.reason ?? null} ELSE reason END,
+  authorization_id = COALESCE(${patch.authorizationId ?? null}, authorization_id),
+  card_last4 = COALESCE(${patch.cardLast4 ?? null}, card_last4),
+  card_brand = COALESCE(${patch.cardBrand ?? null}, card_brand),
+  captured_amount = COALESCE(${patch.capturedAmount ?? null}::int, captured_amount),
+  refunded_amount = COALESCE(${patch.refundedAmount ?? null}::int, refunded_amount),
+  capture_request = COALESCE(${patch.captureRequest ?? null}, capture_request),
+  updated_at = now()`;
 
 /** Ledger lines as the columns of `unnest(…)`: every line of a movement in one INSERT. */
 function ledgerColumns(lines: readonly LedgerLine[]) {
@@ -255,18 +274,21 @@ export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository
     },
 
     async update(tx, paymentId, patch) {
-      await tx.$executeRaw`
-        UPDATE payments SET
-          status = ${patch.status}::"PaymentStatus",
-          reason = CASE WHEN ${patch.reason !== undefined} THEN ${patch.reason ?? null} ELSE reason END,
-          authorization_id = COALESCE(${patch.authorizationId ?? null}, authorization_id),
-          card_last4 = COALESCE(${patch.cardLast4 ?? null}, card_last4),
-          card_brand = COALESCE(${patch.cardBrand ?? null}, card_brand),
-          captured_amount = COALESCE(${patch.capturedAmount ?? null}::int, captured_amount),
-          refunded_amount = COALESCE(${patch.refundedAmount ?? null}::int, refunded_amount),
-          capture_request = COALESCE(${patch.captureRequest ?? null}, capture_request),
-          updated_at = now()
-        WHERE id = ${paymentId}::uuid`;
+      await tx.$executeRaw`UPDATE payments SET ${patchSet(patch)} WHERE id = ${paymentId}::uuid`;
+    },
+
+    async settleAuthorization(tx, orderId, patch, unlessCancelled) {
+      // The lock in a statement of its own (see lockForOutcome), then the move, its guard and the
+      // cancellation in one: the UPDATE takes the row lock and re-checks AUTHORIZING on the newest row.
+      await lockOrder(tx, orderId);
+      const [row] = await tx.$queryRaw<(PaymentRow & { cancelled: boolean })[]>`
+        UPDATE payments SET ${patchSet(patch)}
+        WHERE order_id = ${orderId}::uuid AND status = 'AUTHORIZING'::"PaymentStatus"
+          AND NOT (${unlessCancelled}::boolean AND EXISTS (SELECT 1 FROM payment_cancellations WHERE order_id = ${orderId}::uuid))
+        RETURNING ${PAYMENT_COLUMNS}, EXISTS (SELECT 1 FROM payment_cancellations WHERE order_id = ${orderId}::uuid) AS cancelled`;
+      if (!row) return null;
+      const { cancelled, ...payment } = row;
+      return { payment: toPayment(payment), cancelled };
     },
 
     async insertLedger(tx, payment, lines, refundId) {
