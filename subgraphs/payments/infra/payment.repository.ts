@@ -78,12 +78,11 @@ export interface PaymentRepository {
    * Commits the attempt before the network is asked: an AUTHORIZING payment (or the one already
    * there). When the order's cancel arrived first, nothing new is recorded (`cancelled`, and the
    * payment only if an earlier attempt had started). Serialized per order with recordCancellation
-   * and lockByOrderId, so one of them always sees the other.
+   * and the outcome's settleAuthorization / lockForOutcome, so one of them always sees the other.
    */
   startAuthorization(record: NewPayment): Promise<{ cancelled: boolean; payment: StoredPayment | null }>;
   /** Commits the order's cancellation before anything else of the cancel, and returns its payment if any. */
   recordCancellation(orderId: string, reason: string): Promise<StoredPayment | null>;
-  isCancelled(client: SqlClient, orderId: string): Promise<boolean>;
   update(tx: SqlClient, paymentId: string, patch: PaymentPatch): Promise<void>;
   /**
    * Records an authorization's outcome under the order's lock: moves the AUTHORIZING payment by
@@ -266,11 +265,6 @@ export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository
         await tx.$executeRaw`INSERT INTO payment_cancellations (order_id, reason) VALUES (${orderId}::uuid, ${reason}) ON CONFLICT (order_id) DO NOTHING`;
         return selectPayment(tx, orderId, false);
       });
-    },
-
-    async isCancelled(client, orderId) {
-      const rows = await client.$queryRaw<{ n: number }[]>`SELECT 1 AS n FROM payment_cancellations WHERE order_id = ${orderId}::uuid`;
-      return rows.length > 0;
     },
 
     async update(tx, paymentId, patch) {
