@@ -24,7 +24,7 @@ import { PaymentsErrorCodes } from '../domain/error-codes.ts';
 import { captureEntries, refundEntries, sharesFit, type VendorShare } from '../domain/ledger.ts';
 import { validateCapture, validateRefund, type CaptureRequest, type Payment, type RefundRequest } from '../domain/payment.ts';
 import { statusAfterRefund } from '../domain/payment.process.ts';
-import type { PaymentRepository, StoredPayment, StoredRefund } from '../infra/payment.repository.ts';
+import type { PaymentPatch, PaymentRepository, StoredPayment, StoredRefund } from '../infra/payment.repository.ts';
 import { ProviderTimeoutError, type PaymentProvider } from './payment-provider.ts';
 import type { PaymentsScope } from './scope.ts';
 
@@ -94,8 +94,7 @@ const CAPTURED_STATES = new Set(['CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED']);
 
 type AuthorizeResult =
   | { kind: 'AUTHORIZED'; authorizationId: string; last4: string; brand: string }
-  | { kind: 'DECLINED'; reason: PayloadOf<typeof paymentDeclinedV1>['reason']; authorizationId: string | null }
-  | { kind: 'VOIDED' };
+  | { kind: 'DECLINED'; reason: PayloadOf<typeof paymentDeclinedV1>['reason']; authorizationId: string | null };
 
 type CaptureAttempt = { kind: 'captured' } | { kind: 'expired' } | { kind: 'refused' };
 type CaptureRecord =
@@ -149,24 +148,34 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
     return answer.code === 'AUTHORIZATION_EXPIRED' ? { kind: 'expired' } : { kind: 'refused' };
   }
 
-  /** Records a capture's outcome under the row lock: status, ledger and payment.captured together. */
-  async function recordCapture(tx: SqlClient, orderId: string, attempt: CaptureAttempt, request: string, saga: SagaContext): Promise<CaptureRecord> {
-    const payment = await payments.lockByOrderId(tx, orderId);
-    if (!payment) throw new Error('a payment vanished while capturing');
-    if (CAPTURED_STATES.has(payment.status)) return { kind: 'already', payment };
-    if (payment.status !== 'AUTHORIZED') return { kind: payment.reason === 'AUTHORIZATION_EXPIRED' ? 'expired' : 'not-authorized', payment };
-    if (attempt.kind === 'expired') {
-      await payments.update(tx, payment.id, { status: 'VOIDED', reason: 'AUTHORIZATION_EXPIRED' });
-      return { kind: 'expired', payment };
+  /**
+   * Records a capture's outcome under the row lock: status, ledger and payment.captured together.
+   * `payment` is as read before the network was asked: its amount and vendor shares never change.
+   */
+  async function recordCapture(tx: SqlClient, payment: StoredPayment, attempt: CaptureAttempt, request: string, saga: SagaContext): Promise<CaptureRecord> {
+    const { orderId } = payment;
+    if (attempt.kind === 'captured') {
+      // The usual case in one statement (its UPDATE takes the row lock and moves only an AUTHORIZED payment).
+      // The order's advisory lock is not needed here: it orders the authorization with the order's
+      // cancellation, and a capture reads no cancellation (a cancel meets a capture at the network).
+      const captured = await payments.capture(tx, payment, captureEntries(payment.amount.amount, payment.vendorShares, deps.commissionBps), request);
+      if (captured) {
+        await writeOutbox(tx, paymentCapturedV1, { orderId, paymentId: captured.id, amount: captured.amount }, { correlationId: saga.correlationId });
+        saga.logger.child({ component: 'PaymentService' }).info({ orderId, paymentId: captured.id, amount: captured.amount.amount }, 'payment captured');
+        return { kind: 'captured', payment: captured };
+      }
     }
-    if (attempt.kind === 'refused') return { kind: 'refused', payment };
-    await payments.update(tx, payment.id, { status: 'CAPTURED', capturedAmount: payment.amount.amount, captureRequest: request });
-    await payments.insertLedger(tx, payment, captureEntries(payment.amount.amount, payment.vendorShares, deps.commissionBps), null);
-    await writeOutbox(tx, paymentCapturedV1, { orderId, paymentId: payment.id, amount: payment.amount }, { correlationId: saga.correlationId });
-    saga.logger.child({ component: 'PaymentService' }).info({ orderId, paymentId: payment.id, amount: payment.amount.amount }, 'payment captured');
-    const after = await payments.byOrderId(orderId, tx);
-    if (!after) throw new Error('a payment vanished while capturing');
-    return { kind: 'captured', payment: after };
+    const locked = await payments.lockByOrderId(tx, orderId);
+    if (!locked) throw new Error('a payment vanished while capturing');
+    if (CAPTURED_STATES.has(locked.status)) return { kind: 'already', payment: locked };
+    if (locked.status !== 'AUTHORIZED') return { kind: locked.reason === 'AUTHORIZATION_EXPIRED' ? 'expired' : 'not-authorized', payment: locked };
+    // A payment never returns to AUTHORIZED, so the capture above would have moved it.
+    if (attempt.kind === 'captured') throw new Error('a payment was AUTHORIZED again while capturing');
+    if (attempt.kind === 'expired') {
+      await payments.update(tx, locked.id, { status: 'VOIDED', reason: 'AUTHORIZATION_EXPIRED' });
+      return { kind: 'expired', payment: locked };
+    }
+    return { kind: 'refused', payment: locked };
   }
 
   /** A refund: reserve it, ask the network, record it (ledger reversal, amounts, status) under the row lock. */
@@ -226,31 +235,39 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
         await answerDecided(tx, payment, saga);
         return;
       }
-      let result = await authorizeAtNetwork(payment, log);
-      if (result.kind === 'AUTHORIZED' && (await payments.isCancelled(tx, payment.orderId))) {
-        const voided = await provider.void({ authorizationKey: payment.orderId, idempotencyKey: `void:${payment.orderId}` });
-        if (voided.status !== 'VOIDED') throw new Error(`could not void the authorization of a cancelled order: ${voided.code}`);
-        result = { kind: 'VOIDED' };
-      }
-      const locked = await payments.lockByOrderId(tx, payment.orderId);
-      if (!locked) throw new Error('a payment vanished while authorizing');
-      if (locked.status !== 'AUTHORIZING') return;
-      const cancelled = await payments.isCancelled(tx, payment.orderId);
-      // The cancel arrived after the look above: retry, and the next try voids.
-      if (cancelled && result.kind === 'AUTHORIZED') throw new Error('the order was cancelled while authorizing; retrying to void');
+      const result = await authorizeAtNetwork(payment, log);
       const meta = { correlationId: saga.correlationId };
-      if (result.kind === 'AUTHORIZED') {
-        await payments.update(tx, locked.id, { status: 'AUTHORIZED', authorizationId: result.authorizationId, cardLast4: result.last4, cardBrand: result.brand });
-        await writeOutbox(tx, paymentAuthorizedV1, { orderId: locked.orderId, paymentId: locked.id, amount: locked.amount }, meta);
-      } else if (result.kind === 'VOIDED') {
-        await payments.update(tx, locked.id, { status: 'VOIDED', reason: 'ORDER_CANCELLED' });
-        await writeOutbox(tx, paymentCancelledV1, { orderId: locked.orderId, paymentId: locked.id, outcome: 'VOIDED', refunded: null }, meta);
-      } else {
-        await payments.update(tx, locked.id, { status: 'DECLINED', reason: result.reason, authorizationId: result.authorizationId });
-        if (cancelled) await writeOutbox(tx, paymentCancelledV1, { orderId: locked.orderId, paymentId: locked.id, outcome: 'NOTHING_TO_CANCEL', refunded: null }, meta);
-        else await writeOutbox(tx, paymentDeclinedV1, { orderId: locked.orderId, paymentId: locked.id, reason: result.reason }, meta);
+      // The usual case in one statement after the order's lock: an authorization is recorded unless
+      // the order was cancelled; a decline either way (answered NOTHING_TO_CANCEL if it was).
+      const patch: PaymentPatch =
+        result.kind === 'AUTHORIZED'
+          ? { status: 'AUTHORIZED', authorizationId: result.authorizationId, cardLast4: result.last4, cardBrand: result.brand }
+          : { status: 'DECLINED', reason: result.reason, authorizationId: result.authorizationId };
+      const settled = await payments.settleAuthorization(tx, payment.orderId, patch, result.kind === 'AUTHORIZED');
+      if (settled) {
+        const { payment: moved, cancelled } = settled;
+        if (result.kind === 'AUTHORIZED') await writeOutbox(tx, paymentAuthorizedV1, { orderId: moved.orderId, paymentId: moved.id, amount: moved.amount }, meta);
+        else if (cancelled) await writeOutbox(tx, paymentCancelledV1, { orderId: moved.orderId, paymentId: moved.id, outcome: 'NOTHING_TO_CANCEL', refunded: null }, meta);
+        else await writeOutbox(tx, paymentDeclinedV1, { orderId: moved.orderId, paymentId: moved.id, reason: result.reason }, meta);
+        log.info({ orderId: moved.orderId, paymentId: moved.id, outcome: result.kind }, 'authorization recorded');
+        return;
       }
-      log.info({ orderId: locked.orderId, paymentId: locked.id, outcome: result.kind }, 'authorization recorded');
+      const outcome = await payments.lockForOutcome(tx, payment.orderId);
+      if (!outcome) throw new Error('a payment vanished while authorizing');
+      const { payment: locked, cancelled } = outcome;
+      // Settled by another attempt (a repeated command): it answered.
+      if (locked.status !== 'AUTHORIZING') return;
+      if (!cancelled || result.kind !== 'AUTHORIZED') throw new Error('an authorization could not be recorded');
+      // The order was cancelled before this step took the order's lock (while the network answered,
+      // or before a retried attempt): the cancel found the payment AUTHORIZING and left the answer
+      // to this step, so it voids what it got. It does so holding the order's lock, which only
+      // another message of this order (a repeated cancel or authorize) waits for. If the void
+      // fails, the transaction rolls back and the command is retried (same keys, same answers).
+      const voided = await provider.void({ authorizationKey: payment.orderId, idempotencyKey: `void:${payment.orderId}` });
+      if (voided.status !== 'VOIDED') throw new Error(`could not void the authorization of a cancelled order: ${voided.code}`);
+      await payments.update(tx, locked.id, { status: 'VOIDED', reason: 'ORDER_CANCELLED' });
+      await writeOutbox(tx, paymentCancelledV1, { orderId: locked.orderId, paymentId: locked.id, outcome: 'VOIDED', refunded: null }, meta);
+      log.info({ orderId: locked.orderId, paymentId: locked.id, outcome: 'VOIDED' }, 'authorization recorded');
     },
 
     async capture(tx, orderId, saga) {
@@ -262,7 +279,7 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
       }
       // Network failures throw: the command is retried (the capture's key makes that safe).
       const attempt = payment.status === 'AUTHORIZED' ? await captureAtNetwork(payment) : ({ kind: 'refused' } as const);
-      const recorded = await recordCapture(tx, orderId, attempt, 'saga', saga);
+      const recorded = await recordCapture(tx, payment, attempt, 'saga', saga);
       if (recorded.kind === 'captured') return;
       if (recorded.kind === 'already') {
         await writeOutbox(tx, paymentCapturedV1, { orderId, paymentId: recorded.payment.id, amount: recorded.payment.captured }, meta);
@@ -363,7 +380,7 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
       let recorded: CaptureRecord;
       try {
         recorded = await payments.transaction(async (tx) => {
-          const outcome = await recordCapture(tx, request.orderId, attempt, by, { correlationId: scope.requestId, logger: scope.logger });
+          const outcome = await recordCapture(tx, payment, attempt, by, { correlationId: scope.requestId, logger: scope.logger });
           // The key is claimed with the capture only: a refused request leaves nothing behind.
           if (outcome.kind === 'captured' && !(await payments.claimRequestKey(tx, caller.userId, request.idempotencyKey, hash))) throw new KeyRaced();
           return outcome;

@@ -70,17 +70,33 @@ export interface PaymentRepository {
   /** The payment under its row lock (and the order's lock, see startAuthorization), for the rest of `tx`. */
   lockByOrderId(tx: SqlClient, orderId: string): Promise<StoredPayment | null>;
   /**
+   * lockByOrderId for the authorization's outcome, with whether the order was cancelled, read
+   * after the order's lock was taken (so a cancel committed meanwhile is seen).
+   */
+  lockForOutcome(tx: SqlClient, orderId: string): Promise<{ payment: StoredPayment; cancelled: boolean } | null>;
+  /**
    * Commits the attempt before the network is asked: an AUTHORIZING payment (or the one already
    * there). When the order's cancel arrived first, nothing new is recorded (`cancelled`, and the
    * payment only if an earlier attempt had started). Serialized per order with recordCancellation
-   * and lockByOrderId, so one of them always sees the other.
+   * and the outcome's settleAuthorization / lockForOutcome, so one of them always sees the other.
    */
   startAuthorization(record: NewPayment): Promise<{ cancelled: boolean; payment: StoredPayment | null }>;
   /** Commits the order's cancellation before anything else of the cancel, and returns its payment if any. */
   recordCancellation(orderId: string, reason: string): Promise<StoredPayment | null>;
-  isCancelled(client: SqlClient, orderId: string): Promise<boolean>;
   update(tx: SqlClient, paymentId: string, patch: PaymentPatch): Promise<void>;
+  /**
+   * Records an authorization's outcome under the order's lock: moves the AUTHORIZING payment by
+   * `patch` in one statement, unless it has moved on meanwhile or (`unlessCancelled`) the order was
+   * cancelled. The payment as moved and whether the order was cancelled; null when it did not move
+   * (the caller looks with lockForOutcome).
+   */
+  settleAuthorization(tx: SqlClient, orderId: string, patch: PaymentPatch, unlessCancelled: boolean): Promise<{ payment: StoredPayment; cancelled: boolean } | null>;
   insertLedger(tx: SqlClient, payment: Payment, lines: readonly LedgerLine[], refundId: string | null): Promise<void>;
+  /**
+   * AUTHORIZED → CAPTURED with the capture's ledger lines, in one statement whose UPDATE takes the
+   * row lock: the payment as captured, or null when it was not AUTHORIZED (then nothing changed).
+   */
+  capture(tx: SqlClient, payment: Payment, lines: readonly LedgerLine[], captureRequest: string): Promise<StoredPayment | null>;
   /** The capture's entries (SALE, COMMISSION) in a fixed order: what refunds reverse pro rata. */
   captureLines(client: SqlClient, paymentId: string): Promise<LedgerLine[]>;
   /**
@@ -125,6 +141,9 @@ interface PaymentRow {
   updatedAt: Date;
 }
 
+/** What startAuthorization reads: the cancellation, and the payment if there is one (all null if not). */
+type StartedRow = { cancelled: boolean } & (PaymentRow | { [K in keyof PaymentRow]: null });
+
 const PAYMENT_COLUMNS = Prisma.sql`
   id::text, order_id::text AS "orderId", order_number AS "orderNumber", customer_id::text AS "customerId", amount, currency,
   status::text AS status, payment_method_token AS "paymentMethodToken", card_last4 AS "cardLast4", card_brand AS "cardBrand",
@@ -155,6 +174,29 @@ function toPayment(row: PaymentRow): StoredPayment {
 
 const REFUND_COLUMNS = Prisma.sql`id::text, payment_id::text AS "paymentId", amount, reason, status::text AS status, requested_by AS "requestedBy", request_hash AS "requestHash"`;
 
+/** The SET list of a patch: what it names changes, the rest stays. */
+const patchSet = (patch: PaymentPatch) => Prisma.sql`
+  status = ${patch.status}::"PaymentStatus",
+  reason = CASE WHEN ${patch.reason !== undefined} THEN ${patch.reason ?? null} ELSE reason END,
+  authorization_id = COALESCE(${patch.authorizationId ?? null}, authorization_id),
+  card_last4 = COALESCE(${patch.cardLast4 ?? null}, card_last4),
+  card_brand = COALESCE(${patch.cardBrand ?? null}, card_brand),
+  captured_amount = COALESCE(${patch.capturedAmount ?? null}::int, captured_amount),
+  refunded_amount = COALESCE(${patch.refundedAmount ?? null}::int, refunded_amount),
+  capture_request = COALESCE(${patch.captureRequest ?? null}, capture_request),
+  updated_at = now()`;
+
+/** Ledger lines as the columns of `unnest(…)`: every line of a movement in one INSERT. */
+function ledgerColumns(lines: readonly LedgerLine[]) {
+  return {
+    ids: lines.map(() => randomUUID()),
+    vendorIds: lines.map((line) => line.vendorId),
+    vendorOrderIds: lines.map((line) => line.vendorOrderId),
+    kinds: lines.map((line) => line.kind),
+    amounts: lines.map((line) => line.amount),
+  };
+}
+
 /** Serializes the authorize attempt and the cancellation of one order (both take it first). */
 const lockOrder = (tx: SqlClient, orderId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`payments:order:${orderId}`}))`;
 
@@ -174,20 +216,46 @@ export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository
       await lockOrder(tx, orderId);
       return selectPayment(tx, orderId, true);
     },
+    async lockForOutcome(tx, orderId) {
+      // Two statements, not one: a statement that waited for the advisory lock would still read
+      // payment_cancellations as of before the wait, and miss the cancel it waited for.
+      await lockOrder(tx, orderId);
+      const [row] = await tx.$queryRaw<(PaymentRow & { cancelled: boolean })[]>`
+        SELECT ${PAYMENT_COLUMNS}, EXISTS (SELECT 1 FROM payment_cancellations WHERE order_id = ${orderId}::uuid) AS cancelled
+        FROM payments WHERE order_id = ${orderId}::uuid FOR UPDATE`;
+      if (!row) return null;
+      const { cancelled, ...payment } = row;
+      return { payment: toPayment(payment), cancelled };
+    },
 
     startAuthorization(record) {
       return transaction(async (tx) => {
+        // The lock first, in a statement of its own: the next one's snapshot is taken after it, so it
+        // sees a cancellation committed while this waited.
         await lockOrder(tx, record.orderId);
-        const cancelled = (await tx.$queryRaw<{ n: number }[]>`SELECT 1 AS n FROM payment_cancellations WHERE order_id = ${record.orderId}::uuid`).length > 0;
-        if (cancelled) return { cancelled, payment: await selectPayment(tx, record.orderId, false) };
-        await tx.$executeRaw`
-          INSERT INTO payments (id, order_id, order_number, customer_id, amount, currency, status, payment_method_token, vendor_shares, updated_at)
-          VALUES (${randomUUID()}::uuid, ${record.orderId}::uuid, ${record.orderNumber}, ${record.customerId}::uuid, ${record.amount.amount},
-                  ${record.amount.currency}, 'AUTHORIZING'::"PaymentStatus", ${record.paymentMethodToken}, ${JSON.stringify(record.vendorShares)}::jsonb, now())
-          ON CONFLICT (order_id) DO NOTHING`;
-        const payment = await selectPayment(tx, record.orderId, false);
-        if (!payment) throw new Error('a payment vanished while it was being started');
-        return { cancelled, payment };
+        // The cancellation, the new payment unless cancelled (or the one already there) in one
+        // statement. Payments are only inserted under the order's lock, so the one already there is
+        // in this statement's snapshot; the one it inserts is not, so exactly one of them is returned.
+        const [row] = await tx.$queryRaw<StartedRow[]>`
+          WITH cancelled AS (
+            SELECT EXISTS (SELECT 1 FROM payment_cancellations WHERE order_id = ${record.orderId}::uuid) AS yes
+          ), started AS (
+            INSERT INTO payments (id, order_id, order_number, customer_id, amount, currency, status, payment_method_token, vendor_shares, updated_at)
+            SELECT ${randomUUID()}::uuid, ${record.orderId}::uuid, ${record.orderNumber}, ${record.customerId}::uuid, ${record.amount.amount},
+                   ${record.amount.currency}, 'AUTHORIZING'::"PaymentStatus", ${record.paymentMethodToken}, ${JSON.stringify(record.vendorShares)}::jsonb, now()
+            FROM cancelled WHERE NOT cancelled.yes
+            ON CONFLICT (order_id) DO NOTHING
+            RETURNING ${PAYMENT_COLUMNS}
+          )
+          SELECT cancelled.yes AS cancelled, payment.*
+          FROM cancelled LEFT JOIN (
+            SELECT * FROM started UNION ALL SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = ${record.orderId}::uuid
+          ) payment ON true`;
+        if (!row) throw new Error('starting an authorization returned no row');
+        const { cancelled, ...payment } = row;
+        if (payment.id !== null) return { cancelled, payment: toPayment(payment) };
+        if (!cancelled) throw new Error('a payment vanished while it was being started');
+        return { cancelled, payment: null };
       });
     },
 
@@ -199,34 +267,54 @@ export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository
       });
     },
 
-    async isCancelled(client, orderId) {
-      const rows = await client.$queryRaw<{ n: number }[]>`SELECT 1 AS n FROM payment_cancellations WHERE order_id = ${orderId}::uuid`;
-      return rows.length > 0;
+    async update(tx, paymentId, patch) {
+      await tx.$executeRaw`UPDATE payments SET ${patchSet(patch)} WHERE id = ${paymentId}::uuid`;
     },
 
-    async update(tx, paymentId, patch) {
-      await tx.$executeRaw`
-        UPDATE payments SET
-          status = ${patch.status}::"PaymentStatus",
-          reason = CASE WHEN ${patch.reason !== undefined} THEN ${patch.reason ?? null} ELSE reason END,
-          authorization_id = COALESCE(${patch.authorizationId ?? null}, authorization_id),
-          card_last4 = COALESCE(${patch.cardLast4 ?? null}, card_last4),
-          card_brand = COALESCE(${patch.cardBrand ?? null}, card_brand),
-          captured_amount = COALESCE(${patch.capturedAmount ?? null}::int, captured_amount),
-          refunded_amount = COALESCE(${patch.refundedAmount ?? null}::int, refunded_amount),
-          capture_request = COALESCE(${patch.captureRequest ?? null}, capture_request),
-          updated_at = now()
-        WHERE id = ${paymentId}::uuid`;
+    async settleAuthorization(tx, orderId, patch, unlessCancelled) {
+      // The lock in a statement of its own (see lockForOutcome), then the move, its guard and the
+      // cancellation in one: the UPDATE takes the row lock and re-checks AUTHORIZING on the newest row.
+      await lockOrder(tx, orderId);
+      const [row] = await tx.$queryRaw<(PaymentRow & { cancelled: boolean })[]>`
+        UPDATE payments SET ${patchSet(patch)}
+        WHERE order_id = ${orderId}::uuid AND status = 'AUTHORIZING'::"PaymentStatus"
+          AND NOT (${unlessCancelled}::boolean AND EXISTS (SELECT 1 FROM payment_cancellations WHERE order_id = ${orderId}::uuid))
+        RETURNING ${PAYMENT_COLUMNS}, EXISTS (SELECT 1 FROM payment_cancellations WHERE order_id = ${orderId}::uuid) AS cancelled`;
+      if (!row) return null;
+      const { cancelled, ...payment } = row;
+      return { payment: toPayment(payment), cancelled };
     },
 
     async insertLedger(tx, payment, lines, refundId) {
-      // One statement for all lines, with an ordinal-free stable order restored by captureLines.
-      for (const line of lines) {
-        await tx.$executeRaw`
+      if (lines.length === 0) return;
+      // One statement for all lines; captureLines restores a stable order (they share created_at).
+      const columns = ledgerColumns(lines);
+      await tx.$executeRaw`
+        INSERT INTO ledger_entries (id, payment_id, order_id, vendor_id, vendor_order_id, refund_id, kind, amount, currency)
+        SELECT e.id, ${payment.id}::uuid, ${payment.orderId}::uuid, e.vendor_id, e.vendor_order_id, ${refundId}::uuid, e.kind, e.amount, ${payment.amount.currency}
+        FROM unnest(${columns.ids}::uuid[], ${columns.vendorIds}::uuid[], ${columns.vendorOrderIds}::uuid[], ${columns.kinds}::"LedgerEntryKind"[], ${columns.amounts}::int[])
+          AS e(id, vendor_id, vendor_order_id, kind, amount)`;
+    },
+
+    async capture(tx, payment, lines, captureRequest) {
+      // The move, its entries and the payment as it is now: what three statements and a re-read did.
+      // The entries are inserted only if the UPDATE moved the row (they join its RETURNING).
+      const columns = ledgerColumns(lines);
+      const rows = await tx.$queryRaw<PaymentRow[]>`
+        WITH captured AS (
+          UPDATE payments SET status = 'CAPTURED'::"PaymentStatus", captured_amount = ${payment.amount.amount}::int,
+                 capture_request = ${captureRequest}, updated_at = now()
+          WHERE order_id = ${payment.orderId}::uuid AND status = 'AUTHORIZED'::"PaymentStatus"
+          RETURNING ${PAYMENT_COLUMNS}
+        ), entries AS (
           INSERT INTO ledger_entries (id, payment_id, order_id, vendor_id, vendor_order_id, refund_id, kind, amount, currency)
-          VALUES (${randomUUID()}::uuid, ${payment.id}::uuid, ${payment.orderId}::uuid, ${line.vendorId}::uuid, ${line.vendorOrderId}::uuid,
-                  ${refundId}::uuid, ${line.kind}::"LedgerEntryKind", ${line.amount}, ${payment.amount.currency})`;
-      }
+          SELECT e.id, captured.id::uuid, captured."orderId"::uuid, e.vendor_id, e.vendor_order_id, NULL, e.kind, e.amount, captured.currency
+          FROM captured CROSS JOIN unnest(${columns.ids}::uuid[], ${columns.vendorIds}::uuid[], ${columns.vendorOrderIds}::uuid[],
+                                          ${columns.kinds}::"LedgerEntryKind"[], ${columns.amounts}::int[])
+            AS e(id, vendor_id, vendor_order_id, kind, amount)
+        )
+        SELECT * FROM captured`;
+      return rows[0] ? toPayment(rows[0]) : null;
     },
 
     async captureLines(client, paymentId) {

@@ -9,8 +9,7 @@ import type {
   TokenizedCard,
   VoidOutcome,
 } from '../domain/payment-provider.ts';
-import type { PaymentsDatabase } from './prisma.ts';
-import type { SqlClient } from '../../../platform/messaging/sql.ts';
+import { Prisma, type PaymentsDatabase } from './prisma.ts';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature.ts';
 
 /**
@@ -77,14 +76,22 @@ export interface ProviderEvent {
 interface ChargeRow {
   key: string;
   id: string;
+  token: string;
   status: 'AUTHORIZED' | 'DECLINED' | 'CAPTURED' | 'VOIDED' | 'EXPIRED';
   declineCode: string | null;
   amount: number;
-  capturedAmount: number;
-  refundedAmount: number;
-  last4: string | null;
-  brand: string | null;
+  /** The card's, when the charge was read with its tokenized card (sim_cards). */
+  last4?: string | null;
+  brand?: string | null;
 }
+
+/** A charge's columns as every RETURNING of this file names them. */
+const CHARGE_COLUMNS = Prisma.sql`key, id::text, token, status, decline_code AS "declineCode", amount`;
+
+/** A charge read with what its tokenized card shows (sim_cards holds no ready-made token). */
+const CHARGE_WITH_CARD = Prisma.sql`
+  SELECT c.key, c.id::text, c.token, c.status, c.decline_code AS "declineCode", c.amount, s.last4, s.brand
+  FROM sim_charges c LEFT JOIN sim_cards s ON s.token = c.token`;
 
 export interface SimulatedCardNetwork extends PaymentProvider {
   /** Test and ops helpers (not the port): the network lets an authorization lapse; the event to post. */
@@ -105,45 +112,73 @@ export function createSimulatedCardNetwork(db: PaymentsDatabase, options: { slow
     return work;
   };
 
-  async function cardFor(token: string): Promise<SimCard | null> {
-    const ready = READY_MADE_TOKENS[token];
-    if (ready) return ready;
-    const rows = await db.$queryRaw<SimCard[]>`SELECT last4, brand, behaviour FROM sim_cards WHERE token = ${token}`;
-    return rows[0] ?? null;
-  }
-
   async function charge(key: string): Promise<ChargeRow | null> {
-    const rows = await db.$queryRaw<ChargeRow[]>`
-      SELECT c.key, c.id::text, c.status, c.decline_code AS "declineCode", c.amount, c.captured_amount AS "capturedAmount",
-             c.refunded_amount AS "refundedAmount", s.last4, s.brand
-      FROM sim_charges c LEFT JOIN sim_cards s ON s.token = c.token WHERE c.key = ${key}`;
+    const rows = await db.$queryRaw<ChargeRow[]>`${CHARGE_WITH_CARD} WHERE c.key = ${key}`;
     return rows[0] ?? null;
   }
 
+  /** The charge already under `key` if any, and the tokenized card of `token`, in one look. */
+  async function chargeAndCard(key: string, token: string): Promise<{ charge: ChargeRow | null; card: SimCard | null }> {
+    const [row] = await db.$queryRaw<{ charge: ChargeRow | null; card: SimCard | null }[]>`
+      SELECT (SELECT row_to_json(c) FROM (${CHARGE_WITH_CARD} WHERE c.key = ${key}) c) AS charge,
+             (SELECT row_to_json(s) FROM (SELECT last4, brand, behaviour FROM sim_cards WHERE token = ${token}) s) AS card`;
+    return { charge: row?.charge ?? null, card: row?.card ?? null };
+  }
+
+  /**
+   * The answer to an authorization: a repeated key gets the first answer, shown with the card the
+   * charge was made with (`card`, else the ready-made token's or the one read with the charge).
+   */
   function authorizeOutcome(row: ChargeRow, card: SimCard | null): AuthorizeOutcome {
     if (row.status === 'DECLINED') return { status: 'DECLINED', code: (row.declineCode as DeclineCode | null) ?? 'CARD_DECLINED', authorizationId: row.id };
     // A key voided before its authorization was made: the network refuses to authorize it since.
     if (row.status === 'VOIDED' && row.amount === 0) return { status: 'DECLINED', code: 'CARD_DECLINED', authorizationId: row.id };
-    return { status: 'AUTHORIZED', authorizationId: row.id, last4: card?.last4 ?? row.last4 ?? '0000', brand: card?.brand ?? row.brand ?? 'OTHER' };
+    const shown = card ?? READY_MADE_TOKENS[row.token];
+    return { status: 'AUTHORIZED', authorizationId: row.id, last4: shown?.last4 ?? row.last4 ?? '0000', brand: shown?.brand ?? row.brand ?? 'OTHER' };
   }
 
-  /** The stored answer of an earlier operation under this key, or the new one, recorded with its effect. */
-  async function operation<T>(key: string, name: string, run: (tx: SqlClient) => Promise<T>): Promise<T> {
-    return db.$transaction(async (tx) => {
-      // Two calls with one key at once: the second waits on the first's row, then reads its answer.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sim:${key}`}))`;
-      const earlier = await tx.$queryRaw<{ result: T }[]>`SELECT result FROM sim_operations WHERE key = ${key}`;
-      if (earlier[0]) return earlier[0].result;
-      const result = await run(tx);
-      await tx.$executeRaw`INSERT INTO sim_operations (key, operation, result) VALUES (${key}, ${name}, ${JSON.stringify(result)}::jsonb)`;
-      return result;
-    });
+  /**
+   * Records a new charge, or finds the one already under the key (a repeated call, a concurrent
+   * one, or a void that came first): one statement when no other call got there first.
+   */
+  async function recordCharge(request: { token: string; amount: { amount: number; currency: string }; idempotencyKey: string }, card: SimCard | null): Promise<AuthorizeOutcome> {
+    const declined: DeclineCode | null = card ? (DECLINES[card.behaviour] ?? null) : 'INVALID_PAYMENT_METHOD';
+    const [inserted] = await db.$queryRaw<ChargeRow[]>`
+      INSERT INTO sim_charges (key, id, token, amount, currency, status, decline_code)
+      VALUES (${request.idempotencyKey}, ${randomUUID()}::uuid, ${request.token}, ${request.amount.amount}, ${request.amount.currency},
+              ${declined ? 'DECLINED' : 'AUTHORIZED'}, ${declined})
+      ON CONFLICT (key) DO NOTHING
+      RETURNING ${CHARGE_COLUMNS}`;
+    if (inserted) return authorizeOutcome(inserted, card);
+    const first = await charge(request.idempotencyKey);
+    if (!first) throw new Error('simulated network lost a charge');
+    return authorizeOutcome(first, null);
   }
 
-  const lockCharge = async (tx: SqlClient, key: string) =>
-    (await tx.$queryRaw<ChargeRow[]>`
-      SELECT key, id::text, status, amount, captured_amount AS "capturedAmount", refunded_amount AS "refundedAmount"
-      FROM sim_charges WHERE key = ${key} FOR UPDATE`)[0] ?? null;
+  /**
+   * Capture, void and refund are one statement each: it reads the charge under its row lock (so
+   * operations on one charge take turns), decides the answer, records it in sim_operations under
+   * the operation's key, and makes its effect only if that insert claimed the key. So the answer
+   * and its effect commit together or not at all, and a key seen before changes nothing and gets
+   * the answer recorded first (which survives a restart: it is a row). The statement ends with
+   * this: the answer it recorded, else the one recorded before it began.
+   */
+  const answeredBefore = (key: string) => Prisma.sql`
+    SELECT result FROM recorded
+    UNION ALL
+    SELECT result FROM sim_operations WHERE key = ${key} AND NOT EXISTS (SELECT 1 FROM recorded)`;
+
+  /**
+   * The answer of such a statement. When another call with the same key was running, its insert
+   * made ours wait and then do nothing, but our statement's snapshot is older than that commit,
+   * so it returned no row: the answer is read again, now committed.
+   */
+  async function firstAnswer<T>(key: string, answered: { result: T }[]): Promise<T> {
+    if (answered[0]) return answered[0].result;
+    const [recorded] = await db.$queryRaw<{ result: T }[]>`SELECT result FROM sim_operations WHERE key = ${key}`;
+    if (!recorded) throw new Error('simulated network lost an operation');
+    return recorded.result;
+  }
 
   return {
     async tokenize(card: CardDetails): Promise<TokenizedCard | null> {
@@ -158,63 +193,102 @@ export function createSimulatedCardNetwork(db: PaymentsDatabase, options: { slow
     authorize(request) {
       return track(
         (async (): Promise<AuthorizeOutcome> => {
-          const existing = await charge(request.idempotencyKey);
-          if (existing) return authorizeOutcome(existing, null);
-          const card = await cardFor(request.token);
+          let card: SimCard | null = READY_MADE_TOKENS[request.token] ?? null;
+          if (!card) {
+            // A tokenized card: what it does is in sim_cards, read with any earlier charge of the key.
+            const seen = await chargeAndCard(request.idempotencyKey, request.token);
+            if (seen.charge) return authorizeOutcome(seen.charge, null);
+            card = seen.card;
+          } else if (card.behaviour === 'SLOW') {
+            const existing = await charge(request.idempotencyKey);
+            if (existing) return authorizeOutcome(existing, null);
+          }
           // The slow card: the network takes its time whether or not the caller still waits.
           if (card?.behaviour === 'SLOW') await new Promise((resolve) => setTimeout(resolve, options.slowMs));
-          const declined: DeclineCode | null = card ? (DECLINES[card.behaviour] ?? null) : 'INVALID_PAYMENT_METHOD';
-          await db.$executeRaw`
-            INSERT INTO sim_charges (key, id, token, amount, currency, status, decline_code)
-            VALUES (${request.idempotencyKey}, ${randomUUID()}::uuid, ${request.token}, ${request.amount.amount}, ${request.amount.currency},
-                    ${declined ? 'DECLINED' : 'AUTHORIZED'}, ${declined})
-            ON CONFLICT (key) DO NOTHING`;
-          const row = await charge(request.idempotencyKey);
-          if (!row) throw new Error('simulated network lost a charge');
-          return authorizeOutcome(row, card);
+          // A ready-made card with a key seen before: the insert finds the first charge.
+          return recordCharge(request, card);
         })(),
       );
     },
 
     capture(request) {
+      const captured: CaptureOutcome = { status: 'CAPTURED', amount: request.amount };
+      const expired: CaptureOutcome = { status: 'REFUSED', code: 'AUTHORIZATION_EXPIRED' };
+      const notAuthorized: CaptureOutcome = { status: 'REFUSED', code: 'NOT_AUTHORIZED' };
       return track(
-        operation<CaptureOutcome>(request.idempotencyKey, 'capture', async (tx) => {
-          const row = await lockCharge(tx, request.authorizationKey);
-          if (row?.status === 'EXPIRED') return { status: 'REFUSED', code: 'AUTHORIZATION_EXPIRED' };
-          if (!row || row.status !== 'AUTHORIZED' || request.amount > row.amount) return { status: 'REFUSED', code: 'NOT_AUTHORIZED' };
-          await tx.$executeRaw`UPDATE sim_charges SET status = 'CAPTURED', captured_amount = ${request.amount} WHERE key = ${request.authorizationKey}`;
-          return { status: 'CAPTURED', amount: request.amount };
-        }),
+        (async () =>
+          firstAnswer<CaptureOutcome>(
+            request.idempotencyKey,
+            await db.$queryRaw<{ result: CaptureOutcome }[]>`
+              WITH charge AS (SELECT status, amount FROM sim_charges WHERE key = ${request.authorizationKey} FOR UPDATE),
+              answer AS (
+                SELECT CASE WHEN c.status = 'EXPIRED' THEN ${JSON.stringify(expired)}::jsonb
+                            WHEN c.status = 'AUTHORIZED' AND ${request.amount}::int <= c.amount THEN ${JSON.stringify(captured)}::jsonb
+                            ELSE ${JSON.stringify(notAuthorized)}::jsonb END AS result
+                FROM (SELECT 1) AS one LEFT JOIN charge c ON true),
+              recorded AS (
+                INSERT INTO sim_operations (key, operation, result) SELECT ${request.idempotencyKey}, 'capture', result FROM answer
+                ON CONFLICT (key) DO NOTHING RETURNING result),
+              taken AS (
+                UPDATE sim_charges SET status = 'CAPTURED', captured_amount = ${request.amount}::int
+                WHERE key = ${request.authorizationKey} AND EXISTS (SELECT 1 FROM recorded WHERE result->>'status' = 'CAPTURED'))
+              ${answeredBefore(request.idempotencyKey)}`,
+          ))(),
       );
     },
 
     void(request) {
+      const voided: VoidOutcome = { status: 'VOIDED' };
+      const captured: VoidOutcome = { status: 'REFUSED', code: 'ALREADY_CAPTURED' };
       return track(
-        operation<VoidOutcome>(request.idempotencyKey, 'void', async (tx) => {
-          const row = await lockCharge(tx, request.authorizationKey);
-          if (!row) {
-            // Voided before the authorization arrived (its caller timed out): the key stays voided.
-            await tx.$executeRaw`
-              INSERT INTO sim_charges (key, id, token, amount, currency, status)
-              VALUES (${request.authorizationKey}, ${randomUUID()}::uuid, '', 0, 'XXX', 'VOIDED') ON CONFLICT (key) DO NOTHING`;
-            return { status: 'VOIDED' };
-          }
-          if (row.status === 'CAPTURED') return { status: 'REFUSED', code: 'ALREADY_CAPTURED' };
-          if (row.status === 'AUTHORIZED') await tx.$executeRaw`UPDATE sim_charges SET status = 'VOIDED' WHERE key = ${request.authorizationKey}`;
-          return { status: 'VOIDED' };
-        }),
+        (async () =>
+          firstAnswer<VoidOutcome>(
+            request.idempotencyKey,
+            await db.$queryRaw<{ result: VoidOutcome }[]>`
+              WITH charge AS (SELECT status FROM sim_charges WHERE key = ${request.authorizationKey} FOR UPDATE),
+              answer AS (
+                SELECT c.status, CASE WHEN c.status = 'CAPTURED' THEN ${JSON.stringify(captured)}::jsonb ELSE ${JSON.stringify(voided)}::jsonb END AS result
+                FROM (SELECT 1) AS one LEFT JOIN charge c ON true),
+              recorded AS (
+                INSERT INTO sim_operations (key, operation, result) SELECT ${request.idempotencyKey}, 'void', result FROM answer
+                ON CONFLICT (key) DO NOTHING RETURNING result),
+              dropped AS (
+                UPDATE sim_charges SET status = 'VOIDED'
+                WHERE key = ${request.authorizationKey} AND status = 'AUTHORIZED' AND EXISTS (SELECT 1 FROM recorded)),
+              -- Voided before the authorization arrived (its caller timed out): the key stays voided.
+              never AS (
+                INSERT INTO sim_charges (key, id, token, amount, currency, status)
+                SELECT ${request.authorizationKey}, ${randomUUID()}::uuid, '', 0, 'XXX', 'VOIDED' FROM answer
+                WHERE answer.status IS NULL AND EXISTS (SELECT 1 FROM recorded)
+                ON CONFLICT (key) DO NOTHING)
+              ${answeredBefore(request.idempotencyKey)}`,
+          ))(),
       );
     },
 
     refund(request) {
+      const refunded: RefundOutcome = { status: 'REFUNDED', amount: request.amount };
+      const notCaptured: RefundOutcome = { status: 'REFUSED', code: 'NOT_CAPTURED' };
+      const exceeds: RefundOutcome = { status: 'REFUSED', code: 'EXCEEDS_CAPTURED' };
       return track(
-        operation<RefundOutcome>(request.idempotencyKey, 'refund', async (tx) => {
-          const row = await lockCharge(tx, request.authorizationKey);
-          if (!row || row.status !== 'CAPTURED') return { status: 'REFUSED', code: 'NOT_CAPTURED' };
-          if (row.refundedAmount + request.amount > row.capturedAmount) return { status: 'REFUSED', code: 'EXCEEDS_CAPTURED' };
-          await tx.$executeRaw`UPDATE sim_charges SET refunded_amount = refunded_amount + ${request.amount} WHERE key = ${request.authorizationKey}`;
-          return { status: 'REFUNDED', amount: request.amount };
-        }),
+        (async () =>
+          firstAnswer<RefundOutcome>(
+            request.idempotencyKey,
+            await db.$queryRaw<{ result: RefundOutcome }[]>`
+              WITH charge AS (SELECT status, captured_amount, refunded_amount FROM sim_charges WHERE key = ${request.authorizationKey} FOR UPDATE),
+              answer AS (
+                SELECT CASE WHEN c.status IS DISTINCT FROM 'CAPTURED' THEN ${JSON.stringify(notCaptured)}::jsonb
+                            WHEN c.refunded_amount + ${request.amount}::int > c.captured_amount THEN ${JSON.stringify(exceeds)}::jsonb
+                            ELSE ${JSON.stringify(refunded)}::jsonb END AS result
+                FROM (SELECT 1) AS one LEFT JOIN charge c ON true),
+              recorded AS (
+                INSERT INTO sim_operations (key, operation, result) SELECT ${request.idempotencyKey}, 'refund', result FROM answer
+                ON CONFLICT (key) DO NOTHING RETURNING result),
+              given AS (
+                UPDATE sim_charges SET refunded_amount = refunded_amount + ${request.amount}::int
+                WHERE key = ${request.authorizationKey} AND EXISTS (SELECT 1 FROM recorded WHERE result->>'status' = 'REFUNDED'))
+              ${answeredBefore(request.idempotencyKey)}`,
+          ))(),
       );
     },
 
