@@ -44,10 +44,28 @@ const types: pg.CustomTypesConfig = {
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
+/**
+ * Statements run as named prepared statements: each connection parses and analyses a statement
+ * once, not on every call (the saga's CTE statements cost Postgres more to parse and plan than to
+ * run). Texts come from this codebase's templates, a bounded set; past the cap (a caller building
+ * texts from data) they run unnamed, as before.
+ */
+const PREPARED_CAP = 2_000;
+const preparedNames = new Map<string, string>();
+const PREPARABLE = /^\s*(select|insert|update|delete|with|values)\b/i;
+
+function statementName(text: string): string | undefined {
+  const known = preparedNames.get(text);
+  if (known !== undefined || preparedNames.size >= PREPARED_CAP || !PREPARABLE.test(text)) return known;
+  const name = `shop_${preparedNames.size}`;
+  preparedNames.set(text, name);
+  return name;
+}
+
 function clientOver(target: Queryable, guard: () => void = () => undefined): SqlClient {
   const run = (text: string, values: unknown[]) => {
     guard();
-    return target.query({ text, values, types });
+    return target.query({ name: statementName(text), text, values, types });
   };
   const rows = async <T>(text: string, params: unknown[]): Promise<T> => (await run(text, params)).rows as T;
   const count = async (text: string, params: unknown[]): Promise<number> => (await run(text, params)).rowCount ?? 0;

@@ -95,6 +95,14 @@ describe('createSqlPool', () => {
     expect(await db.$queryRaw`SELECT name FROM item WHERE id = ${id}::uuid`).toEqual([{ name: 'outside' }]);
   });
 
+  it('runs statements as prepared statements of their connection, parsed once and reused', async () => {
+    const prepared = await db.$transaction(async (tx) => {
+      for (const name of ['first', 'second']) await tx.$queryRaw`SELECT id FROM item WHERE name = ${name}`;
+      return tx.$queryRaw<{ statement: string }[]>`SELECT statement FROM pg_prepared_statements WHERE statement = ${'SELECT id FROM item WHERE name = $1'}`;
+    });
+    expect(prepared.map((row) => row.statement)).toEqual(['SELECT id FROM item WHERE name = $1']);
+  });
+
   it('gives up waiting for a connection after maxWait, and the pool still serves afterwards', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
