@@ -85,6 +85,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
   // The consumer tag on each underlying channel, to cancel on stop.
   const consumerTags = new Map<ConfirmChannel, string>();
   const inFlight = new Set<Promise<void>>();
+  /** Failed messages held before they go back to the queue, each with its give-back. */
   const pendingRetries = new Map<NodeJS.Timeout, () => void>();
 
   /**
@@ -146,19 +147,22 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       }
       const delay = Math.min(retryBaseMs * 2 ** (attempt - 1), retryMaxMs);
       log.warn({ ...fields, attempt, retryInMs: delay, err }, 'message failed; retrying');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          pendingRetries.delete(timer);
-          resolve();
-        }, delay);
-        pendingRetries.set(timer, () => {
-          clearTimeout(timer);
-          pendingRetries.delete(timer);
-          resolve();
-        });
-      });
-      settle(ch, msg, 'retry');
+      retryLater(ch, msg, delay);
     }
+  };
+
+  /**
+   * Holds a failed message, then returns it to the queue. The wait holds nothing else up: the
+   * message's contract goes on with the messages after it. On stop it is returned at once.
+   */
+  const retryLater = (ch: ConfirmChannel, msg: ConsumeMessage, delay: number) => {
+    const giveBack = () => {
+      clearTimeout(timer);
+      pendingRetries.delete(timer);
+      settle(ch, msg, 'retry');
+    };
+    const timer = setTimeout(giveBack, stopping ? 0 : delay);
+    pendingRetries.set(timer, giveBack);
   };
 
   const runAfterCommit = async ({ envelope, handler }: Parsed) => {
@@ -208,40 +212,50 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     }
   };
 
-  /** Messages delivered but not yet handled: the ones that arrived in one turn of the event loop go as one batch. */
-  let arrived: { ch: ConfirmChannel; msg: ConsumeMessage }[] = [];
-  let flushScheduled = false;
+  /**
+   * Per contract, the messages delivered and not yet handled. A contract has one batch in flight
+   * at a time: what arrives meanwhile waits for it and goes as the next batch, so under load the
+   * batches grow instead of the transactions multiplying. One contract per batch: a handler that
+   * waits on work outside the transaction (inventory's reserve waits on its batcher) must never
+   * share a transaction with one that takes locks that work may need (a commit's stock rows).
+   */
+  const waiting = new Map<MessageHandler, Delivery[]>();
+  const busy = new Set<MessageHandler>();
+  let drainScheduled = false;
 
-  const flush = () => {
-    flushScheduled = false;
-    const deliveries = arrived;
-    arrived = [];
-    const valid: Delivery[] = [];
-    for (const { ch, msg } of deliveries) {
-      try {
-        valid.push({ ch, msg, parsed: parse(msg) });
-      } catch (error) {
-        log.warn({ messageId: msg.properties.messageId, err: (error as Error).message }, 'invalid message sent to the dead-letter queue');
-        settle(ch, msg, 'dead-letter');
-      }
-    }
-    // One batch per contract: a handler that waits on work outside the transaction (inventory's
-    // reserve waits on its batcher) must never share a transaction with one that takes locks
-    // that work may need (a commit's stock rows), or neither could finish.
-    const byContract = new Map<MessageHandler, Delivery[]>();
-    for (const delivery of valid) byContract.set(delivery.parsed.handler, [...(byContract.get(delivery.parsed.handler) ?? []), delivery]);
-    for (const batch of byContract.values()) {
-      const [only] = batch;
-      const task = (batch.length === 1 && only ? processOne(only.ch, only.msg, only.parsed) : processBatch(batch)).finally(() => inFlight.delete(task));
-      inFlight.add(task);
-    }
+  const startBatch = (handler: MessageHandler) => {
+    const batch = waiting.get(handler);
+    if (busy.has(handler) || !batch?.length) return;
+    waiting.delete(handler);
+    busy.add(handler);
+    const [only] = batch;
+    const task = (batch.length === 1 && only ? processOne(only.ch, only.msg, only.parsed) : processBatch(batch)).finally(() => {
+      inFlight.delete(task);
+      busy.delete(handler);
+      startBatch(handler);
+    });
+    inFlight.add(task);
+  };
+
+  const drain = () => {
+    drainScheduled = false;
+    for (const handler of [...waiting.keys()]) startBatch(handler);
   };
 
   const receive = (ch: ConfirmChannel, msg: ConsumeMessage) => {
-    arrived.push({ ch, msg });
-    if (flushScheduled) return;
-    flushScheduled = true;
-    setImmediate(flush);
+    let parsed: Parsed;
+    try {
+      parsed = parse(msg);
+    } catch (error) {
+      log.warn({ messageId: msg.properties.messageId, err: (error as Error).message }, 'invalid message sent to the dead-letter queue');
+      settle(ch, msg, 'dead-letter');
+      return;
+    }
+    waiting.set(parsed.handler, [...(waiting.get(parsed.handler) ?? []), { ch, msg, parsed }]);
+    // The messages that came in one read of the socket start together.
+    if (drainScheduled) return;
+    drainScheduled = true;
+    setImmediate(drain);
   };
 
   return {
@@ -275,10 +289,10 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       if (!channel) return;
       stopping = true;
       for (const [ch, tag] of consumerTags) await ch.cancel(tag).catch(() => undefined);
-      // Delivered but not yet started: handle them now rather than leave them to a flush after stop.
-      if (arrived.length > 0) flush();
-      for (const release of [...pendingRetries.values()]) release();
-      await Promise.allSettled([...inFlight]);
+      for (const giveBack of [...pendingRetries.values()]) giveBack();
+      // Delivered but not yet started: handled now, batch after batch, before the channel closes.
+      drain();
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       await channel.close();
       channel = null;
       consumerTags.clear();

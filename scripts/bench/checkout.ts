@@ -24,6 +24,8 @@ export interface CheckoutBenchOptions {
   deadlineSeconds: number;
   hotSkuConcurrency: number;
   hotSkuSeconds: number;
+  /** Shoppers of the unreported round before the measured ones. */
+  warmUpShoppers: number;
 }
 
 export interface RoundFigures {
@@ -374,9 +376,11 @@ export async function runCheckoutBenchmark(options: CheckoutBenchOptions): Promi
         adminToken,
       );
       noUserErrors('createLocation', location.createLocation);
-      // A short warm-up: the first orders pay for JIT, connection pools and queue setup.
-      log('Warm-up round (5 shoppers, not reported)…');
-      await round_(graphql, options, signer.sign, adminToken, stores, locationCode, 5);
+      // The first burst pays for JIT compilation, pools opening their connections and each
+      // connection preparing its statements: figures are of a warm platform, as a shop is on its
+      // busiest day.
+      log(`Warm-up round (${options.warmUpShoppers} shoppers, not reported)…`);
+      await round_(graphql, options, signer.sign, adminToken, stores, locationCode, options.warmUpShoppers);
       const figures: RoundFigures[] = [];
       for (const n of options.shoppers) {
         log(`N = ${n}:`);
@@ -421,6 +425,7 @@ export function parseCheckoutBenchArgs(args: string[]): CheckoutBenchOptions {
       deadline: { type: 'string', default: '60' },
       'hot-sku-concurrency': { type: 'string', default: '50' },
       'hot-sku-duration': { type: 'string', default: '5' },
+      'warm-up': { type: 'string', default: '50' },
     },
     strict: true,
   });
@@ -430,5 +435,6 @@ export function parseCheckoutBenchArgs(args: string[]): CheckoutBenchOptions {
     deadlineSeconds: positive('deadline', values.deadline),
     hotSkuConcurrency: positive('hot-sku-concurrency', values['hot-sku-concurrency']),
     hotSkuSeconds: positive('hot-sku-duration', values['hot-sku-duration']),
+    warmUpShoppers: positive('warm-up', values['warm-up']),
   };
 }

@@ -161,6 +161,15 @@ describe('inbox consumer', () => {
   let healed = false;
   /** Widgets whose handler fails on its first try only. */
   const failsOnce = new Set<string>();
+  /** Widgets whose handler waits, once it started, until the test opens their gate. */
+  const gates = new Map<string, { entered: () => void; opened: Promise<void> }>();
+  const gateFor = (widgetId: string) => {
+    let entered!: () => void;
+    let open!: () => void;
+    const hasEntered = new Promise<void>((resolve) => (entered = resolve));
+    gates.set(widgetId, { entered, opened: new Promise<void>((resolve) => (open = resolve)) });
+    return { hasEntered, open };
+  };
   const consumer = () =>
     createInboxConsumer({
       db: db(),
@@ -177,6 +186,11 @@ describe('inbox consumer', () => {
             attempts.set(message.payload.widgetId, (attempts.get(message.payload.widgetId) ?? 0) + 1);
             if (message.payload.poison && !healed) throw new Error('this widget cannot be made');
             if (failsOnce.delete(message.payload.widgetId)) throw new Error('this widget fails once');
+            const gate = gates.get(message.payload.widgetId);
+            if (gate) {
+              gate.entered();
+              await gate.opened;
+            }
             await tx.$executeRaw`INSERT INTO widget (id) VALUES (${message.payload.widgetId}::uuid)
               ON CONFLICT (id) DO UPDATE SET made_count = widget.made_count + 1`;
           },
@@ -239,33 +253,40 @@ describe('inbox consumer', () => {
     await c.stop();
   });
 
-  it('handles messages that arrive together in one transaction; when one fails, the batch rolls back and each is handled alone', async () => {
+  it('handles the messages that wait for a batch as the next batch, in one transaction; when one fails, that batch rolls back and each is handled alone', async () => {
     healed = true;
     const c = consumer();
     await c.start();
-    await c.stop();
-    // Queued while nobody consumes: the next start receives them all at once.
     const publishAll = async (envelopes: Envelope<WidgetMade>[]) => {
       for (const envelope of envelopes) admin.publish(names.events, widgetMade.type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id });
       await admin.waitForConfirms();
     };
+    const handledIn = async (envelopes: Envelope<WidgetMade>[]) =>
+      (await pool.query('SELECT 1 FROM widget WHERE id = ANY($1::uuid[])', [envelopes.map((e) => e.payload.widgetId)])).rowCount;
+    // A batch held open by its gate: what arrives meanwhile waits for it.
+    const heldBatch = async (behind: Envelope<WidgetMade>[]) => {
+      const holder = envelopeOf({ widgetId: randomUUID(), poison: false });
+      const gate = gateFor(holder.payload.widgetId);
+      await publishAll([holder]);
+      await gate.hasEntered;
+      await publishAll(behind);
+      await waitFor('all delivered to the consumer', async () => (await admin.checkQueue(c.queue)).messageCount === 0);
+      gate.open();
+      await waitFor('all handled', async () => (await handledIn(behind)) === behind.length);
+    };
+
     const together = Array.from({ length: 6 }, () => envelopeOf({ widgetId: randomUUID(), poison: false }));
-    await publishAll(together);
-    await c.start();
-    await waitFor('the six handled', async () => (await pool.query('SELECT 1 FROM widget WHERE id = ANY($1::uuid[])', [together.map((e) => e.payload.widgetId)])).rowCount === 6);
+    await heldBatch(together);
     const transactions = await pool.query<{ n: string }>('SELECT count(DISTINCT handled_at) AS n FROM inbox_message WHERE message_id = ANY($1::uuid[])', [together.map((e) => e.id)]);
     expect(Number(transactions.rows[0]?.n), 'one transaction, so one now() for every inbox row').toBe(1);
-    await c.stop();
+    for (const envelope of together) expect(attempts.get(envelope.payload.widgetId)).toBe(1);
 
     const withFlaky = Array.from({ length: 6 }, () => envelopeOf({ widgetId: randomUUID(), poison: false }));
     failsOnce.add(withFlaky[2]!.payload.widgetId);
-    await publishAll(withFlaky);
-    await c.start();
-    await waitFor('all six handled', async () => (await pool.query('SELECT 1 FROM widget WHERE id = ANY($1::uuid[])', [withFlaky.map((e) => e.payload.widgetId)])).rowCount === 6);
+    await heldBatch(withFlaky);
     for (const envelope of withFlaky) expect(await made(envelope.payload.widgetId), 'each made exactly once').toBe(1);
-    // The batch rolled back on the flaky one; then each was handled alone (the flaky one's second try succeeds).
+    // The batch rolled back on the flaky one; then each was handled alone (its second try succeeds).
     for (const envelope of withFlaky) expect(attempts.get(envelope.payload.widgetId), 'in the batch, then alone').toBe(2);
-    await waitFor('the queue drained', async () => (await admin.checkQueue(c.queue)).messageCount === 0);
     await c.stop();
   });
 
