@@ -13,6 +13,12 @@ export interface MessageHandler<TPayload = unknown> {
   handle(message: Envelope<TPayload>, tx: SqlClient): Promise<void>;
   /** After commit (cache invalidation, nudges); a failure here is logged, the message stays handled. */
   afterCommit?(message: Envelope<TPayload>): Promise<void>;
+  /**
+   * Each message in a transaction of its own, never batched: for a handler that locks rows other
+   * transactions also lock (shared stock rows), where two batches could take them in crossing
+   * orders and deadlock. A handler that locks only its own aggregate's rows can be batched.
+   */
+  alone?: boolean;
 }
 
 /** Types a handler's payload by its contract; the result goes in a consumer's list with the others. */
@@ -45,6 +51,8 @@ export interface InboxConsumer {
   readonly name: string;
   /** The consumer's queue name. */
   readonly queue: string;
+  /** Messages delivered to this process that wait for their contract's batch in flight to end. */
+  backlog(): number;
 }
 
 /** A valid message and the handler of its contract. */
@@ -251,6 +259,11 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       settle(ch, msg, 'dead-letter');
       return;
     }
+    if (parsed.handler.alone) {
+      const task = processOne(ch, msg, parsed).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+      return;
+    }
     waiting.set(parsed.handler, [...(waiting.get(parsed.handler) ?? []), { ch, msg, parsed }]);
     // The messages that came in one read of the socket start together.
     if (drainScheduled) return;
@@ -261,6 +274,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
   return {
     name: options.name,
     queue,
+    backlog: () => [...waiting.values()].reduce((sum, batch) => sum + batch.length, 0),
     async start() {
       if (channel) return;
       stopping = false;

@@ -170,7 +170,7 @@ describe('inbox consumer', () => {
     gates.set(widgetId, { entered, opened: new Promise<void>((resolve) => (open = resolve)) });
     return { hasEntered, open };
   };
-  const consumer = () =>
+  const consumer = ({ alone = false } = {}) =>
     createInboxConsumer({
       db: db(),
       connection: manager,
@@ -182,6 +182,7 @@ describe('inbox consumer', () => {
       handlers: [
         defineHandler<WidgetMade>({
           contract: widgetMade,
+          alone,
           async handle(message, tx) {
             attempts.set(message.payload.widgetId, (attempts.get(message.payload.widgetId) ?? 0) + 1);
             if (message.payload.poison && !healed) throw new Error('this widget cannot be made');
@@ -270,7 +271,7 @@ describe('inbox consumer', () => {
       await publishAll([holder]);
       await gate.hasEntered;
       await publishAll(behind);
-      await waitFor('all delivered to the consumer', async () => (await admin.checkQueue(c.queue)).messageCount === 0);
+      await waitFor('all waiting in the consumer', async () => c.backlog() === behind.length);
       gate.open();
       await waitFor('all handled', async () => (await handledIn(behind)) === behind.length);
     };
@@ -288,6 +289,16 @@ describe('inbox consumer', () => {
     // The batch rolled back on the flaky one; then each was handled alone (its second try succeeds).
     for (const envelope of withFlaky) expect(attempts.get(envelope.payload.widgetId), 'in the batch, then alone').toBe(2);
     await c.stop();
+
+    // A handler marked `alone` never shares a transaction: the flaky one fails by itself.
+    const aloneConsumer = consumer({ alone: true });
+    await aloneConsumer.start();
+    const single = Array.from({ length: 6 }, () => envelopeOf({ widgetId: randomUUID(), poison: false }));
+    failsOnce.add(single[2]!.payload.widgetId);
+    await publishAll(single);
+    await waitFor('all six handled', async () => (await handledIn(single)) === single.length);
+    expect(single.map((envelope) => attempts.get(envelope.payload.widgetId))).toEqual([1, 1, 2, 1, 1, 1]);
+    await aloneConsumer.stop();
   });
 
   it('sends an invalid envelope or payload straight to the DLQ without trying the handler', async () => {

@@ -74,6 +74,8 @@ export function inventorySagaHandlers(deps: { reservations: ReservationService; 
     defineHandler({
       contract: commitStockV1,
       afterCommit,
+      // Locks the stock rows of the order's lines, which other orders' commits and releases share.
+      alone: true,
       async handle(message, tx) {
         const { orderId } = message.payload;
         const committed = await deps.reservations.commit(callerFor(message.correlationId), orderId, { tx });
@@ -92,6 +94,7 @@ export function inventorySagaHandlers(deps: { reservations: ReservationService; 
     defineHandler({
       contract: releaseStockV1,
       afterCommit,
+      alone: true,
       async handle(message, tx) {
         const { orderId } = message.payload;
         const released = await deps.reservations.release(callerFor(message.correlationId), orderId, { tx });
