@@ -5,6 +5,7 @@ import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } fr
 import type { Role } from '../../platform/auth/viewer.ts';
 import { benchLog as log, machine, positiveFlag as positive, round, withBenchStack, writeBenchResults } from './bench-stack.ts';
 import { benchHotSku, type HotSkuFigures } from './hot-sku.ts';
+import { cpuSeconds } from './load.ts';
 
 /** Beside the other benches' ports (catalog 41 0x, cost 41 4x, edge 41 6x), so any two can run on one machine. */
 const GATEWAY_PORT = 4180;
@@ -49,6 +50,12 @@ export interface RoundFigures {
   /** Per product: units before, after, and units in confirmed orders; oversold when after < 0 or before − after ≠ confirmed units. */
   stock: { before: number; after: number; confirmedUnits: number }[];
   oversold: boolean;
+  /**
+   * CPU milliseconds per placed order of each Node process (its /metrics), from the first
+   * placeOrder until every order ended and was read; `all` is their sum (PostgreSQL and RabbitMQ
+   * are not in it). Where an order's cost goes.
+   */
+  cpuMsPerOrder: Record<string, number>;
 }
 
 export interface CheckoutBenchResults {
@@ -207,7 +214,21 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * with a cart holding one of each, all placing their order at once with `tok_success`, each then
  * watching its order (gently) until it ends or the deadline passes.
  */
-async function round_(graphql: GraphQL, options: CheckoutBenchOptions, sign: Awaited<ReturnType<typeof tokenSigner>>['sign'], adminToken: string, stores: [Store, Store], locationCode: string, n: number): Promise<RoundFigures> {
+/** Each watched process's CPU seconds so far, by name (from its internal /metrics). */
+async function cpuOf(watch: Record<string, string>): Promise<Record<string, number>> {
+  return Object.fromEntries(await Promise.all(Object.entries(watch).map(async ([name, url]) => [name, await cpuSeconds(url)] as const)));
+}
+
+async function round_(
+  graphql: GraphQL,
+  options: CheckoutBenchOptions,
+  sign: Awaited<ReturnType<typeof tokenSigner>>['sign'],
+  adminToken: string,
+  stores: [Store, Store],
+  locationCode: string,
+  n: number,
+  watch: Record<string, string>,
+): Promise<RoundFigures> {
   const run = randomUUID().slice(0, 6);
   const products = [
     await stockedProduct(graphql, stores[0], `Bench lamp ${run}`, 4_500, locationCode, n),
@@ -243,6 +264,7 @@ async function round_(graphql: GraphQL, options: CheckoutBenchOptions, sign: Awa
   // N shoppers polling their own order would be the load (200 reads/s at N = 50, 250 ms apart).
   const deadline = Date.now() + options.deadlineSeconds * 1000;
   log(`   ${shoppers.length} shoppers place their orders at once…`);
+  const cpuBefore = await cpuOf(watch);
   const firstSent = Date.now();
   // The previous round's orders were placed before this round's products were even made.
   const roundFrom = new Date(firstSent - 20).toISOString();
@@ -298,6 +320,10 @@ async function round_(graphql: GraphQL, options: CheckoutBenchOptions, sign: Awa
     open.forEach((index, i) => (outcomes[index] = again[i]!));
   }
 
+  const cpuAfter = await cpuOf(watch);
+  const perOrder = (seconds: number) => round((seconds * 1000) / Math.max(placedOrders.length, 1));
+  const cpuMsPerOrder = Object.fromEntries(Object.keys(watch).map((name) => [name, perOrder(cpuAfter[name]! - cpuBefore[name]!)]));
+  cpuMsPerOrder.all = round(Object.values(cpuMsPerOrder).reduce((sum, ms) => sum + ms, 0));
   const orders = outcomes;
   const confirmed = orders.filter((order) => order.confirmedAt !== null && order.status === 'CONFIRMED');
   const cancelled = orders.filter((order) => order.status === 'CANCELLED').length;
@@ -334,6 +360,7 @@ async function round_(graphql: GraphQL, options: CheckoutBenchOptions, sign: Awa
     hopsMs,
     stock,
     oversold,
+    cpuMsPerOrder,
   };
 }
 
@@ -380,14 +407,21 @@ export async function runCheckoutBenchmark(options: CheckoutBenchOptions): Promi
       // connection preparing its statements: figures are of a warm platform, as a shop is on its
       // busiest day.
       log(`Warm-up round (${options.warmUpShoppers} shoppers, not reported)…`);
-      await round_(graphql, options, signer.sign, adminToken, stores, locationCode, options.warmUpShoppers);
+      // CPU readings come from each process's /metrics, on its internal listener.
+      const watch: Record<string, string> = {
+        gateway: stack.gatewayInternalUrl,
+        ...Object.fromEntries(Object.entries(stack.subgraphs).map(([name, urls]) => [name, urls.internalUrl])),
+        ...Object.fromEntries(Object.entries(stack.workers).map(([name, urls]) => [name, urls.internalUrl])),
+      };
+      await round_(graphql, options, signer.sign, adminToken, stores, locationCode, options.warmUpShoppers, watch);
       const figures: RoundFigures[] = [];
       for (const n of options.shoppers) {
         log(`N = ${n}:`);
-        const figuresOfRound = await round_(graphql, options, signer.sign, adminToken, stores, locationCode, n);
+        const figuresOfRound = await round_(graphql, options, signer.sign, adminToken, stores, locationCode, n, watch);
         log(
           `   ${figuresOfRound.confirmed}/${n} confirmed, ${figuresOfRound.ordersPerSecond} orders/s, p50 ${figuresOfRound.latencyMs.p50} ms, p95 ${figuresOfRound.latencyMs.p95} ms, ` +
-            `p99 ${figuresOfRound.latencyMs.p99} ms; placeOrder p50 ${figuresOfRound.placeOrderMs.p50} ms; hops ${JSON.stringify(figuresOfRound.hopsMs)}`,
+            `p99 ${figuresOfRound.latencyMs.p99} ms; placeOrder p50 ${figuresOfRound.placeOrderMs.p50} ms; hops ${JSON.stringify(figuresOfRound.hopsMs)}; ` +
+            `CPU ms per order ${JSON.stringify(figuresOfRound.cpuMsPerOrder)}`,
         );
         figures.push(figuresOfRound);
       }

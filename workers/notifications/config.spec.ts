@@ -10,7 +10,7 @@ describe('loadNotificationsConfig', () => {
       messaging: { url: 'amqp://guest:guest@127.0.0.1:5672', prefix: 'shop.' },
       contacts: { baseUrl: 'http://127.0.0.1:9001' },
       smtp: { host: '127.0.0.1', port: 2525, secure: false, auth: null },
-      sender: { pollMs: 1000, batchSize: 20 },
+      sender: { pollMs: 1000, batchSize: 20, gatherMs: 200 },
     });
   });
 

@@ -54,6 +54,8 @@ export const notificationsConfigSchema = z
     /** Longest the sender sleeps when nothing nudged it (new emails nudge it at once). */
     SENDER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
     SENDER_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(20),
+    /** After a nudge, how long the sender waits for more emails to become due before it claims a batch. */
+    SENDER_GATHER_MS: z.coerce.number().int().min(0).max(10_000).default(200),
     /** First retry delay of an email that could not go out; doubles per attempt up to the max. */
     SENDER_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
     SENDER_RETRY_MAX_MS: z.coerce.number().int().min(10).max(3_600_000).default(300_000),
@@ -101,6 +103,7 @@ export const notificationsConfigSchema = z
     sender: {
       pollMs: raw.SENDER_POLL_MS,
       batchSize: raw.SENDER_BATCH_SIZE,
+      gatherMs: raw.SENDER_GATHER_MS,
       retryBaseMs: raw.SENDER_RETRY_BASE_MS,
       retryMaxMs: raw.SENDER_RETRY_MAX_MS,
     },

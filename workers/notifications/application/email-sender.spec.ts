@@ -96,6 +96,32 @@ describe('email sender', () => {
     expect(byId.get(`<${rows.find((row) => row.recipientKind === 'VENDOR')?.id}@${DOMAIN}>`)?.subject).toBe(`New order ${order.vendorOrders[0]?.number} for Quasar`);
   });
 
+  it('gathers: the emails owed within gatherMs of a nudge go out in one batch, with one recipient lookup', async () => {
+    let claims = 0;
+    const gathering = createEmailSender({
+      emails: { ...harness.emails, claimDue: (...args) => ((claims += 1), harness.emails.claimDue(...args)) },
+      directory,
+      mailer,
+      settings: { pollMs: 60_000, batchSize: 20, retryBaseMs: 20, retryMaxMs: 100, messageIdDomain: DOMAIN, gatherMs: 2_000 },
+      logger: harness.logger,
+    });
+    gathering.start();
+    // The first loop finds nothing and sleeps for the poll: from here only nudges wake it.
+    await waitFor('the first, empty claim done', async () => claims === 1);
+    const orders: Awaited<ReturnType<typeof oweConfirmation>>[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      orders.push(await oweConfirmation());
+      gathering.nudge();
+    }
+    await waitFor('all six emails sent', async () => {
+      const stored = await Promise.all(orders.map((order) => harness.stored({ orderId: order.orderId })));
+      return stored.flat().filter((row) => row.status === 'SENT').length === 6;
+    });
+    await gathering.stop();
+    expect(claims, 'the first empty claim, then one for the three orders').toBe(2);
+    expect(directory.lookups).toBe(1);
+  });
+
   it('SMTP down: the emails wait (attempts grow, nothing lost); SMTP back: each goes out once', async () => {
     const port = smtpPort;
     await closeSink();

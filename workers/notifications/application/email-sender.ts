@@ -15,6 +15,11 @@ export interface EmailSenderSettings {
   /** `<email id>@<messageIdDomain>` is every email's Message-ID. */
   messageIdDomain: string;
   /**
+   * How long after a nudge the sender waits for more emails to become due: a burst of orders then
+   * goes out in a few batches (one claim, one recipient lookup each) instead of one per order.
+   */
+  gatherMs?: number;
+  /**
    * How long a claimed batch is this sender's: a sender that dies mid-batch leaves its rows to
    * the next claim after this. Longer than a batch can take (SMTP timeouts included).
    */
@@ -22,7 +27,7 @@ export interface EmailSenderSettings {
 }
 
 export interface EmailSender {
-  /** Starts the loop: a batch whenever nudged, or every `pollMs`. */
+  /** Starts the loop: a batch `gatherMs` after a nudge, or every `pollMs`. */
   start(): void;
   /** New emails are owed: look now rather than at the next poll. */
   nudge(): void;
@@ -59,6 +64,7 @@ export function createEmailSender(deps: {
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
   let nudged = false;
+  let gathering: NodeJS.Timeout | null = null;
 
   const postpone = async (batch: readonly DueEmail[], error: string) => {
     for (const email of batch) await emails.retryLater(email.id, backoff(email), error);
@@ -157,12 +163,18 @@ export function createEmailSender(deps: {
       loop = run();
     },
     nudge() {
-      nudged = true;
-      wake?.();
+      if (gathering) return;
+      gathering = setTimeout(() => {
+        gathering = null;
+        nudged = true;
+        wake?.();
+      }, settings.gatherMs ?? 0);
     },
     runBatch,
     async stop() {
       running = false;
+      if (gathering) clearTimeout(gathering);
+      gathering = null;
       wake?.();
       await loop;
       loop = null;
