@@ -264,7 +264,9 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       inFlight.add(task);
       return;
     }
-    waiting.set(parsed.handler, [...(waiting.get(parsed.handler) ?? []), { ch, msg, parsed }]);
+    const batch = waiting.get(parsed.handler);
+    if (batch) batch.push({ ch, msg, parsed });
+    else waiting.set(parsed.handler, [{ ch, msg, parsed }]);
     // The messages that came in one read of the socket start together.
     if (drainScheduled) return;
     drainScheduled = true;
