@@ -11,7 +11,7 @@ import { loadNotificationsConfig, type NotificationsConfig } from './config.ts';
 import { createContactsClient } from './infra/contacts.client.ts';
 import { createEmailRepository } from './infra/email.repository.ts';
 import { createSenderMetrics } from './infra/metrics.ts';
-import { createNotificationsPrisma } from './infra/prisma.ts';
+import { createNotificationsDatabase } from './infra/prisma.ts';
 import { createSmtpMailer } from './infra/smtp-mailer.ts';
 
 /**
@@ -22,9 +22,9 @@ import { createSmtpMailer } from './infra/smtp-mailer.ts';
  * `close()` stops consuming, lets the sender finish its batch, then closes the connections.
  */
 export async function startNotificationsWorker(config: NotificationsConfig, logger: Logger): Promise<RunningWorker> {
-  const prisma = createNotificationsPrisma(config.databaseUrl, config.databasePoolSize);
+  const db = createNotificationsDatabase(config.databaseUrl, config.databasePoolSize);
   const registry = createWorkerRegistry('notifications');
-  const emails = createEmailRepository(prisma);
+  const emails = createEmailRepository(db);
   const { signer } = createServiceSigning(config, logger);
   const mailer = createSmtpMailer(config.smtp, config.mail.from, logger);
   const sender = createEmailSender({
@@ -37,7 +37,7 @@ export async function startNotificationsWorker(config: NotificationsConfig, logg
   });
   const rabbitmq = createMessagingConnection(config.messaging, logger);
   const consumer = createInboxConsumer({
-    db: prisma,
+    db,
     connection: rabbitmq,
     prefix: config.messaging.prefix,
     name: ORDER_EVENTS_CONSUMER,
@@ -51,7 +51,7 @@ export async function startNotificationsWorker(config: NotificationsConfig, logg
   return startWorkerServer({
     settings: config,
     logger,
-    readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
+    readiness: [postgresReadiness(db), rabbitmqReadiness(rabbitmq)],
     registry,
     resources: [
       // Handlers in flight finish (they need Postgres) before it closes; the sender after them, so
@@ -60,7 +60,7 @@ export async function startNotificationsWorker(config: NotificationsConfig, logg
       { name: 'email sender', close: () => sender.stop() },
       { name: 'smtp', close: () => mailer.close() },
       { name: 'rabbitmq', close: () => rabbitmq.close() },
-      { name: 'postgres', close: () => prisma.$disconnect() },
+      { name: 'postgres', close: () => db.$disconnect() },
     ],
   });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import type { EmailTemplate, OwedEmail, RecipientKind } from '../domain/email.ts';
-import type { NotificationsPrisma } from './prisma.ts';
+import type { NotificationsDatabase } from './prisma.ts';
 
 /** A claimed email as the sender sees it; `data` is checked against its template's contract when rendered. */
 export interface DueEmail {
@@ -60,7 +60,7 @@ interface ClaimedRow {
 /** Errors end up in a column an operator reads: bounded, one line. */
 const errorText = (error: string) => error.replace(/\s+/g, ' ').slice(0, 500);
 
-export function createEmailRepository(db: NotificationsPrisma): EmailRepository {
+export function createEmailRepository(db: NotificationsDatabase): EmailRepository {
   return {
     async insertOwed(tx, source, emails) {
       let inserted = 0;

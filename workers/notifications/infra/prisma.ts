@@ -1,11 +1,14 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import { poolConfigFromUrl } from '../../../platform/prisma/pg-adapter.ts';
-import { Prisma, PrismaClient } from '../__generated__/prisma/client.ts';
+import type { SqlDatabase } from '../../../platform/messaging/sql.ts';
+import { createSqlPool } from '../../../platform/prisma/sql-pool.ts';
 
-export { Prisma };
-export type NotificationsPrisma = PrismaClient;
+/**
+ * The notifications database as raw SQL on a `pg` pool (platform/prisma/sql-pool.ts): every
+ * statement here is raw SQL, and it runs after every order on the machine that checks out, where
+ * Prisma's client cost several times the CPU per statement. The schema and its migrations are
+ * Prisma's (prisma/notifications).
+ */
+export type NotificationsDatabase = SqlDatabase;
 
-/** The notifications database client on the pg driver adapter (no Rust engine). */
-export function createNotificationsPrisma(databaseUrl: string, poolSize = 5): NotificationsPrisma {
-  return new PrismaClient({ adapter: new PrismaPg(poolConfigFromUrl(databaseUrl, poolSize)) });
+export function createNotificationsDatabase(databaseUrl: string, poolSize = 5): NotificationsDatabase {
+  return createSqlPool(databaseUrl, poolSize);
 }

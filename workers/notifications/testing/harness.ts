@@ -4,7 +4,7 @@ import { testDatabaseUrl } from '../../../test/support/test-env.ts';
 import type { OwedEmail } from '../domain/email.ts';
 import type { ContactDirectory, UserContact, VendorContact } from '../infra/contacts.client.ts';
 import { createEmailRepository, type EmailRepository } from '../infra/email.repository.ts';
-import { createNotificationsPrisma, type NotificationsPrisma } from '../infra/prisma.ts';
+import { createNotificationsDatabase, type NotificationsDatabase } from '../infra/prisma.ts';
 
 /** An email row as a spec reads it back from Postgres. */
 export interface StoredEmail {
@@ -51,7 +51,7 @@ export function createFakeDirectory(): FakeDirectory {
  * file at a time. Production never imports this.
  */
 export interface NotificationsHarness {
-  prisma: NotificationsPrisma;
+  db: NotificationsDatabase;
   emails: EmailRepository;
   logger: Logger;
   /** Records owed emails as the consumer would, in a transaction of their own. */
@@ -65,33 +65,27 @@ export interface NotificationsHarness {
 
 export function createNotificationsHarness(options: { scope: string }): NotificationsHarness {
   const logger = createLogger({ service: `notifications-${options.scope}`, level: 'silent', pretty: false });
-  const prisma = createNotificationsPrisma(testDatabaseUrl('notifications'), 4);
-  const emails = createEmailRepository(prisma);
-  const inTransaction = <T>(work: (tx: SqlClient) => Promise<T>) => prisma.$transaction((tx) => work(tx));
+  const db = createNotificationsDatabase(testDatabaseUrl('notifications'), 4);
+  const emails = createEmailRepository(db);
+  const inTransaction = <T>(work: (tx: SqlClient) => Promise<T>) => db.$transaction((tx) => work(tx));
   return {
-    prisma,
+    db,
     emails,
     logger,
     owe: (source, owed) =>
       inTransaction((tx) => emails.insertOwed(tx, { messageId: source.messageId, type: source.type ?? 'order.confirmed', correlationId: source.correlationId ?? 'spec' }, owed)),
     inTransaction,
     async stored(where = {}) {
-      const rows = await prisma.email.findMany({ where: where.orderId ? { orderId: where.orderId } : {}, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-      return rows.map((row) => ({
-        id: row.id,
-        sourceMessageId: row.sourceMessageId,
-        recipientKind: row.recipientKind,
-        recipientId: row.recipientId,
-        template: row.template,
-        status: row.status,
-        attempts: row.attempts,
-        lastError: row.lastError,
-        toAddress: row.toAddress,
-      }));
+      const rows = await db.$queryRaw<StoredEmail[]>`
+        SELECT id::text, source_message_id::text AS "sourceMessageId", recipient_kind::text AS "recipientKind", recipient_id::text AS "recipientId",
+               template::text AS template, status::text AS status, attempts, last_error AS "lastError", to_address AS "toAddress"
+        FROM email WHERE ${where.orderId ?? null}::uuid IS NULL OR order_id = ${where.orderId ?? null}::uuid
+        ORDER BY created_at, id`;
+      return rows;
     },
     async reset() {
-      await prisma.$executeRaw`TRUNCATE email, inbox_message`;
+      await db.$executeRaw`TRUNCATE email, inbox_message`;
     },
-    close: () => prisma.$disconnect(),
+    close: () => db.$disconnect(),
   };
 }
