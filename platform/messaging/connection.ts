@@ -26,8 +26,8 @@ export function createMessagingConnection(settings: Pick<MessagingSettings, 'url
   // broker's delayed ACK, about 40 ms per saga hop on an idle machine.
   const manager = connect([settings.url], { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1, connectionOptions: { noDelay: true } });
   let lastState = '';
-  manager.on('connect', ({ connection }: { connection: unknown }) => coalesceWrites(connection));
-  manager.on('connect', () => {
+  manager.on('connect', ({ connection }: { connection: unknown }) => {
+    coalesceWrites(connection);
     if (lastState !== 'connected') log.info('rabbitmq connected');
     lastState = 'connected';
   });

@@ -45,6 +45,14 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
   const client = new pg.Client(poolConfigFromUrl(databaseUrl(serverUrl, 'postgres')));
   await client.connect();
   try {
+    // A pool's end() resolves before its connections have closed: give them a moment to go, so FORCE
+    // only ends connections left open (terminating one that is closing errors in its client).
+    const deadline = Date.now() + 2_000;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database]);
+      if (rows[0]?.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   } finally {
     await client.end();
