@@ -76,11 +76,12 @@ export function createNotificationsHarness(options: { scope: string }): Notifica
       inTransaction((tx) => emails.insertOwed(tx, { messageId: source.messageId, type: source.type ?? 'order.confirmed', correlationId: source.correlationId ?? 'spec' }, owed)),
     inTransaction,
     async stored(where = {}) {
+      // In the order they were written: rows of one millisecond by their writing transaction.
       const rows = await db.$queryRaw<StoredEmail[]>`
         SELECT id::text, source_message_id::text AS "sourceMessageId", recipient_kind::text AS "recipientKind", recipient_id::text AS "recipientId",
                template::text AS template, status::text AS status, attempts, last_error AS "lastError", to_address AS "toAddress"
         FROM email WHERE ${where.orderId ?? null}::uuid IS NULL OR order_id = ${where.orderId ?? null}::uuid
-        ORDER BY created_at, id`;
+        ORDER BY created_at, xmin::text::bigint, id`;
       return rows;
     },
     async reset() {
