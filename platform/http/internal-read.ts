@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { request } from 'undici';
 import type { z } from 'zod';
 import type { GatewaySigner, GatewaySignatureVerifier } from '../graphql/gateway-signature.ts';
 import { createGatewaySigner, createGatewaySignatureVerifier, gatewaySigningSecrets, withGatewaySignature } from '../graphql/gateway-signature.ts';
@@ -114,22 +115,23 @@ export function createInternalReadClient(options: InternalReadClientOptions): In
         body: payload,
       });
       const timeout = AbortSignal.timeout(options.timeoutMs);
-      let response: Response;
+      let status: number;
+      let text: string;
       try {
-        response = await fetch(url, { method: 'POST', headers, body: payload, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        // undici's request, not fetch: the same pooled keep-alive connections for a fraction of
+        // the CPU (no WHATWG Request/Response/streams per call), and placeOrder makes two reads.
+        const reply = await request(url, { method: 'POST', headers, body: payload, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        status = reply.statusCode;
+        text = await reply.body.text();
       } catch (error) {
         if (timeout.aborted) throw new InternalReadError(InternalReadErrorCodes.INTERNAL_READ_TIMEOUT, `${url} did not answer within ${options.timeoutMs} ms`);
         if (signal?.aborted) throw error;
         logger.warn({ err: error instanceof Error ? error.message : String(error), path }, 'internal read failed to connect');
         throw new InternalReadError(InternalReadErrorCodes.INTERNAL_READ_UNAVAILABLE, `${url} is unreachable`);
       }
-      const text = await response.text();
-      if (!response.ok) {
-        logger.warn({ status: response.status, path }, 'internal read refused');
-        throw new InternalReadError(
-          response.status >= 500 ? InternalReadErrorCodes.INTERNAL_READ_UNAVAILABLE : InternalReadErrorCodes.INTERNAL_READ_FAILED,
-          `${url} answered ${response.status}`,
-        );
+      if (status < 200 || status > 299) {
+        logger.warn({ status, path }, 'internal read refused');
+        throw new InternalReadError(status >= 500 ? InternalReadErrorCodes.INTERNAL_READ_UNAVAILABLE : InternalReadErrorCodes.INTERNAL_READ_FAILED, `${url} answered ${status}`);
       }
       let json: unknown;
       try {

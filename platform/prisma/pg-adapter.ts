@@ -9,7 +9,8 @@ import type { ReadinessCheck } from '../http/health.ts';
 export function poolConfigFromUrl(databaseUrl: string, max = 10): PoolConfig {
   const url = new URL(databaseUrl);
   return {
-    host: decodeURIComponent(url.hostname),
+    // libpq's `?host=` (a socket directory, say) wins over the authority, as psql and Prisma read it.
+    host: url.searchParams.get('host') ?? decodeURIComponent(url.hostname),
     port: Number(url.port || 5432),
     user: decodeURIComponent(url.username || 'postgres'),
     password: url.password ? decodeURIComponent(url.password) : undefined,

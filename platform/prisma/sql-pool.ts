@@ -62,9 +62,13 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-function clientOver(target: Queryable, guard: () => void = () => undefined): SqlClient {
+/**
+ * `beforeSend` runs before each statement is handed to the driver (a transaction's guard, and its
+ * gathering of writes).
+ */
+function clientOver(target: Queryable, beforeSend: () => void = () => undefined): SqlClient {
   const run = (text: string, values: unknown[]) => {
-    guard();
+    beforeSend();
     return target.query({ name: statementName(text), text, values, types });
   };
   const rows = async <T>(text: string, params: unknown[]): Promise<T> => (await run(text, params)).rows as T;
@@ -91,10 +95,33 @@ function clientOver(target: Queryable, guard: () => void = () => undefined): Sql
  * per raw statement, and a saga step is a dozen statements. Schema and migrations stay Prisma's.
  */
 export function createSqlPool(databaseUrl: string, poolSize = 10): SqlDatabase {
-  const pool = new pg.Pool(poolConfigFromUrl(databaseUrl, poolSize));
+  // Pipeline mode: a statement is sent without waiting for the one before to answer. A
+  // transaction's BEGIN goes with its first statement, and the statements of handlers sharing one
+  // transaction (an inbox batch) leave together (see gatherWrites); pg 8 deprecates queueing
+  // overlapping calls on one connection otherwise, and pg 9 refuses them.
+  const pool = new pg.Pool({ ...poolConfigFromUrl(databaseUrl, poolSize), pipeline: true });
   // An idle client's connection dropping (a Postgres restart) must not crash the process: the pool replaces it.
   pool.on('error', () => undefined);
   return sqlDatabaseOver(pool);
+}
+
+/**
+ * Statements a transaction's work sends within one turn of the event loop leave in one socket
+ * write: Postgres is woken once for all of them, and the sender makes one system call instead of
+ * one per statement (measured: a third of a saga service's CPU went to those writes).
+ */
+function gatherWrites(client: pg.PoolClient): () => void {
+  let gathering = false;
+  const socket = client.connection.stream;
+  return () => {
+    if (gathering) return;
+    gathering = true;
+    socket.cork();
+    process.nextTick(() => {
+      gathering = false;
+      socket.uncork();
+    });
+  };
 }
 
 /** The same over a pool made elsewhere (specs that also query the pool directly). */
@@ -147,9 +174,20 @@ export function sqlDatabaseOver(pool: pg.Pool): SqlDatabase {
         if (state === 'expired') throw new SqlTransactionError(`transaction outlived its ${timeout} ms and was rolled back`);
         if (state === 'closed') throw new SqlTransactionError('transaction already closed');
       };
+      const gather = gatherWrites(client);
       try {
-        await client.query('BEGIN');
-        const result = await fn(clientOver(client, guard));
+        gather();
+        // Not awaited: it leaves with the work's first statement. Were it to fail, that statement
+        // fails too; its own error is read below so it is never an unhandled rejection.
+        const begun = client.query('BEGIN');
+        begun.catch(() => undefined);
+        const result = await fn(
+          clientOver(client, () => {
+            guard();
+            gather();
+          }),
+        );
+        await begun;
         guard();
         await client.query('COMMIT');
         return result;

@@ -5,6 +5,7 @@ import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } fr
 import type { Role } from '../../platform/auth/viewer.ts';
 import { benchLog as log, machine, positiveFlag as positive, round, withBenchStack, writeBenchResults } from './bench-stack.ts';
 import { benchHotSku, type HotSkuFigures } from './hot-sku.ts';
+import { hostCpuSeconds } from './host-cpu.ts';
 import { cpuSeconds } from './load.ts';
 
 /** Beside the other benches' ports (catalog 41 0x, cost 41 4x, edge 41 6x), so any two can run on one machine. */
@@ -25,8 +26,10 @@ export interface CheckoutBenchOptions {
   deadlineSeconds: number;
   hotSkuConcurrency: number;
   hotSkuSeconds: number;
-  /** Shoppers of the unreported round before the measured ones. */
+  /** Shoppers of each unreported round before the measured ones. */
   warmUpShoppers: number;
+  /** How many unreported rounds: JIT compilation and connection warm-up take a few bursts. */
+  warmUpRounds: number;
 }
 
 export interface RoundFigures {
@@ -52,8 +55,9 @@ export interface RoundFigures {
   oversold: boolean;
   /**
    * CPU milliseconds per placed order of each Node process (its /metrics), from the first
-   * placeOrder until every order ended and was read; `all` is their sum (PostgreSQL and RabbitMQ
-   * are not in it). Where an order's cost goes.
+   * placeOrder until every order ended and was read; `all` is their sum. Beside them, from /proc
+   * where the servers are local: `postgres`, `rabbitmq` and `machine` (every process, the
+   * bench's own included). Where an order's cost goes.
    */
   cpuMsPerOrder: Record<string, number>;
 }
@@ -265,6 +269,7 @@ async function round_(
   const deadline = Date.now() + options.deadlineSeconds * 1000;
   log(`   ${shoppers.length} shoppers place their orders at once…`);
   const cpuBefore = await cpuOf(watch);
+  const hostBefore = hostCpuSeconds();
   const firstSent = Date.now();
   // The previous round's orders were placed before this round's products were even made.
   const roundFrom = new Date(firstSent - 20).toISOString();
@@ -321,9 +326,11 @@ async function round_(
   }
 
   const cpuAfter = await cpuOf(watch);
+  const hostAfter = hostCpuSeconds();
   const perOrder = (seconds: number) => round((seconds * 1000) / Math.max(placedOrders.length, 1));
   const cpuMsPerOrder = Object.fromEntries(Object.keys(watch).map((name) => [name, perOrder(cpuAfter[name]! - cpuBefore[name]!)]));
   cpuMsPerOrder.all = round(Object.values(cpuMsPerOrder).reduce((sum, ms) => sum + ms, 0));
+  for (const name of Object.keys(hostAfter)) cpuMsPerOrder[name] = perOrder(hostAfter[name]! - (hostBefore[name] ?? 0));
   const orders = outcomes;
   const confirmed = orders.filter((order) => order.confirmedAt !== null && order.status === 'CONFIRMED');
   const cancelled = orders.filter((order) => order.status === 'CANCELLED').length;
@@ -406,14 +413,14 @@ export async function runCheckoutBenchmark(options: CheckoutBenchOptions): Promi
       // The first burst pays for JIT compilation, pools opening their connections and each
       // connection preparing its statements: figures are of a warm platform, as a shop is on its
       // busiest day.
-      log(`Warm-up round (${options.warmUpShoppers} shoppers, not reported)…`);
+      log(`Warm-up: ${options.warmUpRounds} rounds of ${options.warmUpShoppers} shoppers, not reported…`);
       // CPU readings come from each process's /metrics, on its internal listener.
       const watch: Record<string, string> = {
         gateway: stack.gatewayInternalUrl,
         ...Object.fromEntries(Object.entries(stack.subgraphs).map(([name, urls]) => [name, urls.internalUrl])),
         ...Object.fromEntries(Object.entries(stack.workers).map(([name, urls]) => [name, urls.internalUrl])),
       };
-      await round_(graphql, options, signer.sign, adminToken, stores, locationCode, options.warmUpShoppers, watch);
+      for (let i = 0; i < options.warmUpRounds; i += 1) await round_(graphql, options, signer.sign, adminToken, stores, locationCode, options.warmUpShoppers, watch);
       const figures: RoundFigures[] = [];
       for (const n of options.shoppers) {
         log(`N = ${n}:`);
@@ -460,6 +467,7 @@ export function parseCheckoutBenchArgs(args: string[]): CheckoutBenchOptions {
       'hot-sku-concurrency': { type: 'string', default: '50' },
       'hot-sku-duration': { type: 'string', default: '5' },
       'warm-up': { type: 'string', default: '50' },
+      'warm-up-rounds': { type: 'string', default: '3' },
     },
     strict: true,
   });
@@ -470,5 +478,6 @@ export function parseCheckoutBenchArgs(args: string[]): CheckoutBenchOptions {
     hotSkuConcurrency: positive('hot-sku-concurrency', values['hot-sku-concurrency']),
     hotSkuSeconds: positive('hot-sku-duration', values['hot-sku-duration']),
     warmUpShoppers: positive('warm-up', values['warm-up']),
+    warmUpRounds: positive('warm-up-rounds', values['warm-up-rounds']),
   };
 }

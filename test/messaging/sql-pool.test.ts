@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { empty, sqltag } from '@prisma/client/runtime/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { databaseUrl } from '../../platform/config/load-config.ts';
 import type { SqlDatabase } from '../../platform/messaging/sql.ts';
 import { compileSql, createSqlPool, SqlTransactionError } from '../../platform/prisma/sql-pool.ts';
@@ -93,6 +93,21 @@ describe('createSqlPool', () => {
     );
     await expect(outcome).rejects.toBeInstanceOf(SqlTransactionError);
     expect(await db.$queryRaw`SELECT name FROM item WHERE id = ${id}::uuid`).toEqual([{ name: 'outside' }]);
+  });
+
+  it('sends statements called at once in one transaction one after another, in call order (pg deprecates overlapping calls)', async () => {
+    const warnings = vi.spyOn(process, 'emitWarning');
+    try {
+      const ids = [randomUUID(), randomUUID(), randomUUID()];
+      const answers = await db.$transaction((tx) =>
+        Promise.all(ids.map((id, i) => tx.$queryRaw<{ position: bigint }[]>`INSERT INTO item (id, name) VALUES (${id}::uuid, ${`at-once-${i}`}) RETURNING (SELECT count(*) FROM item WHERE name LIKE 'at-once-%') AS position`)),
+      );
+      // Each statement saw the rows of the ones sent before it.
+      expect(answers.map(([row]) => row?.position)).toEqual([0n, 1n, 2n]);
+      expect(warnings.mock.calls.filter(([message]) => String(message).includes('already executing a query'))).toEqual([]);
+    } finally {
+      warnings.mockRestore();
+    }
   });
 
   it('runs statements as prepared statements of their connection, parsed once and reused', async () => {
