@@ -18,20 +18,20 @@ import { loadCartConfig, type CartConfig } from './config.ts';
 import type { CartContext } from './context.ts';
 import { createCartRepository } from './infra/cart.repository.ts';
 import { createCatalogReader, createInventoryReader } from './infra/owner-reads.ts';
-import { createCartPrisma } from './infra/prisma.ts';
+import { createCartDatabase } from './infra/prisma.ts';
 import { resolvers } from './resolvers/index.ts';
 
 /**
- * Wires the cart (Prisma, catalog's and inventory's internal reads, the order consumer, the guest
+ * Wires the cart (its database, catalog's and inventory's internal reads, the order consumer, the guest
  * cart sweeper, token verifier) and serves it. `close()` stops taking requests, stops the sweeper
  * and the consumer, then releases RabbitMQ and the database pool.
  */
 export async function startCartSubgraph(config: CartConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
-  const prisma = createCartPrisma(config.databaseUrl, config.databasePoolSize);
+  const db = createCartDatabase(config.databaseUrl, config.databasePoolSize);
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
   const signing = createServiceSigning(config, logger);
   const reader = (baseUrl: string) => createInternalReadClient({ baseUrl, signer: signing.signer, timeoutMs: config.internalReadTimeoutMs, logger });
-  const carts = createCartRepository(prisma);
+  const carts = createCartRepository(db);
   const app = createCartApp({
     carts,
     catalog: createCatalogReader(reader(config.catalogInternalUrl)),
@@ -43,7 +43,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, over
   const sweeper = createGuestCartSweeper({ carts, clock: systemClock, logger });
   const rabbitmq = createMessagingConnection(config.messaging, logger);
   const orderEvents = createInboxConsumer({
-    db: prisma,
+    db,
     connection: rabbitmq,
     prefix: config.messaging.prefix,
     name: CART_ORDERS_CONSUMER,
@@ -63,7 +63,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, over
       verifier: overrides.verifier ?? createAccessTokenVerifier({ jwksUrl: config.jwksUrl }, { policy: config.tokenPolicy, sessions }),
       // Catalog and inventory are not readiness checks: a cart instance cannot fix their outage,
       // and taking every cart out of rotation with them would only add to it.
-      readiness: [postgresReadiness(prisma), rabbitmqReadiness(rabbitmq)],
+      readiness: [postgresReadiness(db), rabbitmqReadiness(rabbitmq)],
       internalRoutes: {
         // Orders reads the cart being checked out here (names and prices it reads from catalog itself).
         '/internal/carts/checkout': internalReadRoute({ body: checkoutCartBody, verifier: signing.verifier, logger, handle: (body) => checkoutRead.read(body) }),
@@ -75,7 +75,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, over
         // Handlers in flight finish (they need Postgres) before it closes.
         { name: 'order consumer', close: () => orderEvents.stop() },
         { name: 'rabbitmq', close: () => rabbitmq.close() },
-        { name: 'postgres', close: () => prisma.$disconnect() },
+        { name: 'postgres', close: () => db.$disconnect() },
       ],
       createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
     });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Result } from '../../../platform/errors/result.ts';
 import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import type { StoredCart, StoredLine } from '../domain/cart.ts';
-import type { CartPrisma, CartTransaction } from './prisma.ts';
+import type { CartDatabase } from './prisma.ts';
 
 /** Which cart a change is for: a customer's (created on first use) or a guest's by token hash. */
 export type CartTarget =
@@ -46,8 +46,9 @@ export interface CartRepository {
   deleteExpired(now: Date, limit: number): Promise<number>;
 }
 
-type CartRow = { id: string; customerId: string | null; currency: string | null; expiresAt: Date | null };
-type LineRow = StoredLine & { cartId: string };
+type CartRow = Omit<StoredCart, 'lines'>;
+/** A line as json_agg hands it over: its times are ISO strings. */
+type LineJson = Omit<StoredLine, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
 
 /** Rolls a transaction back with an expected outcome. */
 class Refused<T> extends Error {
@@ -56,42 +57,43 @@ class Refused<T> extends Error {
   }
 }
 
-async function linesOf(db: SqlClient, cartIds: readonly string[]): Promise<Map<string, StoredLine[]>> {
-  const byCart = new Map<string, StoredLine[]>(cartIds.map((id) => [id, []]));
-  if (cartIds.length === 0) return byCart;
-  const rows = await db.$queryRaw<LineRow[]>`
-    SELECT cart_id::text AS "cartId", variant_id::text AS "variantId", quantity, added_unit_amount AS "addedUnitAmount",
-           created_at AS "createdAt", updated_at AS "updatedAt"
-    FROM cart_lines WHERE cart_id = ANY(${[...cartIds]}::uuid[])
-    ORDER BY created_at, variant_id`;
-  for (const { cartId, ...line } of rows) byCart.get(cartId)?.push(line);
-  return byCart;
-}
+/**
+ * A cart with its lines in one statement (a json subquery), so a read is one round trip under
+ * one snapshot. The text is a constant of this module, never input: $queryRawUnsafe only splices
+ * it, every value still travels as a bind parameter.
+ */
+const CART_WITH_LINES = `
+  SELECT c.id::text, c.customer_id::text AS "customerId", c.currency, c.expires_at AS "expiresAt",
+         (SELECT coalesce(json_agg(json_build_object(
+                   'variantId', l.variant_id, 'quantity', l.quantity, 'addedUnitAmount', l.added_unit_amount,
+                   'createdAt', l.created_at, 'updatedAt', l.updated_at) ORDER BY l.created_at, l.variant_id), '[]'::json)
+          FROM cart_lines l WHERE l.cart_id = c.id) AS lines
+  FROM carts c`;
 
-async function withLines(db: SqlClient, row: CartRow | undefined): Promise<StoredCart | null> {
+async function readCart(db: SqlClient, where: string, ...values: unknown[]): Promise<StoredCart | null> {
+  const [row] = await db.$queryRawUnsafe<(CartRow & { lines: LineJson[] })[]>(`${CART_WITH_LINES} WHERE ${where}`, ...values);
   if (!row) return null;
-  return { ...row, lines: (await linesOf(db, [row.id])).get(row.id) ?? [] };
+  return { ...row, lines: row.lines.map((line) => ({ ...line, createdAt: new Date(line.createdAt), updatedAt: new Date(line.updatedAt) })) };
 }
 
+/**
+ * The cart whose row the caller has just locked, read by a statement of its own: a re-checked
+ * `FOR UPDATE` row comes back as the lock holder left it, but a subquery of that statement would
+ * still read the lines as of the statement's start, missing the ones the holder wrote.
+ */
+async function readLocked(tx: SqlClient, locked: readonly { id: string }[]): Promise<StoredCart | null> {
+  const [row] = locked;
+  return row ? readCart(tx, 'c.id = $1::uuid', row.id) : null;
+}
 
-export function createCartRepository(db: CartPrisma): CartRepository {
-  const lockGuest = async (tx: CartTransaction, tokenHash: string, now: Date) =>
-    withLines(
-      tx,
-      (
-        await tx.$queryRaw<CartRow[]>`
-          SELECT id::text, customer_id::text AS "customerId", currency, expires_at AS "expiresAt"
-          FROM carts WHERE token_hash = ${tokenHash} AND expires_at > ${now} FOR UPDATE`
-      )[0],
-    );
+export function createCartRepository(db: CartDatabase): CartRepository {
+  const lockGuest = async (tx: SqlClient, tokenHash: string, now: Date) =>
+    readLocked(tx, await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM carts WHERE token_hash = ${tokenHash} AND expires_at > ${now} FOR UPDATE`);
 
-  const lock = async (tx: CartTransaction, target: CartTarget, times: { now: Date; guestExpiresAt: Date }): Promise<StoredCart | null> => {
+  const lock = async (tx: SqlClient, target: CartTarget, times: { now: Date; guestExpiresAt: Date }): Promise<StoredCart | null> => {
     if (target.kind === 'customer') {
       await tx.$executeRaw`INSERT INTO carts (id, customer_id) VALUES (${randomUUID()}::uuid, ${target.customerId}::uuid) ON CONFLICT (customer_id) DO NOTHING`;
-      const [row] = await tx.$queryRaw<CartRow[]>`
-        SELECT id::text, customer_id::text AS "customerId", currency, expires_at AS "expiresAt"
-        FROM carts WHERE customer_id = ${target.customerId}::uuid FOR UPDATE`;
-      return withLines(tx, row);
+      return readLocked(tx, await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM carts WHERE customer_id = ${target.customerId}::uuid FOR UPDATE`);
     }
     const found = await lockGuest(tx, target.tokenHash, times.now);
     if (found || !target.create) return found;
@@ -102,23 +104,11 @@ export function createCartRepository(db: CartPrisma): CartRepository {
   };
 
   return {
-    async findByCustomer(customerId) {
-      return withLines(db, (await db.$queryRaw<CartRow[]>`SELECT id::text, customer_id::text AS "customerId", currency, expires_at AS "expiresAt" FROM carts WHERE customer_id = ${customerId}::uuid`)[0]);
-    },
+    findByCustomer: (customerId) => readCart(db, 'c.customer_id = $1::uuid', customerId),
 
-    async findByTokenHash(tokenHash, now) {
-      return withLines(
-        db,
-        (await db.$queryRaw<CartRow[]>`SELECT id::text, customer_id::text AS "customerId", currency, expires_at AS "expiresAt" FROM carts WHERE token_hash = ${tokenHash} AND expires_at > ${now}`)[0],
-      );
-    },
+    findByTokenHash: (tokenHash, now) => readCart(db, 'c.token_hash = $1 AND c.expires_at > $2', tokenHash, now),
 
-    async findForCustomer(cartId, customerId) {
-      return withLines(
-        db,
-        (await db.$queryRaw<CartRow[]>`SELECT id::text, customer_id::text AS "customerId", currency, expires_at AS "expiresAt" FROM carts WHERE id = ${cartId}::uuid AND customer_id = ${customerId}::uuid`)[0],
-      );
-    },
+    findForCustomer: (cartId, customerId) => readCart(db, 'c.id = $1::uuid AND c.customer_id = $2::uuid', cartId, customerId),
 
     async withCart(target, times, work) {
       try {
@@ -163,12 +153,21 @@ export function createCartRepository(db: CartPrisma): CartRepository {
 
     async removeOrderedLines(tx, cartId, variantIds, before) {
       if (variantIds.length === 0) return 0;
-      const removed = await tx.$executeRaw`
-        DELETE FROM cart_lines WHERE cart_id = ${cartId}::uuid AND variant_id = ANY(${[...variantIds]}::uuid[]) AND updated_at <= ${before}`;
-      await tx.$executeRaw`
-        UPDATE carts SET currency = NULL, updated_at = now()
-        WHERE id = ${cartId}::uuid AND currency IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cart_lines WHERE cart_id = ${cartId}::uuid)`;
-      return removed;
+      // One statement: the parts of a WITH share one snapshot, so the lines left are the cart's
+      // lines the DELETE did not take (a line set again after `before` among them), and the
+      // currency goes only when none is left. The UPDATE runs though nothing reads it.
+      const [row] = await tx.$queryRaw<{ removed: number }[]>`
+        WITH removed AS (
+          DELETE FROM cart_lines
+          WHERE cart_id = ${cartId}::uuid AND variant_id = ANY(${[...variantIds]}::uuid[]) AND updated_at <= ${before}
+          RETURNING variant_id
+        ), emptied AS (
+          UPDATE carts SET currency = NULL, updated_at = now()
+          WHERE id = ${cartId}::uuid AND currency IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM cart_lines l WHERE l.cart_id = ${cartId}::uuid AND l.variant_id NOT IN (SELECT variant_id FROM removed))
+        )
+        SELECT count(*)::int AS removed FROM removed`;
+      return row?.removed ?? 0;
     },
 
     async deleteExpired(now, limit) {

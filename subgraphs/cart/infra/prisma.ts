@@ -1,12 +1,14 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import { poolConfigFromUrl } from '../../../platform/prisma/pg-adapter.ts';
-import { Prisma, PrismaClient } from '../__generated__/prisma/client.ts';
+import type { SqlDatabase } from '../../../platform/messaging/sql.ts';
+import { createSqlPool } from '../../../platform/prisma/sql-pool.ts';
 
-export { Prisma };
-export type CartPrisma = PrismaClient;
-export type CartTransaction = Prisma.TransactionClient;
+/**
+ * The cart database as raw SQL on a `pg` pool (platform/prisma/sql-pool.ts): every statement of
+ * this subgraph is raw SQL, and orders' checkout read and the order.confirmed consumer run on the
+ * machine that checks out, where Prisma's client costs several times the CPU per statement. The
+ * schema and its migrations are Prisma's (prisma/cart).
+ */
+export type CartDatabase = SqlDatabase;
 
-/** The cart database client on the pg driver adapter. */
-export function createCartPrisma(databaseUrl: string, poolSize = 10): CartPrisma {
-  return new PrismaClient({ adapter: new PrismaPg(poolConfigFromUrl(databaseUrl, poolSize)) });
+export function createCartDatabase(databaseUrl: string, poolSize = 10): CartDatabase {
+  return createSqlPool(databaseUrl, poolSize);
 }

@@ -11,7 +11,14 @@ import { createCartApp, type CartApp, type CartAppDeps, type CartServices } from
 import type { SaleVariant } from '../domain/cart.ts';
 import type { CatalogReader, InventoryReader } from '../domain/ports.ts';
 import { createCartRepository } from '../infra/cart.repository.ts';
-import { createCartPrisma, type CartPrisma } from '../infra/prisma.ts';
+import { createCartDatabase, type CartDatabase } from '../infra/prisma.ts';
+
+/** A cart's row as a spec reads it back from Postgres. */
+export interface StoredCartRow {
+  customerId: string | null;
+  tokenHash: string | null;
+  currency: string | null;
+}
 
 /** A clock the spec moves by hand (guest cart expiry). */
 export interface ManualClock {
@@ -100,7 +107,11 @@ export interface CartHarness {
   scope(viewer?: Viewer | null): CartScope;
   /** A signed-in customer with a fresh id. */
   customer(): Viewer;
-  prisma: CartPrisma;
+  db: CartDatabase;
+  /** A cart's row straight from Postgres; null once it is gone. */
+  storedCart(cartId: string): Promise<StoredCartRow | null>;
+  /** The lines of a cart (by its id, or its customer's) straight from Postgres, in the order they were added. */
+  storedLines(cart: { cartId: string } | { customerId: string }): Promise<{ variantId: string; quantity: number }[]>;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -109,11 +120,11 @@ export const SPEC_GUEST_CART_TTL_MS = 24 * 3_600_000;
 
 export function createCartHarness(options: { scope: string }): CartHarness {
   const logger = createLogger({ service: `cart-${options.scope}`, level: 'silent', pretty: false });
-  const prisma = createCartPrisma(testDatabaseUrl('cart'), 4);
+  const db = createCartDatabase(testDatabaseUrl('cart'), 4);
   let now = Date.now();
   const time: ManualClock = { clock: () => new Date(now), advance: (ms) => (now += ms) };
   const owners = createFakeOwners();
-  const deps: CartAppDeps = { carts: createCartRepository(prisma), catalog: owners.catalog, inventory: owners.inventory, guestCartTtlMs: SPEC_GUEST_CART_TTL_MS, clock: time.clock };
+  const deps: CartAppDeps = { carts: createCartRepository(db), catalog: owners.catalog, inventory: owners.inventory, guestCartTtlMs: SPEC_GUEST_CART_TTL_MS, clock: time.clock };
   const app = createCartApp(deps);
   const request = (viewer: Viewer | null = null): BaseRequestContext => testRequestContext(logger, viewer);
   return {
@@ -125,10 +136,24 @@ export function createCartHarness(options: { scope: string }): CartHarness {
     request,
     scope: (viewer) => app.scopeFor(request(viewer)),
     customer: () => ({ userId: randomUUID(), role: 'CUSTOMER', vendorId: null }),
-    prisma,
-    logger,
-    async close() {
-      await prisma.$disconnect();
+    db,
+    async storedCart(cartId) {
+      const [row] = await db.$queryRaw<StoredCartRow[]>`
+        SELECT customer_id::text AS "customerId", token_hash AS "tokenHash", currency FROM carts WHERE id = ${cartId}::uuid`;
+      return row ?? null;
     },
+    async storedLines(cart) {
+      const cartId = 'cartId' in cart ? cart.cartId : null;
+      const customerId = 'customerId' in cart ? cart.customerId : null;
+      // Lines stamped in one millisecond by the transaction that last wrote them: the nearest the
+      // table keeps to the order they were added.
+      return db.$queryRaw<{ variantId: string; quantity: number }[]>`
+        SELECT l.variant_id::text AS "variantId", l.quantity
+        FROM cart_lines l JOIN carts c ON c.id = l.cart_id
+        WHERE c.id = ${cartId}::uuid OR c.customer_id = ${customerId}::uuid
+        ORDER BY l.created_at, l.xmin::text::bigint`;
+    },
+    logger,
+    close: () => db.$disconnect(),
   };
 }
