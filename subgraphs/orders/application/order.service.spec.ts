@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
 import { InternalReadError } from '../../../platform/http/internal-read.ts';
+import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import { OrderErrorCodes } from '../domain/error-codes.ts';
 import type { PlaceOrderInput } from '../domain/order.ts';
 import { createOrdersHarness, type OrdersHarness } from '../testing/harness.ts';
@@ -172,6 +173,25 @@ describe('placeOrder', () => {
     const { input } = twoVendorCart();
     await expect(h.app.services.orders.place(h.scope(h.vendor()), input)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     await expect(h.app.services.orders.place(h.scope(null), input)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  });
+});
+
+describe('locking orders in the saga', () => {
+  it('locks the orders asked for together in one transaction with one statement, each caller getting its own', async () => {
+    const placed = await Promise.all([twoVendorCart(), twoVendorCart()].map(({ customer, input }) => h.app.services.orders.place(h.scope(customer), input)));
+    const ids = placed.map((result) => (result.ok ? result.value.order.id : 'refused'));
+    const locked = await h.db.$transaction(async (tx) => {
+      let statements = 0;
+      const counted: SqlClient = {
+        $queryRaw: (query, ...values) => (statements++, tx.$queryRaw(query, ...values)),
+        $executeRaw: (query, ...values) => (statements++, tx.$executeRaw(query, ...values)),
+        $queryRawUnsafe: (query, ...values) => (statements++, tx.$queryRawUnsafe(query, ...values)),
+        $executeRawUnsafe: (query, ...values) => (statements++, tx.$executeRawUnsafe(query, ...values)),
+      };
+      const aggregates = await Promise.all([...ids, randomUUID(), ids[0]!.toUpperCase()].map((id) => h.orders.lock(counted, id)));
+      return { statements, orderIds: aggregates.map((aggregate) => aggregate?.order.id ?? null) };
+    });
+    expect(locked).toEqual({ statements: 1, orderIds: [ids[0], ids[1], null, ids[0]] });
   });
 });
 

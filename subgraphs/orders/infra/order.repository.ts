@@ -222,8 +222,30 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
     return where.join(' AND ');
   };
 
+  // The handlers of one inbox batch share its transaction and each lock their order at once: locks
+  // asked on one transaction in the same turn of the event loop are one statement, not one each.
+  // Rows are locked in id order, so two batches never take the same orders in opposite orders.
+  const asked = new WeakMap<SqlClient, { ids: Set<string>; locked: Promise<Map<string, OrderAggregate>> }>();
+  const lockWithOthers = (tx: SqlClient, orderId: string): Promise<OrderAggregate | null> => {
+    let round = asked.get(tx);
+    if (!round) {
+      const ids = new Set<string>();
+      const locked = new Promise<void>((resolve) => process.nextTick(resolve)).then(async () => {
+        asked.delete(tx);
+        const aggregates = await selectAggregates(tx, 'o.id = ANY($1::uuid[])', [[...ids]], 'ORDER BY o.id FOR UPDATE OF o');
+        return new Map(aggregates.map((aggregate) => [aggregate.order.id, aggregate]));
+      });
+      round = { ids, locked };
+      asked.set(tx, round);
+    }
+    const id = orderId.toLowerCase();
+    round.ids.add(id);
+    return round.locked.then((byId) => byId.get(id) ?? null);
+  };
+
   const lock = async (tx: SqlClient, orderId: string, options: { skipLocked?: boolean } = {}) => {
-    const [aggregate] = await selectAggregates(tx, 'o.id = $1::uuid', [orderId], options.skipLocked ? 'FOR UPDATE OF o SKIP LOCKED' : 'FOR UPDATE OF o');
+    if (!options.skipLocked) return lockWithOthers(tx, orderId);
+    const [aggregate] = await selectAggregates(tx, 'o.id = $1::uuid', [orderId], 'FOR UPDATE OF o SKIP LOCKED');
     return aggregate ?? null;
   };
 
