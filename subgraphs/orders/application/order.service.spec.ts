@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
 import { InternalReadError } from '../../../platform/http/internal-read.ts';
 import type { SqlClient } from '../../../platform/messaging/sql.ts';
+import { orderStatusChangedV1 } from '../../../contracts/index.ts';
+import type { OrderStatus } from '../domain/order.process.ts';
+import type { OrderChange } from '../infra/order.repository.ts';
 import { OrderErrorCodes } from '../domain/error-codes.ts';
 import type { PlaceOrderInput } from '../domain/order.ts';
 import { createOrdersHarness, type OrdersHarness } from '../testing/harness.ts';
@@ -192,6 +195,35 @@ describe('locking orders in the saga', () => {
       return { statements, orderIds: aggregates.map((aggregate) => aggregate?.order.id ?? null) };
     });
     expect(locked).toEqual({ statements: 1, orderIds: [ids[0], ids[1], null, ids[0]] });
+  });
+
+  it('applies the changes asked for together in one statement, each only if its order is still in its from, a second change of one order after the first', async () => {
+    const placed = await Promise.all([twoVendorCart(), twoVendorCart()].map(({ customer, input }) => h.app.services.orders.place(h.scope(customer), input)));
+    const [one, two] = placed.map((result) => (result.ok ? result.value.order.id : 'refused')) as [string, string];
+    const change = (orderId: string, from: OrderStatus, to: OrderStatus): OrderChange => ({
+      orderId,
+      from,
+      to,
+      reason: 'spec',
+      stepDeadline: null,
+      messages: [{ contract: orderStatusChangedV1, payload: { orderId, customerId: randomUUID(), vendorIds: [], from, to }, correlationId: `spec-${orderId}` }],
+    });
+    const outcome = await h.db.$transaction(async (tx) => {
+      let statements = 0;
+      const counted: SqlClient = { ...tx, $queryRaw: (query, ...values) => (statements++, tx.$queryRaw(query, ...values)) };
+      const applied = await Promise.all([
+        h.orders.apply(counted, change(one, 'PENDING', 'STOCK_RESERVED')),
+        h.orders.apply(counted, change(two, 'STOCK_RESERVED', 'PAYMENT_AUTHORIZED')),
+        h.orders.apply(counted, change(one, 'PENDING', 'CANCELLED')),
+      ]);
+      return { applied, statements };
+    });
+    // The first and second in one statement; the third (the same order) after it, no longer PENDING.
+    expect(outcome).toEqual({ applied: [true, false, false], statements: 2 });
+    expect((await h.orders.history(one)).map((row) => row.to)).toEqual(['PENDING', 'STOCK_RESERVED']);
+    expect((await h.orders.history(two)).map((row) => row.to)).toEqual(['PENDING']);
+    const written = async (orderId: string) => (await h.outbox(orderId)).filter((row) => row.correlationId === `spec-${orderId}`).length;
+    expect([await written(one), await written(two)]).toEqual([1, 0]);
   });
 });
 

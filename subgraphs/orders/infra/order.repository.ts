@@ -243,6 +243,101 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
     return round.locked.then((byId) => byId.get(id) ?? null);
   };
 
+  // The moves, history rows, vendor orders and outbox rows of many changes in one statement (one
+  // round trip of the inbox transaction for a whole batch of replies), each only if its order was
+  // still in its `from`. A step inside one status (capture requested) updates the row to the status
+  // it had, so `moved` holds it and its messages go out too. Values travel as parallel arrays.
+  const applyAll = async (tx: SqlClient, changes: readonly OrderChange[]): Promise<Set<string>> => {
+    const orders = {
+      ids: [] as string[], froms: [] as string[], tos: [] as string[], reasons: [] as string[], cancelReasons: [] as (string | null)[],
+      paymentIds: [] as (string | null)[], captureRequested: [] as boolean[], confirmed: [] as boolean[], deadlines: [] as (string | null)[],
+      historyIds: [] as (string | null)[], partsTo: [] as (string | null)[], partsFrom: [] as string[],
+    };
+    const owners: string[] = [];
+    const messages: OutboxEntry[] = [];
+    for (const change of changes) {
+      const to = change.to ?? change.from;
+      orders.ids.push(change.orderId.toLowerCase());
+      orders.froms.push(change.from);
+      orders.tos.push(to);
+      orders.reasons.push(change.reason);
+      orders.cancelReasons.push(change.cancelReason ?? null);
+      orders.paymentIds.push(change.paymentId ?? null);
+      orders.captureRequested.push(change.captureRequested ?? false);
+      orders.confirmed.push(change.confirmed ?? false);
+      orders.deadlines.push(change.stepDeadline?.toISOString() ?? null);
+      orders.historyIds.push(change.to !== null && change.to !== change.from ? randomUUID() : null);
+      orders.partsTo.push(change.vendorOrders?.to ?? null);
+      orders.partsFrom.push((change.vendorOrders?.from ?? []).join(','));
+      for (const message of change.messages) {
+        owners.push(change.orderId.toLowerCase());
+        messages.push(message);
+      }
+    }
+    // Checked against their contracts before the statement: a bad payload writes nothing.
+    const outbox = outboxRows(messages);
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      WITH change AS (
+        SELECT * FROM unnest(
+          ${orders.ids}::uuid[], ${orders.froms}::text[], ${orders.tos}::text[], ${orders.reasons}::text[], ${orders.cancelReasons}::text[],
+          ${orders.paymentIds}::uuid[], ${orders.captureRequested}::boolean[], ${orders.confirmed}::boolean[], ${orders.deadlines}::timestamptz[],
+          ${orders.historyIds}::uuid[], ${orders.partsTo}::text[], ${orders.partsFrom}::text[]
+        ) AS c(id, from_status, to_status, reason, cancel_reason, payment_id, capture_requested, confirmed, step_deadline, history_id, parts_to, parts_from)
+      ), moved AS (
+        UPDATE orders o SET
+          status = c.to_status::"OrderStatus",
+          cancel_reason = COALESCE(c.cancel_reason, o.cancel_reason),
+          payment_id = COALESCE(c.payment_id, o.payment_id),
+          capture_requested_at = CASE WHEN c.capture_requested THEN COALESCE(o.capture_requested_at, clock_timestamp()) ELSE o.capture_requested_at END,
+          confirmed_at = CASE WHEN c.confirmed THEN clock_timestamp() ELSE o.confirmed_at END,
+          step_deadline = c.step_deadline,
+          updated_at = clock_timestamp()
+        FROM change c
+        WHERE o.id = c.id AND o.status = c.from_status::"OrderStatus"
+        RETURNING o.id
+      ), history AS (
+        INSERT INTO order_status_history (id, order_id, from_status, to_status, reason, at)
+        SELECT c.history_id, c.id, c.from_status::"OrderStatus", c.to_status::"OrderStatus", c.reason, clock_timestamp()
+        FROM change c JOIN moved m ON m.id = c.id WHERE c.history_id IS NOT NULL
+      ), parts AS (
+        UPDATE vendor_orders v SET status = c.parts_to::"VendorOrderStatus", updated_at = clock_timestamp()
+        FROM change c JOIN moved m ON m.id = c.id
+        WHERE c.parts_to IS NOT NULL AND v.order_id = c.id AND v.status::text = ANY(string_to_array(c.parts_from, ','))
+      ), outbox AS (
+        INSERT INTO outbox_message (id, type, version, payload, correlation_id, occurred_at)
+        SELECT t.id, t.type, t.version, t.payload, t.correlation_id, ${outbox.occurredAt}::timestamptz
+        FROM unnest(${owners}::uuid[], ${outbox.ids}::uuid[], ${outbox.types}::text[], ${outbox.versions}::int[], ${outbox.payloads}::jsonb[], ${outbox.correlationIds}::text[])
+          AS t(owner, id, type, version, payload, correlation_id)
+        JOIN moved m ON m.id = t.owner
+      )
+      SELECT id::text FROM moved`;
+    return new Set(rows.map((row) => row.id));
+  };
+
+  // Like the locks: the changes an inbox batch's handlers apply on one transaction in the same tick
+  // go as one statement. Two changes of one order never share it (one UPDATE cannot move a row
+  // twice): the second waits for the first, as it would have one statement after another.
+  const applying = new WeakMap<SqlClient, { changes: OrderChange[]; moved: Promise<Set<string>> }>();
+  const applyWithOthers = async (tx: SqlClient, change: OrderChange): Promise<boolean> => {
+    const id = change.orderId.toLowerCase();
+    let round = applying.get(tx);
+    if (round?.changes.some((other) => other.orderId.toLowerCase() === id)) {
+      await round.moved.catch(() => undefined);
+      return applyWithOthers(tx, change);
+    }
+    if (!round) {
+      const changes: OrderChange[] = [];
+      const moved = new Promise<void>((resolve) => process.nextTick(resolve)).then(() => {
+        applying.delete(tx);
+        return applyAll(tx, changes);
+      });
+      round = { changes, moved };
+      applying.set(tx, round);
+    }
+    round.changes.push(change);
+    return (await round.moved).has(id);
+  };
+
   const lock = async (tx: SqlClient, orderId: string, options: { skipLocked?: boolean } = {}) => {
     if (!options.skipLocked) return lockWithOthers(tx, orderId);
     const [aggregate] = await selectAggregates(tx, 'o.id = $1::uuid', [orderId], 'FOR UPDATE OF o SKIP LOCKED');
@@ -488,44 +583,7 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
 
     lock,
 
-    async apply(tx, change) {
-      const to = change.to ?? change.from;
-      const recordMove = change.to !== null && change.to !== change.from;
-      // Checked against their contracts before the statement: a bad payload writes nothing.
-      const outbox = outboxRows(change.messages);
-      // The move, its history row, the vendor orders that move with it and the step's outbox rows in
-      // one statement (one round trip of the inbox transaction, not two); all of it only if the
-      // order was still in `from`. A step inside one status (capture requested) updates the row to
-      // the status it had, so `moved` holds it and its messages go out too.
-      const [result] = await tx.$queryRaw<{ moved: number }[]>`
-        WITH moved AS (
-          UPDATE orders SET
-            status = ${to}::"OrderStatus",
-            cancel_reason = COALESCE(${change.cancelReason ?? null}, cancel_reason),
-            payment_id = COALESCE(${change.paymentId ?? null}::uuid, payment_id),
-            capture_requested_at = CASE WHEN ${change.captureRequested ?? false} THEN COALESCE(capture_requested_at, clock_timestamp()) ELSE capture_requested_at END,
-            confirmed_at = CASE WHEN ${change.confirmed ?? false} THEN clock_timestamp() ELSE confirmed_at END,
-            step_deadline = ${change.stepDeadline}::timestamptz,
-            updated_at = clock_timestamp()
-          WHERE id = ${change.orderId}::uuid AND status = ${change.from}::"OrderStatus"
-          RETURNING id
-        ), history AS (
-          INSERT INTO order_status_history (id, order_id, from_status, to_status, reason, at)
-          SELECT ${randomUUID()}::uuid, id, ${change.from}::"OrderStatus", ${to}::"OrderStatus", ${change.reason}, clock_timestamp()
-          FROM moved WHERE ${recordMove}
-        ), parts AS (
-          UPDATE vendor_orders SET status = ${change.vendorOrders?.to ?? null}::"VendorOrderStatus", updated_at = clock_timestamp()
-          WHERE ${change.vendorOrders !== undefined} AND order_id IN (SELECT id FROM moved)
-            AND status::text = ANY(${[...(change.vendorOrders?.from ?? [])]}::text[])
-        ), outbox AS (
-          INSERT INTO outbox_message (id, type, version, payload, correlation_id, occurred_at)
-          SELECT t.id, t.type, t.version, t.payload, t.correlation_id, ${outbox.occurredAt}::timestamptz
-          FROM moved, unnest(${outbox.ids}::uuid[], ${outbox.types}::text[], ${outbox.versions}::int[], ${outbox.payloads}::jsonb[], ${outbox.correlationIds}::text[])
-            AS t(id, type, version, payload, correlation_id)
-        )
-        SELECT count(*)::int AS moved FROM moved`;
-      return result !== undefined && result.moved > 0;
-    },
+    apply: (tx, change) => applyWithOthers(tx, change),
 
     async orderIdOfVendorOrder(vendorOrderId, vendorId) {
       const [row] = await db.$queryRaw<{ orderId: string }[]>`
