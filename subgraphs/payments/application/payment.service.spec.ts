@@ -73,6 +73,35 @@ describe('authorize (saga)', () => {
     expect(await h.outbox(command.orderId)).toMatchObject([{ type: 'payment.declined', payload: { reason } }]);
   });
 
+  /** Authorize commands as an inbox batch handles them: side by side on one transaction (the failures reported, the rest committed). */
+  const authorizeTogether = (commands: AuthorizeCommand[]) =>
+    h.db.$transaction((tx) => Promise.allSettled(commands.map((command) => h.services.payments.authorize(tx, command, { correlationId: 'spec-together', logger: h.logger }))), {
+      timeout: 5_000,
+    });
+  const charges = async (orderId: string) => (await h.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM sim_charges WHERE key = ${orderId}`)[0]?.n;
+
+  it('commands handled together, one of them twice: every order authorized and charged once', async () => {
+    const [one, other] = [h.authorizeCommand(), h.authorizeCommand()];
+    const outcomes = await authorizeTogether([one, other, one]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    for (const command of [one, other]) {
+      expect((await stored(command.orderId)).payment).toMatchObject({ status: 'AUTHORIZED' });
+      expect(await charges(command.orderId)).toBe(1);
+      expect(new Set(await types(command.orderId))).toEqual(new Set(['payment.authorized']));
+    }
+  });
+
+  it('a command that cannot be started fails alone: those handled with it are authorized', async () => {
+    // Valid by its contract, but more than the amount column holds: the batch's insert fails.
+    const tooLarge = h.authorizeCommand({ amount: { amount: 3_000_000_000, currency: 'EUR' } });
+    const fine = h.authorizeCommand();
+    const [failed, authorized] = await authorizeTogether([tooLarge, fine]);
+    expect(failed?.status).toBe('rejected');
+    expect(authorized?.status).toBe('fulfilled');
+    expect((await stored(tooLarge.orderId)).payment).toBeNull();
+    expect(await types(fine.orderId)).toEqual(['payment.authorized']);
+  });
+
   it('a command whose vendor shares exceed the amount is refused outright (dead-letter), recording nothing', async () => {
     const command = h.authorizeCommand({ amount: { amount: 100, currency: 'EUR' } });
     await expect(authorize(command)).rejects.toThrow(/vendor shares/);
@@ -294,6 +323,62 @@ describe('cancel', () => {
     expect(after.payment).toMatchObject({ status: 'VOIDED', reason: 'ORDER_CANCELLED' });
     expect(after.charge).toMatchObject({ status: 'VOIDED' });
     expect(await h.outbox(command.orderId)).toMatchObject([{ type: 'payment.cancelled', payload: { outcome: 'VOIDED' } }]);
+  });
+
+  /** What waits on a lock in the test database: the cancel's statement (it records the cancellation) or the outcome's. */
+  const lockWaiters = async () =>
+    (await h.db.$queryRaw<{ query: string }[]>`SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' ORDER BY query_start`)
+      .map(({ query }) => (query.includes('payment_cancellations (order_id, reason)') ? 'cancel' : 'outcome'))
+      .join(' then ');
+
+  /**
+   * A slow-card authorization and its order's cancel queued on the payment's row, which a third
+   * transaction holds until both wait: `first` reaches it first. So the second's statement began
+   * before the first committed, and must still see what it did.
+   */
+  async function racedOnTheRow(first: 'cancel' | 'outcome') {
+    const command = h.authorizeCommand({ paymentMethodToken: 'tok_slow' });
+    const authorizing = authorize(command);
+    await waitFor('the attempt to be recorded', async () => (await stored(command.orderId)).payment?.status === 'AUTHORIZING');
+    let held = () => {};
+    let release = () => {};
+    const rowHeld = new Promise<void>((resolve) => (held = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const holding = h.db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM payments WHERE order_id = ${command.orderId}::uuid FOR UPDATE`;
+        held();
+        await released;
+      },
+      { timeout: 5_000 },
+    );
+    await rowHeld;
+    let cancelling: Promise<void> | undefined;
+    // The slow card answers 400 ms after the attempt: its outcome then queues on the row.
+    if (first === 'cancel') cancelling = cancel(command.orderId);
+    await waitFor(`the ${first} to wait on the row`, async () => (await lockWaiters()) === first);
+    cancelling ??= cancel(command.orderId);
+    const second = first === 'cancel' ? 'outcome' : 'cancel';
+    await waitFor('both to wait on the row', async () => (await lockWaiters()) === `${first} then ${second}`);
+    release();
+    await Promise.all([holding, cancelling, authorizing]);
+    return command;
+  }
+
+  it('a cancel that commits while the outcome waits to be recorded: the outcome sees it, voids what it got and answers payment.cancelled', async () => {
+    const command = await racedOnTheRow('cancel');
+    const after = await stored(command.orderId);
+    expect(after.payment).toMatchObject({ status: 'VOIDED', reason: 'ORDER_CANCELLED' });
+    expect(after.charge).toMatchObject({ status: 'VOIDED' });
+    expect(await h.outbox(command.orderId)).toMatchObject([{ type: 'payment.cancelled', payload: { outcome: 'VOIDED' } }]);
+  });
+
+  it('an outcome recorded while the cancel waits: the cancel sees the authorization and voids it', async () => {
+    const command = await racedOnTheRow('outcome');
+    const after = await stored(command.orderId);
+    expect(after.payment).toMatchObject({ status: 'VOIDED', reason: 'ORDER_CANCELLED' });
+    expect(after.charge).toMatchObject({ status: 'VOIDED' });
+    expect(await types(command.orderId)).toEqual(['payment.authorized', 'payment.cancelled']);
   });
 
   it('a declined payment has nothing to cancel', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import DataLoader from 'dataloader';
 import {
   paymentAuthorizedV1,
   paymentCancelledV1,
@@ -16,7 +17,7 @@ import { fail, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError } from '../../../platform/errors/user-error.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
-import { writeOutbox } from '../../../platform/messaging/outbox.ts';
+import { outboxEntry, writeOutbox } from '../../../platform/messaging/outbox.ts';
 import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import { money } from '../../../platform/money/money.ts';
 import { canLookUpPayments, canOperatePayments, canReadPayment } from '../domain/access.ts';
@@ -24,7 +25,7 @@ import { PaymentsErrorCodes } from '../domain/error-codes.ts';
 import { captureEntries, refundEntries, sharesFit, type VendorShare } from '../domain/ledger.ts';
 import { validateCapture, validateRefund, type CaptureRequest, type Payment, type RefundRequest } from '../domain/payment.ts';
 import { statusAfterRefund } from '../domain/payment.process.ts';
-import type { PaymentPatch, PaymentRepository, StoredPayment, StoredRefund } from '../infra/payment.repository.ts';
+import type { NewPayment, PaymentPatch, PaymentRepository, StartedAuthorization, StoredPayment, StoredRefund } from '../infra/payment.repository.ts';
 import { ProviderTimeoutError, type PaymentProvider } from './payment-provider.ts';
 import type { PaymentsScope } from './scope.ts';
 
@@ -116,6 +117,30 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
   const { payments, provider } = deps;
   const nudge = () => deps.nudgeRelay?.();
 
+  /**
+   * The attempts of the authorize commands handled together (an inbox batch starts its handlers in
+   * one tick) committed in one transaction: a BEGIN, the locks, the payments and a COMMIT per
+   * batch, not per command. If that fails, each is started alone, so a bad command fails alone.
+   */
+  const authorizationStarts = new DataLoader<NewPayment, StartedAuthorization>(
+    async (records) => {
+      try {
+        return await payments.startAuthorizations(records);
+      } catch (error) {
+        if (records.length === 1) throw error;
+        return Promise.all(records.map((record) => payments.startAuthorizations([record]).then(([started]) => started ?? new Error('no start returned'), toError)));
+      }
+    },
+    { cache: false },
+  );
+
+  /**
+   * The payments of the capture commands handled together, read in one statement. On the pool,
+   * not in the inbox transaction: a plain read sees the same there (the capture re-checks the
+   * status under the row lock when it records).
+   */
+  const paymentsToCapture = new DataLoader<string, StoredPayment | null>((orderIds) => payments.byOrderIds(orderIds), { cache: false });
+
   /** Asks the network to authorize; on no answer, voids by the same key so nothing stays held. */
   async function authorizeAtNetwork(payment: StoredPayment, log: Logger): Promise<AuthorizeResult> {
     try {
@@ -158,9 +183,10 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
       // The usual case in one statement (its UPDATE takes the row lock and moves only an AUTHORIZED payment).
       // The order's advisory lock is not needed here: it orders the authorization with the order's
       // cancellation, and a capture reads no cancellation (a cancel meets a capture at the network).
-      const captured = await payments.capture(tx, payment, captureEntries(payment.amount.amount, payment.vendorShares, deps.commissionBps), request);
+      const lines = captureEntries(payment.amount.amount, payment.vendorShares, deps.commissionBps);
+      const answer = outboxEntry(paymentCapturedV1, { orderId, paymentId: payment.id, amount: payment.amount }, saga.correlationId);
+      const captured = await payments.capture(tx, payment, lines, request, answer);
       if (captured) {
-        await writeOutbox(tx, paymentCapturedV1, { orderId, paymentId: captured.id, amount: captured.amount }, { correlationId: saga.correlationId });
         saga.logger.child({ component: 'PaymentService' }).info({ orderId, paymentId: captured.id, amount: captured.amount.amount }, 'payment captured');
         return { kind: 'captured', payment: captured };
       }
@@ -217,7 +243,7 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
       if (!sharesFit(command.amount.amount, shares) || command.vendorShares.some((share) => share.amount.currency !== command.amount.currency)) {
         throw new Error('payments.authorize: vendor shares do not fit the amount or its currency');
       }
-      const started = await payments.startAuthorization({
+      const started = await authorizationStarts.load({
         orderId: command.orderId,
         orderNumber: command.orderNumber,
         customerId: command.customerId,
@@ -237,42 +263,48 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
       }
       const result = await authorizeAtNetwork(payment, log);
       const meta = { correlationId: saga.correlationId };
-      // The usual case in one statement after the order's lock: an authorization is recorded unless
-      // the order was cancelled; a decline either way (answered NOTHING_TO_CANCEL if it was).
+      const { orderId, id: paymentId } = payment;
       const patch: PaymentPatch =
         result.kind === 'AUTHORIZED'
           ? { status: 'AUTHORIZED', authorizationId: result.authorizationId, cardLast4: result.last4, cardBrand: result.brand }
           : { status: 'DECLINED', reason: result.reason, authorizationId: result.authorizationId };
-      const settled = await payments.settleAuthorization(tx, payment.orderId, patch, result.kind === 'AUTHORIZED');
-      if (settled) {
-        const { payment: moved, cancelled } = settled;
-        if (result.kind === 'AUTHORIZED') await writeOutbox(tx, paymentAuthorizedV1, { orderId: moved.orderId, paymentId: moved.id, amount: moved.amount }, meta);
-        else if (cancelled) await writeOutbox(tx, paymentCancelledV1, { orderId: moved.orderId, paymentId: moved.id, outcome: 'NOTHING_TO_CANCEL', refunded: null }, meta);
-        else await writeOutbox(tx, paymentDeclinedV1, { orderId: moved.orderId, paymentId: moved.id, reason: result.reason }, meta);
-        log.info({ orderId: moved.orderId, paymentId: moved.id, outcome: result.kind }, 'authorization recorded');
+      const answer =
+        result.kind === 'AUTHORIZED'
+          ? outboxEntry(paymentAuthorizedV1, { orderId, paymentId, amount: payment.amount }, saga.correlationId)
+          : outboxEntry(paymentDeclinedV1, { orderId, paymentId, reason: result.reason }, saga.correlationId);
+      // The usual case, the order not cancelled: the move and its answer in one statement.
+      if (await payments.settleAuthorization(tx, payment, patch, answer)) {
+        log.info({ orderId, paymentId, outcome: result.kind }, 'authorization recorded');
         return;
       }
-      const outcome = await payments.lockForOutcome(tx, payment.orderId);
+      const outcome = await payments.lockForOutcome(tx, orderId);
       if (!outcome) throw new Error('a payment vanished while authorizing');
       const { payment: locked, cancelled } = outcome;
       // Settled by another attempt (a repeated command): it answered.
       if (locked.status !== 'AUTHORIZING') return;
-      if (!cancelled || result.kind !== 'AUTHORIZED') throw new Error('an authorization could not be recorded');
-      // The order was cancelled before this step took the order's lock (while the network answered,
-      // or before a retried attempt): the cancel found the payment AUTHORIZING and left the answer
-      // to this step, so it voids what it got. It does so holding the order's lock, which only
-      // another message of this order (a repeated cancel or authorize) waits for. If the void
-      // fails, the transaction rolls back and the command is retried (same keys, same answers).
-      const voided = await provider.void({ authorizationKey: payment.orderId, idempotencyKey: `void:${payment.orderId}` });
+      if (!cancelled) throw new Error('an authorization could not be recorded');
+      // The order was cancelled after this attempt started (while the network answered, or before
+      // a retried attempt): the cancel found the payment AUTHORIZING and left the answer to this
+      // step. A decline holds nothing: recorded, and answered NOTHING_TO_CANCEL.
+      if (result.kind === 'DECLINED') {
+        await payments.update(tx, paymentId, patch);
+        await writeOutbox(tx, paymentCancelledV1, { orderId, paymentId, outcome: 'NOTHING_TO_CANCEL', refunded: null }, meta);
+        log.info({ orderId, paymentId, outcome: result.kind }, 'authorization recorded');
+        return;
+      }
+      // An authorization is voided, holding the order's lock, which only another message of this
+      // order (a repeated cancel or authorize) waits for. If the void fails, the transaction rolls
+      // back and the command is retried (same keys, same answers).
+      const voided = await provider.void({ authorizationKey: orderId, idempotencyKey: `void:${orderId}` });
       if (voided.status !== 'VOIDED') throw new Error(`could not void the authorization of a cancelled order: ${voided.code}`);
-      await payments.update(tx, locked.id, { status: 'VOIDED', reason: 'ORDER_CANCELLED' });
-      await writeOutbox(tx, paymentCancelledV1, { orderId: locked.orderId, paymentId: locked.id, outcome: 'VOIDED', refunded: null }, meta);
-      log.info({ orderId: locked.orderId, paymentId: locked.id, outcome: 'VOIDED' }, 'authorization recorded');
+      await payments.update(tx, paymentId, { status: 'VOIDED', reason: 'ORDER_CANCELLED' });
+      await writeOutbox(tx, paymentCancelledV1, { orderId, paymentId, outcome: 'VOIDED', refunded: null }, meta);
+      log.info({ orderId, paymentId, outcome: 'VOIDED' }, 'authorization recorded');
     },
 
     async capture(tx, orderId, saga) {
       const meta = { correlationId: saga.correlationId };
-      const payment = await payments.byOrderId(orderId, tx);
+      const payment = await paymentsToCapture.load(orderId);
       if (!payment) {
         await writeOutbox(tx, paymentCaptureFailedV1, { orderId, paymentId: null, reason: 'PAYMENT_NOT_AUTHORIZED' }, meta);
         return;
@@ -491,6 +523,8 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
     },
   };
 }
+
+const toError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 
 /** A different request claimed the idempotency key between the look and the commit. */
 class KeyRaced extends Error {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
+import { outboxRows, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
 import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import { money, type Money } from '../../../platform/money/money.ts';
 import type { LedgerLine, VendorShare } from '../domain/ledger.ts';
@@ -32,6 +33,12 @@ export interface PaymentPatch {
   capturedAmount?: number;
   refundedAmount?: number;
   captureRequest?: string;
+}
+
+/** What starting an authorization found: whether the order was cancelled, and its payment if there is one. */
+export interface StartedAuthorization {
+  cancelled: boolean;
+  payment: StoredPayment | null;
 }
 
 export type RefundStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
@@ -67,7 +74,9 @@ export interface PaymentRepository {
   /** A transaction of its own (the GraphQL and webhook paths; the saga's handlers get the inbox's). */
   transaction<T>(run: (tx: SqlClient) => Promise<T>): Promise<T>;
   byOrderId(orderId: string, client?: SqlClient): Promise<StoredPayment | null>;
-  /** The payment under its row lock (and the order's lock, see startAuthorization), for the rest of `tx`. */
+  /** The payments of several orders in one read: one per order id, in their order (null where there is none). */
+  byOrderIds(orderIds: readonly string[]): Promise<(StoredPayment | null)[]>;
+  /** The payment under its row lock (and the order's lock, see startAuthorizations), for the rest of `tx`. */
   lockByOrderId(tx: SqlClient, orderId: string): Promise<StoredPayment | null>;
   /**
    * lockByOrderId for the authorization's outcome, with whether the order was cancelled, read
@@ -75,28 +84,35 @@ export interface PaymentRepository {
    */
   lockForOutcome(tx: SqlClient, orderId: string): Promise<{ payment: StoredPayment; cancelled: boolean } | null>;
   /**
-   * Commits the attempt before the network is asked: an AUTHORIZING payment (or the one already
-   * there). When the order's cancel arrived first, nothing new is recorded (`cancelled`, and the
-   * payment only if an earlier attempt had started). Serialized per order with recordCancellation
-   * and the outcome's settleAuthorization / lockForOutcome, so one of them always sees the other.
+   * Commits the attempts before the network is asked, those that arrive together in one
+   * transaction: per record an AUTHORIZING payment (or the one already there). When the order's
+   * cancel arrived first, nothing new is recorded (`cancelled`, and the payment only if an earlier
+   * attempt had started). Serialized per order with recordCancellation by the order's lock, so one
+   * of them always sees the other. One answer per record, in their order; a record repeated (the
+   * same order) gets the answer of its first.
    */
-  startAuthorization(record: NewPayment): Promise<{ cancelled: boolean; payment: StoredPayment | null }>;
-  /** Commits the order's cancellation before anything else of the cancel, and returns its payment if any. */
+  startAuthorizations(records: readonly NewPayment[]): Promise<StartedAuthorization[]>;
+  /**
+   * Commits the order's cancellation before anything else of the cancel, and returns its payment if
+   * any. A payment still AUTHORIZING is touched (its updated_at moves on), so the authorization's
+   * outcome, recorded meanwhile, sees that it changed (settleAuthorization).
+   */
   recordCancellation(orderId: string, reason: string): Promise<StoredPayment | null>;
   update(tx: SqlClient, paymentId: string, patch: PaymentPatch): Promise<void>;
   /**
-   * Records an authorization's outcome under the order's lock: moves the AUTHORIZING payment by
-   * `patch` in one statement, unless it has moved on meanwhile or (`unlessCancelled`) the order was
-   * cancelled. The payment as moved and whether the order was cancelled; null when it did not move
-   * (the caller looks with lockForOutcome).
+   * Records an authorization's outcome and its answer in one statement: moves the payment by
+   * `patch` only if it is still as `started` (AUTHORIZING, not touched by a cancel since) and its
+   * order was not cancelled. The payment as moved; null when it did not move (the caller looks
+   * with lockForOutcome).
    */
-  settleAuthorization(tx: SqlClient, orderId: string, patch: PaymentPatch, unlessCancelled: boolean): Promise<{ payment: StoredPayment; cancelled: boolean } | null>;
+  settleAuthorization(tx: SqlClient, started: StoredPayment, patch: PaymentPatch, answer: OutboxEntry): Promise<StoredPayment | null>;
   insertLedger(tx: SqlClient, payment: Payment, lines: readonly LedgerLine[], refundId: string | null): Promise<void>;
   /**
-   * AUTHORIZED → CAPTURED with the capture's ledger lines, in one statement whose UPDATE takes the
-   * row lock: the payment as captured, or null when it was not AUTHORIZED (then nothing changed).
+   * AUTHORIZED → CAPTURED with the capture's ledger lines and its answer, in one statement whose
+   * UPDATE takes the row lock: the payment as captured, or null when it was not AUTHORIZED (then
+   * nothing changed and nothing was written).
    */
-  capture(tx: SqlClient, payment: Payment, lines: readonly LedgerLine[], captureRequest: string): Promise<StoredPayment | null>;
+  capture(tx: SqlClient, payment: Payment, lines: readonly LedgerLine[], captureRequest: string, answer: OutboxEntry): Promise<StoredPayment | null>;
   /** The capture's entries (SALE, COMMISSION) in a fixed order: what refunds reverse pro rata. */
   captureLines(client: SqlClient, paymentId: string): Promise<LedgerLine[]>;
   /**
@@ -141,8 +157,8 @@ interface PaymentRow {
   updatedAt: Date;
 }
 
-/** What startAuthorization reads: the cancellation, and the payment if there is one (all null if not). */
-type StartedRow = { cancelled: boolean } & (PaymentRow | { [K in keyof PaymentRow]: null });
+/** What startAuthorizations reads per order: the cancellation, and the payment if there is one (all null if not). */
+type StartedRow = { askedFor: string; cancelled: boolean } & (PaymentRow | { [K in keyof PaymentRow]: null });
 
 const PAYMENT_COLUMNS = Prisma.sql`
   id::text, order_id::text AS "orderId", order_number AS "orderNumber", customer_id::text AS "customerId", amount, currency,
@@ -197,8 +213,26 @@ function ledgerColumns(lines: readonly LedgerLine[]) {
   };
 }
 
-/** Serializes the authorize attempt and the cancellation of one order (both take it first). */
-const lockOrder = (tx: SqlClient, orderId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`payments:order:${orderId}`}))`;
+/**
+ * The outbox row of `answer` as the body of a CTE beside the change it announces: written once per
+ * row of the CTE named `changed`, so only if the change happened, and in the change's statement
+ * instead of a round trip of its own.
+ */
+function outboxBeside(changed: 'moved' | 'captured', answer: OutboxEntry) {
+  const rows = outboxRows([answer]);
+  return Prisma.sql`
+    INSERT INTO outbox_message (id, type, version, payload, correlation_id, occurred_at)
+    SELECT t.id, t.type, t.version, t.payload, t.correlation_id, ${rows.occurredAt}::timestamptz
+    FROM ${Prisma.raw(changed)}, unnest(${rows.ids}::uuid[], ${rows.types}::text[], ${rows.versions}::int[], ${rows.payloads}::jsonb[], ${rows.correlationIds}::text[])
+      AS t(id, type, version, payload, correlation_id)`;
+}
+
+/**
+ * The name of the lock that serializes the authorize attempt and the cancellation of one order
+ * (both take it first); lower case, as a uuid has one lock however a message spells it.
+ */
+const orderLock = (orderId: string) => `payments:order:${orderId.toLowerCase()}`;
+const lockOrder = (tx: SqlClient, orderId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${orderLock(orderId)}))`;
 
 async function selectPayment(client: SqlClient, orderId: string, forUpdate: boolean): Promise<StoredPayment | null> {
   const rows = forUpdate
@@ -212,6 +246,11 @@ export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository
   return {
     transaction,
     byOrderId: (orderId, client = db) => selectPayment(client, orderId, false),
+    async byOrderIds(orderIds) {
+      const rows = await db.$queryRaw<PaymentRow[]>`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = ANY(${orderIds}::uuid[])`;
+      const found = new Map(rows.map((row) => [row.orderId, toPayment(row)]));
+      return orderIds.map((orderId) => found.get(orderId.toLowerCase()) ?? null);
+    },
     async lockByOrderId(tx, orderId) {
       await lockOrder(tx, orderId);
       return selectPayment(tx, orderId, true);
@@ -228,41 +267,77 @@ export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository
       return { payment: toPayment(payment), cancelled };
     },
 
-    startAuthorization(record) {
+    startAuthorizations(records) {
+      // By order id as Postgres spells it (lower case), which is how the rows come back.
+      const orderOf = (record: NewPayment) => record.orderId.toLowerCase();
+      const firstOfOrder = new Map<string, NewPayment>();
+      for (const record of records) if (!firstOfOrder.has(orderOf(record))) firstOfOrder.set(orderOf(record), record);
+      const asked = [...firstOfOrder].map(([orderId, record]) => ({
+        id: randomUUID(),
+        order_id: orderId,
+        order_number: record.orderNumber,
+        customer_id: record.customerId,
+        amount: record.amount.amount,
+        currency: record.amount.currency,
+        payment_method_token: record.paymentMethodToken,
+        vendor_shares: record.vendorShares,
+      }));
       return transaction(async (tx) => {
-        // The lock first, in a statement of its own: the next one's snapshot is taken after it, so it
-        // sees a cancellation committed while this waited.
-        await lockOrder(tx, record.orderId);
-        // The cancellation, the new payment unless cancelled (or the one already there) in one
-        // statement. Payments are only inserted under the order's lock, so the one already there is
-        // in this statement's snapshot; the one it inserts is not, so exactly one of them is returned.
-        const [row] = await tx.$queryRaw<StartedRow[]>`
-          WITH cancelled AS (
-            SELECT EXISTS (SELECT 1 FROM payment_cancellations WHERE order_id = ${record.orderId}::uuid) AS yes
+        // The locks first, in a statement of their own: the next one's snapshot is taken after them,
+        // so it sees a cancellation committed while this waited. Taken in one order (by key), so two
+        // batches sharing orders never wait on each other crosswise.
+        await tx.$executeRaw`
+          SELECT pg_advisory_xact_lock(key)
+          FROM (SELECT DISTINCT hashtext(name) AS key FROM unnest(${[...firstOfOrder.keys()].map(orderLock)}::text[]) AS name ORDER BY key) AS keys`;
+        // Per order, the cancellation, the new payment unless cancelled (or the one already there),
+        // in one statement. Payments are only inserted under the order's lock, so the one already
+        // there is in this statement's snapshot; the one it inserts is not, so exactly one of them
+        // is returned.
+        const rows = await tx.$queryRaw<StartedRow[]>`
+          WITH asked AS (
+            SELECT r.*, EXISTS (SELECT 1 FROM payment_cancellations c WHERE c.order_id = r.order_id) AS cancelled
+            FROM jsonb_to_recordset(${JSON.stringify(asked)}::jsonb) AS r(id uuid, order_id uuid, order_number text, customer_id uuid, amount int,
+                                                                         currency text, payment_method_token text, vendor_shares jsonb)
           ), started AS (
             INSERT INTO payments (id, order_id, order_number, customer_id, amount, currency, status, payment_method_token, vendor_shares, updated_at)
-            SELECT ${randomUUID()}::uuid, ${record.orderId}::uuid, ${record.orderNumber}, ${record.customerId}::uuid, ${record.amount.amount},
-                   ${record.amount.currency}, 'AUTHORIZING'::"PaymentStatus", ${record.paymentMethodToken}, ${JSON.stringify(record.vendorShares)}::jsonb, now()
-            FROM cancelled WHERE NOT cancelled.yes
+            SELECT id, order_id, order_number, customer_id, amount, currency, 'AUTHORIZING'::"PaymentStatus", payment_method_token, vendor_shares, now()
+            FROM asked WHERE NOT cancelled
             ON CONFLICT (order_id) DO NOTHING
             RETURNING ${PAYMENT_COLUMNS}
           )
-          SELECT cancelled.yes AS cancelled, payment.*
-          FROM cancelled LEFT JOIN (
-            SELECT * FROM started UNION ALL SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = ${record.orderId}::uuid
-          ) payment ON true`;
-        if (!row) throw new Error('starting an authorization returned no row');
-        const { cancelled, ...payment } = row;
-        if (payment.id !== null) return { cancelled, payment: toPayment(payment) };
-        if (!cancelled) throw new Error('a payment vanished while it was being started');
-        return { cancelled, payment: null };
+          SELECT asked.order_id::text AS "askedFor", asked.cancelled, payment.*
+          FROM asked LEFT JOIN (
+            SELECT * FROM started
+            UNION ALL SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id IN (SELECT order_id FROM asked)
+          ) AS payment ON payment."orderId" = asked.order_id::text`;
+        const found = new Map<string, StartedAuthorization>();
+        for (const { askedFor, cancelled, ...payment } of rows) {
+          if (payment.id !== null) found.set(askedFor, { cancelled, payment: toPayment(payment) });
+          else if (cancelled) found.set(askedFor, { cancelled, payment: null });
+          else throw new Error('a payment vanished while it was being started');
+        }
+        return records.map((record) => {
+          const started = found.get(orderOf(record));
+          if (!started) throw new Error('starting an authorization returned no row');
+          return started;
+        });
       });
     },
 
     recordCancellation(orderId, reason) {
       return transaction(async (tx) => {
         await lockOrder(tx, orderId);
-        await tx.$executeRaw`INSERT INTO payment_cancellations (order_id, reason) VALUES (${orderId}::uuid, ${reason}) ON CONFLICT (order_id) DO NOTHING`;
+        // The touch makes updated_at differ from what the authorization step read, even within the
+        // same millisecond; an outcome recorded meanwhile waits on this row and then fails its guard.
+        const [touched] = await tx.$queryRaw<PaymentRow[]>`
+          WITH recorded AS (
+            INSERT INTO payment_cancellations (order_id, reason) VALUES (${orderId}::uuid, ${reason}) ON CONFLICT (order_id) DO NOTHING
+          )
+          UPDATE payments SET updated_at = GREATEST(now(), updated_at + interval '1 millisecond')
+          WHERE order_id = ${orderId}::uuid AND status = 'AUTHORIZING'::"PaymentStatus"
+          RETURNING ${PAYMENT_COLUMNS}`;
+        if (touched) return toPayment(touched);
+        // Not AUTHORIZING, or no payment: read afresh, after the outcome the UPDATE may have waited for.
         return selectPayment(tx, orderId, false);
       });
     },
@@ -271,18 +346,19 @@ export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository
       await tx.$executeRaw`UPDATE payments SET ${patchSet(patch)} WHERE id = ${paymentId}::uuid`;
     },
 
-    async settleAuthorization(tx, orderId, patch, unlessCancelled) {
-      // The lock in a statement of its own (see lockForOutcome), then the move, its guard and the
-      // cancellation in one: the UPDATE takes the row lock and re-checks AUTHORIZING on the newest row.
-      await lockOrder(tx, orderId);
-      const [row] = await tx.$queryRaw<(PaymentRow & { cancelled: boolean })[]>`
-        UPDATE payments SET ${patchSet(patch)}
-        WHERE order_id = ${orderId}::uuid AND status = 'AUTHORIZING'::"PaymentStatus"
-          AND NOT (${unlessCancelled}::boolean AND EXISTS (SELECT 1 FROM payment_cancellations WHERE order_id = ${orderId}::uuid))
-        RETURNING ${PAYMENT_COLUMNS}, EXISTS (SELECT 1 FROM payment_cancellations WHERE order_id = ${orderId}::uuid) AS cancelled`;
-      if (!row) return null;
-      const { cancelled, ...payment } = row;
-      return { payment: toPayment(payment), cancelled };
+    async settleAuthorization(tx, started, patch, answer) {
+      // No order's lock: a cancellation committed before this statement is seen by NOT EXISTS; one
+      // committed while it runs touched the row (recordCancellation), and the UPDATE, having waited
+      // on that row, re-checks its guard on the newest version, where updated_at no longer matches.
+      const [row] = await tx.$queryRaw<PaymentRow[]>`
+        WITH moved AS (
+          UPDATE payments SET ${patchSet(patch)}
+          WHERE id = ${started.id}::uuid AND status = 'AUTHORIZING'::"PaymentStatus" AND updated_at = ${started.updatedAt}::timestamptz
+            AND NOT EXISTS (SELECT 1 FROM payment_cancellations WHERE order_id = ${started.orderId}::uuid)
+          RETURNING ${PAYMENT_COLUMNS}
+        ), answered AS (${outboxBeside('moved', answer)})
+        SELECT * FROM moved`;
+      return row ? toPayment(row) : null;
     },
 
     async insertLedger(tx, payment, lines, refundId) {
@@ -296,9 +372,9 @@ export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository
           AS e(id, vendor_id, vendor_order_id, kind, amount)`;
     },
 
-    async capture(tx, payment, lines, captureRequest) {
-      // The move, its entries and the payment as it is now: what three statements and a re-read did.
-      // The entries are inserted only if the UPDATE moved the row (they join its RETURNING).
+    async capture(tx, payment, lines, captureRequest, answer) {
+      // The move, its entries, its answer and the payment as it is now, in one statement. The entries
+      // and the answer are inserted only if the UPDATE moved the row (they join its RETURNING).
       const columns = ledgerColumns(lines);
       const rows = await tx.$queryRaw<PaymentRow[]>`
         WITH captured AS (
@@ -312,7 +388,7 @@ export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository
           FROM captured CROSS JOIN unnest(${columns.ids}::uuid[], ${columns.vendorIds}::uuid[], ${columns.vendorOrderIds}::uuid[],
                                           ${columns.kinds}::"LedgerEntryKind"[], ${columns.amounts}::int[])
             AS e(id, vendor_id, vendor_order_id, kind, amount)
-        )
+        ), answered AS (${outboxBeside('captured', answer)})
         SELECT * FROM captured`;
       return rows[0] ? toPayment(rows[0]) : null;
     },
