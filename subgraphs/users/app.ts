@@ -17,6 +17,7 @@ import { loadUsersConfig, type UsersConfig } from './config.ts';
 import type { UsersContext } from './context.ts';
 import { createAccessTokenSigner, type AccessTokenSigner } from './infra/access-token-signer.ts';
 import { createAddressRepository } from './infra/address.repository.ts';
+import { createContactRepository } from './infra/contact.repository.ts';
 import { seedUsersDemo } from './infra/demo-seed.ts';
 import { resolveUsersSecrets } from './infra/dev-secrets.ts';
 import { createLoginRateLimiter } from './infra/login-rate-limiter.ts';
@@ -70,7 +71,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
 
   const users = createUserRepository(prisma, cipher);
   const vendors = createVendorRepository(prisma);
-  const contactRead = createContactReadService({ users, vendors });
+  const contactRead = createContactReadService({ contacts: createContactRepository(prisma) });
   const app = createUsersApp({
     users,
     sessions: createSessionRepository(prisma),

@@ -31,7 +31,7 @@ export async function startNotificationsWorker(config: NotificationsConfig, logg
     emails,
     directory: createContactsClient(createInternalReadClient({ baseUrl: config.contacts.baseUrl, signer, timeoutMs: config.contacts.timeoutMs, logger })),
     mailer,
-    settings: { ...config.sender, messageIdDomain: config.mail.messageIdDomain },
+    settings: { ...config.sender, messageIdDomain: config.mail.messageIdDomain, parallelSends: config.smtp.maxConnections },
     logger,
     events: createSenderMetrics(registry),
   });

@@ -9,7 +9,7 @@ describe('loadNotificationsConfig', () => {
       databaseUrl: 'postgresql://postgres@127.0.0.1:5432/shop_notifications',
       messaging: { url: 'amqp://guest:guest@127.0.0.1:5672', prefix: 'shop.' },
       contacts: { baseUrl: 'http://127.0.0.1:9001' },
-      smtp: { host: '127.0.0.1', port: 2525, secure: false, auth: null },
+      smtp: { host: '127.0.0.1', port: 2525, secure: false, auth: null, maxConnections: 2, maxMessages: 100 },
       sender: { pollMs: 1000, batchSize: 20, gatherMs: 200 },
     });
   });

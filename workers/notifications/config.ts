@@ -48,6 +48,13 @@ export const notificationsConfigSchema = z
     SMTP_PASSWORD: env.optionalString(),
     /** The connection, greeting and each command: a dead server must not hold the sender for long. */
     SMTP_TIMEOUT_MS: env.positiveInt(10_000),
+    /**
+     * Connections kept open to the server, reused from mail to mail: a batch's emails go out over
+     * this many at once. Relays limit connections per client, hence a small bound.
+     */
+    SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(20).default(2),
+    /** Mails over one connection before it is closed and another opened (nodemailer's default). */
+    SMTP_MAX_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(100),
     MAIL_FROM: z.string().min(3).default('Shop <no-reply@shop.localhost>'),
     /** The right-hand side of every Message-ID (`<email id>@<domain>`). */
     MESSAGE_ID_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, 'a domain name').default('notifications.shop.localhost'),
@@ -98,6 +105,8 @@ export const notificationsConfigSchema = z
       secure: raw.SMTP_SECURE,
       auth: raw.SMTP_USER !== null && raw.SMTP_PASSWORD !== null ? { user: raw.SMTP_USER, pass: raw.SMTP_PASSWORD } : null,
       timeoutMs: raw.SMTP_TIMEOUT_MS,
+      maxConnections: raw.SMTP_MAX_CONNECTIONS,
+      maxMessages: raw.SMTP_MAX_MESSAGES,
     },
     mail: { from: raw.MAIL_FROM, messageIdDomain: raw.MESSAGE_ID_DOMAIN },
     sender: {

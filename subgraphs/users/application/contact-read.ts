@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { UserRepository } from '../infra/user.repository.ts';
-import type { VendorRepository } from '../infra/vendor.repository.ts';
+import type { ContactRepository } from '../infra/contact.repository.ts';
 
 /** The most ids of each kind one request may name. */
 export const MAX_CONTACT_IDS = 100;
@@ -27,24 +26,15 @@ export interface ContactReadService {
 /**
  * Names and email addresses for the notifications worker, on users' internal listener (a signed
  * service read: platform/http/internal-read.ts). Email and name only: phones and addresses, the
- * encrypted PII, never leave through it. Two batched reads per request whatever its size
- * (plus one for the stores' owners).
+ * encrypted PII, never leave through it. One statement per request whatever its size.
  */
-export function createContactReadService(deps: { users: Pick<UserRepository, 'findByIds'>; vendors: Pick<VendorRepository, 'findByIds'> }): ContactReadService {
+export function createContactReadService(deps: { contacts: ContactRepository }): ContactReadService {
   return {
     async contacts(request) {
-      const [users, vendors] = await Promise.all([
-        request.userIds.length > 0 ? deps.users.findByIds([...new Set(request.userIds)]) : [],
-        request.vendorIds.length > 0 ? deps.vendors.findByIds([...new Set(request.vendorIds)]) : [],
-      ]);
-      const ownerIds = [...new Set(vendors.map((vendor) => vendor.ownerId))];
-      const owners = new Map((ownerIds.length > 0 ? await deps.users.findByIds(ownerIds) : []).map((owner) => [owner.id, owner]));
+      const rows = await deps.contacts.find(request.userIds, request.vendorIds);
       return {
-        users: users.map((user) => ({ id: user.id, email: user.email, name: user.name })),
-        vendors: vendors.flatMap((vendor) => {
-          const owner = owners.get(vendor.ownerId);
-          return owner ? [{ id: vendor.id, name: vendor.name, ownerEmail: owner.email }] : [];
-        }),
+        users: rows.filter((row) => row.kind === 'USER').map((row) => ({ id: row.id, email: row.email, name: row.name })),
+        vendors: rows.filter((row) => row.kind === 'VENDOR').map((row) => ({ id: row.id, name: row.name, ownerEmail: row.email })),
       };
     },
   };

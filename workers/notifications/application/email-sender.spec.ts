@@ -4,7 +4,8 @@ import { withTimeout } from '../../../platform/lifecycle/with-timeout.ts';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from '../../../scripts/lib/smtp-sink.ts';
 import { waitFor } from '../../../test/support/wait.ts';
 import { emailsForOrderConfirmed } from '../domain/email.ts';
-import { createSmtpMailer, type Mailer } from '../infra/smtp-mailer.ts';
+import type { EmailOutcome } from '../infra/email.repository.ts';
+import { createSmtpMailer, SmtpSendError, type Mailer } from '../infra/smtp-mailer.ts';
 import { createFakeDirectory, createNotificationsHarness, type FakeDirectory, type NotificationsHarness } from '../testing/harness.ts';
 import { sampleConfirmedOrder } from '../testing/sample-orders.ts';
 import { createEmailSender, type EmailSender } from './email-sender.ts';
@@ -51,7 +52,7 @@ beforeEach(async () => {
   directory = createFakeDirectory();
   directory.users.set(customerId, { id: customerId, email: 'ada@example.com', name: 'Ada' });
   directory.vendors.set(vendorId, { id: vendorId, name: 'Quasar', ownerEmail: 'owner@quasar.example' });
-  mailer = createSmtpMailer({ host: '127.0.0.1', port: smtpPort, secure: false, auth: null, timeoutMs: 2_000 }, 'Shop <no-reply@shop.test>', harness.logger);
+  mailer = createSmtpMailer({ host: '127.0.0.1', port: smtpPort, secure: false, auth: null, timeoutMs: 2_000, maxConnections: 2, maxMessages: 100 }, 'Shop <no-reply@shop.test>', harness.logger);
   sender = createEmailSender({
     emails: harness.emails,
     directory,
@@ -176,6 +177,78 @@ describe('email sender', () => {
     expect(rows.find((row) => row.recipientKind === 'VENDOR')?.lastError).toBe('vendor unknown to users');
     expect(await sender.runBatch()).toBe(0);
     expect(allDelivered().map((message) => message.to)).toEqual([['ada@example.com']]);
+  });
+
+  it('a batch’s outcomes are written once: sent, refused for good (5xx) and unknown recipients together', async () => {
+    const [refusedStore, unknownStore] = [randomUUID(), randomUUID()];
+    directory.vendors.set(refusedStore, { id: refusedStore, name: 'Refused', ownerEmail: 'nobody@refused.example' });
+    const orders = [
+      sampleConfirmedOrder({ customerId, vendorIds: [vendorId, refusedStore, unknownStore] }),
+      sampleConfirmedOrder({ customerId, vendorIds: [vendorId] }),
+    ];
+    for (const order of orders) await harness.owe({ messageId: randomUUID() }, emailsForOrderConfirmed(order));
+    const writes: EmailOutcome[][] = [];
+    const batched = createEmailSender({
+      emails: { ...harness.emails, recordOutcomes: (outcomes) => (writes.push([...outcomes]), harness.emails.recordOutcomes(outcomes)) },
+      directory,
+      mailer: {
+        send: async (mail) => {
+          if (mail.to === 'nobody@refused.example') throw new SmtpSendError('EENVELOPE 550: mailbox unknown', true);
+          await mailer.send(mail);
+        },
+        close: () => mailer.close(),
+      },
+      settings: { pollMs: 60_000, batchSize: 20, retryBaseMs: 20, retryMaxMs: 100, messageIdDomain: DOMAIN, parallelSends: 2 },
+      logger: harness.logger,
+    });
+
+    expect(await batched.runBatch()).toBe(6);
+
+    expect(writes.map((outcomes) => outcomes.length)).toEqual([6]);
+    const rows = (await Promise.all(orders.map((order) => harness.stored({ orderId: order.orderId })))).flat();
+    const byRecipient = (recipientId: string) => rows.filter((row) => row.recipientId === recipientId).map((row) => [row.status, row.toAddress, row.lastError]);
+    expect(byRecipient(customerId)).toEqual([
+      ['SENT', 'ada@example.com', null],
+      ['SENT', 'ada@example.com', null],
+    ]);
+    expect(byRecipient(vendorId)).toEqual([
+      ['SENT', 'owner@quasar.example', null],
+      ['SENT', 'owner@quasar.example', null],
+    ]);
+    expect(byRecipient(refusedStore)).toEqual([['FAILED', null, 'EENVELOPE 550: mailbox unknown']]);
+    expect(byRecipient(unknownStore)).toEqual([['FAILED', null, 'vendor unknown to users']]);
+    expect(allDelivered()).toHaveLength(4);
+  });
+
+  it('SMTP failing mid-batch: the emails it accepted are SENT, the failed one and those not tried wait', async () => {
+    for (let i = 0; i < 3; i += 1) await oweConfirmation();
+    let sends = 0;
+    const failing = createEmailSender({
+      emails: harness.emails,
+      directory,
+      mailer: {
+        send: async (mail) => {
+          sends += 1;
+          if (sends > 2) throw new SmtpSendError('ECONNECTION: connection refused', false);
+          await mailer.send(mail);
+        },
+        close: () => mailer.close(),
+      },
+      settings: { pollMs: 60_000, batchSize: 20, retryBaseMs: 60_000, retryMaxMs: 60_000, messageIdDomain: DOMAIN, parallelSends: 2 },
+      logger: harness.logger,
+    });
+
+    expect(await failing.runBatch()).toBe(6);
+
+    const rows = await harness.stored();
+    expect(rows.filter((row) => row.status === 'SENT')).toHaveLength(2);
+    const waiting = rows.filter((row) => row.status === 'PENDING');
+    expect(waiting).toHaveLength(4);
+    expect(waiting.every((row) => row.lastError === 'ECONNECTION: connection refused' && row.attempts === 1)).toBe(true);
+    expect(sends, 'no email tried after the failure showed, beyond the one already in flight').toBeLessThanOrEqual(4);
+    expect(allDelivered()).toHaveLength(2);
+    // They wait out their backoff: nothing is due now.
+    expect(await failing.runBatch()).toBe(0);
   });
 
   it('a failing database: the loop backs off, and stop() does not wait out the backoff', async () => {

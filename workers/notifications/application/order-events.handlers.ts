@@ -17,23 +17,19 @@ export const ORDER_EVENTS_CONSUMER = 'notifications.orders';
  * its emails anyway. Reordering: a confirmation that arrives after the order's cancellation was
  * recorded is stale and owes nothing.
  */
-export function orderEventHandlers(deps: { emails: Pick<EmailRepository, 'insertOwed' | 'orderCancelled'>; nudge: () => void; logger: Logger }): MessageHandler[] {
+export function orderEventHandlers(deps: { emails: Pick<EmailRepository, 'insertOwed'>; nudge: () => void; logger: Logger }): MessageHandler[] {
   const log = deps.logger.child({ component: 'OrderEventHandlers' });
-  const record = async (message: Envelope<unknown>, tx: SqlClient, owed: OwedEmail[]) => {
-    const inserted = await deps.emails.insertOwed(tx, { messageId: message.id, type: message.type, correlationId: message.correlationId }, owed);
-    log.info({ messageId: message.id, type: message.type, correlationId: message.correlationId, owed: owed.length, inserted }, 'emails owed');
+  const record = async (message: Envelope<unknown>, tx: SqlClient, owed: OwedEmail[], options?: { unlessOrderCancelled: string }) => {
+    const source = { messageId: message.id, type: message.type, correlationId: message.correlationId };
+    const { inserted, orderCancelled } = await deps.emails.insertOwed(tx, source, owed, options);
+    if (orderCancelled) log.info({ ...source, orderId: options?.unlessOrderCancelled }, 'confirmation of an order already cancelled; no email');
+    else log.info({ ...source, owed: owed.length, inserted }, 'emails owed');
   };
   const afterCommit = async () => deps.nudge();
   return [
     defineHandler({
       contract: orderConfirmedV1,
-      async handle(message, tx) {
-        if (await deps.emails.orderCancelled(tx, message.payload.orderId)) {
-          log.info({ messageId: message.id, orderId: message.payload.orderId }, 'confirmation of an order already cancelled; no email');
-          return;
-        }
-        await record(message, tx, emailsForOrderConfirmed(message.payload));
-      },
+      handle: (message, tx) => record(message, tx, emailsForOrderConfirmed(message.payload), { unlessOrderCancelled: message.payload.orderId }),
       afterCommit,
     }),
     defineHandler({

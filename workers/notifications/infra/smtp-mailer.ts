@@ -33,18 +33,26 @@ export interface SmtpSettings {
   secure: boolean;
   auth: { user: string; pass: string } | null;
   timeoutMs: number;
+  /** Connections kept open and reused from mail to mail (a mail waits for a free one). */
+  maxConnections: number;
+  /** Mails over one connection before it is replaced. */
+  maxMessages: number;
 }
 
 /**
- * SMTP through nodemailer with a small connection pool. A server that is down or slow is a
- * transient failure (the email waits and is tried again); a 5xx answer to the envelope or the
- * message (an unknown mailbox, a refused sender) is permanent: retrying would be refused again.
+ * SMTP through nodemailer's pooled transport: a connection (TCP, greeting, EHLO, STARTTLS, AUTH)
+ * serves up to `maxMessages` mails, not one, and stays open between batches until the server or
+ * nodemailer's idle timeout closes it; `close()` ends them at shutdown. A server that is down or
+ * slow is a transient failure (the email waits and is tried again); a 5xx answer to the envelope
+ * or the message (an unknown mailbox, a refused sender) is permanent: retrying would be refused
+ * again.
  */
 export function createSmtpMailer(settings: SmtpSettings, from: string, logger: Logger): Mailer {
   const log = logger.child({ component: 'smtp-mailer' });
   const transport = nodemailer.createTransport({
     pool: true,
-    maxConnections: 2,
+    maxConnections: settings.maxConnections,
+    maxMessages: settings.maxMessages,
     host: settings.host,
     port: settings.port,
     secure: settings.secure,

@@ -72,8 +72,8 @@ export function createNotificationsHarness(options: { scope: string }): Notifica
     db,
     emails,
     logger,
-    owe: (source, owed) =>
-      inTransaction((tx) => emails.insertOwed(tx, { messageId: source.messageId, type: source.type ?? 'order.confirmed', correlationId: source.correlationId ?? 'spec' }, owed)),
+    owe: async (source, owed) =>
+      (await inTransaction((tx) => emails.insertOwed(tx, { messageId: source.messageId, type: source.type ?? 'order.confirmed', correlationId: source.correlationId ?? 'spec' }, owed))).inserted,
     inTransaction,
     async stored(where = {}) {
       // In the order they were written: rows of one millisecond by their writing transaction.
