@@ -470,7 +470,7 @@ export function parseCheckoutBenchArgs(args: string[]): CheckoutBenchOptions {
       'hot-sku-concurrency': { type: 'string', default: '50' },
       'hot-sku-duration': { type: 'string', default: '5' },
       'warm-up': { type: 'string', default: '50' },
-      'warm-up-rounds': { type: 'string', default: '3' },
+      'warm-up-rounds': { type: 'string', default: '6' },
     },
     strict: true,
   });
