@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { SignJWT, type JWK } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { jwtVerify, SignJWT, type JWK } from 'jose';
+import type * as Jose from 'jose';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestTokenIssuer, unsignedToken } from '../testing/access-tokens.ts';
 import {
   ACCESS_TOKEN_AUDIENCE,
@@ -10,6 +11,12 @@ import {
   createAccessTokenVerifier,
   DEFAULT_TOKEN_POLICY,
 } from './access-token.ts';
+
+// jose itself, counted: a token's signature is checked once a minute at most.
+vi.mock('jose', async (importOriginal) => {
+  const actual = await importOriginal<typeof Jose>();
+  return { ...actual, jwtVerify: vi.fn(actual.jwtVerify) };
+});
 
 const { privateKey } = generateKeyPairSync('ed25519');
 const userId = randomUUID();
@@ -100,6 +107,33 @@ describe('access token verification', async () => {
       expect(await reason(strict.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { expiresIn: '5m' })))).toBe('invalid');
       expect(await reason(strict.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { expiresIn: '1m' })))).toBe('accepted');
       expect(await reason(strict.verify(await issuer.sign({ sub: userId, role: 'ADMIN' }, { issuedAt: now() + 5, expiresIn: now() + 60 })))).toBe('invalid');
+    });
+  });
+
+  describe('the same token again', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('has its signature checked once a minute, its expiry every time', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const fresh = createAccessTokenVerifier({ jwks: issuer.jwks });
+      const token = await issuer.sign({ sub: userId, role: 'CUSTOMER' }, { expiresIn: Math.floor(Date.now() / 1000) + 45 });
+      const checks = () => vi.mocked(jwtVerify).mock.calls.filter(([checked]) => checked === token).length;
+      expect([await reason(fresh.verify(token)), await reason(fresh.verify(token)), checks()]).toEqual(['accepted', 'accepted', 1]);
+      // Past its expiry, within the minute: refused without a second look at the signature.
+      vi.setSystemTime(Date.now() + 46_000);
+      expect([await reason(fresh.verify(token)), checks()]).toEqual(['expired', 1]);
+      // After the minute the signature is checked again (and the token is still expired).
+      vi.setSystemTime(Date.now() + 15_000);
+      expect([await reason(fresh.verify(token)), checks()]).toEqual(['expired', 2]);
+    });
+
+    it('is never remembered when refused', async () => {
+      const fresh = createAccessTokenVerifier({ jwks: issuer.jwks });
+      const token = await issuer.sign({ sub: userId, role: 'ADMIN' }, { foreign: true });
+      expect([await reason(fresh.verify(token)), await reason(fresh.verify(token))]).toEqual(['invalid', 'invalid']);
+      expect(vi.mocked(jwtVerify).mock.calls.filter(([checked]) => checked === token)).toHaveLength(2);
     });
   });
 

@@ -82,6 +82,16 @@ export interface VerifierOptions {
 }
 
 /**
+ * A token's signature is checked once a minute at most per process: a client sends the same token
+ * with every request of its session, and an EdDSA verification is the largest single cost of a
+ * small request (at the gateway and again at the subgraph). Its times and its session are checked
+ * on every request all the same. A key withdrawn from the JWKS stops being honoured within that
+ * minute (jose caches a remote set for ten). Bounded: past the size, the oldest entry goes.
+ */
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+/**
  * Verifies access tokens against a JWKS. The remote set is cached by jose and refetched only
  * when a token names an unknown key id (key rotation), at most every 30 s. After the signature,
  * the claims and their times, it asks the revocation list: a token of an ended session is
@@ -95,6 +105,19 @@ export function createAccessTokenVerifier(source: KeySource, options: VerifierOp
       : createLocalJWKSet(source.jwks);
   const policy = options.policy ?? DEFAULT_TOKEN_POLICY;
   const sessions = options.sessions ?? null;
+  const verified = new Map<string, { claims: z.infer<typeof claimsSchema>; at: number }>();
+
+  /** The signature and claims, from the last minute's check of this very token if there was one. */
+  async function knownClaims(token: string) {
+    const now = Date.now();
+    const known = verified.get(token);
+    if (known && now - known.at < VERIFIED_TOKEN_TTL_MS) return known.claims;
+    const claims = await verifiedClaims(token);
+    verified.delete(token);
+    if (verified.size >= VERIFIED_TOKEN_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, { claims, at: now });
+    return claims;
+  }
 
   async function verifiedClaims(token: string) {
     try {
@@ -117,9 +140,11 @@ export function createAccessTokenVerifier(source: KeySource, options: VerifierOp
 
   return {
     async verify(token) {
-      const claims = await verifiedClaims(token);
-      // The skew is granted to `iat` only: the issuer's clock may run ahead, but an expiry is exact.
+      const claims = await knownClaims(token);
+      // The skew is granted to `iat` only: the issuer's clock may run ahead, but an expiry is exact
+      // (checked here too, for a token whose signature was checked a moment ago).
       const now = Math.floor(Date.now() / 1000);
+      if (claims.exp <= now) throw new AccessTokenError('expired');
       if (claims.iat > now + policy.clockSkewSeconds) throw new AccessTokenError('invalid');
       if (now - claims.iat > policy.maxTokenAgeSeconds) throw new AccessTokenError('expired');
       // A token valid for years, however fresh, is not one we issued.
