@@ -50,20 +50,25 @@ export const orderCancelledV1 = defineContract(
   }),
 );
 
+/** One vendor's shipment: which part of which order (who to tell, what to call it) and how it travels. */
+const shipment = orderRef.extend({
+  orderNumber: z.string().max(40),
+  customerId: z.uuid(),
+  vendorOrderId: z.uuid(),
+  vendorId: z.uuid(),
+  number: z.string().max(40),
+  carrier: z.string().max(100),
+  trackingNumber: z.string().max(100),
+});
+
 /** A vendor shipped its part of an order. */
-export const vendorOrderShippedV1 = defineContract(
-  'vendor_order.shipped',
-  1,
-  orderRef.extend({
-    orderNumber: z.string().max(40),
-    customerId: z.uuid(),
-    vendorOrderId: z.uuid(),
-    vendorId: z.uuid(),
-    number: z.string().max(40),
-    carrier: z.string().max(100),
-    trackingNumber: z.string().max(100),
-  }),
-);
+export const vendorOrderShippedV1 = defineContract('vendor_order.shipped', 1, shipment);
+
+/**
+ * A vendor's part of an order was delivered (its vendor marked it so). One per part: the order's
+ * own move to DELIVERED, once every part is, is an order.status_changed.
+ */
+export const vendorOrderDeliveredV1 = defineContract('vendor_order.delivered', 1, shipment);
 
 /** Any change of an order's status, for live views (subscriptions) and read models. */
 export const orderStatusChangedV1 = defineContract(

@@ -194,7 +194,7 @@ describe('checkout through the gateway', () => {
     expect((await shop.available([lastTen]))[lastTen]).toBe(0);
   }, 150_000);
 
-  it('refuses, as typed errors that change nothing: another customer’s cart and order, another store’s vendor order, cancelling a shipped order, a refund above the capture, a second capture', async () => {
+  it('refuses, as typed errors that change nothing: another customer’s cart and order, another store’s vendor order, delivering before shipping, cancelling a shipped order, a refund above the capture, a second capture; the order is DELIVERED with its last part', async () => {
     const dee = await shop.shopper('dee');
     const eve = await shop.anonymousShopper();
     await shop.addToCart(dee, variants.lamp, 1);
@@ -224,6 +224,11 @@ describe('checkout through the gateway', () => {
     type Shipped = { markVendorOrderShipped: { vendorOrder: { status: string } | null; userErrors: { code: string }[] } };
     const wrongStore = await platform.gateway.data<Shipped>(SHIP, { input: { vendorOrderId: partOf(lumen), carrier: 'DHL', trackingNumber: 'X1' } }, { token: kettle.token });
     expect(wrongStore.markVendorOrderShipped.userErrors.map((error) => error.code)).toEqual(['VENDOR_ORDER_NOT_FOUND']);
+    const DELIVER = `mutation($input: MarkVendorOrderDeliveredInput!) { markVendorOrderDelivered(input: $input) { vendorOrder { status deliveredAt } userErrors { code } } }`;
+    type Delivered = { markVendorOrderDelivered: { vendorOrder: { status: string; deliveredAt: string | null } | null; userErrors: { code: string }[] } };
+    const deliver = (store: Store, vendorOrderId: string) => platform.gateway.data<Delivered>(DELIVER, { input: { vendorOrderId } }, { token: store.token });
+    const notShippedYet = await deliver(lumen, partOf(lumen));
+    expect(notShippedYet.markVendorOrderDelivered).toEqual({ vendorOrder: null, userErrors: [{ code: 'VENDOR_ORDER_NOT_SHIPPED' }] });
     for (const store of [lumen, kettle]) {
       const shipped = await platform.gateway.data<Shipped>(SHIP, { input: { vendorOrderId: partOf(store), carrier: 'DHL', trackingNumber: `T-${store.vendorId.slice(0, 6)}` } }, { token: store.token });
       expect(shipped.markVendorOrderShipped.userErrors).toEqual([]);
@@ -233,6 +238,26 @@ describe('checkout through the gateway', () => {
     const lateCancel = await platform.gateway.data<{ cancelOrder: { userErrors: { code: string }[] } }>(CANCEL, { input: { orderId, idempotencyKey: randomUUID() } }, { token: dee.token });
     expect(lateCancel.cancelOrder.userErrors.map((error) => error.code)).toEqual(['ORDER_NOT_CANCELLABLE']);
     expect((await shop.orderStatus(dee, orderId)).status).toBe('SHIPPED');
+
+    // Delivery, part by part: another store's part is not found; the order waits for its last part.
+    expect((await deliver(kettle, partOf(lumen))).markVendorOrderDelivered.userErrors.map((error) => error.code)).toEqual(['VENDOR_ORDER_NOT_FOUND']);
+    const lumenDelivered = (await deliver(lumen, partOf(lumen))).markVendorOrderDelivered;
+    expect(lumenDelivered).toEqual({ vendorOrder: { status: 'DELIVERED', deliveredAt: expect.any(String) as string }, userErrors: [] });
+    expect((await shop.orderStatus(dee, orderId)).status).toBe('SHIPPED');
+    // Marking it again changes nothing (the same delivery time comes back).
+    expect((await deliver(lumen, partOf(lumen))).markVendorOrderDelivered).toEqual(lumenDelivered);
+    expect((await deliver(kettle, partOf(kettle))).markVendorOrderDelivered.vendorOrder?.status).toBe('DELIVERED');
+    const delivered = await platform.gateway.data<{ order: { status: string; vendorOrders: { status: string }[]; statusHistory: { from: string | null; to: string }[] } }>(
+      `query($id: ID!) { order(id: $id) { status vendorOrders { status } statusHistory { from to } } }`,
+      { id: orderId },
+      { token: dee.token },
+    );
+    expect(delivered.order.status).toBe('DELIVERED');
+    expect(delivered.order.vendorOrders.map((part) => part.status)).toEqual(['DELIVERED', 'DELIVERED']);
+    expect(delivered.order.statusHistory.slice(-2)).toEqual([
+      { from: 'CONFIRMED', to: 'SHIPPED' },
+      { from: 'SHIPPED', to: 'DELIVERED' },
+    ]);
 
     const admin = await platform.signAccessToken({ sub: randomUUID(), role: 'ADMIN' });
     const captured = (await paymentOf(dee, orderId))!;

@@ -184,6 +184,15 @@ describe('checkout through the gateway, the saga over RabbitMQ', () => {
     );
     expect(shipped.markVendorOrderShipped).toEqual({ vendorOrder: { status: 'SHIPPED', trackingNumber: 'JD014600006281' }, userErrors: [] });
     await command('vendor_order.shipped', order.id);
+    // It marks its part delivered; the order waits for the other vendor's part.
+    const delivered = await platform.gateway.data<{ markVendorOrderDelivered: { vendorOrder: { status: string } | null; userErrors: { code: string }[] } }>(
+      `mutation($input: MarkVendorOrderDeliveredInput!) { markVendorOrderDelivered(input: $input) { vendorOrder { status } userErrors { code } } }`,
+      { input: { vendorOrderId: vendorView!.vendorOrders[0]!.id } },
+      { token: vendorToken },
+    );
+    expect(delivered.markVendorOrderDelivered).toEqual({ vendorOrder: { status: 'DELIVERED' }, userErrors: [] });
+    expect((await command('vendor_order.delivered', order.id)).payload).toMatchObject({ vendorOrderId: vendorView!.vendorOrders[0]!.id, carrier: 'DHL', trackingNumber: 'JD014600006281' });
+    expect((await readOrder(shopper.token, order.id))?.status).toBe('CONFIRMED');
 
     const mine = await platform.gateway.data<{ myOrders: { totalCount: number; edges: { node: { id: string } }[] } }>(`{ myOrders(first: 5) { totalCount edges { node { id } } } }`, {}, { token: shopper.token });
     expect(mine.myOrders).toEqual({ totalCount: 1, edges: [{ node: { id: order.id } }] });

@@ -268,6 +268,109 @@ describe('cancelOrder and markVendorOrderShipped', () => {
   });
 });
 
+describe('markVendorOrderDelivered', () => {
+  /** A CONFIRMED order of two vendors with both parts shipped; what it sent so far is read. */
+  async function shippedOrder() {
+    const order = await placed();
+    await toCaptureRequested(order);
+    await h.deliver('payment.captured', { orderId: order.orderId, paymentId: randomUUID(), amount: { amount: order.view.total, currency: 'EUR' } });
+    for (const part of order.view.vendorOrders) {
+      const shipped = await h.app.services.orders.markShipped(h.scope(h.vendor(part.vendorId)), { vendorOrderId: part.id, carrier: 'DHL', trackingNumber: `JD-${part.position}` });
+      if (!shipped.ok) throw new Error(`shipping failed: ${JSON.stringify(shipped.errors)}`);
+    }
+    await order.sent();
+    return order;
+  }
+  const deliver = (vendorId: string, vendorOrderId: string) => h.app.services.orders.markDelivered(h.scope(h.vendor(vendorId)), { vendorOrderId });
+
+  it('a vendor delivers its part; the order becomes DELIVERED with its last part, with its history row and order.status_changed', async () => {
+    const order = await shippedOrder();
+    const [first, second] = order.view.vendorOrders;
+
+    const firstDelivered = await deliver(first!.vendorId, first!.id.toUpperCase());
+    expect(firstDelivered).toMatchObject({ ok: true, value: { id: first!.id, status: 'DELIVERED', carrier: 'DHL', trackingNumber: 'JD-1', deliveredAt: expect.any(Date) as Date } });
+    expect(await vendorStatuses(order.orderId)).toEqual(['DELIVERED', 'SHIPPED']);
+    expect(await h.statusOf(order.orderId)).toBe('SHIPPED');
+    const partEvent = await order.sent();
+    expect(partEvent).toEqual([
+      {
+        type: 'vendor_order.delivered',
+        correlationId: expect.any(String) as string,
+        payload: { orderId: order.orderId, orderNumber: order.view.order.number, customerId: order.customer.userId, vendorOrderId: first!.id, vendorId: first!.vendorId, number: first!.number, carrier: 'DHL', trackingNumber: 'JD-1' },
+      },
+    ]);
+
+    // Marking it again is a retry: the part as it is, nothing written.
+    const again = await deliver(first!.vendorId, first!.id);
+    expect(again.ok && again.value.deliveredAt).toEqual(firstDelivered.ok && firstDelivered.value.deliveredAt);
+    expect(await order.sent()).toEqual([]);
+
+    const last = await deliver(second!.vendorId, second!.id);
+    expect(last.ok && last.value.status).toBe('DELIVERED');
+    expect(await h.statusOf(order.orderId)).toBe('DELIVERED');
+    const sent = await order.sent();
+    expect(types(sent)).toEqual(['order.status_changed', 'vendor_order.delivered']);
+    expect(sent.find((row) => row.type === 'order.status_changed')!.payload).toMatchObject({ from: 'SHIPPED', to: 'DELIVERED' });
+    const changes = await h.orders.history(order.orderId);
+    expect(changes.at(-1)).toMatchObject({ from: 'SHIPPED', to: 'DELIVERED', reason: 'every vendor order delivered' });
+    expect(await history(order.orderId)).toEqual(['∅→PENDING', 'PENDING→STOCK_RESERVED', 'STOCK_RESERVED→PAYMENT_AUTHORIZED', 'PAYMENT_AUTHORIZED→CONFIRMED', 'CONFIRMED→SHIPPED', 'SHIPPED→DELIVERED']);
+
+    // The customer sees the whole order delivered.
+    const seen = await h.app.services.orders.order(h.scope(order.customer), order.orderId);
+    expect(seen?.order.status).toBe('DELIVERED');
+    expect(seen?.vendorOrders.map((part) => part.deliveredAt instanceof Date)).toEqual([true, true]);
+  });
+
+  it('refusals change nothing: a part not shipped yet, another vendor’s, an unknown id; and it is for vendors only', async () => {
+    const order = await placed();
+    const [first, second] = order.view.vendorOrders;
+    const unchanged = async (expectedParts: string[], expectedOrder: string) => {
+      expect(await vendorStatuses(order.orderId)).toEqual(expectedParts);
+      expect(await h.statusOf(order.orderId)).toBe(expectedOrder);
+      expect(await order.sent()).toEqual([]);
+    };
+
+    const pending = await deliver(first!.vendorId, first!.id);
+    expect(pending).toMatchObject({ ok: false, errors: [{ code: OrderErrorCodes.VENDOR_ORDER_NOT_SHIPPED, field: ['input', 'vendorOrderId'] }] });
+    await unchanged(['PENDING', 'PENDING'], 'PENDING');
+
+    await toCaptureRequested(order);
+    await h.deliver('payment.captured', { orderId: order.orderId, paymentId: randomUUID(), amount: { amount: order.view.total, currency: 'EUR' } });
+    await order.sent();
+    const confirmed = await deliver(first!.vendorId, first!.id);
+    expect(confirmed).toMatchObject({ ok: false, errors: [{ code: OrderErrorCodes.VENDOR_ORDER_NOT_SHIPPED }] });
+    await unchanged(['CONFIRMED', 'CONFIRMED'], 'CONFIRMED');
+
+    await h.app.services.orders.markShipped(h.scope(h.vendor(second!.vendorId)), { vendorOrderId: second!.id, carrier: 'UPS', trackingNumber: '1Z999' });
+    await order.sent();
+    // Another vendor's shipped part is not found, exactly like a part that does not exist.
+    for (const vendorOrderId of [second!.id, randomUUID(), 'not-a-uuid']) {
+      const refused = await deliver(first!.vendorId, vendorOrderId);
+      expect(refused).toMatchObject({ ok: false, errors: [{ code: OrderErrorCodes.VENDOR_ORDER_NOT_FOUND, field: ['input', 'vendorOrderId'] }] });
+    }
+    await unchanged(['CONFIRMED', 'SHIPPED'], 'CONFIRMED');
+
+    // A shipped part delivered while another has not shipped: the order waits for it.
+    expect((await deliver(second!.vendorId, second!.id)).ok).toBe(true);
+    expect(types(await order.sent())).toEqual(['vendor_order.delivered']);
+    await unchanged(['CONFIRMED', 'DELIVERED'], 'CONFIRMED');
+
+    await expect(h.app.services.orders.markDelivered(h.scope(order.customer), { vendorOrderId: first!.id })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(h.app.services.orders.markDelivered(h.scope(h.admin()), { vendorOrderId: first!.id })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(h.app.services.orders.markDelivered(h.scope(null), { vendorOrderId: first!.id })).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('a part of a cancelled order was never shipped', async () => {
+    const order = await placed();
+    const [first] = order.view.vendorOrders;
+    await h.app.services.orders.cancel(h.scope(order.customer), { orderId: order.orderId, idempotencyKey: randomUUID() });
+    await order.sent();
+    expect(await deliver(first!.vendorId, first!.id)).toMatchObject({ ok: false, errors: [{ code: OrderErrorCodes.VENDOR_ORDER_NOT_SHIPPED }] });
+    expect(await vendorStatuses(order.orderId)).toEqual(['CANCELLED', 'CANCELLED']);
+    expect(await order.sent()).toEqual([]);
+  });
+});
+
 describe('orderStats', () => {
   it('counts confirmed orders and their revenue per day and per vendor', async () => {
     const from = new Date();

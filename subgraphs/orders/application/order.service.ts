@@ -5,12 +5,14 @@ import { valueOrThrow } from '../../../platform/errors/graphql-errors.ts';
 import { fail, invalidArgument, ok, type Result } from '../../../platform/errors/result.ts';
 import { userError, type UserError } from '../../../platform/errors/user-error.ts';
 import { isUuid } from '../../../platform/ids/uuid.ts';
+import type { OutboxEntry } from '../../../platform/messaging/outbox.ts';
+import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
 import { textError } from '../../../platform/validation/text.ts';
 import { asAdmin, asCustomer, asVendor, orderVisibility } from '../domain/access.ts';
 import { OrderErrorCodes } from '../domain/error-codes.ts';
 import { viewOrder, type OrderView } from '../domain/order-view.ts';
-import { CUSTOMER_CANCELLABLE, orderStatusFromParts, type OrderStatus, type VendorOrderStatus } from '../domain/order.process.ts';
+import { CUSTOMER_CANCELLABLE, orderStatusFromParts, vendorOrderDelivery, type OrderStatus, type VendorOrderStatus } from '../domain/order.process.ts';
 import { draftOrder, MAX_ORDER_LINES, validatePlaceOrder, type OrderDraft, type OrderLine, type OrderStatusChange, type PlaceOrderInput, type PlaceOrderRequest, type VendorOrder } from '../domain/order.ts';
 import type { TaxRates } from '../domain/totals.ts';
 import type { OrderAggregate, OrderListFilter, OrderRepository, TimeCursor } from '../infra/order.repository.ts';
@@ -41,6 +43,8 @@ export interface OrderService {
   cancel(scope: OrdersScope, input: { orderId: string; idempotencyKey: string }): Promise<Result<OrderView>>;
   /** The vendor of that vendor order only; another vendor's is not found. */
   markShipped(scope: OrdersScope, input: { vendorOrderId: string; carrier: string; trackingNumber: string }): Promise<Result<VendorOrder>>;
+  /** The vendor of that vendor order only (another vendor's is not found), once shipped; a delivered one is returned as it is. */
+  markDelivered(scope: OrdersScope, input: { vendorOrderId: string }): Promise<Result<VendorOrder>>;
   /** Null when there is none the caller may see. */
   order(scope: OrdersScope, id: string): Promise<OrderView | null>;
   history(scope: OrdersScope, orderId: string): Promise<OrderStatusChange[]>;
@@ -63,6 +67,25 @@ export interface OrderServiceDeps {
   taxRates: TaxRates;
   /** After a commit that wrote outbox rows (the relay's nudge). */
   onSent?: () => void;
+}
+
+/** Whether a part moves now, or is already where this request would put it (a retry: nothing is written). */
+type VendorOrderMoveDecision = 'MOVE' | 'UNCHANGED';
+
+/** One way a vendor moves its own part: what moveVendorOrder needs to know about it. */
+interface VendorOrderMove {
+  /** From the part as locked: move it, leave it (a retry), or refuse (a userError). */
+  decide(part: VendorOrder): Result<VendorOrderMoveDecision>;
+  /** The part as the move leaves it (its event and its order's next status are computed from it). */
+  moved(part: VendorOrder): VendorOrder;
+  /** Writes the part's move, in the transaction that holds its order's lock. */
+  write(tx: SqlClient, vendorOrderId: string): Promise<unknown>;
+  /** The part's own event. */
+  event(aggregate: OrderAggregate, part: VendorOrder, correlationId: string): OutboxEntry;
+  /** The history reason when the order moves with this part (it was the last). */
+  orderReason: string;
+  /** The log line once the move is committed. */
+  logged: string;
 }
 
 const cursorSchema = z.object({ at: z.string().datetime(), id: z.string().uuid() });
@@ -109,6 +132,50 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
       component(scope).warn({ code: error.code, err: error.message }, 'checkout read failed; nothing written');
       return fail(userError(OrderErrorCodes.ORDER_CHECKOUT_UNAVAILABLE, 'Checkout is unavailable right now; please try again in a moment.'));
     }
+  };
+
+  /**
+   * A vendor moving its own part (shipping it, marking it delivered): another vendor's part is not
+   * found, like one that does not exist. In one transaction: the part's move, its event, and the
+   * order following its parts (its history row and order.status_changed) when this was the last.
+   */
+  const moveVendorOrder = async (scope: OrdersScope, vendorId: string, rawVendorOrderId: string, move: VendorOrderMove): Promise<Result<VendorOrder>> => {
+    const vendorOrderId = rawVendorOrderId.toLowerCase();
+    const missing = () => fail(userError(OrderErrorCodes.VENDOR_ORDER_NOT_FOUND, 'No such vendor order.', ['input', 'vendorOrderId']));
+    const orderId = isUuid(vendorOrderId) ? await deps.orders.orderIdOfVendorOrder(vendorOrderId, vendorId) : null;
+    if (!orderId) return missing();
+    const outcome = await deps.orders.transaction(async (tx): Promise<Result<VendorOrderMoveDecision>> => {
+      // The order row first, as every saga step locks it: vendor orders never lock in another order.
+      const aggregate = await deps.orders.lock(tx, orderId);
+      const part = aggregate?.vendorOrders.find((candidate) => candidate.id === vendorOrderId);
+      if (!aggregate || !part) return missing();
+      const decision = move.decide(part);
+      if (!decision.ok || decision.value === 'UNCHANGED') return decision;
+      await move.write(tx, vendorOrderId);
+      const movedPart = move.moved(part);
+      const after = { ...aggregate, vendorOrders: aggregate.vendorOrders.map((candidate) => (candidate.id === vendorOrderId ? movedPart : candidate)) };
+      await deps.orders.send(tx, [move.event(after, movedPart, scope.requestId)]);
+      const next = orderStatusFromParts(aggregate.order.status, after.vendorOrders.map((candidate) => candidate.status));
+      if (next !== aggregate.order.status) {
+        await deps.orders.apply(tx, {
+          orderId,
+          from: aggregate.order.status,
+          to: next,
+          reason: move.orderReason,
+          stepDeadline: null,
+          messages: [deps.messages.statusChanged(after, aggregate.order.status, next, scope.requestId)],
+        });
+      }
+      return ok('MOVE');
+    });
+    if (!outcome.ok) return outcome;
+    if (outcome.value === 'MOVE') {
+      deps.onSent?.();
+      component(scope).info({ vendorOrderId, orderId }, move.logged);
+    }
+    const aggregate = await deps.orders.byId(orderId);
+    const part = aggregate?.vendorOrders.find((candidate) => candidate.id === vendorOrderId);
+    return part ? ok(part) : missing();
   };
 
   return {
@@ -199,44 +266,37 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
       }
       if (!SHIPMENT_TEXT.test(trackingNumber)) errors.push(userError(ErrorCodes.VALIDATION_FAILED, 'The tracking number must be 1 to 100 printable characters.', ['input', 'trackingNumber']));
       if (errors.length > 0) return fail(...errors);
-      const vendorOrderId = input.vendorOrderId.toLowerCase();
-      const missing = () => fail(userError(OrderErrorCodes.VENDOR_ORDER_NOT_FOUND, 'No such vendor order.', ['input', 'vendorOrderId']));
-      const orderId = isUuid(vendorOrderId) ? await deps.orders.orderIdOfVendorOrder(vendorOrderId, vendor.vendorId) : null;
-      if (!orderId) return missing();
-      const shipped = await deps.orders.transaction(async (tx): Promise<Result<'shipped' | 'unchanged'>> => {
-        // The order row first, as every saga step locks it: vendor orders never lock in another order.
-        const aggregate = await deps.orders.lock(tx, orderId);
-        const part = aggregate?.vendorOrders.find((candidate) => candidate.id === vendorOrderId);
-        if (!aggregate || !part) return missing();
-        if (part.status === 'SHIPPED' && part.carrier === carrier && part.trackingNumber === trackingNumber) return ok('unchanged');
-        if (part.status !== 'CONFIRMED') {
-          return fail(userError(OrderErrorCodes.VENDOR_ORDER_NOT_SHIPPABLE, `This vendor order is ${part.status.toLowerCase()}; only a confirmed one can be shipped.`, ['input', 'vendorOrderId']));
-        }
-        await deps.orders.shipVendorOrder(tx, vendorOrderId, { carrier, trackingNumber });
-        const after = { ...aggregate, vendorOrders: aggregate.vendorOrders.map((candidate) => (candidate.id === vendorOrderId ? { ...candidate, status: 'SHIPPED' as const, carrier, trackingNumber } : candidate)) };
-        const shippedPart = after.vendorOrders.find((candidate) => candidate.id === vendorOrderId)!;
-        await deps.orders.send(tx, [deps.messages.shipped(after, shippedPart, scope.requestId)]);
-        const next = orderStatusFromParts(aggregate.order.status, after.vendorOrders.map((candidate) => candidate.status));
-        if (next !== aggregate.order.status) {
-          await deps.orders.apply(tx, {
-            orderId,
-            from: aggregate.order.status,
-            to: next,
-            reason: 'every vendor order shipped',
-            stepDeadline: null,
-            messages: [deps.messages.statusChanged(after, aggregate.order.status, next, scope.requestId)],
-          });
-        }
-        return ok('shipped');
+      return moveVendorOrder(scope, vendor.vendorId, input.vendorOrderId, {
+        decide(part) {
+          // The same shipment again is a retry; another one for a shipped part is refused below.
+          if (part.status === 'SHIPPED' && part.carrier === carrier && part.trackingNumber === trackingNumber) return ok('UNCHANGED');
+          if (part.status !== 'CONFIRMED') {
+            return fail(userError(OrderErrorCodes.VENDOR_ORDER_NOT_SHIPPABLE, `This vendor order is ${part.status.toLowerCase()}; only a confirmed one can be shipped.`, ['input', 'vendorOrderId']));
+          }
+          return ok('MOVE');
+        },
+        moved: (part) => ({ ...part, status: 'SHIPPED', carrier, trackingNumber }),
+        write: (tx, vendorOrderId) => deps.orders.shipVendorOrder(tx, vendorOrderId, { carrier, trackingNumber }),
+        event: deps.messages.shipped,
+        orderReason: 'every vendor order shipped',
+        logged: 'vendor order shipped',
       });
-      if (!shipped.ok) return shipped;
-      if (shipped.value === 'shipped') {
-        deps.onSent?.();
-        component(scope).info({ vendorOrderId, orderId }, 'vendor order shipped');
-      }
-      const aggregate = await deps.orders.byId(orderId);
-      const part = aggregate?.vendorOrders.find((candidate) => candidate.id === vendorOrderId);
-      return part ? ok(part) : missing();
+    },
+
+    async markDelivered(scope, input) {
+      const vendor = valueOrThrow(asVendor(scope.viewer));
+      return moveVendorOrder(scope, vendor.vendorId, input.vendorOrderId, {
+        decide(part) {
+          const delivery = vendorOrderDelivery(part.status);
+          if (!delivery.ok) return delivery;
+          return ok(delivery.value === 'DELIVER' ? 'MOVE' : 'UNCHANGED');
+        },
+        moved: (part) => ({ ...part, status: 'DELIVERED' }),
+        write: (tx, vendorOrderId) => deps.orders.deliverVendorOrder(tx, vendorOrderId),
+        event: deps.messages.delivered,
+        orderReason: 'every vendor order delivered',
+        logged: 'vendor order delivered',
+      });
     },
 
     async order(scope, id) {

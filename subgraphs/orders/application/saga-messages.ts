@@ -10,6 +10,7 @@ import {
   orderStatusChangedV1,
   releaseStockV1,
   reserveStockV1,
+  vendorOrderDeliveredV1,
   vendorOrderShippedV1,
 } from '../../../contracts/index.ts';
 import { outboxEntry, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
@@ -52,6 +53,20 @@ function summary({ order, vendorOrders, lines }: OrderAggregate) {
       shipping: money(part.shipping, order.currency),
       total: money(part.total, order.currency),
     })),
+  };
+}
+
+/** What vendor_order.shipped and .delivered say: the part, its order, and how it travels. */
+function shipment({ order }: OrderAggregate, part: VendorOrder) {
+  return {
+    orderId: order.id,
+    orderNumber: order.number,
+    customerId: order.customerId,
+    vendorOrderId: part.id,
+    vendorId: part.vendorId,
+    number: part.number,
+    carrier: part.carrier ?? '',
+    trackingNumber: part.trackingNumber ?? '',
   };
 }
 
@@ -109,21 +124,8 @@ export function sagaMessages(settings: SagaMessageSettings) {
         { orderId: aggregate.order.id, customerId: aggregate.order.customerId, vendorIds: [...new Set(aggregate.vendorOrders.map((part) => part.vendorId))], from, to },
         correlationId,
       ),
-    shipped: (aggregate: OrderAggregate, part: VendorOrder, correlationId: string) =>
-      outboxEntry(
-        vendorOrderShippedV1,
-        {
-          orderId: aggregate.order.id,
-          orderNumber: aggregate.order.number,
-          customerId: aggregate.order.customerId,
-          vendorOrderId: part.id,
-          vendorId: part.vendorId,
-          number: part.number,
-          carrier: part.carrier ?? '',
-          trackingNumber: part.trackingNumber ?? '',
-        },
-        correlationId,
-      ),
+    shipped: (aggregate: OrderAggregate, part: VendorOrder, correlationId: string) => outboxEntry(vendorOrderShippedV1, shipment(aggregate, part), correlationId),
+    delivered: (aggregate: OrderAggregate, part: VendorOrder, correlationId: string) => outboxEntry(vendorOrderDeliveredV1, shipment(aggregate, part), correlationId),
   };
 }
 

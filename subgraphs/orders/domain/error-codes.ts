@@ -29,4 +29,6 @@ export const OrderErrorCodes = {
   VENDOR_ORDER_NOT_FOUND: 'VENDOR_ORDER_NOT_FOUND',
   /** The vendor order cannot be shipped in its status (not confirmed yet, cancelled, or already shipped with other tracking). */
   VENDOR_ORDER_NOT_SHIPPABLE: 'VENDOR_ORDER_NOT_SHIPPABLE',
+  /** The vendor order cannot be marked delivered: it has not shipped (not confirmed yet, waiting to ship, or cancelled). */
+  VENDOR_ORDER_NOT_SHIPPED: 'VENDOR_ORDER_NOT_SHIPPED',
 } as const;

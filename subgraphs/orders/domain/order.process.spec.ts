@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrderErrorCodes } from './error-codes.ts';
-import { moveOrder, orderProcess, orderStatusFromParts, OrderStatuses, vendorOrderProcess, VendorOrderStatuses, type OrderStatus, type VendorOrderStatus } from './order.process.ts';
+import { moveOrder, orderProcess, orderStatusFromParts, OrderStatuses, vendorOrderDelivery, vendorOrderProcess, VendorOrderStatuses, type OrderStatus, type VendorOrderStatus } from './order.process.ts';
 
 // Every allowed move of an order; every other pair of states is forbidden.
 const allowed: [OrderStatus, OrderStatus][] = [
@@ -54,7 +54,22 @@ describe('the order status from its vendor orders', () => {
     { current: 'SHIPPED', parts: ['SHIPPED', 'DELIVERED'], expected: 'SHIPPED' },
     { current: 'SHIPPED', parts: ['DELIVERED', 'DELIVERED'], expected: 'DELIVERED' },
     { current: 'PAYMENT_AUTHORIZED', parts: ['PENDING', 'PENDING'], expected: 'PAYMENT_AUTHORIZED' },
+    // A cancelled part never holds its order back; an order with no live part stays as it is.
+    { current: 'CONFIRMED', parts: ['SHIPPED', 'CANCELLED'], expected: 'SHIPPED' },
+    { current: 'SHIPPED', parts: ['DELIVERED', 'CANCELLED'], expected: 'DELIVERED' },
+    { current: 'CANCELLED', parts: ['CANCELLED', 'CANCELLED'], expected: 'CANCELLED' },
+    // Delivered parts of an order not yet SHIPPED do not skip it past SHIPPED.
+    { current: 'CONFIRMED', parts: ['DELIVERED', 'DELIVERED'], expected: 'SHIPPED' },
   ] as const)('$current with parts $parts → $expected', ({ current, parts, expected }) => {
     expect(orderStatusFromParts(current, parts)).toBe(expected);
+  });
+});
+
+describe('marking a vendor order delivered', () => {
+  it.each(VendorOrderStatuses.map((status) => [status] as const))('in %s', (status) => {
+    const delivery = vendorOrderDelivery(status);
+    if (status === 'SHIPPED') expect(delivery).toEqual({ ok: true, value: 'DELIVER' });
+    else if (status === 'DELIVERED') expect(delivery).toEqual({ ok: true, value: 'ALREADY_DELIVERED' });
+    else expect(delivery).toMatchObject({ ok: false, errors: [{ code: OrderErrorCodes.VENDOR_ORDER_NOT_SHIPPED, field: ['input', 'vendorOrderId'] }] });
   });
 });

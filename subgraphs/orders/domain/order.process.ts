@@ -56,13 +56,30 @@ export const vendorOrderProcess = defineProcess<VendorOrderStatus>('vendor order
   CANCELLED: [],
 });
 
+/** What marking a vendor order delivered does: move it, or nothing (it was already: a retry). */
+export type VendorOrderDelivery = 'DELIVER' | 'ALREADY_DELIVERED';
+
+/**
+ * Whether a vendor order in `status` can be marked delivered. The table decides (SHIPPED is its only
+ * way in); a delivered one is a retry that succeeds and changes nothing, as a repeated shipment
+ * does; anything else has not shipped (VENDOR_ORDER_NOT_SHIPPED).
+ */
+export function vendorOrderDelivery(status: VendorOrderStatus): Result<VendorOrderDelivery> {
+  if (status === 'DELIVERED') return ok('ALREADY_DELIVERED');
+  if (vendorOrderProcess.canMove(status, 'DELIVERED')) return ok('DELIVER');
+  return fail(userError(OrderErrorCodes.VENDOR_ORDER_NOT_SHIPPED, `This vendor order is ${status.toLowerCase()}; only a shipped one can be marked delivered.`, ['input', 'vendorOrderId']));
+}
+
 /**
  * The order's status once its vendor orders moved: a CONFIRMED order becomes SHIPPED when every
  * part shipped, a SHIPPED one DELIVERED when every part was delivered; otherwise it stays.
+ * Cancelled parts do not count: a part that will never ship must not hold its order back (today
+ * parts are only cancelled with their whole order, so this only guards a later per-part cancel).
  */
 export function orderStatusFromParts(current: OrderStatus, parts: readonly VendorOrderStatus[]): OrderStatus {
-  if (parts.length === 0) return current;
-  if (current === 'CONFIRMED' && parts.every((part) => part === 'SHIPPED' || part === 'DELIVERED')) return 'SHIPPED';
-  if (current === 'SHIPPED' && parts.every((part) => part === 'DELIVERED')) return 'DELIVERED';
+  const live = parts.filter((part) => part !== 'CANCELLED');
+  if (live.length === 0) return current;
+  if (current === 'CONFIRMED' && live.every((part) => part === 'SHIPPED' || part === 'DELIVERED')) return 'SHIPPED';
+  if (current === 'SHIPPED' && live.every((part) => part === 'DELIVERED')) return 'DELIVERED';
   return current;
 }

@@ -62,6 +62,7 @@ export interface VendorOrder {
   carrier: string | null;
   trackingNumber: string | null;
   shippedAt: Date | null;
+  deliveredAt: Date | null;
   createdAt: Date;
 }
 

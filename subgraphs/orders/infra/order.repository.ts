@@ -118,6 +118,8 @@ export interface OrderRepository {
   orderIdOfVendorOrder(vendorOrderId: string, vendorId: string): Promise<string | null>;
   /** In a transaction: records a shipment of a CONFIRMED vendor order; false when it was not CONFIRMED. */
   shipVendorOrder(tx: SqlClient, vendorOrderId: string, shipment: { carrier: string; trackingNumber: string }): Promise<boolean>;
+  /** In a transaction: records the delivery of a SHIPPED vendor order (delivered_at now); false when it was not SHIPPED. */
+  deliverVendorOrder(tx: SqlClient, vendorOrderId: string): Promise<boolean>;
   /** In a transaction: writes messages with no change of the order (a reply to a late message). */
   send(tx: SqlClient, messages: OutboxEntry[]): Promise<void>;
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
@@ -162,14 +164,14 @@ const ORDER_COLUMNS = (alias: string) => `
   ${alias}.step_deadline AS "stepDeadline", ${alias}.placed_at AS "placedAt", ${alias}.confirmed_at AS "confirmedAt", ${alias}.updated_at AS "updatedAt"`;
 
 /** A vendor order as the json subquery gives it: timestamps as ISO strings. */
-type VendorOrderJson = Omit<VendorOrderRow, 'shippedAt' | 'createdAt'> & { shippedAt: string | null; createdAt: string };
+type VendorOrderJson = Omit<VendorOrderRow, 'shippedAt' | 'deliveredAt' | 'createdAt'> & { shippedAt: string | null; deliveredAt: string | null; createdAt: string };
 
 // The order's vendor orders and lines as two json arrays beside its columns.
 const PARTS_COLUMNS = (alias: string) => `
   (SELECT coalesce(json_agg(json_build_object(
       'id', v.id::text, 'orderId', v.order_id::text, 'vendorId', v.vendor_id::text, 'number', v.number, 'position', v.position,
       'status', v.status::text, 'subtotal', v.subtotal, 'shipping', v.shipping, 'tax', v.tax, 'total', v.total, 'carrier', v.carrier,
-      'trackingNumber', v.tracking_number, 'shippedAt', v.shipped_at, 'createdAt', v.created_at) ORDER BY v.position), '[]'::json)
+      'trackingNumber', v.tracking_number, 'shippedAt', v.shipped_at, 'deliveredAt', v.delivered_at, 'createdAt', v.created_at) ORDER BY v.position), '[]'::json)
    FROM vendor_orders v WHERE v.order_id = ${alias}.id) AS "vendorOrders",
   (SELECT coalesce(json_agg(json_build_object(
       'id', l.id::text, 'orderId', l.order_id::text, 'vendorOrderId', l.vendor_order_id::text, 'position', l.position,
@@ -193,6 +195,7 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
         ...part,
         currency: order.currency,
         shippedAt: part.shippedAt === null ? null : new Date(part.shippedAt),
+        deliveredAt: part.deliveredAt === null ? null : new Date(part.deliveredAt),
         createdAt: new Date(part.createdAt),
       })),
       lines: lines.map((line) => ({ ...line, currency: order.currency })),
@@ -372,6 +375,7 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
         carrier: null,
         trackingNumber: null,
         shippedAt: null,
+        deliveredAt: null,
         createdAt: provisional,
       }));
       const vendorOrderIds = new Map(vendorOrders.map((part) => [part.vendorId, part.id]));
@@ -534,7 +538,7 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
       const rows = await db.$queryRaw<(VendorOrderRow & { currency: string })[]>`
         SELECT v.id::text, v.order_id::text AS "orderId", v.vendor_id::text AS "vendorId", v.number, v.position, v.status::text AS status,
                v.subtotal, v.shipping, v.tax, v.total, v.carrier, v.tracking_number AS "trackingNumber", v.shipped_at AS "shippedAt",
-               v.created_at AS "createdAt", o.currency
+               v.delivered_at AS "deliveredAt", v.created_at AS "createdAt", o.currency
         FROM vendor_orders v JOIN orders o ON o.id = v.order_id
         WHERE v.vendor_id = ${vendorId}::uuid
           AND (${status}::text IS NULL OR v.status = ${status}::"VendorOrderStatus")
@@ -596,6 +600,13 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
         UPDATE vendor_orders SET status = 'SHIPPED', carrier = ${shipment.carrier}, tracking_number = ${shipment.trackingNumber},
                shipped_at = clock_timestamp(), updated_at = clock_timestamp()
         WHERE id = ${vendorOrderId}::uuid AND status = 'CONFIRMED'`;
+      return updated > 0;
+    },
+
+    async deliverVendorOrder(tx, vendorOrderId) {
+      const updated = await tx.$executeRaw`
+        UPDATE vendor_orders SET status = 'DELIVERED', delivered_at = clock_timestamp(), updated_at = clock_timestamp()
+        WHERE id = ${vendorOrderId}::uuid AND status = 'SHIPPED'`;
       return updated > 0;
     },
 

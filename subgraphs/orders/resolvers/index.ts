@@ -1,6 +1,7 @@
 import { DateTime } from '../../../platform/graphql/scalars.ts';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { cancelOrder } from './mutation/cancel-order.ts';
+import { markVendorOrderDelivered } from './mutation/mark-vendor-order-delivered.ts';
 import { markVendorOrderShipped } from './mutation/mark-vendor-order-shipped.ts';
 import { placeOrder } from './mutation/place-order.ts';
 import { myOrders } from './query/my-orders.ts';
@@ -17,7 +18,7 @@ import { VendorOrder } from './types/vendor-order.ts';
 export const resolvers: Resolvers = {
   DateTime,
   Query: { myOrders, order, vendorOrders, orders, orderStats },
-  Mutation: { placeOrder, cancelOrder, markVendorOrderShipped },
+  Mutation: { placeOrder, cancelOrder, markVendorOrderShipped, markVendorOrderDelivered },
   Order,
   VendorOrder,
   OrderLine,
