@@ -43,6 +43,14 @@ export interface RetentionTask {
 const hoursBefore = (now: Date, hours: number) => new Date(now.getTime() - hours * 3_600_000);
 
 /**
+ * A service's own rows kept `ageMs` after their timestamp: `deleteBefore(cutoff, limit)` deletes up
+ * to `limit` of those older than `cutoff` and returns how many (a repository's bounded DELETE).
+ */
+export function rowsOlderThan(name: string, ageMs: number, deleteBefore: (cutoff: Date, limit: number) => PromiseLike<number>): RetentionTask {
+  return { name, deleteExpired: (now, limit) => deleteBefore(new Date(now.getTime() - ageMs), limit) };
+}
+
+/**
  * Published outbox rows older than `hours` (unpublished rows are never deleted, however old: they
  * still have to go out). `SKIP LOCKED`: instances running the job at once take different rows, and
  * a relay's claimed batch is left alone.
@@ -93,8 +101,9 @@ export interface RetentionJob {
 /**
  * Deletes what the bus no longer needs, in bounded batches: published outbox rows, handled inbox
  * rows, and whatever else a service registers (inventory: stored idempotency outcomes). Every
- * process on the bus runs one; several instances at once are fine (each batch skips rows another
- * holds). A failing task is logged and retried on the next run; the others still run.
+ * process on the bus runs one (through createBusRetentionJob); several instances at once are fine
+ * (each batch skips rows another holds). A failing task is logged and retried on the next run; the
+ * others still run.
  */
 export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
   const log = options.logger.child({ component: 'retention' });
@@ -124,4 +133,34 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
 
   const job = createPeriodicJob({ name: 'retention run', logger: log, run: pass });
   return { runOnce: job.runOnce, start: () => job.start(options.intervalMs), stop: job.stop };
+}
+
+/** The messaging tables a database may have (its prisma/<name>/schema.prisma says which). */
+export type MessagingTable = 'outbox_message' | 'inbox_message';
+
+const MESSAGING_TABLE_TASKS: Record<MessagingTable, (db: SqlClient, settings: RetentionSettings) => RetentionTask> = {
+  outbox_message: (db, settings) => outboxRetention(db, settings.outboxHours),
+  inbox_message: (db, settings) => inboxRetention(db, settings.inboxHours),
+};
+
+export interface BusRetentionJobOptions {
+  db: SqlClient;
+  /** Exactly the messaging tables this database has (test/messaging/retention-wiring.test.ts compares them with the schema). */
+  tables: readonly MessagingTable[];
+  settings: RetentionSettings;
+  logger: Logger;
+  /** The service's own expiring rows (inventory: stored idempotency outcomes), cleaned after the messaging tables. */
+  serviceTasks?: readonly RetentionTask[];
+}
+
+/**
+ * The retention job as every process on the bus wires it: one task per messaging table of its
+ * database, then its own. Start it with the process, and stop it before the pool closes.
+ */
+export function createBusRetentionJob(options: BusRetentionJobOptions): RetentionJob {
+  return createRetentionJob({
+    tasks: [...options.tables.map((table) => MESSAGING_TABLE_TASKS[table](options.db, options.settings)), ...(options.serviceTasks ?? [])],
+    logger: options.logger,
+    intervalMs: options.settings.intervalMs,
+  });
 }

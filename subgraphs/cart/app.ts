@@ -8,6 +8,7 @@ import type { Logger } from '../../platform/logging/logger.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
 import { startConsumer } from '../../platform/messaging/start-consumer.ts';
+import { createBusRetentionJob } from '../../platform/messaging/retention.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { checkoutCartBody, createCheckoutCartRead } from './application/checkout-read.ts';
 import { systemClock } from './application/clock.ts';
@@ -23,8 +24,8 @@ import { resolvers } from './resolvers/index.ts';
 
 /**
  * Wires the cart (its database, catalog's and inventory's internal reads, the order consumer, the guest
- * cart sweeper, token verifier) and serves it. `close()` stops taking requests, stops the sweeper
- * and the consumer, then releases RabbitMQ and the database pool.
+ * cart sweeper, the retention job, token verifier) and serves it. `close()` stops taking requests,
+ * stops the sweeper, the consumer and the retention job, then releases RabbitMQ and the database pool.
  */
 export async function startCartSubgraph(config: CartConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
   const db = createCartDatabase(config.databaseUrl, config.databasePoolSize);
@@ -53,6 +54,8 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, over
   });
   await startConsumer(orderEvents, logger);
   sweeper.start(config.guestCartSweepIntervalMs);
+  const retention = createBusRetentionJob({ db, tables: ['inbox_message'], settings: config.retention, logger });
+  retention.start();
   try {
     return await startSubgraphServer<CartContext>({
       name: 'cart',
@@ -74,12 +77,14 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, over
         { name: 'session revocations', close: () => sessions.close() },
         // Handlers in flight finish (they need Postgres) before it closes.
         { name: 'order consumer', close: () => orderEvents.stop() },
+      { name: 'retention job', close: () => retention.stop() },
         { name: 'rabbitmq', close: () => rabbitmq.close() },
         { name: 'postgres', close: () => db.$disconnect() },
       ],
       createContext: (base, signal) => ({ ...app.scopeFor(base, signal), services: app.services }),
     });
   } catch (error) {
+    await retention.stop();
     await sweeper.stop();
     throw error;
   }

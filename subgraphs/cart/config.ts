@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { retentionEnvironment, retentionSettings } from '../../platform/messaging/retention.ts';
 import { DEFAULT_JWKS_URL, env, internalUrlVariable, loadConfig, processEnv, serviceRules, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
 
 /** Everything the cart process reads from its environment, validated once at start-up. */
 export const cartConfigSchema = z
   .object({
     ...subgraphEnvironment('cart', 4004),
+    ...retentionEnvironment(),
     /** The users subgraph publishes the access-token keys here. */
     JWKS_URL: env.url(DEFAULT_JWKS_URL),
     /** Catalog's internal listener: names, prices and on-sale state of variants (POST /internal/variants). */
@@ -21,6 +23,7 @@ export const cartConfigSchema = z
   .superRefine(serviceRules)
   .transform((raw) => ({
     ...subgraphSettings(raw),
+    retention: retentionSettings(raw),
     jwksUrl: raw.JWKS_URL,
     catalogInternalUrl: raw.CATALOG_INTERNAL_URL,
     inventoryInternalUrl: raw.INVENTORY_INTERNAL_URL,

@@ -7,6 +7,7 @@ import type { Logger } from '../../platform/logging/logger.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
 import { startConsumer } from '../../platform/messaging/start-consumer.ts';
+import { createBusRetentionJob } from '../../platform/messaging/retention.ts';
 import { createServiceSigning, internalReadRoute } from '../../platform/http/internal-read.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { closeRedis, createRedis } from '../../platform/redis/redis.ts';
@@ -25,8 +26,9 @@ import { createVendorSuspensionRepository } from './infra/vendor-suspension.repo
 import { resolvers } from './resolvers/index.ts';
 
 /**
- * Wires the catalog (Prisma, Redis caches, services, token verifier) and serves it. `close()`
- * stops taking requests, then releases Redis and the database pool.
+ * Wires the catalog (Prisma, Redis caches, services, the vendor status consumer, the retention job,
+ * token verifier) and serves it. `close()` stops taking requests, the consumer and the retention
+ * job, then releases RabbitMQ, Redis and the database pool.
  */
 export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
   const prisma = createCatalogPrisma(config.databaseUrl, config.databasePoolSize);
@@ -54,6 +56,8 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
     deliveryLimit: config.messaging.deliveryLimit,
   });
   await startConsumer(vendorStatus, logger);
+  const retention = createBusRetentionJob({ db: prisma, tables: ['inbox_message'], settings: config.retention, logger });
+  retention.start();
   return startSubgraphServer<CatalogContext>({
     name: 'catalog',
     typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
@@ -72,6 +76,7 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
       { name: 'session revocations', close: () => sessions.close() },
       // Handlers in flight finish (they need Postgres and Redis) before those close.
       { name: 'vendor status consumer', close: () => vendorStatus.stop() },
+      { name: 'retention job', close: () => retention.stop() },
       { name: 'rabbitmq', close: () => rabbitmq.close() },
       { name: 'redis', close: () => closeRedis(redis) },
       { name: 'postgres', close: () => prisma.$disconnect() },

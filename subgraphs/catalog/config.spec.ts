@@ -24,6 +24,7 @@ describe('loadCatalogConfig', () => {
       tokenPolicy: { clockSkewSeconds: 30, maxTokenAgeSeconds: 930 },
       sessionRevocations: { redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'shop:sessions:' }, checkIntervalMs: 2000, retentionSeconds: 990 },
       messaging: { url: 'amqp://guest:guest@127.0.0.1:5672', prefix: 'shop.', outboxPollMs: 1000, deliveryLimit: 5 },
+      retention: { outboxHours: 72, inboxHours: 168, intervalMs: 600_000 },
       jwksUrl: 'http://127.0.0.1:9001/.well-known/jwks.json',
       productCacheTtlSeconds: 60,
       listingCacheTtlSeconds: 30,

@@ -8,7 +8,7 @@ import { createMessagingConnection, rabbitmqReadiness } from '../../platform/mes
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
 import { startConsumer } from '../../platform/messaging/start-consumer.ts';
 import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
-import { createRetentionJob, inboxRetention, outboxRetention } from '../../platform/messaging/retention.ts';
+import { createBusRetentionJob, rowsOlderThan } from '../../platform/messaging/retention.ts';
 import { createServiceSigning, internalReadRoute } from '../../platform/http/internal-read.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { availabilityReadBody, createAvailabilityRead } from './application/availability-read.ts';
@@ -61,14 +61,12 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
     logger,
     deliveryLimit: config.messaging.deliveryLimit,
   });
-  const retention = createRetentionJob({
-    tasks: [
-      outboxRetention(db, config.retention.outboxHours),
-      inboxRetention(db, config.retention.inboxHours),
-      { name: 'stock_requests', deleteExpired: (now, limit) => stock.deleteStoredOutcomes(new Date(now.getTime() - config.stockRequestRetentionHours * 3_600_000), limit) },
-    ],
+  const retention = createBusRetentionJob({
+    db,
+    tables: ['outbox_message', 'inbox_message'],
+    settings: config.retention,
     logger,
-    intervalMs: config.retention.intervalMs,
+    serviceTasks: [rowsOlderThan('stock_requests', config.stockRequestRetentionHours * 3_600_000, (cutoff, limit) => stock.deleteStoredOutcomes(cutoff, limit))],
   });
   relay.start();
   sweeper.start(config.reservationSweepIntervalMs);

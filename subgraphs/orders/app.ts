@@ -9,7 +9,7 @@ import { createMessagingConnection, rabbitmqReadiness } from '../../platform/mes
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
 import { startConsumer } from '../../platform/messaging/start-consumer.ts';
 import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
-import { createRetentionJob, inboxRetention, outboxRetention } from '../../platform/messaging/retention.ts';
+import { createBusRetentionJob } from '../../platform/messaging/retention.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { SAGA_CONSUMER } from './application/checkout-saga.ts';
 import { systemClock } from './application/clock.ts';
@@ -71,11 +71,7 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
   await startConsumer(saga, logger);
   app.sweeper.start(config.sagaSweepIntervalMs);
   // Published outbox rows and handled inbox rows are deleted by age (platform/messaging/retention.ts).
-  const retention = createRetentionJob({
-    tasks: [outboxRetention(db, config.retention.outboxHours), inboxRetention(db, config.retention.inboxHours)],
-    logger,
-    intervalMs: config.retention.intervalMs,
-  });
+  const retention = createBusRetentionJob({ db, tables: ['outbox_message', 'inbox_message'], settings: config.retention, logger });
   retention.start();
   try {
     return await startSubgraphServer<OrdersContext>({

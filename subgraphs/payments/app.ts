@@ -7,10 +7,12 @@ import type { Logger } from '../../platform/logging/logger.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
 import { startConsumer } from '../../platform/messaging/start-consumer.ts';
+import { createBusRetentionJob } from '../../platform/messaging/retention.ts';
 import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { systemClock } from './application/clock.ts';
 import { withProviderTimeout } from './application/payment-provider.ts';
+import { paymentsRetentionTasks } from './application/retention.ts';
 import { PAYMENTS_SAGA_CONSUMER, paymentSagaHandlers } from './application/saga.handlers.ts';
 import { createPaymentsApp } from './application/services.ts';
 import { loadPaymentsConfig, type PaymentsConfig } from './config.ts';
@@ -24,9 +26,9 @@ import { providerWebhookRoute } from './webhook.route.ts';
 
 /**
  * Wires payments (its database pool, the simulated card network behind the provider port, services, the saga
- * consumer, the outbox relay, the provider webhook, the token verifier) and serves it. `close()`
- * stops taking requests, then the consumer (handlers in flight finish), the relay, the simulated
- * network's calls in flight, RabbitMQ, and the database pools.
+ * consumer, the outbox relay, the retention job, the provider webhook, the token verifier) and serves
+ * it. `close()` stops taking requests, then the consumer (handlers in flight finish), the relay, the
+ * retention job, the simulated network's calls in flight, RabbitMQ, and the database pools.
  */
 export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
   const db = createPaymentsDatabase(config.databaseUrl, config.databasePoolSize);
@@ -42,8 +44,9 @@ export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logg
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
   const rabbitmq = createMessagingConnection(config.messaging, logger);
   const relay = createOutboxRelay({ db: relayDb, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  const repository = createPaymentRepository(db);
   const app = createPaymentsApp({
-    payments: createPaymentRepository(db),
+    payments: repository,
     provider: withProviderTimeout(network, config.providerTimeoutMs),
     commissionBps: config.commissionBps,
     clock: systemClock,
@@ -61,6 +64,14 @@ export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logg
   });
   relay.start();
   await startConsumer(saga, logger);
+  const retention = createBusRetentionJob({
+    db,
+    tables: ['outbox_message', 'inbox_message'],
+    settings: config.retention,
+    logger,
+    serviceTasks: paymentsRetentionTasks(repository, { requestRetentionHours: config.paymentRequestRetentionHours, webhookToleranceSeconds: config.webhook.toleranceSeconds }),
+  });
+  retention.start();
   const secret = paymentWebhookSecret({ secret: config.webhook.secret, nodeEnv: config.nodeEnv, devSecretsDir: config.gatewaySigning.devSecretsDir }, logger);
   return startSubgraphServer<PaymentsContext>({
     name: 'payments',
@@ -78,6 +89,7 @@ export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logg
       // Handlers in flight finish (they need Postgres and the network) before those close.
       { name: 'payments saga consumer', close: () => saga.stop() },
       { name: 'outbox relay', close: () => relay.stop() },
+      { name: 'retention job', close: () => retention.stop() },
       { name: 'simulated card network', close: () => network.close() },
       { name: 'rabbitmq', close: () => rabbitmq.close() },
       { name: 'postgres (simulated network)', close: () => networkDb.$disconnect() },

@@ -12,7 +12,15 @@ describe('loadPaymentsConfig', () => {
       providerTimeoutMs: 2000,
       webhook: { secret: null, toleranceSeconds: 300 },
       simulatedNetwork: { slowMs: 3000 },
+      paymentRequestRetentionHours: 720,
+      retention: { outboxHours: 72, inboxHours: 168, intervalMs: 600_000 },
     });
+  });
+
+  it('keeps stored idempotency keys for PAYMENT_REQUEST_RETENTION_HOURS, at least an hour', () => {
+    expect(loadPaymentsConfig({ PAYMENT_REQUEST_RETENTION_HOURS: '48' }).paymentRequestRetentionHours).toBe(48);
+    expect(() => loadPaymentsConfig({ PAYMENT_REQUEST_RETENTION_HOURS: '0' })).toThrow(/PAYMENT_REQUEST_RETENTION_HOURS/);
+    expect(() => loadPaymentsConfig({ PAYMENT_REQUEST_RETENTION_HOURS: '1.5' })).toThrow(/PAYMENT_REQUEST_RETENTION_HOURS/);
   });
 
   it('refuses a commission above 100 %, and a provider timeout the inbox transaction cannot hold', () => {

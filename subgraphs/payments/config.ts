@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retentionEnvironment, retentionSettings } from '../../platform/messaging/retention.ts';
 import { DEFAULT_JWKS_URL, env, loadConfig, processEnv, serviceRules, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
 
 /**
@@ -11,6 +12,7 @@ export const MAX_PROVIDER_TIMEOUT_MS = 4_000;
 export const paymentsConfigSchema = z
   .object({
     ...subgraphEnvironment('payments', 4005),
+    ...retentionEnvironment(),
     /** The users subgraph publishes the access-token keys here. */
     JWKS_URL: env.url(DEFAULT_JWKS_URL),
     /** The platform's cut of each vendor's share on capture, in basis points (1000 = 10 %). */
@@ -21,6 +23,11 @@ export const paymentsConfigSchema = z
     PAYMENT_WEBHOOK_SECRET: z.string().min(32, 'needs at least 32 characters').optional(),
     /** A webhook whose signed time is further off than this is refused (replays of old events). */
     PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+    /**
+     * How long a stored idempotency key of an admin capture is kept (30 days), then deleted: a
+     * retry after that is answered PAYMENT_ALREADY_CAPTURED instead of the first result.
+     */
+    PAYMENT_REQUEST_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 3_650).default(720),
     /** How long the simulated network's slow test card (4000000000000077, tok_slow) takes to answer. */
     SIMULATED_CARD_SLOW_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   })
@@ -32,10 +39,12 @@ export const paymentsConfigSchema = z
   })
   .transform((raw) => ({
     ...subgraphSettings(raw),
+    retention: retentionSettings(raw),
     jwksUrl: raw.JWKS_URL,
     commissionBps: raw.PLATFORM_COMMISSION_BPS,
     providerTimeoutMs: raw.PAYMENT_PROVIDER_TIMEOUT_MS,
     webhook: { secret: raw.PAYMENT_WEBHOOK_SECRET ?? null, toleranceSeconds: raw.PAYMENT_WEBHOOK_TOLERANCE_SECONDS },
+    paymentRequestRetentionHours: raw.PAYMENT_REQUEST_RETENTION_HOURS,
     simulatedNetwork: { slowMs: raw.SIMULATED_CARD_SLOW_MS },
   }));
 

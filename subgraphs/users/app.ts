@@ -8,6 +8,7 @@ import { defineSubgraph, type SubgraphOverrides } from '../../platform/lifecycle
 import type { Logger } from '../../platform/logging/logger.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createOutboxRelay } from '../../platform/messaging/outbox.ts';
+import { createBusRetentionJob } from '../../platform/messaging/retention.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { closeRedis, createRedis, waitForRedis } from '../../platform/redis/redis.ts';
 import { contactsRequestSchema, createContactReadService } from './application/contact-read.ts';
@@ -47,7 +48,7 @@ function jwksRoute(signer: AccessTokenSigner): RouteHandler {
 }
 
 /**
- * Wires the users subgraph (keys, Prisma, Redis, services) and serves it. Tests boot it in-process
+ * Wires the users subgraph (keys, Prisma, Redis, services, the outbox relay and the retention job) and serves it. Tests boot it in-process
  * with port 0; main.ts is only the process entry around it.
  */
 export async function startUsersSubgraph(config: UsersConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
@@ -68,6 +69,8 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
   const rabbitmq = createMessagingConnection(config.messaging, logger);
   const relay = createOutboxRelay({ db: prisma, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
   relay.start();
+  const retention = createBusRetentionJob({ db: prisma, tables: ['outbox_message'], settings: config.retention, logger });
+  retention.start();
 
   const users = createUserRepository(prisma, cipher);
   const vendors = createVendorRepository(prisma);
@@ -129,6 +132,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
       { name: 'partners redis', close: () => closeRedis(partnersRedis) },
       // The relay finishes its batch (it needs Postgres and the broker) before either closes.
       { name: 'outbox relay', close: () => relay.stop() },
+      { name: 'retention job', close: () => retention.stop() },
       { name: 'rabbitmq', close: () => rabbitmq.close() },
       { name: 'postgres', close: () => prisma.$disconnect() },
     ],

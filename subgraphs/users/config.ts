@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS } from '../../platform/auth/access-token.ts';
+import { retentionEnvironment, retentionSettings } from '../../platform/messaging/retention.ts';
 import { accessTokenSettings, env, loadConfig, processEnv, serviceRules, subgraphEnvironment, subgraphSettings } from '../../platform/config/load-config.ts';
 
 /** A private Ed25519 JWK as JSON; checked here so a bad key fails at start-up, not at the first log-in. */
@@ -58,6 +59,7 @@ const piiKey = z
 export const usersConfigSchema = z
   .object({
     ...subgraphEnvironment('users', 4001),
+    ...retentionEnvironment(),
     ACCESS_TOKEN_TTL_SECONDS: env.positiveInt(DEFAULT_ACCESS_TOKEN_TTL_SECONDS),
     REFRESH_TOKEN_TTL_SECONDS: env.positiveInt(30 * 24 * 60 * 60),
     /** Required in production; generated into DEV_SECRETS_DIR otherwise. */
@@ -102,6 +104,7 @@ export const usersConfigSchema = z
   })
   .transform((c) => ({
     ...subgraphSettings(c),
+    retention: retentionSettings(c),
     // The age limit follows the lifetime of the tokens this process signs.
     ...accessTokenSettings(c, c.ACCESS_TOKEN_TTL_SECONDS),
     vendorCacheTtlSeconds: c.VENDOR_CACHE_TTL_SECONDS,

@@ -11,6 +11,7 @@ import {
   processEnv,
   serviceEnvironment,
 } from '../../platform/config/load-config.ts';
+import { retentionEnvironment, retentionSettings } from '../../platform/messaging/retention.ts';
 
 /** The worker's internal listener (health, metrics): 9007 in every environment unless told. */
 export const NOTIFICATIONS_INTERNAL_PORT = 9007;
@@ -36,6 +37,7 @@ export const notificationsConfigSchema = z
     DATABASE_URL: env.url(databaseUrl(DEFAULT_POSTGRES_URL, 'shop_notifications')),
     DATABASE_POOL_SIZE: env.positiveInt(5),
     ...messagingEnvironment(),
+    ...retentionEnvironment(),
     /** The users subgraph's internal listener: POST /internal/contacts gives names and addresses. */
     USERS_INTERNAL_URL: env.url(`http://127.0.0.1:${4001 + INTERNAL_PORT_OFFSET}`),
     CONTACTS_TIMEOUT_MS: env.positiveInt(3_000),
@@ -98,6 +100,7 @@ export const notificationsConfigSchema = z
     databaseUrl: raw.DATABASE_URL,
     databasePoolSize: raw.DATABASE_POOL_SIZE,
     messaging: messagingSettings(raw),
+    retention: retentionSettings(raw),
     contacts: { baseUrl: raw.USERS_INTERNAL_URL, timeoutMs: raw.CONTACTS_TIMEOUT_MS },
     smtp: {
       host: raw.SMTP_HOST,

@@ -131,6 +131,10 @@ export interface PaymentRepository {
   claimRequestKey(tx: SqlClient, actor: string, key: string, hash: string): Promise<boolean>;
   /** Records a provider event id; false when it was seen before (a replay). */
   recordWebhookEvent(tx: SqlClient, id: string, type: string): Promise<boolean>;
+  /** Deletes up to `limit` idempotency keys claimed before `before`; returns how many (the retention job). */
+  deleteRequestKeys(before: Date, limit: number): Promise<number>;
+  /** Deletes up to `limit` webhook event ids received before `before`; returns how many (the retention job). */
+  deleteWebhookEvents(before: Date, limit: number): Promise<number>;
   /** A vendor's balance per currency: the sum of its entries. */
   balances(vendorId: string): Promise<Money[]>;
   entries(vendorId: string | null, limit: number, after: LedgerPosition | null): Promise<LedgerEntry[]>;
@@ -453,6 +457,19 @@ export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository
     async recordWebhookEvent(tx, id, type) {
       const inserted = await tx.$executeRaw`INSERT INTO webhook_events (id, type) VALUES (${id}, ${type}) ON CONFLICT (id) DO NOTHING`;
       return inserted > 0;
+    },
+
+    // SKIP LOCKED: instances running the retention job at once take different rows.
+    async deleteRequestKeys(before, limit) {
+      return db.$executeRaw`
+        DELETE FROM payment_requests WHERE (actor, key) IN (
+          SELECT actor, key FROM payment_requests WHERE created_at < ${before} ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
+    },
+
+    async deleteWebhookEvents(before, limit) {
+      return db.$executeRaw`
+        DELETE FROM webhook_events WHERE id IN (
+          SELECT id FROM webhook_events WHERE received_at < ${before} ORDER BY received_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
     },
 
     async balances(vendorId) {
