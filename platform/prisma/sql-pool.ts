@@ -108,7 +108,7 @@ export function createSqlPool(databaseUrl: string, poolSize = 10): SqlDatabase {
 /**
  * Statements a transaction's work sends within one turn of the event loop leave in one socket
  * write: Postgres is woken once for all of them, and the sender makes one system call instead of
- * one per statement (measured: a third of a saga service's CPU went to those writes).
+ * one per statement.
  */
 function gatherWrites(client: pg.PoolClient): () => void {
   let gathering = false;
