@@ -87,6 +87,14 @@ export function outboxEntry<TPayload>(contract: MessageContract<string, TPayload
   return { contract, payload, correlationId };
 }
 
+const occurredMs = (row: OutboxRow) => (row.occurred_at instanceof Date ? row.occurred_at.getTime() : Date.parse(row.occurred_at));
+
+/** The ids of a published batch, by what the broker answered. */
+interface Settled {
+  published: string[];
+  failed: string[];
+}
+
 interface OutboxRow {
   id: string;
   type: string;
@@ -103,7 +111,7 @@ export interface OutboxRelayOptions {
   logger: Logger;
   /** Longest wait between looks when idle and not nudged. */
   pollMs: number;
-  /** Rows claimed per transaction: small, so a lock is held briefly and relays share the work. */
+  /** Rows claimed at once: small, so relays share the work and a failure delays few. */
   batchSize?: number;
   /** A publish not confirmed by then counts as failed and is retried. */
   publishTimeoutMs?: number;
@@ -120,18 +128,24 @@ export interface OutboxRelay {
 }
 
 /**
- * Publishes the outbox to the events exchange with publisher confirms: claims unpublished rows
- * with `FOR UPDATE SKIP LOCKED` (several relays never publish the same row at once), publishes
- * each as a persistent message whose messageId is the row id, and marks only the confirmed ones
- * published in the same transaction. A publish lost to a dropped connection leaves its row
- * unpublished for the next round, so a message may go out twice but never zero times; consumers
- * dedupe on the id.
+ * Publishes the outbox to the events exchange with publisher confirms. A relay claims unpublished
+ * rows with a lease (`claimed_until`, taken with `FOR UPDATE SKIP LOCKED`, so several relays never
+ * claim the same row), publishes each as a persistent message whose messageId is the row id, and
+ * marks the confirmed ones published in the statement that claims the next batch (at the next
+ * nudge or within a second): one statement per batch, and no transaction held open while the
+ * broker confirms. A publish that fails gives
+ * its row back; a relay that dies mid-publish leaves its rows to whoever claims them after the
+ * lease. So a message may go out twice but never zero times; consumers dedupe on the id.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const log = options.logger.child({ component: 'outbox-relay' });
   const batchSize = options.batchSize ?? 50;
   const publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
+  // Outlives any publish the relay still waits for, so a live relay's rows are never taken over.
+  const leaseMs = publishTimeoutMs + 5_000;
+  // Published rows are marked by the next claim, at the latest this long after: well inside the lease.
+  const markWithinMs = Math.min(1_000, leaseMs / 4);
   const exchange = topologyNames(options.prefix).events;
   let channel: ChannelWrapper | null = null;
   let running = false;
@@ -140,7 +154,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let nudged = false;
 
   const publish = (ch: ChannelWrapper, row: OutboxRow) => {
-    const occurredAt = row.occurred_at instanceof Date ? row.occurred_at.toISOString() : new Date(row.occurred_at).toISOString();
+    const occurredAt = new Date(occurredMs(row)).toISOString();
     const envelope: Envelope = { id: row.id, type: row.type, version: Number(row.version), occurredAt, correlationId: row.correlation_id, payload: row.payload };
     return ch.publish(exchange, row.type, Buffer.from(JSON.stringify(envelope)), {
       persistent: true,
@@ -153,37 +167,48 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     });
   };
 
-  /** One claimed batch; returns how many rows it saw and how many failed. */
-  const runBatch = async (ch: ChannelWrapper) =>
-    options.db.$transaction(
-      async (tx) => {
-        const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT id::text AS id, type, version, payload, correlation_id, occurred_at
-          FROM outbox_message
-          WHERE published_at IS NULL
-          ORDER BY occurred_at, id
-          LIMIT ${batchSize}
-          FOR UPDATE SKIP LOCKED`;
-        const results = await Promise.allSettled(rows.map((row) => publish(ch, row)));
-        const confirmed: string[] = [];
-        let failed = 0;
-        for (const [index, result] of results.entries()) {
-          const row = rows[index];
-          if (!row) continue;
-          if (result.status === 'fulfilled') {
-            confirmed.push(row.id);
-          } else {
-            failed += 1;
-            log.warn({ messageId: row.id, type: row.type, err: result.reason instanceof Error ? result.reason.message : String(result.reason) }, 'publish not confirmed; will retry');
-          }
-        }
-        // One statement for the batch: a round trip per row held the claimed rows' locks (and the
-        // next batch) for as many round trips as the batch had rows.
-        if (confirmed.length > 0) await tx.$executeRaw`UPDATE outbox_message SET published_at = now() WHERE id = ANY(${confirmed}::uuid[])`;
-        return { seen: rows.length, failed };
-      },
-      { timeout: publishTimeoutMs + 10_000, maxWait: 5_000 },
-    );
+  /**
+   * Marks the confirmed rows published, gives the failed ones back, and claims up to `claim` more
+   * (oldest first), in one statement. The rows it settles still look claimed to its own snapshot,
+   * so it never claims them again.
+   */
+  const settleAndClaim = async (settled: Settled, claim: number) => {
+    const rows = await options.db.$queryRaw<OutboxRow[]>`
+      WITH published AS (
+        UPDATE outbox_message SET published_at = now(), claimed_until = NULL WHERE id = ANY(${settled.published}::uuid[])
+      ), given_back AS (
+        UPDATE outbox_message SET claimed_until = NULL WHERE id = ANY(${settled.failed}::uuid[])
+      ), next AS (
+        SELECT id FROM outbox_message
+        WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+          AND NOT (id = ANY(${settled.published}::uuid[])) AND NOT (id = ANY(${settled.failed}::uuid[]))
+        ORDER BY occurred_at, id
+        LIMIT ${claim}
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE outbox_message AS claimed SET claimed_until = now() + ${leaseMs}::int * interval '1 millisecond'
+      FROM next WHERE claimed.id = next.id
+      RETURNING claimed.id::text AS id, claimed.type, claimed.version, claimed.payload, claimed.correlation_id, claimed.occurred_at`;
+    // An UPDATE returns its rows in no particular order; they are published oldest first.
+    return rows.sort((a, b) => occurredMs(a) - occurredMs(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  };
+
+  /** Publishes a claimed batch; what the broker confirmed and what it did not. */
+  const publishBatch = async (ch: ChannelWrapper, rows: OutboxRow[]): Promise<Settled> => {
+    const results = await Promise.allSettled(rows.map((row) => publish(ch, row)));
+    const settled: Settled = { published: [], failed: [] };
+    for (const [index, result] of results.entries()) {
+      const row = rows[index];
+      if (!row) continue;
+      if (result.status === 'fulfilled') {
+        settled.published.push(row.id);
+      } else {
+        settled.failed.push(row.id);
+        log.warn({ messageId: row.id, type: row.type, err: result.reason instanceof Error ? result.reason.message : String(result.reason) }, 'publish not confirmed; will retry');
+      }
+    }
+    return settled;
+  };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -202,17 +227,27 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const run = async (ch: ChannelWrapper) => {
     let failures = 0;
+    // Published or failed in the last batch, settled by the next statement (kept until one succeeds).
+    let settled: Settled = { published: [], failed: [] };
     while (running) {
       nudged = false;
       let delay = options.pollMs;
       try {
-        const { seen, failed } = await runBatch(ch);
-        if (failed > 0) {
-          failures += 1;
-          delay = Math.min(200 * 2 ** failures, maxBackoffMs);
+        const rows = await settleAndClaim(settled, batchSize);
+        settled = { published: [], failed: [] };
+        if (rows.length > 0) {
+          settled = await publishBatch(ch, rows);
+          if (settled.failed.length === 0) {
+            failures = 0;
+            if (rows.length === batchSize) continue;
+            // The marks ride on the next claim (the next nudge, under load), within the lease.
+            delay = Math.min(delay, markWithinMs);
+          } else {
+            failures += 1;
+            delay = Math.min(200 * 2 ** failures, maxBackoffMs);
+          }
         } else {
           failures = 0;
-          if (seen === batchSize) continue;
         }
       } catch (error) {
         failures += 1;
@@ -220,6 +255,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         log.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: delay }, 'outbox batch failed');
       }
       await sleep(delay);
+    }
+    if (settled.published.length + settled.failed.length > 0) {
+      await settleAndClaim(settled, 0).catch((error: unknown) =>
+        // Unmarked rows are published again by the next relay after their lease: a duplicate, not a loss.
+        log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not mark the last batch published'),
+      );
     }
   };
 

@@ -99,7 +99,13 @@ export function createSqlPool(databaseUrl: string, poolSize = 10): SqlDatabase {
   // transaction's BEGIN goes with its first statement, and the statements of handlers sharing one
   // transaction (an inbox batch) leave together (see gatherWrites); pg 8 deprecates queueing
   // overlapping calls on one connection otherwise, and pg 9 refuses them.
-  const pool = new pg.Pool({ ...poolConfigFromUrl(databaseUrl, poolSize), pipeline: true });
+  //
+  // Generic plans: every statement here is a fixed text from this codebase, prepared per
+  // connection, that looks rows up by key (or by an array of keys). Postgres otherwise re-plans
+  // many of them on every call, weighing a custom plan against the generic one, which the saga's
+  // statements spend more on than on running; side by side, Postgres' CPU per checkout fell by
+  // about a sixth with the same plans.
+  const pool = new pg.Pool({ ...poolConfigFromUrl(databaseUrl, poolSize), pipeline: true, options: '-c plan_cache_mode=force_generic_plan' });
   // An idle client's connection dropping (a Postgres restart) must not crash the process: the pool replaces it.
   pool.on('error', () => undefined);
   return sqlDatabaseOver(pool);

@@ -29,7 +29,7 @@ export interface CheckoutBenchOptions {
   hotSkuSeconds: number;
   /** Shoppers of each unreported round before the measured ones. */
   warmUpShoppers: number;
-  /** How many unreported rounds: JIT compilation and connection warm-up take a few bursts. */
+  /** How many unreported rounds: V8 keeps compiling (and, after major GCs, recompiling) hot code for about a thousand orders. */
   warmUpRounds: number;
 }
 
@@ -470,7 +470,7 @@ export function parseCheckoutBenchArgs(args: string[]): CheckoutBenchOptions {
       'hot-sku-concurrency': { type: 'string', default: '50' },
       'hot-sku-duration': { type: 'string', default: '5' },
       'warm-up': { type: 'string', default: '50' },
-      'warm-up-rounds': { type: 'string', default: '6' },
+      'warm-up-rounds': { type: 'string', default: '20' },
     },
     strict: true,
   });

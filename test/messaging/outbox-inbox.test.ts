@@ -142,6 +142,45 @@ describe('outbox', () => {
     expect(first).toMatchObject({ type: 'widget.made', version: 1, correlationId: 'req-0' });
   });
 
+  it('shares the outbox between relays without publishing a row twice', async () => {
+    const tap = await tapQueue();
+    const count = 200;
+    const ids: string[] = [];
+    await db().$transaction(async (tx) => {
+      for (let i = 0; i < count; i += 1) ids.push((await writeOutbox(tx, widgetMade, { widgetId: randomUUID(), poison: false }, { correlationId: `shared-${i}` })).id);
+    });
+    const relays = [1, 2].map(() => createOutboxRelay({ db: db(), connection: manager, prefix, logger, pollMs: 10, batchSize: 5 }));
+    for (const relay of relays) relay.start();
+    const unpublished = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox_message WHERE published_at IS NULL')).rows[0]?.n);
+    await waitFor('every row marked published', async () => (await unpublished()) === 0, { timeoutMs: 20_000 });
+    await Promise.all(relays.map((relay) => relay.stop()));
+    const received = await waitFor('every message on the tap queue', async () => ((await admin.checkQueue(tap)).messageCount >= count ? drain(tap) : false));
+    expect(received.map((m) => m.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('leaves a row claimed by a relay that died until its lease runs out, then publishes it', async () => {
+    const tap = await tapQueue();
+    const write = async (correlationId: string) => (await db().$transaction((tx) => writeOutbox(tx, widgetMade, { widgetId: randomUUID(), poison: false }, { correlationId }))).id;
+    const orphan = await write('orphan');
+    const fresh = await write('fresh');
+    // What a relay leaves behind when it dies between claiming a row and publishing it.
+    const { rows } = await pool.query<{ until: Date }>("UPDATE outbox_message SET claimed_until = now() + interval '1500 milliseconds' WHERE id = $1 RETURNING claimed_until AS until", [orphan]);
+    const relay = createOutboxRelay({ db: db(), connection: manager, prefix, logger, pollMs: 50 });
+    relay.start();
+    const got: Envelope[] = [];
+    const receivedOf = async (id: string) => {
+      got.push(...(await drain(tap)));
+      return got.some((m) => m.id === id);
+    };
+    await waitFor('the unclaimed row', () => receivedOf(fresh), { timeoutMs: 5_000 });
+    expect(got.map((m) => m.id)).not.toContain(orphan);
+    await waitFor('the orphaned row, once its lease ran out', () => receivedOf(orphan), { timeoutMs: 10_000 });
+    await relay.stop();
+    const published = await pool.query<{ at: Date }>('SELECT published_at AS at FROM outbox_message WHERE id = $1', [orphan]);
+    expect(published.rows[0]?.at.getTime()).toBeGreaterThanOrEqual(rows[0]!.until.getTime());
+    expect(got.filter((m) => m.id === orphan)).toHaveLength(1);
+  });
+
   it('wakes on a nudge instead of waiting for the next poll', async () => {
     const tap = await tapQueue();
     const relay = createOutboxRelay({ db: db(), connection: manager, prefix, logger, pollMs: 60_000 });

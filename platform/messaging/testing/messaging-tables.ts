@@ -7,7 +7,8 @@ export const MESSAGING_TABLES_SQL = `
     payload jsonb NOT NULL,
     correlation_id text NOT NULL,
     occurred_at timestamptz(3) NOT NULL,
-    published_at timestamptz(3)
+    published_at timestamptz(3),
+    claimed_until timestamptz(3)
   );
   CREATE TABLE IF NOT EXISTS inbox_message (
     consumer text NOT NULL,

@@ -33,8 +33,9 @@ export async function applyLowStockAlerts(
     ON CONFLICT (variant_id) DO UPDATE SET variant_id = EXCLUDED.variant_id
     RETURNING variant_id::text AS "variantId", threshold, low`;
   const totals = await tx.$queryRaw<TotalRow[]>`
-    SELECT s.variant_id::text AS "variantId", SUM(GREATEST(s.on_hand - s.reserved, 0))::int AS available, MAX(o.vendor_id::text) AS "vendorId"
-    FROM stock_items s LEFT JOIN variant_owners o ON o.variant_id = s.variant_id
+    SELECT s.variant_id::text AS "variantId", SUM(GREATEST(s.on_hand - s.reserved, 0))::int AS available,
+           (SELECT o.vendor_id::text FROM variant_owners o WHERE o.variant_id = s.variant_id) AS "vendorId"
+    FROM stock_items s
     WHERE s.variant_id = ANY(${variantIds}::uuid[])
     GROUP BY s.variant_id`;
   const totalOf = new Map(totals.map((row) => [row.variantId, row]));

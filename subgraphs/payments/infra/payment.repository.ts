@@ -294,7 +294,8 @@ export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository
           SELECT pg_advisory_xact_lock(key)
           FROM (SELECT DISTINCT hashtext(name) AS key FROM unnest(${[...firstOfOrder.keys()].map(orderLock)}::text[]) AS name ORDER BY key) AS keys`;
         // Per order, the cancellation, the new payment unless cancelled (or the one already there),
-        // in one statement. Payments are only inserted under the order's lock, so the one already
+        // in one statement. The existing payments are looked up by an array of ids, not by a join on
+        // the recordset, whose size the planner cannot see (it scanned the whole table). Payments are only inserted under the order's lock, so the one already
         // there is in this statement's snapshot; the one it inserts is not, so exactly one of them
         // is returned.
         const rows = await tx.$queryRaw<StartedRow[]>`
@@ -312,7 +313,7 @@ export function createPaymentRepository(db: PaymentsDatabase): PaymentRepository
           SELECT asked.order_id::text AS "askedFor", asked.cancelled, payment.*
           FROM asked LEFT JOIN (
             SELECT * FROM started
-            UNION ALL SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id IN (SELECT order_id FROM asked)
+            UNION ALL SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = ANY(${[...firstOfOrder.keys()]}::uuid[])
           ) AS payment ON payment."orderId" = asked.order_id::text`;
         const found = new Map<string, StartedAuthorization>();
         for (const { askedFor, cancelled, ...payment } of rows) {
