@@ -9,6 +9,8 @@ import { startStack, type RunningStack, type StackOptions } from '../lib/stack.t
 
 /** Where the benchmarks' services write their logs (and the composed supergraph). */
 export const BENCH_LOG_DIR = path.join(ROOT, '.logs', 'bench');
+/** The benches' databases: `<prefix><owner>`, kept between runs. */
+export const BENCH_DATABASE_PREFIX = 'shop_bench_';
 
 /**
  * Budgets no bench run can spend: every gateway a bench starts does all the rate limiter's work
@@ -79,7 +81,7 @@ export async function withBenchStack<T>(
     );
     await clearBenchRedis();
     const running = await startStack({
-      databasePrefix: 'shop_bench_',
+      databasePrefix: BENCH_DATABASE_PREFIX,
       redisKeyPrefix: BENCH_REDIS_PREFIX,
       ...ports,
       nodeEnv: 'production',

@@ -4,8 +4,11 @@ import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { request } from 'undici';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../../platform/auth/access-token.ts';
 import type { Role } from '../../platform/auth/viewer.ts';
-import { benchLog as log, machine, positiveFlag as positive, round, withBenchStack, writeBenchResults } from './bench-stack.ts';
+import { BENCH_DATABASE_PREFIX, benchLog as log, machine, positiveFlag as positive, round, withBenchStack, writeBenchResults } from './bench-stack.ts';
 import { benchHotSku, type HotSkuFigures } from './hot-sku.ts';
+import { DATABASE_OWNERS } from '../../workers/registry.ts';
+import { vacuumAnalyze } from '../lib/databases.ts';
+import { scriptsConfig } from '../lib/scripts-config.ts';
 import { hostCpuSeconds } from './host-cpu.ts';
 import { cpuSeconds } from './load.ts';
 
@@ -424,6 +427,10 @@ export async function runCheckoutBenchmark(options: CheckoutBenchOptions): Promi
         ...Object.fromEntries(Object.entries(stack.workers).map(([name, urls]) => [name, urls.internalUrl])),
       };
       for (let i = 0; i < options.warmUpRounds; i += 1) await round_(graphql, options, signer.sign, adminToken, stores, locationCode, options.warmUpShoppers, watch);
+      // The databases persist between runs and grow; a PostgreSQL without autovacuum (this machine's)
+      // would otherwise plan on no statistics and scan past every earlier run's dead rows.
+      log('VACUUM (ANALYZE) of the bench databases, as autovacuum would…');
+      for (const name of DATABASE_OWNERS) await vacuumAnalyze(scriptsConfig.POSTGRES_URL, `${BENCH_DATABASE_PREFIX}${name}`);
       const figures: RoundFigures[] = [];
       for (const n of options.shoppers) {
         log(`N = ${n}:`);

@@ -39,6 +39,20 @@ export async function ensureDatabase(serverUrl: string, database: string): Promi
   }
 }
 
+/**
+ * VACUUM (ANALYZE) of one database: what autovacuum does in the background, for a PostgreSQL that
+ * runs without it (this machine's does), so plans see the tables as they are.
+ */
+export async function vacuumAnalyze(serverUrl: string, database: string): Promise<void> {
+  const client = new pg.Client(poolConfigFromUrl(databaseUrl(serverUrl, database)));
+  await client.connect();
+  try {
+    await client.query('VACUUM (ANALYZE)');
+  } finally {
+    await client.end();
+  }
+}
+
 /** Drops a database (tests only start from a clean one). */
 export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`refusing odd database name ${database}`);

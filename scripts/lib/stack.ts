@@ -38,7 +38,8 @@ export interface StackOptions {
   processEnv?: Partial<Record<string, Record<string, string>>>;
   /**
    * The SMTP sink the workers send to (scripts/lib/smtp-sink.ts): its SMTP port and the port of
-   * its HTTP listing (null: none). Default: any free SMTP port, no listing (benchmarks).
+   * its HTTP listing (null: none). Default: any free SMTP port, no listing, mail discarded unread
+   * (benchmarks).
    */
   smtpSink?: { smtpPort: number; httpPort: number | null };
   report?: (line: string) => void;
@@ -158,7 +159,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const processes: ManagedProcess[] = [];
   // In this process, like the launcher: the workers' mail stays on this machine.
-  const sink = await startSmtpSink(options.smtpSink ?? { smtpPort: 0, httpPort: null });
+  // Without a listing nobody can read the mail: the sink accepts and discards it.
+  const sink = await startSmtpSink(options.smtpSink ?? { smtpPort: 0, httpPort: null, keep: false });
   const stop = async () => {
     await stopAll(processes);
     await sink.close();
