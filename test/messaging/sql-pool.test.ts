@@ -50,6 +50,11 @@ describe('createSqlPool', () => {
     expect(await db.$queryRawUnsafe<{ id: string }[]>('SELECT id::text FROM item WHERE id = $1::uuid', id)).toEqual([{ id }]);
   });
 
+  it('plans its prepared statements generically', async () => {
+    const [row] = await db.$queryRaw<{ mode: string }[]>`SELECT current_setting('plan_cache_mode') AS mode`;
+    expect(row?.mode).toBe('force_generic_plan');
+  });
+
   it('commits a transaction whose work succeeds and rolls back all of one that throws', async () => {
     const kept = randomUUID();
     const lost = randomUUID();
