@@ -109,6 +109,17 @@ describe('outbox', () => {
     await pool.query('DELETE FROM outbox_message');
   });
 
+  it('gives messages time-ordered ids (UUIDv7), so the outbox and inbox keys grow at one end', async () => {
+    const ids = await db().$transaction(async (tx) => {
+      const written: string[] = [];
+      for (let i = 0; i < 20; i += 1) written.push((await writeOutbox(tx, widgetMade, { widgetId: randomUUID(), poison: false }, { correlationId: `ordered-${i}` })).id);
+      return written;
+    });
+    expect(ids.every((id) => id[14] === '7')).toBe(true);
+    expect([...ids].sort()).toEqual(ids);
+    await pool.query('DELETE FROM outbox_message WHERE id = ANY($1::uuid[])', [ids]);
+  });
+
   it('refuses a payload its contract rejects, so nothing invalid is ever queued', async () => {
     await expect(db().$transaction((tx) => writeOutbox(tx, widgetMade, { widgetId: 'nope', poison: false }, { correlationId: 'x' }))).rejects.toThrow();
   });
