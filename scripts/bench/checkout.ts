@@ -7,7 +7,7 @@ import type { Role } from '../../platform/auth/viewer.ts';
 import { BENCH_DATABASE_PREFIX, benchLog as log, machine, positiveFlag as positive, round, withBenchStack, writeBenchResults } from './bench-stack.ts';
 import { benchHotSku, type HotSkuFigures } from './hot-sku.ts';
 import { DATABASE_OWNERS } from '../../workers/registry.ts';
-import { vacuumAnalyze } from '../lib/databases.ts';
+import { dropDatabase, vacuumAnalyze } from '../lib/databases.ts';
 import { scriptsConfig } from '../lib/scripts-config.ts';
 import { hostCpuSeconds } from './host-cpu.ts';
 import { cpuSeconds } from './load.ts';
@@ -34,6 +34,11 @@ export interface CheckoutBenchOptions {
   warmUpShoppers: number;
   /** How many unreported rounds: V8 keeps compiling (and, after major GCs, recompiling) hot code for about a thousand orders. */
   warmUpRounds: number;
+  /**
+   * Run on the bench databases as an earlier run left them (their orders, messages and dead rows),
+   * instead of from the demo data alone: a run's figures then depend on how many ran before.
+   */
+  keepDatabases: boolean;
 }
 
 export interface RoundFigures {
@@ -401,6 +406,10 @@ function table(rounds: RoundFigures[], hotSku: HotSkuFigures): string {
 export async function runCheckoutBenchmark(options: CheckoutBenchOptions): Promise<CheckoutBenchResults> {
   const startedAt = new Date();
   const signer = await tokenSigner();
+  if (!options.keepDatabases) {
+    log('Dropping the bench databases: the run starts from the demo data alone (--keep-databases keeps what earlier runs left)…');
+    for (const name of DATABASE_OWNERS) await dropDatabase(scriptsConfig.POSTGRES_URL, `${BENCH_DATABASE_PREFIX}${name}`);
+  }
   const rounds = await withBenchStack(
     { gatewayPort: GATEWAY_PORT, subgraphBasePort: SUBGRAPH_BASE_PORT, processEnv: { users: { JWT_PRIVATE_JWK: signer.privateJwk } } },
     async (stack) => {
@@ -478,6 +487,7 @@ export function parseCheckoutBenchArgs(args: string[]): CheckoutBenchOptions {
       'hot-sku-duration': { type: 'string', default: '5' },
       'warm-up': { type: 'string', default: '50' },
       'warm-up-rounds': { type: 'string', default: '20' },
+      'keep-databases': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -489,5 +499,6 @@ export function parseCheckoutBenchArgs(args: string[]): CheckoutBenchOptions {
     hotSkuSeconds: positive('hot-sku-duration', values['hot-sku-duration']),
     warmUpShoppers: positive('warm-up', values['warm-up']),
     warmUpRounds: positive('warm-up-rounds', values['warm-up-rounds']),
+    keepDatabases: values['keep-databases'],
   };
 }

@@ -13,7 +13,7 @@ const BENCHMARKS: Record<string, { summary: string; usage: string; run: (args: s
   },
   checkout: {
     summary: 'orders/s and placeOrder → CONFIRMED p50/p95/p99 for N shoppers at once (oversell, open orders checked), then reservations/s on one hot SKU',
-    usage: '[--shoppers 10,50,200] [--poll 500] [--deadline 60] [--hot-sku-concurrency 50] [--hot-sku-duration 5]',
+    usage: '[--shoppers 10,50,200] [--poll 500] [--deadline 60] [--hot-sku-concurrency 50] [--hot-sku-duration 5] [--warm-up 50] [--warm-up-rounds 20] [--keep-databases]',
     run: async (args) => {
       const { parseCheckoutBenchArgs, runCheckoutBenchmark } = await import('./checkout.ts');
       return runCheckoutBenchmark(parseCheckoutBenchArgs(args));

@@ -53,7 +53,7 @@ export async function vacuumAnalyze(serverUrl: string, database: string): Promis
   }
 }
 
-/** Drops a database (tests only start from a clean one). */
+/** Drops a database (tests and the checkout bench start from a clean one). */
 export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`refusing odd database name ${database}`);
   const client = new pg.Client(poolConfigFromUrl(databaseUrl(serverUrl, 'postgres')));
