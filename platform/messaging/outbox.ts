@@ -139,9 +139,9 @@ export interface OutboxRelay {
  * claim the same row), publishes each as a persistent message whose messageId is the row id, and
  * marks the confirmed ones published in the statement that claims the next batch (at the next
  * nudge or within a second): one statement per batch, and no transaction held open while the
- * broker confirms. A publish that fails gives
- * its row back; a relay that dies mid-publish leaves its rows to whoever claims them after the
- * lease. So a message may go out twice but never zero times; consumers dedupe on the id.
+ * broker confirms. A publish that fails gives its row back; a relay that dies mid-publish leaves
+ * its rows to whoever claims them after the lease. So a message may go out twice but never zero
+ * times; consumers dedupe on the id.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const log = options.logger.child({ component: 'outbox-relay' });
