@@ -9,7 +9,7 @@ import { startStack, type RunningStack, type StackOptions } from '../lib/stack.t
 
 /** Where the benchmarks' services write their logs (and the composed supergraph). */
 export const BENCH_LOG_DIR = path.join(ROOT, '.logs', 'bench');
-/** The benches' databases: `<prefix><owner>`, kept between runs. */
+/** The benches' databases: `<prefix><owner>`, kept between runs (the checkout bench drops them first). */
 export const BENCH_DATABASE_PREFIX = 'shop_bench_';
 
 /**

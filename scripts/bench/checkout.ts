@@ -436,8 +436,8 @@ export async function runCheckoutBenchmark(options: CheckoutBenchOptions): Promi
         ...Object.fromEntries(Object.entries(stack.workers).map(([name, urls]) => [name, urls.internalUrl])),
       };
       for (let i = 0; i < options.warmUpRounds; i += 1) await round_(graphql, options, signer.sign, adminToken, stores, locationCode, options.warmUpShoppers, watch);
-      // The databases persist between runs and grow; a PostgreSQL without autovacuum (this machine's)
-      // would otherwise plan on no statistics and scan past every earlier run's dead rows.
+      // The warm-up's rows (and, with --keep-databases, earlier runs'): a PostgreSQL without
+      // autovacuum (this machine's) would otherwise plan on no statistics and scan past dead rows.
       log('VACUUM (ANALYZE) of the bench databases, as autovacuum would…');
       for (const name of DATABASE_OWNERS) await vacuumAnalyze(scriptsConfig.POSTGRES_URL, `${BENCH_DATABASE_PREFIX}${name}`);
       const figures: RoundFigures[] = [];
