@@ -146,7 +146,13 @@ export async function startGateway(
         '/graphql': withCors(
           config.corsAllowedOrigins,
           withRequestId(
-            apolloRoute({ server: apollo, context: gatewayContext(verifier, logger, config.trustedProxies, partners), maxBodyBytes: config.maxBodyBytes }),
+            apolloRoute({
+              server: apollo,
+              context: gatewayContext(verifier, logger, config.trustedProxies, partners),
+              maxBodyBytes: config.maxBodyBytes,
+              // Its subgraph fetches (made by @apollo/gateway) stop when their client leaves.
+              shareSignal: true,
+            }),
           ),
         ),
       },

@@ -19,6 +19,13 @@ export interface ApolloRouteOptions<TContext extends BaseContext> {
    * is answered with its status and code.
    */
   authenticate?: (req: IncomingMessage, body: Buffer) => RouteRefusal | null;
+  /**
+   * Also makes the caller's signal current (`currentCallerSignal`) for code a library calls without
+   * our context: the gateway's subgraph fetches. Off unless asked for: on Node 20 an
+   * AsyncLocalStorage, once used, hooks every promise the process makes (a promise-heavy loop ran
+   * twice as long), and subgraphs hand the signal on through their context instead.
+   */
+  shareSignal?: boolean;
 }
 
 /** Why a request is not served: an HTTP status and an error code for the caller. */
@@ -30,11 +37,11 @@ export interface RouteRefusal {
 
 /**
  * Serves an Apollo Server on a plain node:http route, with a hard request-size limit. Each request
- * runs with its caller's signal (the context gets it, and so does code running for the request,
- * through `currentCallerSignal`), so work nobody waits for any more can stop.
+ * gets its caller's signal (through the context, and with `shareSignal` through
+ * `currentCallerSignal`), so work nobody waits for any more can stop.
  */
 export function apolloRoute<TContext extends BaseContext>(options: ApolloRouteOptions<TContext>): RouteHandler {
-  const { server, context, maxBodyBytes, authenticate } = options;
+  const { server, context, maxBodyBytes, authenticate, shareSignal = false } = options;
   return async (req: IncomingMessage, res: ServerResponse) => {
     const signal = callerSignal(res);
     const method = (req.method ?? 'GET').toUpperCase();
@@ -67,12 +74,12 @@ export function apolloRoute<TContext extends BaseContext>(options: ApolloRouteOp
     }
     const search = req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
     if (signal.aborted) return;
-    const response = await runWithCallerSignal(signal, () =>
+    const execute = () =>
       server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method, headers, search, body },
         context: () => context(req, signal),
-      }),
-    );
+      });
+    const response = await (shareSignal ? runWithCallerSignal(signal, execute) : execute());
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {

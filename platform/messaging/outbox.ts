@@ -4,6 +4,7 @@ import { v7 as timeOrderedUuid } from 'uuid';
 import type { Envelope, MessageContract } from '../../contracts/envelope.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AmqpConnectionManager } from './connection.ts';
+import { gatheredPerTransaction } from './gathered.ts';
 import type { SqlClient, TransactionalSqlClient } from './sql.ts';
 import { assertEventsExchange, topologyNames } from './topology.ts';
 
@@ -88,6 +89,17 @@ export async function writeOutboxEntries(tx: SqlClient, entries: readonly Outbox
       AS t(id, type, version, payload, correlation_id)`;
 }
 
+/**
+ * writeOutboxEntry for handlers that share an inbox batch's transaction: the entries they write on
+ * one transaction at once go in one statement.
+ */
+export function gatheredOutboxWriter(): (tx: SqlClient, entry: OutboxEntry) => Promise<void> {
+  return gatheredPerTransaction(async (tx, entries: readonly OutboxEntry[]) => {
+    await writeOutboxEntries(tx, entries);
+    return entries.map(() => undefined);
+  });
+}
+
 /** Builds an entry, keeping the payload checked against its contract's type. */
 export function outboxEntry<TPayload>(contract: MessageContract<string, TPayload>, payload: TPayload, correlationId: string): OutboxEntry {
   return { contract, payload, correlationId };
@@ -123,6 +135,13 @@ export interface OutboxRelayOptions {
   publishTimeoutMs?: number;
   /** Longest back-off after failures. */
   maxBackoffMs?: number;
+  /**
+   * How long a nudged relay waits for more rows before it claims while rows come in a stream (its
+   * last claim that found rows was within four such waits; MESSAGE_BATCH_WAIT_MS): under load,
+   * commits come moments apart and one claim takes them all, while a row after a quiet spell goes
+   * at once. 0, the default, never waits.
+   */
+  batchWaitMs?: number;
 }
 
 export interface OutboxRelay {
@@ -148,6 +167,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 50;
   const publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
+  const batchWaitMs = options.batchWaitMs ?? 0;
   // Outlives any publish the relay still waits for, so a live relay's rows are never taken over.
   const leaseMs = publishTimeoutMs + 5_000;
   // Published rows are marked by the next claim, at the latest this long after: well inside the lease.
@@ -233,6 +253,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const run = async (ch: ChannelWrapper) => {
     let failures = 0;
+    let lastRowsAt = -Infinity;
     // Published or failed in the last batch, settled by the next statement (kept until one succeeds).
     let settled: Settled = { published: [], failed: [] };
     while (running) {
@@ -242,6 +263,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         const rows = await settleAndClaim(settled, batchSize);
         settled = { published: [], failed: [] };
         if (rows.length > 0) {
+          lastRowsAt = performance.now();
           settled = await publishBatch(ch, rows);
           if (settled.failed.length === 0) {
             failures = 0;
@@ -261,6 +283,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         log.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: delay }, 'outbox batch failed');
       }
       await sleep(delay);
+      const streaming = performance.now() - lastRowsAt < 4 * batchWaitMs;
+      if (nudged && running && streaming) await new Promise((resolve) => setTimeout(resolve, batchWaitMs));
     }
     if (settled.published.length + settled.failed.length > 0) {
       await settleAndClaim(settled, 0).catch((error: unknown) =>

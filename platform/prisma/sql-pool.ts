@@ -94,7 +94,7 @@ function clientOver(target: Queryable, beforeSend: () => void = () => undefined)
  * relay, the inbox): measured side by side, Prisma's client spends about four times the CPU of `pg`
  * per raw statement, and a saga step is a dozen statements. Schema and migrations stay Prisma's.
  */
-export function createSqlPool(databaseUrl: string, poolSize = 10): SqlDatabase {
+export function createSqlPool(databaseUrl: string, poolSize = 10, settings: { synchronousCommit?: boolean } = {}): SqlDatabase {
   // Pipeline mode: a statement is sent without waiting for the one before to answer. A
   // transaction's BEGIN goes with its first statement, and the statements of handlers sharing one
   // transaction (an inbox batch) leave together (see gatherWrites); pg 8 deprecates queueing
@@ -112,12 +112,24 @@ export function createSqlPool(databaseUrl: string, poolSize = 10): SqlDatabase {
   const pool = new pg.Pool({
     ...poolConfigFromUrl(databaseUrl, poolSize),
     pipeline: true,
-    options: '-c plan_cache_mode=force_generic_plan',
+    options: `-c plan_cache_mode=force_generic_plan${settings.synchronousCommit === false ? ' -c synchronous_commit=off' : ''}`,
     maxLifetimeSeconds: 600,
   });
   // An idle client's connection dropping (a Postgres restart) must not crash the process: the pool replaces it.
   pool.on('error', () => undefined);
   return sqlDatabaseOver(pool);
+}
+
+/**
+ * The outbox relay's own connection (one, so a burst of requests and handlers queueing for the
+ * service's pool never holds up publishing). Its statements commit without waiting for the WAL to
+ * reach the disk (`synchronous_commit = off`): all they record is which rows a relay claimed and
+ * which it published, and a mark lost with a crash of Postgres only sends those messages again,
+ * which consumers skip by id. The outbox rows themselves are written, durably, by the
+ * transactions of the changes they belong to.
+ */
+export function createRelaySqlPool(databaseUrl: string): SqlDatabase {
+  return createSqlPool(databaseUrl, 1, { synchronousCommit: false });
 }
 
 /**

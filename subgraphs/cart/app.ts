@@ -51,6 +51,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, over
     handlers: orderEventHandlers({ carts, logger }),
     logger,
     deliveryLimit: config.messaging.deliveryLimit,
+    batchWaitMs: config.messaging.batchWaitMs,
   });
   await startConsumer(orderEvents, logger);
   sweeper.start(config.guestCartSweepIntervalMs);

@@ -54,6 +54,7 @@ export async function startCatalogSubgraph(config: CatalogConfig, logger: Logger
     handlers: vendorStatusHandlers({ suspensions, listings, logger }),
     logger,
     deliveryLimit: config.messaging.deliveryLimit,
+    batchWaitMs: config.messaging.batchWaitMs,
   });
   await startConsumer(vendorStatus, logger);
   const retention = createBusRetentionJob({ db: prisma, tables: ['inbox_message'], settings: config.retention, logger });

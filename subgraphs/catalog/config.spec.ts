@@ -23,7 +23,7 @@ describe('loadCatalogConfig', () => {
       redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'shop:catalog:' },
       tokenPolicy: { clockSkewSeconds: 30, maxTokenAgeSeconds: 930 },
       sessionRevocations: { redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'shop:sessions:' }, checkIntervalMs: 2000, retentionSeconds: 990 },
-      messaging: { url: 'amqp://guest:guest@127.0.0.1:5672', prefix: 'shop.', outboxPollMs: 1000, deliveryLimit: 5 },
+      messaging: { url: 'amqp://guest:guest@127.0.0.1:5672', prefix: 'shop.', outboxPollMs: 1000, batchWaitMs: 5, deliveryLimit: 5 },
       retention: { outboxHours: 72, inboxHours: 168, intervalMs: 600_000 },
       jwksUrl: 'http://127.0.0.1:9001/.well-known/jwks.json',
       productCacheTtlSeconds: 60,
@@ -37,8 +37,8 @@ describe('loadCatalogConfig', () => {
   });
 
   it('reads the broker settings every subgraph shares, and refuses a URL that is not AMQP', () => {
-    const config = loadCatalogConfig({ RABBITMQ_URL: 'amqp://u:p@mq:5672/shop', MESSAGING_PREFIX: 'stage.', OUTBOX_POLL_MS: '250', MESSAGE_DELIVERY_LIMIT: '3' });
-    expect(config.messaging).toEqual({ url: 'amqp://u:p@mq:5672/shop', prefix: 'stage.', outboxPollMs: 250, deliveryLimit: 3 });
+    const config = loadCatalogConfig({ RABBITMQ_URL: 'amqp://u:p@mq:5672/shop', MESSAGING_PREFIX: 'stage.', OUTBOX_POLL_MS: '250', MESSAGE_BATCH_WAIT_MS: '0', MESSAGE_DELIVERY_LIMIT: '3' });
+    expect(config.messaging).toEqual({ url: 'amqp://u:p@mq:5672/shop', prefix: 'stage.', outboxPollMs: 250, batchWaitMs: 0, deliveryLimit: 3 });
     expect(() => loadCatalogConfig({ RABBITMQ_URL: 'http://mq' })).toThrow(/RABBITMQ_URL/);
   });
 

@@ -24,6 +24,7 @@ import { createInventoryDatabase, createInventoryPrisma } from './infra/prisma.t
 import { createReservationRepository } from './infra/reservation.repository.ts';
 import { createStockRepository } from './infra/stock.repository.ts';
 import { resolvers } from './resolvers/index.ts';
+import { createRelaySqlPool } from '../../platform/prisma/sql-pool.ts';
 
 /**
  * Wires the inventory (Prisma, services, the reservation batcher and sweeper, the saga's consumer
@@ -49,9 +50,8 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
   const sweeper = createReservationSweeper({ reservations, clock: systemClock, logger });
   // Saga replies and low-stock alerts leave through the outbox; the relay runs in this process.
   const rabbitmq = createMessagingConnection(config.messaging, logger);
-  // The relay's own connection: handlers queueing for the pool never hold up publishing.
-  const relayDb = createInventoryDatabase(config.databaseUrl, 1);
-  const relay = createOutboxRelay({ db: relayDb, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  const relayDb = createRelaySqlPool(config.databaseUrl);
+  const relay = createOutboxRelay({ db: relayDb, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs, batchWaitMs: config.messaging.batchWaitMs });
   const saga = createInboxConsumer({
     db,
     connection: rabbitmq,
@@ -60,6 +60,7 @@ export async function startInventorySubgraph(config: InventoryConfig, logger: Lo
     handlers: inventorySagaHandlers({ reservations: app.services.reservations, logger, outbox: relay }),
     logger,
     deliveryLimit: config.messaging.deliveryLimit,
+    batchWaitMs: config.messaging.batchWaitMs,
   });
   const retention = createBusRetentionJob({
     db,

@@ -20,6 +20,7 @@ import { createCartReader, createCatalogReader } from './infra/internal-reads.ts
 import { createOrderRepository } from './infra/order.repository.ts';
 import { createOrdersDatabase } from './infra/prisma.ts';
 import { resolvers } from './resolvers/index.ts';
+import { createRelaySqlPool } from '../../platform/prisma/sql-pool.ts';
 
 /** Saga replies handled at once (each holds one connection of the saga's pool). */
 const SAGA_PREFETCH = 10;
@@ -36,9 +37,8 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
   const reader = (baseUrl: string) => createInternalReadClient({ baseUrl, signer, timeoutMs: config.internalReadTimeoutMs, logger });
   const rabbitmq = createMessagingConnection(config.messaging, logger);
   // Saga commands and order events leave through the outbox; the relay runs in this process.
-  // The relay's own connection: a burst of placements queueing for the pool never holds up publishing.
-  const relayDb = createOrdersDatabase(config.databaseUrl, 1);
-  const relay = createOutboxRelay({ db: relayDb, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  const relayDb = createRelaySqlPool(config.databaseUrl);
+  const relay = createOutboxRelay({ db: relayDb, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs, batchWaitMs: config.messaging.batchWaitMs });
   relay.start();
   const orders = createOrderRepository(db);
   const app = createOrdersApp({
@@ -66,6 +66,7 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
     handlers: app.saga.handlers,
     logger,
     deliveryLimit: config.messaging.deliveryLimit,
+    batchWaitMs: config.messaging.batchWaitMs,
     prefetch: SAGA_PREFETCH,
   });
   await startConsumer(saga, logger);

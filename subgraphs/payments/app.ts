@@ -23,6 +23,7 @@ import { createSimulatedCardNetwork } from './infra/simulated-card-network.ts';
 import { paymentWebhookSecret } from './infra/webhook-secret.ts';
 import { resolvers } from './resolvers/index.ts';
 import { providerWebhookRoute } from './webhook.route.ts';
+import { createRelaySqlPool } from '../../platform/prisma/sql-pool.ts';
 
 /**
  * Wires payments (its database pool, the simulated card network behind the provider port, services, the saga
@@ -38,12 +39,11 @@ export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logg
   // another company's system), as large: each handler makes at most one call at a time.
   const sagaPrefetch = Math.max(1, Math.floor(config.databasePoolSize / 2));
   const networkDb = createPaymentsDatabase(config.databaseUrl, sagaPrefetch);
-  // The relay's own connection: a burst of handlers and requests queueing for the pool never holds up publishing.
-  const relayDb = createPaymentsDatabase(config.databaseUrl, 1);
+  const relayDb = createRelaySqlPool(config.databaseUrl);
   const network = createSimulatedCardNetwork(networkDb, { slowMs: config.simulatedNetwork.slowMs });
   const sessions = openSessionRevocations(config.sessionRevocations, logger);
   const rabbitmq = createMessagingConnection(config.messaging, logger);
-  const relay = createOutboxRelay({ db: relayDb, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  const relay = createOutboxRelay({ db: relayDb, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs, batchWaitMs: config.messaging.batchWaitMs });
   const repository = createPaymentRepository(db);
   const app = createPaymentsApp({
     payments: repository,
@@ -60,6 +60,7 @@ export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logg
     handlers: paymentSagaHandlers({ payments: app.services.payments, logger, nudgeRelay: () => relay.nudge() }),
     logger,
     deliveryLimit: config.messaging.deliveryLimit,
+    batchWaitMs: config.messaging.batchWaitMs,
     prefetch: sagaPrefetch,
   });
   relay.start();

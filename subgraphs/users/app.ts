@@ -67,7 +67,7 @@ export async function startUsersSubgraph(config: UsersConfig, logger: Logger, ov
   const partnersRedis = createRedis(config.partnersRedis, logger);
   // Vendor status events leave through the outbox; the relay runs in this process.
   const rabbitmq = createMessagingConnection(config.messaging, logger);
-  const relay = createOutboxRelay({ db: prisma, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs });
+  const relay = createOutboxRelay({ db: prisma, connection: rabbitmq, prefix: config.messaging.prefix, logger, pollMs: config.messaging.outboxPollMs, batchWaitMs: config.messaging.batchWaitMs });
   relay.start();
   const retention = createBusRetentionJob({ db: prisma, tables: ['outbox_message'], settings: config.retention, logger });
   retention.start();

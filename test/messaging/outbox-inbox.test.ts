@@ -204,6 +204,26 @@ describe('outbox', () => {
     expect(got.id).toBe(id);
     await relay.stop();
   });
+
+  it('with a batch wait, claims rows committed moments apart in a stream together', async () => {
+    const relay = createOutboxRelay({ db: db(), connection: manager, prefix, logger, pollMs: 60_000, batchWaitMs: 300 });
+    relay.start();
+    const write = async () => {
+      const { id } = await db().$transaction((tx) => writeOutbox(tx, widgetMade, { widgetId: randomUUID(), poison: false }, { correlationId: 'stream' }));
+      relay.nudge();
+      return id;
+    };
+    const publishedAt = async (ids: string[]) =>
+      (await pool.query<{ at: Date | null }>('SELECT published_at AS at FROM outbox_message WHERE id = ANY($1::uuid[])', [ids])).rows.map((row) => row.at?.getTime() ?? null);
+    // The first starts the stream; the two after it come within the wait.
+    const first = await write();
+    await waitFor('the first claimed', async () => (await pool.query('SELECT 1 FROM outbox_message WHERE id = $1 AND claimed_until IS NOT NULL', [first])).rowCount === 1);
+    const pair = [await write(), await write()];
+    await waitFor('both marked published', async () => !(await publishedAt(pair)).includes(null), { timeoutMs: 5_000 });
+    const marks = new Set(await publishedAt(pair));
+    expect(marks.size, 'one claim, so one statement marked both').toBe(1);
+    await relay.stop();
+  });
 });
 
 describe('inbox consumer', () => {
@@ -349,6 +369,39 @@ describe('inbox consumer', () => {
     await waitFor('all six handled', async () => (await handledIn(single)) === single.length);
     expect(single.map((envelope) => attempts.get(envelope.payload.widgetId))).toEqual([1, 1, 2, 1, 1, 1]);
     await aloneConsumer.stop();
+  });
+
+  it('with a batch wait, handles messages that come moments apart in a stream in one transaction', async () => {
+    healed = true;
+    const c = createInboxConsumer({
+      db: db(),
+      connection: manager,
+      prefix,
+      name: 'spec.widgets',
+      logger,
+      deliveryLimit: 3,
+      batchWaitMs: 300,
+      handlers: [
+        defineHandler<WidgetMade>({
+          contract: widgetMade,
+          handle: (message, tx) => tx.$executeRaw`INSERT INTO widget (id) VALUES (${message.payload.widgetId}::uuid)`,
+        }),
+      ],
+    });
+    await c.start();
+    const handledAt = async (envelopes: Envelope<WidgetMade>[]) =>
+      (await pool.query<{ at: Date }>('SELECT handled_at AS at FROM inbox_message WHERE message_id = ANY($1::uuid[])', [envelopes.map((e) => e.id)])).rows.map((row) =>
+        row.at.getTime(),
+      );
+    // The first starts the stream; the three after it, a few milliseconds apart, come within the wait.
+    const first = envelopeOf({ widgetId: randomUUID(), poison: false });
+    await publishRaw(first, first.id);
+    await waitFor('the first handled', async () => (await handledAt([first])).length === 1);
+    const stream = Array.from({ length: 3 }, () => envelopeOf({ widgetId: randomUUID(), poison: false }));
+    for (const envelope of stream) await publishRaw(envelope, envelope.id);
+    await waitFor('the three handled', async () => (await handledAt(stream)).length === 3);
+    expect(new Set(await handledAt(stream)).size, 'one transaction, so one now() for every inbox row').toBe(1);
+    await c.stop();
   });
 
   it('sends an invalid envelope or payload straight to the DLQ without trying the handler', async () => {

@@ -3,7 +3,7 @@ import { empty, sqltag } from '@prisma/client/runtime/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { databaseUrl } from '../../platform/config/load-config.ts';
 import type { SqlDatabase } from '../../platform/messaging/sql.ts';
-import { compileSql, createSqlPool, SqlTransactionError } from '../../platform/prisma/sql-pool.ts';
+import { compileSql, createRelaySqlPool, createSqlPool, SqlTransactionError } from '../../platform/prisma/sql-pool.ts';
 import { dropDatabase, ensureDatabase } from '../../scripts/lib/databases.ts';
 import { testEnv } from '../support/test-env.ts';
 
@@ -53,6 +53,17 @@ describe('createSqlPool', () => {
   it('plans its prepared statements generically', async () => {
     const [row] = await db.$queryRaw<{ mode: string }[]>`SELECT current_setting('plan_cache_mode') AS mode`;
     expect(row?.mode).toBe('force_generic_plan');
+  });
+
+  it('commits durably, but the relay pool does not wait for the flush', async () => {
+    const setting = async (pool: SqlDatabase) => (await pool.$queryRaw<{ value: string }[]>`SELECT current_setting('synchronous_commit') AS value`)[0]?.value;
+    expect(await setting(db)).toBe('on');
+    const relay = createRelaySqlPool(databaseUrl(testEnv.POSTGRES_URL, database));
+    try {
+      expect(await setting(relay)).toBe('off');
+    } finally {
+      await relay.$disconnect();
+    }
   });
 
   it('commits a transaction whose work succeeds and rolls back all of one that throws', async () => {

@@ -46,6 +46,7 @@ export async function startNotificationsWorker(config: NotificationsConfig, logg
     handlers: orderEventHandlers({ emails, nudge: () => sender.nudge(), logger }),
     logger,
     deliveryLimit: config.messaging.deliveryLimit,
+    batchWaitMs: config.messaging.batchWaitMs,
   });
   // Emails owed before a restart go out now, whatever the broker does.
   sender.start();

@@ -132,6 +132,40 @@ describe('commit and release', () => {
     ]);
   });
 
+  it('commits asked on one transaction at once (an inbox batch) go as one statement, each answered as if alone', async () => {
+    const variant = randomUUID();
+    await h.stock(variant, berlin, 10);
+    const hold = async (quantity: number) => {
+      const reference = `order-${randomUUID()}`;
+      if (!(await h.services.reservations.reserve(h.caller, reference, [{ variantId: variant, quantity }], 900)).ok) throw new Error('setup reservation failed');
+      return reference;
+    };
+    const [first, second, released] = [await hold(3), await hold(4), await hold(1)];
+    await h.services.reservations.release(h.caller, released);
+    const unknown = `order-${randomUUID()}`;
+    const statements: string[] = [];
+    const outcomes = await h.db.$transaction((tx) => {
+      const counted: typeof tx = {
+        ...tx,
+        $queryRaw: (query, ...values) => (statements.push('query'), tx.$queryRaw(query, ...values)),
+        $executeRaw: (query, ...values) => (statements.push('execute'), tx.$executeRaw(query, ...values)),
+      };
+      // `first` twice: a command repeated under a new message id, in the same batch.
+      return Promise.all([first, second, first, released, unknown].map((reference) => h.services.reservations.commit(h.caller, reference, { tx: counted })));
+    });
+    expect(outcomes.map((outcome) => (outcome.ok ? outcome.value.status : outcome.errors[0]?.code))).toEqual([
+      'COMMITTED',
+      'COMMITTED',
+      'COMMITTED',
+      InventoryErrorCodes.RESERVATION_ILLEGAL_TRANSITION,
+      InventoryErrorCodes.RESERVATION_NOT_FOUND,
+    ]);
+    expect(statements).toEqual(['query', 'execute']);
+    expect(await stored(variant)).toEqual({ Berlin: { onHand: 3, reserved: 0 } });
+    const movements = (await movementsOf(variant)).map((movement) => `${movement.kind} ${movement.quantity}`);
+    expect(movements.sort()).toEqual(['COMMITTED -3', 'COMMITTED -4', 'RELEASED -1', 'RESERVED 1', 'RESERVED 3', 'RESERVED 4']);
+  });
+
   it('a release for an order never reserved leaves a tombstone: a reserve arriving later holds nothing', async () => {
     const variant = randomUUID();
     await h.stock(variant, berlin, 5);

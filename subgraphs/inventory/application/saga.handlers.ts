@@ -11,7 +11,7 @@ import {
 import { ErrorCodes } from '../../../platform/errors/codes.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/inbox-consumer.ts';
-import { outboxEntry, writeOutboxEntry, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
+import { gatheredOutboxWriter, outboxEntry, writeOutboxEntry, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
 import { InventoryErrorCodes } from '../domain/error-codes.ts';
 import type { ReservationCaller, ReservationService, ReserveAnswer } from './reservation.service.ts';
 
@@ -46,8 +46,10 @@ export function reserveReply(orderId: string, answer: ReserveAnswer, correlation
  *   the command, which finds its reservation and answers the same again (reserve is idempotent by
  *   order id), so orders may see a reply twice and must ignore the second.
  * - inventory.commit → stock_committed, or commit_failed (no reservation, or it was released).
+ *   Commits delivered together share one inbox transaction and one statement.
  * - inventory.release → stock_released (`returned` when committed units went back on hand); an
- *   order never reserved leaves a tombstone, so a late reserve holds nothing.
+ *   order never reserved leaves a tombstone, so a late reserve holds nothing. Each release runs
+ *   alone.
  * Commit and release run in the inbox transaction: change, reply and inbox row commit together.
  */
 export function inventorySagaHandlers(deps: { reservations: ReservationService; logger: Logger; outbox?: { nudge(): void } }): MessageHandler[] {
@@ -55,6 +57,7 @@ export function inventorySagaHandlers(deps: { reservations: ReservationService; 
   const callerFor = (correlationId: string): ReservationCaller => ({ actor: SAGA_ACTOR, logger: deps.logger.child({ correlationId }), correlationId });
   // The reply is committed: tell the relay now rather than at its next poll.
   const afterCommit = async () => deps.outbox?.nudge();
+  const writeReply = gatheredOutboxWriter();
 
   return [
     defineHandler({
@@ -74,18 +77,18 @@ export function inventorySagaHandlers(deps: { reservations: ReservationService; 
     defineHandler({
       contract: commitStockV1,
       afterCommit,
-      // Locks the stock rows of the order's lines, which other orders' commits and releases share.
-      alone: true,
+      // The commits of one inbox batch lock their reservations and stock rows in one statement, in
+      // the order every other locking statement takes them (infra/reservation.repository.ts).
       async handle(message, tx) {
         const { orderId } = message.payload;
         const committed = await deps.reservations.commit(callerFor(message.correlationId), orderId, { tx });
         if (committed.ok) {
-          await writeOutboxEntry(tx, outboxEntry(stockCommittedV1, { orderId }, message.correlationId));
+          await writeReply(tx, outboxEntry(stockCommittedV1, { orderId }, message.correlationId));
           return;
         }
         const notFound = committed.errors.some((error) => error.code === InventoryErrorCodes.RESERVATION_NOT_FOUND);
         log.info({ orderId, messageId: message.id, reason: committed.errors[0]?.code }, 'commit refused');
-        await writeOutboxEntry(
+        await writeReply(
           tx,
           outboxEntry(stockCommitFailedV1, { orderId, reason: notFound ? 'RESERVATION_NOT_FOUND' : 'RESERVATION_ILLEGAL_TRANSITION' }, message.correlationId),
         );
@@ -94,6 +97,7 @@ export function inventorySagaHandlers(deps: { reservations: ReservationService; 
     defineHandler({
       contract: releaseStockV1,
       afterCommit,
+      // A cancellation, rare: its tombstone insert and low-stock check stay one release at a time.
       alone: true,
       async handle(message, tx) {
         const { orderId } = message.payload;

@@ -5,6 +5,7 @@ import type { OutboxEntry } from '../../../platform/messaging/outbox.ts';
 import { allocate, totalAvailable, type LocationStock } from '../domain/allocation.ts';
 import { reservationCommand, type ReservationCommand, type ReservationStatus } from '../domain/reservation.process.ts';
 import { linesOf, type Reservation, type ReservationRequest, type Shortage } from '../domain/reservation.ts';
+import { gatheredPerTransaction } from '../../../platform/messaging/gathered.ts';
 import { writeOutboxEntries } from '../../../platform/messaging/outbox.ts';
 import { LOCKING_TRANSACTION, type InventoryDatabase, type InventoryTransaction } from './prisma.ts';
 import { applyLowStockAlerts } from './stock-alerts.ts';
@@ -177,6 +178,62 @@ export function createReservationRepository(db: InventoryDatabase, settings: Res
     }
     return ok<CommandOutcome>({ reservation: { ...current, status: to }, from: row.status, changed: true });
   }
+
+  // The commits an inbox batch's handlers ask on one transaction at once, as one: the reservations
+  // locked in id order, then every stock row they draw on in (variant, location) order, as every
+  // locking statement of this service takes them, so batches never wait on each other in a cycle.
+  const commitGathered = gatheredPerTransaction(async (tx, asks: readonly { reference: string; actor: string }[]) => {
+    const locked = await tx.$queryRaw<(ReservationRow & { allocations: AllocationRow[] })[]>`
+      SELECT r.id::text, r.reference, r.status::text AS status, r.expires_at AS "expiresAt",
+        COALESCE((SELECT json_agg(json_build_object('variantId', a.variant_id, 'locationId', a.location_id, 'quantity', a.quantity)
+                  ORDER BY a.variant_id, a.location_id)
+                  FROM reservation_allocations a WHERE a.reservation_id = r.id), '[]'::json) AS allocations
+      FROM reservations r WHERE r.reference = ANY(${[...new Set(asks.map((ask) => ask.reference))]}::text[])
+      ORDER BY r.id
+      FOR UPDATE OF r`;
+    const byReference = new Map(locked.map(({ allocations, ...row }) => [row.reference, { ...row, allocations, lines: linesOf(allocations) } satisfies Reservation]));
+    const moving = new Map<string, { reservation: Reservation; actor: string }>();
+    const outcomes = asks.map(({ reference, actor }): Result<CommandOutcome, TransitionFailure> => {
+      const current = byReference.get(reference);
+      if (!current) return fail({ kind: 'NOT_FOUND' });
+      // A second ask for one reservation (a command repeated under a new id) finds it committed by the first.
+      if (moving.has(reference)) return ok({ reservation: { ...current, status: 'COMMITTED' }, from: 'COMMITTED', changed: false });
+      const decided = reservationCommand('commit', current.status);
+      if (!decided.ok) return fail({ kind: 'ILLEGAL', errors: decided.errors });
+      if (decided.value === null) return ok({ reservation: current, from: current.status, changed: false });
+      moving.set(reference, { reservation: current, actor });
+      return ok({ reservation: { ...current, status: decided.value }, from: current.status, changed: true });
+    });
+    if (moving.size === 0) return outcomes;
+    const parts = [...moving.values()].flatMap(({ reservation, actor }) =>
+      reservation.allocations.map((part) => ({ ...part, reservationId: reservation.id, reason: `reservation ${reservation.reference}`, actor })),
+    );
+    const col = <K extends keyof (typeof parts)[number]>(key: K) => parts.map((part) => part[key]);
+    // Committed units leave on hand and the hold alike (availability stays, so no alert can move);
+    // their movements are negative.
+    await tx.$executeRaw`
+      WITH moved AS (
+        UPDATE reservations SET status = 'COMMITTED', updated_at = now() WHERE id = ANY(${[...moving.values()].map(({ reservation }) => reservation.id)}::uuid[])
+      ),
+      parts AS (
+        SELECT * FROM unnest(${col('reservationId')}::uuid[], ${col('variantId')}::uuid[], ${col('locationId')}::uuid[], ${col('quantity')}::int[],
+                             ${col('reason')}::text[], ${col('actor')}::text[]) AS u(r, v, l, q, reason, actor)
+      ),
+      locked AS (
+        SELECT s.id, t.q FROM stock_items s
+        JOIN (SELECT v, l, sum(q)::int AS q FROM parts GROUP BY v, l) t ON s.variant_id = t.v AND s.location_id = t.l
+        ORDER BY s.variant_id, s.location_id
+        FOR UPDATE OF s
+      ),
+      stock AS (
+        UPDATE stock_items s SET on_hand = s.on_hand - k.q, reserved = s.reserved - k.q, updated_at = now()
+        FROM locked k WHERE s.id = k.id
+      )
+      INSERT INTO stock_movements (id, variant_id, location_id, kind, quantity, reason, actor, reservation_id, at)
+      SELECT gen_random_uuid(), v, l, 'COMMITTED', -q, reason, actor, r, now()
+      FROM parts`;
+    return outcomes;
+  });
 
   return {
     byReference,
@@ -387,6 +444,7 @@ export function createReservationRepository(db: InventoryDatabase, settings: Res
 
     async apply(reference, command, actor, options = {}) {
       const { tx, ...rest } = options;
+      if (tx && command === 'commit') return commitGathered(tx, { reference, actor });
       if (tx) return applyIn(tx, reference, command, actor, rest);
       return db.$transaction((own) => applyIn(own, reference, command, actor, rest), LOCKING_TRANSACTION);
     },

@@ -10,7 +10,7 @@ import { createReservationSweeper, type ReservationSweeper } from '../applicatio
 import type { InventoryScope } from '../application/scope.ts';
 import { createInventoryApp, type InventoryApp, type InventoryAppDeps, type InventoryServices } from '../application/services.ts';
 import type { Location } from '../domain/stock.ts';
-import { createInventoryDatabase, createInventoryPrisma, type InventoryPrisma } from '../infra/prisma.ts';
+import { createInventoryDatabase, createInventoryPrisma, type InventoryDatabase, type InventoryPrisma } from '../infra/prisma.ts';
 import { createReservationRepository } from '../infra/reservation.repository.ts';
 import { createStockRepository } from '../infra/stock.repository.ts';
 import { testRequestContext } from '../../../platform/testing/request-context.ts';
@@ -51,6 +51,8 @@ export interface InventoryHarness {
   /** Stock of a variant in a warehouse, straight into the database (owner recorded), bypassing access rules. */
   stock(variantId: string, location: Location, onHand: number, vendorId?: string): Promise<void>;
   prisma: InventoryPrisma;
+  /** The raw pool the reservation repository runs on (a spec opens an inbox-like transaction on it). */
+  db: InventoryDatabase;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -92,6 +94,7 @@ export async function createInventoryHarness(options: { scope: string; poolSize?
       await prisma.stockItem.create({ data: { id: randomUUID(), variantId, locationId: location.id, onHand } });
     },
     prisma,
+    db,
     logger,
     async close() {
       await batcher.stop();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../../../platform/errors/result.ts';
+import { gatheredPerTransaction } from '../../../platform/messaging/gathered.ts';
 import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import { outboxRows, writeOutboxEntries, type OutboxEntry } from '../../../platform/messaging/outbox.ts';
 import type { CancelReason, OrderStatus, VendorOrderStatus } from '../domain/order.process.ts';
@@ -228,23 +229,12 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
   // The handlers of one inbox batch share its transaction and each lock their order at once: locks
   // asked on one transaction in the same turn of the event loop are one statement, not one each.
   // Rows are locked in id order, so two batches never take the same orders in opposite orders.
-  const asked = new WeakMap<SqlClient, { ids: Set<string>; locked: Promise<Map<string, OrderAggregate>> }>();
-  const lockWithOthers = (tx: SqlClient, orderId: string): Promise<OrderAggregate | null> => {
-    let round = asked.get(tx);
-    if (!round) {
-      const ids = new Set<string>();
-      const locked = new Promise<void>((resolve) => process.nextTick(resolve)).then(async () => {
-        asked.delete(tx);
-        const aggregates = await selectAggregates(tx, 'o.id = ANY($1::uuid[])', [[...ids]], 'ORDER BY o.id FOR UPDATE OF o');
-        return new Map(aggregates.map((aggregate) => [aggregate.order.id, aggregate]));
-      });
-      round = { ids, locked };
-      asked.set(tx, round);
-    }
-    const id = orderId.toLowerCase();
-    round.ids.add(id);
-    return round.locked.then((byId) => byId.get(id) ?? null);
-  };
+  const lockWithOthers = gatheredPerTransaction(async (tx, orderIds: readonly string[]) => {
+    const ids = [...new Set(orderIds.map((id) => id.toLowerCase()))];
+    const aggregates = await selectAggregates(tx, 'o.id = ANY($1::uuid[])', [ids], 'ORDER BY o.id FOR UPDATE OF o');
+    const byId = new Map(aggregates.map((aggregate) => [aggregate.order.id, aggregate]));
+    return orderIds.map((id) => byId.get(id.toLowerCase()) ?? null);
+  });
 
   // The moves, history rows, vendor orders and outbox rows of many changes in one statement (one
   // round trip of the inbox transaction for a whole batch of replies), each only if its order was
@@ -319,27 +309,25 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
 
   // Like the locks: the changes an inbox batch's handlers apply on one transaction in the same tick
   // go as one statement. Two changes of one order never share it (one UPDATE cannot move a row
-  // twice): the second waits for the first, as it would have one statement after another.
-  const applying = new WeakMap<SqlClient, { changes: OrderChange[]; moved: Promise<Set<string>> }>();
-  const applyWithOthers = async (tx: SqlClient, change: OrderChange): Promise<boolean> => {
-    const id = change.orderId.toLowerCase();
-    let round = applying.get(tx);
-    if (round?.changes.some((other) => other.orderId.toLowerCase() === id)) {
-      await round.moved.catch(() => undefined);
-      return applyWithOthers(tx, change);
+  // twice): the second goes in the next statement, as it would have one statement after another.
+  const applyWithOthers = gatheredPerTransaction(async (tx, changes: readonly OrderChange[]) => {
+    const applied: boolean[] = [];
+    let rest = changes.map((change, index) => ({ change, index }));
+    while (rest.length > 0) {
+      const orders = new Set<string>();
+      const now: typeof rest = [];
+      const later: typeof rest = [];
+      for (const item of rest) {
+        const id = item.change.orderId.toLowerCase();
+        (orders.has(id) ? later : now).push(item);
+        orders.add(id);
+      }
+      const moved = await applyAll(tx, now.map((item) => item.change));
+      for (const item of now) applied[item.index] = moved.has(item.change.orderId.toLowerCase());
+      rest = later;
     }
-    if (!round) {
-      const changes: OrderChange[] = [];
-      const moved = new Promise<void>((resolve) => process.nextTick(resolve)).then(() => {
-        applying.delete(tx);
-        return applyAll(tx, changes);
-      });
-      round = { changes, moved };
-      applying.set(tx, round);
-    }
-    round.changes.push(change);
-    return (await round.moved).has(id);
-  };
+    return applied;
+  });
 
   const lock = async (tx: SqlClient, orderId: string, options: { skipLocked?: boolean } = {}) => {
     if (!options.skipLocked) return lockWithOthers(tx, orderId);
