@@ -384,7 +384,9 @@ describe('inbox consumer', () => {
       handlers: [
         defineHandler<WidgetMade>({
           contract: widgetMade,
-          handle: (message, tx) => tx.$executeRaw`INSERT INTO widget (id) VALUES (${message.payload.widgetId}::uuid)`,
+          async handle(message, tx) {
+            await tx.$executeRaw`INSERT INTO widget (id) VALUES (${message.payload.widgetId}::uuid)`;
+          },
         }),
       ],
     });
