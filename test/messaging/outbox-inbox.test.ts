@@ -240,7 +240,7 @@ describe('inbox consumer', () => {
     gates.set(widgetId, { entered, opened: new Promise<void>((resolve) => (open = resolve)) });
     return { hasEntered, open };
   };
-  const consumer = ({ alone = false } = {}) =>
+  const consumer = ({ alone = false, batchWaitMs = 0 } = {}) =>
     createInboxConsumer({
       db: db(),
       connection: manager,
@@ -249,6 +249,7 @@ describe('inbox consumer', () => {
       logger,
       deliveryLimit: 3,
       retryBaseMs: 20,
+      batchWaitMs,
       handlers: [
         defineHandler<WidgetMade>({
           contract: widgetMade,
@@ -373,23 +374,7 @@ describe('inbox consumer', () => {
 
   it('with a batch wait, handles messages that come moments apart in a stream in one transaction', async () => {
     healed = true;
-    const c = createInboxConsumer({
-      db: db(),
-      connection: manager,
-      prefix,
-      name: 'spec.widgets',
-      logger,
-      deliveryLimit: 3,
-      batchWaitMs: 300,
-      handlers: [
-        defineHandler<WidgetMade>({
-          contract: widgetMade,
-          async handle(message, tx) {
-            await tx.$executeRaw`INSERT INTO widget (id) VALUES (${message.payload.widgetId}::uuid)`;
-          },
-        }),
-      ],
-    });
+    const c = consumer({ batchWaitMs: 300 });
     await c.start();
     const handledAt = async (envelopes: Envelope<WidgetMade>[]) =>
       (await pool.query<{ at: Date }>('SELECT handled_at AS at FROM inbox_message WHERE message_id = ANY($1::uuid[])', [envelopes.map((e) => e.id)])).rows.map((row) =>
