@@ -7,7 +7,7 @@ import { reservationCommand, type ReservationCommand, type ReservationStatus } f
 import { linesOf, type Reservation, type ReservationRequest, type Shortage } from '../domain/reservation.ts';
 import { gatheredPerTransaction } from '../../../platform/messaging/gathered.ts';
 import { writeOutboxEntries } from '../../../platform/messaging/outbox.ts';
-import { LOCKING_TRANSACTION, type InventoryDatabase, type InventoryTransaction } from './prisma.ts';
+import { LOCKING_TRANSACTION, Prisma, type InventoryDatabase, type InventoryTransaction } from './prisma.ts';
 import { applyLowStockAlerts } from './stock-alerts.ts';
 
 /** What became of one reservation request. */
@@ -63,7 +63,8 @@ export interface ReservationRepository {
   /**
    * Applies a command (domain/reservation.process.ts) to the reference's reservation, with its row
    * locked, in the caller's transaction `tx` (a saga handler's, so its reply and inbox row commit
-   * with it) or in one of its own: commit (units leave on hand), release (an ACTIVE hold goes back
+   * with it) or in one of its own: commit (units leave on hand; the commits asked on one
+   * transaction at once are one statement), release (an ACTIVE hold goes back
    * to sale, a COMMITTED one back on hand: RETURNED), expire (the sweeper: only an ACTIVE hold that
    * expired by `expiredBy`). Already done: returned unchanged. A release of a reference with no
    * reservation inserts a RELEASED tombstone, so a reserve arriving later holds nothing.
@@ -108,6 +109,13 @@ async function loadMany(tx: InventoryTransaction, references: readonly string[])
 
 const sortedIds = (ids: Iterable<string>) => [...new Set(ids)].sort();
 
+/** A reservation (alias `r`) with its allocations, in one row: what a command locks and reads. */
+type LockedReservationRow = ReservationRow & { allocations: AllocationRow[] };
+const LOCKED_RESERVATION_COLUMNS = Prisma.sql`r.id::text, r.reference, r.status::text AS status, r.expires_at AS "expiresAt",
+  COALESCE((SELECT json_agg(json_build_object('variantId', a.variant_id, 'locationId', a.location_id, 'quantity', a.quantity)
+            ORDER BY a.variant_id, a.location_id)
+            FROM reservation_allocations a WHERE a.reservation_id = r.id), '[]'::json) AS allocations`;
+
 export function createReservationRepository(db: InventoryDatabase, settings: ReservationSettings): ReservationRepository {
   async function byReference(reference: string): Promise<Reservation | null> {
     const [row] = await db.$queryRaw<ReservationRow[]>`
@@ -115,7 +123,8 @@ export function createReservationRepository(db: InventoryDatabase, settings: Res
     return row ? load(db, row) : null;
   }
 
-  async function applyIn(tx: InventoryTransaction, reference: string, command: ReservationCommand, actor: string, options: { expiredBy?: Date; correlationId?: string }) {
+  /** A release or an expiry, one reservation at a time (commits go through commitGathered). */
+  async function applyIn(tx: InventoryTransaction, reference: string, command: Exclude<ReservationCommand, 'commit'>, actor: string, options: { expiredBy?: Date; correlationId?: string }) {
     if (command === 'release') {
       // The tombstone: a release that finds no reservation leaves a RELEASED one with no units, so a
       // reserve for the reference that arrives later (reordered, or retried) holds nothing. A
@@ -128,12 +137,8 @@ export function createReservationRepository(db: InventoryDatabase, settings: Res
       if (tombstone[0]) return ok<CommandOutcome>({ reservation: { ...tombstone[0], allocations: [], lines: [] }, from: null, changed: true });
     }
     // The reservation locked and read with its allocations in one round trip.
-    const [locked] = await tx.$queryRaw<(ReservationRow & { allocations: AllocationRow[] })[]>`
-      SELECT r.id::text, r.reference, r.status::text AS status, r.expires_at AS "expiresAt",
-        COALESCE((SELECT json_agg(json_build_object('variantId', a.variant_id, 'locationId', a.location_id, 'quantity', a.quantity)
-                  ORDER BY a.variant_id, a.location_id)
-                  FROM reservation_allocations a WHERE a.reservation_id = r.id), '[]'::json) AS allocations
-      FROM reservations r WHERE r.reference = ${reference}
+    const [locked] = await tx.$queryRaw<LockedReservationRow[]>`
+      SELECT ${LOCKED_RESERVATION_COLUMNS} FROM reservations r WHERE r.reference = ${reference}
       FOR UPDATE OF r`;
     if (!locked) return fail({ kind: 'NOT_FOUND' as const });
     const { allocations, ...row } = locked;
@@ -146,13 +151,12 @@ export function createReservationRepository(db: InventoryDatabase, settings: Res
     const locations = allocations.map((part) => part.locationId);
     const variants = allocations.map((part) => part.variantId);
     const quantities = allocations.map((part) => part.quantity);
-    // What each move does to a stock row: committed units leave on hand and the hold, released
-    // ones leave the hold, returned ones come back on hand.
-    const onHandSign = to === 'COMMITTED' ? -1 : to === 'RETURNED' ? 1 : 0;
-    const reservedSign = to === 'RETURNED' ? 0 : -1;
-    // Movements are signed by what they do to available stock's sources: committed units leave
-    // (negative), released ones leave the hold (negative), returned ones come back on hand (positive).
-    const sign = to === 'RETURNED' ? 1 : -1;
+    // What each move does to a stock row: released units leave the hold, returned ones come back on
+    // hand. Movements are signed likewise: released negative, returned positive.
+    const returned = to === 'RETURNED';
+    const onHandSign = returned ? 1 : 0;
+    const reservedSign = returned ? 0 : -1;
+    const sign = returned ? 1 : -1;
     const reason = `${options.expiredBy ? 'expired ' : ''}reservation ${reference}`;
     // The status, the stock rows (locked in (variant, location) order, as reserve locks them) and
     // the movements in one statement.
@@ -172,10 +176,7 @@ export function createReservationRepository(db: InventoryDatabase, settings: Res
       INSERT INTO stock_movements (id, variant_id, location_id, kind, quantity, reason, actor, reservation_id, at)
       SELECT gen_random_uuid(), v, l, ${to}::"StockMovementKind", q * ${sign}::int, ${reason}, ${actor}, ${row.id}::uuid, now()
       FROM parts`;
-    // Committing changes on hand and reserved alike: availability stays, so no alert can move.
-    if (to !== 'COMMITTED') {
-      await applyLowStockAlerts(tx, new Map(sortedIds(variants).map((v) => [v, options.correlationId ?? actor])), settings.lowStockThreshold);
-    }
+    await applyLowStockAlerts(tx, new Map(sortedIds(variants).map((v) => [v, options.correlationId ?? actor])), settings.lowStockThreshold);
     return ok<CommandOutcome>({ reservation: { ...current, status: to }, from: row.status, changed: true });
   }
 
@@ -183,12 +184,8 @@ export function createReservationRepository(db: InventoryDatabase, settings: Res
   // locked in id order, then every stock row they draw on in (variant, location) order, as every
   // locking statement of this service takes them, so batches never wait on each other in a cycle.
   const commitGathered = gatheredPerTransaction(async (tx, asks: readonly { reference: string; actor: string }[]) => {
-    const locked = await tx.$queryRaw<(ReservationRow & { allocations: AllocationRow[] })[]>`
-      SELECT r.id::text, r.reference, r.status::text AS status, r.expires_at AS "expiresAt",
-        COALESCE((SELECT json_agg(json_build_object('variantId', a.variant_id, 'locationId', a.location_id, 'quantity', a.quantity)
-                  ORDER BY a.variant_id, a.location_id)
-                  FROM reservation_allocations a WHERE a.reservation_id = r.id), '[]'::json) AS allocations
-      FROM reservations r WHERE r.reference = ANY(${[...new Set(asks.map((ask) => ask.reference))]}::text[])
+    const locked = await tx.$queryRaw<LockedReservationRow[]>`
+      SELECT ${LOCKED_RESERVATION_COLUMNS} FROM reservations r WHERE r.reference = ANY(${[...new Set(asks.map((ask) => ask.reference))]}::text[])
       ORDER BY r.id
       FOR UPDATE OF r`;
     const byReference = new Map(locked.map(({ allocations, ...row }) => [row.reference, { ...row, allocations, lines: linesOf(allocations) } satisfies Reservation]));
@@ -444,7 +441,10 @@ export function createReservationRepository(db: InventoryDatabase, settings: Res
 
     async apply(reference, command, actor, options = {}) {
       const { tx, ...rest } = options;
-      if (tx && command === 'commit') return commitGathered(tx, { reference, actor });
+      if (command === 'commit') {
+        const ask = { reference, actor };
+        return tx ? commitGathered(tx, ask) : db.$transaction((own) => commitGathered(own, ask), LOCKING_TRANSACTION);
+      }
       if (tx) return applyIn(tx, reference, command, actor, rest);
       return db.$transaction((own) => applyIn(own, reference, command, actor, rest), LOCKING_TRANSACTION);
     },
