@@ -19,6 +19,13 @@ export interface MessageHandler<TPayload = unknown> {
    * orders and deadlock. A handler that locks only its own aggregate's rows can be batched.
    */
   alone?: boolean;
+  /**
+   * Handlers naming the same group share batches (by default each contract batches alone): for
+   * replies of one process that lock only their own aggregates' rows, in one order, and wait on
+   * nothing outside the transaction, such as a saga orchestrator's. A stream of several contracts
+   * then costs one transaction per batch instead of one per contract.
+   */
+  batchGroup?: string;
 }
 
 /** Types a handler's payload by its contract; the result goes in a consumer's list with the others. */
@@ -68,6 +75,9 @@ interface Parsed {
 }
 
 /** A message as delivered: settled on the channel it came on. */
+/** What batches together: a handler's group, or the handler itself. */
+type BatchKey = string | MessageHandler;
+
 interface Delivery {
   ch: ConfirmChannel;
   msg: ConsumeMessage;
@@ -229,27 +239,28 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
   };
 
   /**
-   * Per contract, the messages delivered and not yet handled. A contract has one batch in flight
-   * at a time: what arrives meanwhile waits for it and goes as the next batch, so under load the
-   * batches grow instead of the transactions multiplying. One contract per batch: a handler that
-   * waits on work outside the transaction (inventory's reserve waits on its batcher) must never
-   * share a transaction with one that takes locks that work may need (a commit's stock rows).
+   * Per contract (or per batch group), the messages delivered and not yet handled. Each has one
+   * batch in flight at a time: what arrives meanwhile waits for it and goes as the next batch, so
+   * under load the batches grow instead of the transactions multiplying. One contract per batch
+   * unless its handlers say otherwise: a handler that waits on work outside the transaction
+   * (inventory's reserve waits on its batcher) must never share a transaction with one that takes
+   * locks that work may need (a commit's stock rows).
    */
-  const waiting = new Map<MessageHandler, Delivery[]>();
-  const busy = new Set<MessageHandler>();
+  const waiting = new Map<BatchKey, Delivery[]>();
+  const busy = new Set<BatchKey>();
   /** Cancels the drain scheduled for the messages waiting, if one is. */
   let cancelDrain: (() => void) | null = null;
 
-  const startBatch = (handler: MessageHandler) => {
-    const batch = waiting.get(handler);
-    if (busy.has(handler) || !batch?.length) return;
-    waiting.delete(handler);
-    busy.add(handler);
+  const startBatch = (key: BatchKey) => {
+    const batch = waiting.get(key);
+    if (busy.has(key) || !batch?.length) return;
+    waiting.delete(key);
+    busy.add(key);
     const [only] = batch;
     const task = (batch.length === 1 && only ? processOne(only.ch, only.msg, only.parsed) : processBatch(batch)).finally(() => {
       inFlight.delete(task);
-      busy.delete(handler);
-      startBatch(handler);
+      busy.delete(key);
+      startBatch(key);
     });
     inFlight.add(task);
   };
@@ -259,7 +270,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     lastDrainAt = performance.now();
     cancelDrain?.();
     cancelDrain = null;
-    for (const handler of [...waiting.keys()]) startBatch(handler);
+    for (const key of [...waiting.keys()]) startBatch(key);
   };
 
   const scheduleDrain = () => {
@@ -289,9 +300,10 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       inFlight.add(task);
       return;
     }
-    const batch = waiting.get(parsed.handler);
+    const key = parsed.handler.batchGroup ?? parsed.handler;
+    const batch = waiting.get(key);
     if (batch) batch.push({ ch, msg, parsed });
-    else waiting.set(parsed.handler, [{ ch, msg, parsed }]);
+    else waiting.set(key, [{ ch, msg, parsed }]);
     // The messages that came in one read of the socket start together, and in a stream those
     // that come within the batch wait. A full prefetch brings no more until something is acked.
     if (batchWaitMs > 0 && waitingCount() >= prefetch) drain();

@@ -22,8 +22,13 @@ import { createOrdersDatabase } from './infra/prisma.ts';
 import { resolvers } from './resolvers/index.ts';
 import { createRelaySqlPool } from '../../platform/prisma/sql-pool.ts';
 
-/** Saga replies handled at once (each holds one connection of the saga's pool). */
-const SAGA_PREFETCH = 10;
+/**
+ * Saga replies delivered and not yet handled: the replies of every step share batches (one
+ * transaction in flight, see checkout-saga.ts), so this bounds a batch, and a reply handled alone
+ * (a failed batch's retries) holds one connection of the saga's pool.
+ */
+const SAGA_PREFETCH = 30;
+const SAGA_POOL_SIZE = 10;
 
 /**
  * Wires the orders subgraph: its database pools (requests, saga, relay), the reads of cart and catalog, the outbox relay, the checkout
@@ -57,7 +62,7 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
   });
   // The saga's replies on a pool of their own, one connection per message in flight: a burst of
   // placements queueing for the request pool never holds up the orders already placed.
-  const sagaDb = createOrdersDatabase(config.databaseUrl, SAGA_PREFETCH);
+  const sagaDb = createOrdersDatabase(config.databaseUrl, SAGA_POOL_SIZE);
   const saga = createInboxConsumer({
     db: sagaDb,
     connection: rabbitmq,

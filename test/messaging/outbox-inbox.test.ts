@@ -391,6 +391,71 @@ describe('inbox consumer', () => {
     await c.stop();
   });
 
+  it('batches the contracts of one batch group together, and each other contract alone', async () => {
+    healed = true;
+    // Contracts of this spec alone: the other specs' queue for widget.made must not see these.
+    const widgetBoxed = defineContract('widget.boxed', 1, z.object({ widgetId: z.uuid() }));
+    const widgetPainted = defineContract('widget.painted', 1, z.object({ widgetId: z.uuid() }));
+    const twoContracts = (name: string, batchGroup: string | undefined) =>
+      createInboxConsumer({
+        db: db(),
+        connection: manager,
+        prefix,
+        name,
+        logger,
+        deliveryLimit: 3,
+        handlers: [
+          defineHandler<{ widgetId: string }>({
+            contract: widgetBoxed,
+            batchGroup,
+            async handle(message, tx) {
+              const gate = gates.get(message.payload.widgetId);
+              if (gate) {
+                gate.entered();
+                await gate.opened;
+              }
+              await tx.$executeRaw`INSERT INTO widget (id) VALUES (${message.payload.widgetId}::uuid)`;
+            },
+          }),
+          defineHandler<{ widgetId: string }>({
+            contract: widgetPainted,
+            batchGroup,
+            handle: async (message, tx) => void (await tx.$executeRaw`INSERT INTO widget (id) VALUES (${message.payload.widgetId}::uuid)`),
+          }),
+        ],
+      });
+    /** Publishes one message of `type` per widget; their message ids. */
+    const publish = async (type: string, widgetIds: string[]) => {
+      const envelopes = widgetIds.map((widgetId) => ({ ...envelopeOf({ widgetId, poison: false }), type }));
+      for (const envelope of envelopes) admin.publish(names.events, type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id });
+      await admin.waitForConfirms();
+      return envelopes.map((envelope) => envelope.id);
+    };
+    /** Holds a widget.boxed batch open while three widget.boxed and three widget.painted arrive; how many transactions handled those six. */
+    const transactionsFor = async (batchGroup: string | undefined) => {
+      const c = twoContracts(`spec.steps-${randomUUID().slice(0, 8)}`, batchGroup);
+      extraQueues.push(c.queue);
+      await c.start();
+      const holder = randomUUID();
+      const gate = gateFor(holder);
+      await publish(widgetBoxed.type, [holder]);
+      await gate.hasEntered;
+      const behind = [
+        ...(await publish(widgetBoxed.type, [randomUUID(), randomUUID(), randomUUID()])),
+        ...(await publish(widgetPainted.type, [randomUUID(), randomUUID(), randomUUID()])),
+      ];
+      // Ungrouped, the three widget.painted are another contract's batch and need not wait.
+      await waitFor('the messages behind the held batch waiting', async () => c.backlog() === (batchGroup ? 6 : 3));
+      gate.open();
+      const handledAt = () => pool.query<{ at: Date }>('SELECT handled_at AS at FROM inbox_message WHERE message_id = ANY($1::uuid[])', [behind]);
+      const rows = await waitFor('all six handled', async () => ((await handledAt()).rowCount === 6 ? (await handledAt()).rows : false));
+      await c.stop();
+      return new Set(rows.map((row) => row.at.getTime())).size;
+    };
+    expect(await transactionsFor('widgets'), 'one group: one transaction for both contracts').toBe(1);
+    expect(await transactionsFor(undefined), 'no group: a transaction per contract at least').toBeGreaterThan(1);
+  });
+
   it('sends an invalid envelope or payload straight to the DLQ without trying the handler', async () => {
     const c = consumer();
     await c.start();

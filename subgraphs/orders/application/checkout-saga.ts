@@ -143,16 +143,19 @@ export function createCheckoutSaga(deps: CheckoutSagaDeps): CheckoutSaga {
   };
 
   const afterCommit = async () => deps.onSent?.();
+  // Every reply locks only its own order (the lock statement takes a batch's orders in id order)
+  // and waits on nothing outside the transaction: the replies of all steps share batches.
+  const batchGroup = 'checkout-saga';
 
   const handlers: MessageHandler[] = [
-    defineHandler({ contract: stockReservedV1, handle: onReply('inventory.stock_reserved'), afterCommit }),
-    defineHandler({ contract: stockReservationFailedV1, handle: onReply('inventory.reservation_failed'), afterCommit }),
-    defineHandler({ contract: paymentAuthorizedV1, handle: onReply('payment.authorized'), afterCommit }),
-    defineHandler({ contract: paymentDeclinedV1, handle: onReply('payment.declined'), afterCommit }),
-    defineHandler({ contract: stockCommittedV1, handle: onReply('inventory.stock_committed'), afterCommit }),
-    defineHandler({ contract: stockCommitFailedV1, handle: onReply('inventory.commit_failed'), afterCommit }),
-    defineHandler({ contract: paymentCapturedV1, handle: onReply('payment.captured'), afterCommit }),
-    defineHandler({ contract: paymentCaptureFailedV1, handle: onReply('payment.capture_failed'), afterCommit }),
+    defineHandler({ contract: stockReservedV1, handle: onReply('inventory.stock_reserved'), afterCommit, batchGroup }),
+    defineHandler({ contract: stockReservationFailedV1, handle: onReply('inventory.reservation_failed'), afterCommit, batchGroup }),
+    defineHandler({ contract: paymentAuthorizedV1, handle: onReply('payment.authorized'), afterCommit, batchGroup }),
+    defineHandler({ contract: paymentDeclinedV1, handle: onReply('payment.declined'), afterCommit, batchGroup }),
+    defineHandler({ contract: stockCommittedV1, handle: onReply('inventory.stock_committed'), afterCommit, batchGroup }),
+    defineHandler({ contract: stockCommitFailedV1, handle: onReply('inventory.commit_failed'), afterCommit, batchGroup }),
+    defineHandler({ contract: paymentCapturedV1, handle: onReply('payment.captured'), afterCommit, batchGroup }),
+    defineHandler({ contract: paymentCaptureFailedV1, handle: onReply('payment.capture_failed'), afterCommit, batchGroup }),
     defineHandler({
       contract: paymentCancelledV1,
       // A cancelled order whose captured money went back is REFUNDED; voids and no-ops change nothing.
@@ -171,6 +174,7 @@ export function createCheckoutSaga(deps: CheckoutSagaDeps): CheckoutSaga {
         log.info({ orderId: aggregate.order.id, messageId: message.id }, 'cancelled order refunded');
       },
       afterCommit,
+      batchGroup,
     }),
   ];
 
