@@ -91,6 +91,32 @@ describe('order.confirmed (consumer cart.orders)', () => {
     expect((await h.storedCart(cartId))?.currency).toBe('EUR');
   });
 
+  it('confirmations handled in one transaction (an inbox batch) go as one statement, each as if alone', async () => {
+    const me = h.customer();
+    const other = h.customer();
+    const mine = await cartWith(me, 3);
+    const theirs = await cartWith(other, 1);
+    const [a, b, c] = mine.variants.map((variant) => variant.id) as [string, string, string];
+    const messages = [confirmed(mine.cartId, me.userId, [a, b]), confirmed(theirs.cartId, other.userId, [theirs.variants[0]!.id])];
+    // The first again under a new message id, in the same batch.
+    messages.push({ ...messages[0]!, id: randomUUID() });
+    const [handler] = orderEventHandlers({ carts: h.deps.carts, logger: h.logger });
+    const statements: string[] = [];
+    await h.db.$transaction((tx) => {
+      const counted: typeof tx = {
+        ...tx,
+        $queryRaw: (query, ...values) => (statements.push('query'), tx.$queryRaw(query, ...values)),
+        $executeRaw: (query, ...values) => (statements.push('execute'), tx.$executeRaw(query, ...values)),
+      };
+      return Promise.all(messages.map((message) => handler!.handle(message, counted)));
+    });
+    expect(statements, 'one statement for the batch').toEqual(['query']);
+    expect(await lineIds(mine.cartId)).toEqual([c]);
+    expect((await h.storedCart(mine.cartId))?.currency).toBe('EUR');
+    expect(await lineIds(theirs.cartId)).toEqual([]);
+    expect((await h.storedCart(theirs.cartId))?.currency).toBeNull();
+  });
+
   it('changes nothing for an order without a cart or for an unknown cart', async () => {
     const me = h.customer();
     const { cartId, variants } = await cartWith(me, 1);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Result } from '../../../platform/errors/result.ts';
+import { gatheredPerTransaction } from '../../../platform/messaging/gathered.ts';
 import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import type { StoredCart, StoredLine } from '../domain/cart.ts';
 import type { CartDatabase } from './prisma.ts';
@@ -87,6 +88,42 @@ async function readLocked(tx: SqlClient, locked: readonly { id: string }[]): Pro
 }
 
 export function createCartRepository(db: CartDatabase): CartRepository {
+  /**
+   * The removals of one inbox batch's order.confirmed messages (its handlers ask in one tick) in
+   * one statement. The parts of a WITH share one snapshot, so a cart's lines left are its lines the
+   * DELETE did not take (a line set again after `before` among them), and its currency goes only
+   * when none is left. How many lines each removal took.
+   */
+  const removeWithOthers = gatheredPerTransaction(async (tx, removals: readonly { cartId: string; variantIds: readonly string[]; before: Date }[]) => {
+    const asked = { removal: [] as number[], cartIds: [] as string[], variantIds: [] as string[], befores: [] as string[] };
+    removals.forEach((removal, index) => {
+      for (const variantId of removal.variantIds) {
+        asked.removal.push(index);
+        asked.cartIds.push(removal.cartId);
+        asked.variantIds.push(variantId);
+        asked.befores.push(removal.before.toISOString());
+      }
+    });
+    const rows = await tx.$queryRaw<{ removal: number; removed: number }[]>`
+      WITH asked AS (
+        SELECT * FROM unnest(${asked.removal}::int[], ${asked.cartIds}::uuid[], ${asked.variantIds}::uuid[], ${asked.befores}::timestamptz[])
+          AS a(removal, cart_id, variant_id, before)
+      ), removed AS (
+        DELETE FROM cart_lines l USING asked a
+        WHERE l.cart_id = a.cart_id AND l.variant_id = a.variant_id AND l.updated_at <= a.before
+        RETURNING a.removal, l.cart_id, l.variant_id
+      ), emptied AS (
+        UPDATE carts c SET currency = NULL, updated_at = now()
+        WHERE c.id IN (SELECT cart_id FROM asked) AND c.currency IS NOT NULL
+          AND NOT EXISTS (
+            SELECT 1 FROM cart_lines l
+            WHERE l.cart_id = c.id AND NOT EXISTS (SELECT 1 FROM removed r WHERE r.cart_id = l.cart_id AND r.variant_id = l.variant_id))
+      )
+      SELECT removal, count(*)::int AS removed FROM removed GROUP BY removal`;
+    const removed = new Map(rows.map((row) => [row.removal, row.removed]));
+    return removals.map((_, index) => removed.get(index) ?? 0);
+  });
+
   const lockGuest = async (tx: SqlClient, tokenHash: string, now: Date) =>
     readLocked(tx, await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM carts WHERE token_hash = ${tokenHash} AND expires_at > ${now} FOR UPDATE`);
 
@@ -151,24 +188,7 @@ export function createCartRepository(db: CartDatabase): CartRepository {
       }
     },
 
-    async removeOrderedLines(tx, cartId, variantIds, before) {
-      if (variantIds.length === 0) return 0;
-      // One statement: the parts of a WITH share one snapshot, so the lines left are the cart's
-      // lines the DELETE did not take (a line set again after `before` among them), and the
-      // currency goes only when none is left. The UPDATE runs though nothing reads it.
-      const [row] = await tx.$queryRaw<{ removed: number }[]>`
-        WITH removed AS (
-          DELETE FROM cart_lines
-          WHERE cart_id = ${cartId}::uuid AND variant_id = ANY(${[...variantIds]}::uuid[]) AND updated_at <= ${before}
-          RETURNING variant_id
-        ), emptied AS (
-          UPDATE carts SET currency = NULL, updated_at = now()
-          WHERE id = ${cartId}::uuid AND currency IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM cart_lines l WHERE l.cart_id = ${cartId}::uuid AND l.variant_id NOT IN (SELECT variant_id FROM removed))
-        )
-        SELECT count(*)::int AS removed FROM removed`;
-      return row?.removed ?? 0;
-    },
+    removeOrderedLines: (tx, cartId, variantIds, before) => (variantIds.length === 0 ? Promise.resolve(0) : removeWithOthers(tx, { cartId, variantIds, before })),
 
     async deleteExpired(now, limit) {
       return db.$executeRaw`
