@@ -65,6 +65,22 @@ describe('placeOrder', () => {
     expect(outbox.every((row) => row.correlationId === outbox[0]!.correlationId)).toBe(true);
   });
 
+  it('takes order numbers from the sequence a block at a time: unique and increasing, one statement per block', async () => {
+    const sequenceAt = async () => (await h.db.$queryRaw<{ n: bigint }[]>`SELECT last_value AS n FROM order_number_seq`)[0]!.n;
+    const before = await sequenceAt();
+    const numbers: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const { customer, input } = twoVendorCart();
+      const placed = await h.app.services.orders.place(h.scope(customer), input);
+      if (!placed.ok) throw new Error('placement refused');
+      numbers.push(Number(placed.value.order.number.slice('SH-'.length)));
+    }
+    expect(numbers.toSorted((x, y) => x - y)).toEqual(numbers);
+    expect(new Set(numbers).size).toBe(3);
+    // Three orders either fit in the block already taken or took exactly one more.
+    expect([0n, 20n]).toContain((await sequenceAt()) - before);
+  });
+
   it('takes prices from catalog at placement, never from the cart or an earlier read', async () => {
     const { customer, a, input } = twoVendorCart();
     h.owners.variants.set(a.id, { ...a, price: { amount: 1234, currency: 'EUR' } });

@@ -180,6 +180,36 @@ const PARTS_COLUMNS = (alias: string) => `
       'variantTitle', l.variant_title, 'quantity', l.quantity, 'unitPrice', l.unit_price, 'lineTotal', l.line_total) ORDER BY l.position), '[]'::json)
    FROM order_lines l WHERE l.order_id = ${alias}.id) AS "lines"`;
 
+/**
+ * Order numbers taken from the sequence this many at a time (one statement per block, not per
+ * order, like Hibernate's pooled optimizer). A process that stops leaves the rest of its block
+ * unused, a gap like the one a rolled-back insert leaves; with several replicas, numbers follow
+ * each replica's own order, not the marketplace's.
+ */
+const ORDER_NUMBER_BLOCK = 20;
+
+/** Values of `order_number_seq`, fetched `size` at a time; callers waiting for a block share its fetch. */
+function sequenceInBlocks(db: SqlClient, size: number): () => Promise<bigint> {
+  const ready: bigint[] = [];
+  let fetching: Promise<void> | null = null;
+  const fetchBlock = async () => {
+    try {
+      const rows = await db.$queryRaw<{ n: bigint }[]>`SELECT nextval('order_number_seq') AS n FROM generate_series(1, ${size}::int) ORDER BY 1`;
+      ready.push(...rows.map((row) => row.n));
+    } finally {
+      fetching = null;
+    }
+  };
+  const refill = () => (fetching ??= fetchBlock());
+  return async function next(): Promise<bigint> {
+    for (;;) {
+      const value = ready.shift();
+      if (value !== undefined) return value;
+      await refill();
+    }
+  };
+}
+
 export function createOrderRepository(db: OrdersDatabase): OrderRepository {
   // An order with its vendor orders and lines in one statement (json subqueries): a saga step
   // locks and reads its order in one round trip, not three. Column lists are constants of this
@@ -329,6 +359,8 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
     return applied;
   });
 
+  const nextOrderNumber = sequenceInBlocks(db, ORDER_NUMBER_BLOCK);
+
   const lock = async (tx: SqlClient, orderId: string, options: { skipLocked?: boolean } = {}) => {
     if (!options.skipLocked) return lockWithOthers(tx, orderId);
     const [aggregate] = await selectAggregates(tx, 'o.id = $1::uuid', [orderId], 'FOR UPDATE OF o SKIP LOCKED');
@@ -337,11 +369,9 @@ export function createOrderRepository(db: OrdersDatabase): OrderRepository {
 
   return {
     async place(order, messages) {
-      // The number first, on its own: every message of the order carries it, and they are
-      // checked against their contracts in TS before the one statement below writes them. A
-      // sequence value is never rolled back, so nothing is lost by taking it outside the insert.
-      const [seq] = await db.$queryRaw<{ n: bigint }[]>`SELECT nextval('order_number_seq') AS n`;
-      const number = orderNumber(seq!.n);
+      // The number first, outside the insert: every message of the order carries it, and they are
+      // checked against their contracts in TS before the one statement below writes them.
+      const number = orderNumber(await nextOrderNumber());
       const id = randomUUID();
       const { draft } = order;
       const totals = draft.totals;
