@@ -76,6 +76,32 @@ describe('email repository', () => {
     expect((await harness.stored({ orderId: order.orderId })).map((row) => row.template)).toEqual(['ORDER_CANCELLED']);
   });
 
+  it('insertOwed of one batch (one transaction, one tick) is one statement, each message answered as with a statement of its own', async () => {
+    const cancelledFirst = sampleConfirmedOrder({ customerId, vendorIds });
+    const confirmedFirst = sampleConfirmedOrder({ customerId, vendorIds });
+    const { answers, statements } = await harness.inTransaction(async (tx) => {
+      const counted = counting(tx);
+      const owe = (order: typeof cancelledFirst, type: 'order.confirmed' | 'order.cancelled') =>
+        type === 'order.confirmed'
+          ? harness.emails.insertOwed(counted.client, source(randomUUID()), emailsForOrderConfirmed(order), { unlessOrderCancelled: order.orderId })
+          : harness.emails.insertOwed(counted.client, source(randomUUID(), type), emailsForOrderCancelled(sampleCancelledOrder(order)));
+      const all = await Promise.all([
+        owe(cancelledFirst, 'order.cancelled'),
+        owe(cancelledFirst, 'order.confirmed'),
+        owe(confirmedFirst, 'order.confirmed'),
+        owe(confirmedFirst, 'order.cancelled'),
+      ]);
+      return { answers: all, statements: counted.statements() };
+    });
+    expect(statements).toBe(1);
+    // A cancellation ahead of the confirmation in the batch is seen; one behind it is not.
+    expect(answers.map((answer) => answer.orderCancelled)).toEqual([false, true, false, false]);
+    expect(answers[1]?.inserted).toBe(0);
+    expect(answers[2]?.inserted).toBe(3);
+    expect((await harness.stored({ orderId: cancelledFirst.orderId })).map((row) => row.template)).toEqual(['ORDER_CANCELLED']);
+    expect((await harness.stored({ orderId: confirmedFirst.orderId })).map((row) => row.template).sort()).toEqual(['NEW_VENDOR_ORDER', 'NEW_VENDOR_ORDER', 'ORDER_CANCELLED', 'ORDER_CONFIRMED']);
+  });
+
   it('recordOutcomes: one statement marks each row as its outcome says, and leaves rows already final alone', async () => {
     const order = sampleConfirmedOrder({ customerId, vendorIds });
     await harness.owe({ messageId: randomUUID() }, emailsForOrderConfirmed(order));
