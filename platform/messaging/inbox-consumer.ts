@@ -204,7 +204,9 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
    * (a handler waiting on a batcher does not hold up the others), one commit. Under load every
    * message then costs its handler's statements only, not a BEGIN, an inbox insert and a COMMIT
    * of its own. All or nothing: if any handler fails (or the batch deadlocks with another), the
-   * batch rolls back and each message is handled alone, with its own retries.
+   * batch rolls back and each message is handled alone, with its own retries, one after the
+   * other: a failed batch never needs more connections at once than the batch did (a handler may
+   * hold a second one, as payments' does), whatever the prefetch.
    */
   const processBatch = async (batch: Delivery[]) => {
     let handled: Delivery[];
@@ -226,7 +228,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       });
     } catch (error) {
       log.debug({ messages: batch.length, err: error instanceof Error ? error.message : String(error) }, 'batch rolled back; handling its messages one by one');
-      await Promise.all(batch.map((item) => processOne(item.ch, item.msg, item.parsed)));
+      for (const item of batch) await processOne(item.ch, item.msg, item.parsed);
       return;
     }
     for (const item of handled) await runAfterCommit(item.parsed);

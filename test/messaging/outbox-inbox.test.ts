@@ -228,6 +228,8 @@ describe('outbox', () => {
 
 describe('inbox consumer', () => {
   const attempts = new Map<string, number>();
+  /** Handlers running a widget's second try right now, and the most at once. */
+  const secondTries = { now: 0, most: 0 };
   let healed = false;
   /** Widgets whose handler fails on its first try only. */
   const failsOnce = new Set<string>();
@@ -256,6 +258,12 @@ describe('inbox consumer', () => {
           alone,
           async handle(message, tx) {
             attempts.set(message.payload.widgetId, (attempts.get(message.payload.widgetId) ?? 0) + 1);
+            if (attempts.get(message.payload.widgetId) === 2) {
+              secondTries.now += 1;
+              secondTries.most = Math.max(secondTries.most, secondTries.now);
+              await new Promise((resolve) => setImmediate(resolve));
+              secondTries.now -= 1;
+            }
             if (message.payload.poison && !healed) throw new Error('this widget cannot be made');
             if (failsOnce.delete(message.payload.widgetId)) throw new Error('this widget fails once');
             const gate = gates.get(message.payload.widgetId);
@@ -355,10 +363,13 @@ describe('inbox consumer', () => {
 
     const withFlaky = Array.from({ length: 6 }, () => envelopeOf({ widgetId: randomUUID(), poison: false }));
     failsOnce.add(withFlaky[2]!.payload.widgetId);
+    secondTries.most = 0;
     await heldBatch(withFlaky);
     for (const envelope of withFlaky) expect(await made(envelope.payload.widgetId), 'each made exactly once').toBe(1);
-    // The batch rolled back on the flaky one; then each was handled alone (its second try succeeds).
+    // The batch rolled back on the flaky one; then each was handled alone (its second try succeeds),
+    // one after the other.
     for (const envelope of withFlaky) expect(attempts.get(envelope.payload.widgetId), 'in the batch, then alone').toBe(2);
+    expect(secondTries.most, 'the messages of a failed batch one at a time').toBe(1);
     await c.stop();
 
     // A handler marked `alone` never shares a transaction: the flaky one fails by itself.
