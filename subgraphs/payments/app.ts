@@ -33,11 +33,13 @@ import { createRelaySqlPool } from '../../platform/prisma/sql-pool.ts';
  */
 export async function startPaymentsSubgraph(config: PaymentsConfig, logger: Logger, overrides: SubgraphOverrides = {}): Promise<RunningSubgraph> {
   const db = createPaymentsDatabase(config.databaseUrl, config.databasePoolSize);
-  // Each saga handler holds its inbox transaction's connection while it commits the attempt on a
-  // second one: half the pool runs handlers, and never all of it (no two handlers can each wait
-  // for the other's second connection). The simulated card network has its own pool (it stands for
-  // another company's system), as large: each handler makes at most one call at a time.
-  const sagaPrefetch = Math.max(1, Math.floor(config.databasePoolSize / 2));
+  // A batch's handlers share its inbox transaction's connection and take a second one for the whole
+  // batch (authorize's attempts commit on it before the network is asked), and a failed batch's
+  // messages go one at a time: with one batch in flight per contract (four), the pool is never
+  // used up by handlers waiting for their second connection, so the prefetch (a batch's size) can
+  // be the pool's size. The simulated card network has its own pool (it stands for another
+  // company's system), as large: each handler makes at most one call at a time.
+  const sagaPrefetch = config.databasePoolSize;
   const networkDb = createPaymentsDatabase(config.databaseUrl, sagaPrefetch);
   const relayDb = createRelaySqlPool(config.databaseUrl);
   const network = createSimulatedCardNetwork(networkDb, { slowMs: config.simulatedNetwork.slowMs });
