@@ -74,10 +74,10 @@ interface Parsed {
   handler: MessageHandler;
 }
 
-/** A message as delivered: settled on the channel it came on. */
 /** What batches together: a handler's group, or the handler itself. */
 type BatchKey = string | MessageHandler;
 
+/** A message as delivered: settled on the channel it came on. */
 interface Delivery {
   ch: ConfirmChannel;
   msg: ConsumeMessage;

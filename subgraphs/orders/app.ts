@@ -60,8 +60,8 @@ export async function startOrdersSubgraph(config: OrdersConfig, logger: Logger, 
     clock: systemClock,
     onSent: () => relay.nudge(),
   });
-  // The saga's replies on a pool of their own, one connection per message in flight: a burst of
-  // placements queueing for the request pool never holds up the orders already placed.
+  // The saga's replies on a pool of their own: a burst of placements queueing for the request pool
+  // never holds up the orders already placed.
   const sagaDb = createOrdersDatabase(config.databaseUrl, SAGA_POOL_SIZE);
   const saga = createInboxConsumer({
     db: sagaDb,

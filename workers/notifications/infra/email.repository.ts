@@ -35,10 +35,9 @@ export type EmailOutcome =
 export interface EmailRepository {
   /**
    * Records what one message owes, in the consumer's transaction, in one statement with what the
-   * other messages of its batch owe; an email
-   * the same message already owed (redelivery) is left as it is. With `unlessOrderCancelled`,
-   * nothing is recorded when that order's cancellation already is (a late confirmation is
-   * stale), checked by the same statement.
+   * other messages of its batch owe; an email the same message already owed (redelivery) is left
+   * as it is. With `unlessOrderCancelled`, nothing is recorded when that order's cancellation
+   * already is (a late confirmation is stale), checked by the same statement.
    */
   insertOwed(tx: SqlClient, source: EmailSource, emails: readonly OwedEmail[], options?: { unlessOrderCancelled?: string }): Promise<{ inserted: number; orderCancelled: boolean }>;
   /**
@@ -113,8 +112,8 @@ const insertWithOthers = gatheredPerTransaction(async (tx, asked: readonly OwedB
       RETURNING source_message_id)
     SELECT c.slot, (SELECT count(*)::int FROM inserted i WHERE i.source_message_id = c.message_id) AS inserted, c.cancelled AS "orderCancelled"
     FROM checked c`;
-  const byIndex = new Map(rows.map((row) => [row.slot, { inserted: row.inserted, orderCancelled: row.orderCancelled }]));
-  return asked.map((_, index) => byIndex.get(index) ?? { inserted: 0, orderCancelled: false });
+  const bySlot = new Map(rows.map((row) => [row.slot, { inserted: row.inserted, orderCancelled: row.orderCancelled }]));
+  return asked.map((_, index) => bySlot.get(index) ?? { inserted: 0, orderCancelled: false });
 });
 
 export function createEmailRepository(db: NotificationsDatabase): EmailRepository {
