@@ -72,51 +72,51 @@ interface OwedBySource {
   unlessOrderCancelled: string | null;
 }
 
-/**
- * What the messages of one inbox batch owe (their handlers ask in one tick), in one statement: one
- * row per email, as parallel arrays, each pointing at its message. A confirmation finds its
- * order's cancellation whether it was recorded before or by a message ahead of it in the batch,
- * as it would if each message had its own statement. A confirmation's emails share its payload,
- * serialised once.
- */
-const insertWithOthers = gatheredPerTransaction(async (tx, asked: readonly OwedBySource[]) => {
-  const serialised = new Map<unknown, string>();
-  const json = (data: unknown) => {
-    const known = serialised.get(data);
-    if (known !== undefined) return known;
-    const text = JSON.stringify(data);
-    serialised.set(data, text);
-    return text;
-  };
-  const owed = asked.flatMap((item, index) => item.emails.map((email) => ({ index, email })));
-  const rows = await tx.$queryRaw<{ slot: number; inserted: number; orderCancelled: boolean }[]>`
-    WITH source AS (
-      SELECT * FROM unnest(${asked.map((_, index) => index)}::int[], ${asked.map((item) => item.source.messageId)}::uuid[], ${asked.map((item) => item.source.type)}::text[],
-                           ${asked.map((item) => item.source.correlationId)}::text[], ${asked.map((item) => item.unlessOrderCancelled)}::uuid[])
-        AS s(slot, message_id, type, correlation_id, unless_order_cancelled)
-    ), owed AS (
-      SELECT * FROM unnest(${owed.map((item) => item.index)}::int[], ${owed.map((item) => item.email.orderId)}::uuid[], ${owed.map((item) => item.email.recipientKind)}::text[],
-                           ${owed.map((item) => item.email.recipientId)}::uuid[], ${owed.map((item) => item.email.template)}::text[], ${owed.map((item) => json(item.email.data))}::text[])
-        AS o(source, order_id, recipient_kind, recipient_id, template, data)
-    ), checked AS (
-      SELECT s.*, s.unless_order_cancelled IS NOT NULL AND (
-               EXISTS (SELECT 1 FROM email e WHERE e.order_id = s.unless_order_cancelled AND e.template = 'ORDER_CANCELLED')
-            OR EXISTS (SELECT 1 FROM owed o WHERE o.source < s.slot AND o.order_id = s.unless_order_cancelled AND o.template = 'ORDER_CANCELLED')) AS cancelled
-      FROM source s
-    ), inserted AS (
-      INSERT INTO email (id, source_message_id, source_type, correlation_id, order_id, recipient_kind, recipient_id, template, data)
-      SELECT gen_random_uuid(), c.message_id, c.type, c.correlation_id, o.order_id, o.recipient_kind::email_recipient_kind, o.recipient_id, o.template, o.data::jsonb
-      FROM owed o JOIN checked c ON c.slot = o.source
-      WHERE NOT c.cancelled
-      ON CONFLICT (source_message_id, recipient_kind, recipient_id) DO NOTHING
-      RETURNING source_message_id)
-    SELECT c.slot, (SELECT count(*)::int FROM inserted i WHERE i.source_message_id = c.message_id) AS inserted, c.cancelled AS "orderCancelled"
-    FROM checked c`;
-  const bySlot = new Map(rows.map((row) => [row.slot, { inserted: row.inserted, orderCancelled: row.orderCancelled }]));
-  return asked.map((_, index) => bySlot.get(index) ?? { inserted: 0, orderCancelled: false });
-});
-
 export function createEmailRepository(db: NotificationsDatabase): EmailRepository {
+  /**
+   * What the messages of one inbox batch owe (their handlers ask in one tick), in one statement: one
+   * row per email, as parallel arrays, each pointing at its message. A confirmation finds its
+   * order's cancellation whether it was recorded before or by a message ahead of it in the batch,
+   * as it would if each message had its own statement. A confirmation's emails share its payload,
+   * serialised once.
+   */
+  const insertWithOthers = gatheredPerTransaction(async (tx, asked: readonly OwedBySource[]) => {
+    const serialised = new Map<unknown, string>();
+    const json = (data: unknown) => {
+      const known = serialised.get(data);
+      if (known !== undefined) return known;
+      const text = JSON.stringify(data);
+      serialised.set(data, text);
+      return text;
+    };
+    const owed = asked.flatMap((item, index) => item.emails.map((email) => ({ index, email })));
+    const rows = await tx.$queryRaw<{ slot: number; inserted: number; orderCancelled: boolean }[]>`
+      WITH source AS (
+        SELECT * FROM unnest(${asked.map((_, index) => index)}::int[], ${asked.map((item) => item.source.messageId)}::uuid[], ${asked.map((item) => item.source.type)}::text[],
+                             ${asked.map((item) => item.source.correlationId)}::text[], ${asked.map((item) => item.unlessOrderCancelled)}::uuid[])
+          AS s(slot, message_id, type, correlation_id, unless_order_cancelled)
+      ), owed AS (
+        SELECT * FROM unnest(${owed.map((item) => item.index)}::int[], ${owed.map((item) => item.email.orderId)}::uuid[], ${owed.map((item) => item.email.recipientKind)}::text[],
+                             ${owed.map((item) => item.email.recipientId)}::uuid[], ${owed.map((item) => item.email.template)}::text[], ${owed.map((item) => json(item.email.data))}::text[])
+          AS o(source, order_id, recipient_kind, recipient_id, template, data)
+      ), checked AS (
+        SELECT s.*, s.unless_order_cancelled IS NOT NULL AND (
+                 EXISTS (SELECT 1 FROM email e WHERE e.order_id = s.unless_order_cancelled AND e.template = 'ORDER_CANCELLED')
+              OR EXISTS (SELECT 1 FROM owed o WHERE o.source < s.slot AND o.order_id = s.unless_order_cancelled AND o.template = 'ORDER_CANCELLED')) AS cancelled
+        FROM source s
+      ), inserted AS (
+        INSERT INTO email (id, source_message_id, source_type, correlation_id, order_id, recipient_kind, recipient_id, template, data)
+        SELECT gen_random_uuid(), c.message_id, c.type, c.correlation_id, o.order_id, o.recipient_kind::email_recipient_kind, o.recipient_id, o.template, o.data::jsonb
+        FROM owed o JOIN checked c ON c.slot = o.source
+        WHERE NOT c.cancelled
+        ON CONFLICT (source_message_id, recipient_kind, recipient_id) DO NOTHING
+        RETURNING source_message_id)
+      SELECT c.slot, (SELECT count(*)::int FROM inserted i WHERE i.source_message_id = c.message_id) AS inserted, c.cancelled AS "orderCancelled"
+      FROM checked c`;
+    const bySlot = new Map(rows.map((row) => [row.slot, { inserted: row.inserted, orderCancelled: row.orderCancelled }]));
+    return asked.map((_, index) => bySlot.get(index) ?? { inserted: 0, orderCancelled: false });
+  });
+
   return {
     insertOwed: (tx, source, emails, options = {}) => insertWithOthers(tx, { source, emails, unlessOrderCancelled: options.unlessOrderCancelled ?? null }),
     async claimDue(limit, leaseMs) {
