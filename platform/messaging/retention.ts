@@ -100,7 +100,8 @@ export interface RetentionJob {
 
 /**
  * Deletes what the bus no longer needs, in bounded batches: published outbox rows, handled inbox
- * rows, and whatever else a service registers (inventory: stored idempotency outcomes). Every
+ * rows, and whatever else a service registers (inventory: stored idempotency outcomes;
+ * notifications: settled emails). Every
  * process on the bus runs one (through createBusRetentionJob); several instances at once are fine
  * (each batch skips rows another holds). A failing task is logged and retried on the next run; the
  * others still run.

@@ -4,7 +4,7 @@ import type { Logger } from '../../platform/logging/logger.ts';
 import { createMessagingConnection, rabbitmqReadiness } from '../../platform/messaging/connection.ts';
 import { createInboxConsumer } from '../../platform/messaging/inbox-consumer.ts';
 import { startConsumer } from '../../platform/messaging/start-consumer.ts';
-import { createBusRetentionJob } from '../../platform/messaging/retention.ts';
+import { createBusRetentionJob, rowsOlderThan } from '../../platform/messaging/retention.ts';
 import { postgresReadiness } from '../../platform/prisma/pg-adapter.ts';
 import { createEmailSender } from './application/email-sender.ts';
 import { ORDER_EVENTS_CONSUMER, orderEventHandlers } from './application/order-events.handlers.ts';
@@ -18,7 +18,7 @@ import { createSmtpMailer } from './infra/smtp-mailer.ts';
 /**
  * Wires the notifications worker: the order-events consumer (records owed emails), the sender
  * (delivers them over SMTP, reading names and addresses from users' internal route), and the
- * internal listener, and the retention job (handled inbox rows). Neither SMTP nor users is a readiness check: while they are down the
+ * internal listener, and the retention job (handled inbox rows, settled emails). Neither SMTP nor users is a readiness check: while they are down the
  * emails wait in Postgres, and taking the worker out of rotation would help nobody.
  * `close()` stops consuming, lets the sender finish its batch and the retention job its run, then
  * closes the connections.
@@ -51,7 +51,13 @@ export async function startNotificationsWorker(config: NotificationsConfig, logg
   // Emails owed before a restart go out now, whatever the broker does.
   sender.start();
   await startConsumer(consumer, logger);
-  const retention = createBusRetentionJob({ db, tables: ['inbox_message'], settings: config.retention, logger });
+  const retention = createBusRetentionJob({
+    db,
+    tables: ['inbox_message'],
+    settings: config.retention,
+    logger,
+    serviceTasks: [rowsOlderThan('email', config.emailRetentionHours * 3_600_000, (cutoff, limit) => emails.deleteSettledBefore(cutoff, limit))],
+  });
   retention.start();
   return startWorkerServer({
     settings: config,

@@ -26,6 +26,12 @@ describe('loadNotificationsConfig', () => {
     expect(() => loadNotificationsConfig({ SENDER_RETRY_BASE_MS: '5000', SENDER_RETRY_MAX_MS: '1000' })).toThrow(/SENDER_RETRY_BASE_MS: must not exceed/);
   });
 
+  it('keeps settled emails 30 days, never for less time than handled inbox rows', () => {
+    expect(loadNotificationsConfig({}).emailRetentionHours).toBe(720);
+    expect(() => loadNotificationsConfig({ EMAIL_RETENTION_HOURS: '100' })).toThrow(/EMAIL_RETENTION_HOURS: must not be below INBOX_RETENTION_HOURS/);
+    expect(loadNotificationsConfig({ EMAIL_RETENTION_HOURS: '100', INBOX_RETENTION_HOURS: '100' }).emailRetentionHours).toBe(100);
+  });
+
   it('lists every problem at once', () => {
     try {
       loadNotificationsConfig({ SMTP_PORT: 'mail', SENDER_POLL_MS: '0', USERS_INTERNAL_URL: 'users' });

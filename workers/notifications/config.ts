@@ -38,6 +38,11 @@ export const notificationsConfigSchema = z
     DATABASE_POOL_SIZE: env.positiveInt(5),
     ...messagingEnvironment(),
     ...retentionEnvironment(),
+    /**
+     * Sent and failed emails are kept this long (where each went, and the cancellations a late
+     * confirmation is checked against), then deleted; pending ones stay until they go out.
+     */
+    EMAIL_RETENTION_HOURS: env.positiveInt(720),
     /** The users subgraph's internal listener: POST /internal/contacts gives names and addresses. */
     USERS_INTERNAL_URL: env.url(`http://127.0.0.1:${4001 + INTERNAL_PORT_OFFSET}`),
     CONTACTS_TIMEOUT_MS: env.positiveInt(3_000),
@@ -80,6 +85,10 @@ export const notificationsConfigSchema = z
     if (values.SENDER_RETRY_BASE_MS > values.SENDER_RETRY_MAX_MS) {
       ctx.addIssue({ code: 'custom', path: ['SENDER_RETRY_BASE_MS'], message: 'must not exceed SENDER_RETRY_MAX_MS' });
     }
+    // A confirmation redelivered or replayed as late as the inbox still recognises must still find its order's cancellation.
+    if (values.EMAIL_RETENTION_HOURS < values.INBOX_RETENTION_HOURS) {
+      ctx.addIssue({ code: 'custom', path: ['EMAIL_RETENTION_HOURS'], message: 'must not be below INBOX_RETENTION_HOURS' });
+    }
     if ((values.SMTP_USER === null) !== (values.SMTP_PASSWORD === null)) {
       ctx.addIssue({ code: 'custom', path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' });
     }
@@ -101,6 +110,7 @@ export const notificationsConfigSchema = z
     databasePoolSize: raw.DATABASE_POOL_SIZE,
     messaging: messagingSettings(raw),
     retention: retentionSettings(raw),
+    emailRetentionHours: raw.EMAIL_RETENTION_HOURS,
     contacts: { baseUrl: raw.USERS_INTERNAL_URL, timeoutMs: raw.CONTACTS_TIMEOUT_MS },
     smtp: {
       host: raw.SMTP_HOST,

@@ -133,4 +133,31 @@ describe('email repository', () => {
     expect(row(id(unknown))).toMatchObject({ status: 'PENDING', to_address: null, last_error: 'ECONNECTION: down', sent: false, retry_in_s: 30 });
     expect(row(id(customerId, other.orderId))).toMatchObject({ status: 'SENT', to_address: 'first@example.com', last_error: null });
   });
+
+  it('deleteSettledBefore: sent and failed emails written before the cutoff go, oldest first, in bounded batches; pending ones stay however old', async () => {
+    const order = sampleConfirmedOrder({ customerId, vendorIds });
+    await harness.owe({ messageId: randomUUID() }, emailsForOrderConfirmed(order));
+    const fresh = sampleConfirmedOrder({ customerId, vendorIds: [] });
+    await harness.owe({ messageId: randomUUID() }, emailsForOrderConfirmed(fresh));
+    const [sent, failed, pending] = [customerId, ...vendorIds] as [string, string, string];
+    const old = new Date(Date.now() - 800 * 3_600_000);
+    await harness.db.$executeRaw`
+      UPDATE email SET created_at = ${old},
+        status = (CASE recipient_id WHEN ${sent}::uuid THEN 'SENT' WHEN ${failed}::uuid THEN 'FAILED' ELSE 'PENDING' END)::email_status
+      WHERE order_id = ${order.orderId}::uuid`;
+    await harness.db.$executeRaw`UPDATE email SET status = 'SENT' WHERE order_id = ${fresh.orderId}::uuid`;
+
+    const cutoff = new Date(Date.now() - 720 * 3_600_000);
+    expect(await harness.emails.deleteSettledBefore(cutoff, 1)).toBe(1);
+    expect(await harness.emails.deleteSettledBefore(cutoff, 1)).toBe(1);
+    expect(await harness.emails.deleteSettledBefore(cutoff, 1)).toBe(0);
+    const left = await harness.stored();
+    expect(left.map((row) => [row.recipientId, row.status]).sort()).toEqual(
+      [
+        [pending, 'PENDING'],
+        [customerId, 'SENT'],
+      ].sort(),
+    );
+    expect(left.find((row) => row.status === 'SENT')?.id).toBe((await harness.stored({ orderId: fresh.orderId }))[0]?.id);
+  });
 });

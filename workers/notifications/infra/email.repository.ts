@@ -48,6 +48,11 @@ export interface EmailRepository {
   claimDue(limit: number, leaseMs: number): Promise<DueEmail[]>;
   /** Writes a batch's outcomes in one statement; rows no longer PENDING are left alone. */
   recordOutcomes(outcomes: readonly EmailOutcome[]): Promise<void>;
+  /**
+   * Deletes up to `limit` settled (SENT or FAILED) emails created before `before`, oldest first,
+   * and returns how many; PENDING rows are still owed and stay, however old.
+   */
+  deleteSettledBefore(before: Date, limit: number): PromiseLike<number>;
 }
 
 interface ClaimedRow {
@@ -158,5 +163,10 @@ export function createEmailRepository(db: NotificationsDatabase): EmailRepositor
              AS outcome(id, status, to_address, error, retry_in_ms)
         WHERE email.id = outcome.id AND email.status = 'PENDING'`;
     },
+    deleteSettledBefore: (before, limit) => db.$executeRaw`
+      DELETE FROM email WHERE id IN (
+        SELECT id FROM email
+        WHERE status <> 'PENDING' AND created_at < ${before}
+        ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)`,
   };
 }
