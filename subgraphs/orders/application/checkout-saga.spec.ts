@@ -233,6 +233,21 @@ describe('cancelOrder and markVendorOrderShipped', () => {
     expect(await order.sent()).toEqual([]);
   });
 
+  it('an admin cancels any customer’s order (CANCELLED_BY_ADMIN); a vendor may not cancel', async () => {
+    const order = await placed();
+    await toCaptureRequested(order);
+    await order.sent();
+    await expect(h.app.services.orders.cancel(h.scope(h.vendor(order.view.vendorOrders[0]!.vendorId)), { orderId: order.orderId, idempotencyKey: randomUUID() })).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
+    expect(await order.sent()).toEqual([]);
+    const cancelled = await h.app.services.orders.cancel(h.scope(h.admin()), { orderId: order.orderId, idempotencyKey: randomUUID() });
+    expect(cancelled.ok && cancelled.value.order.status).toBe('CANCELLED');
+    const sent = await order.sent();
+    expect(types(sent)).toEqual(['inventory.release', 'order.cancelled', 'order.status_changed', 'payments.cancel']);
+    expect(sent.find((row) => row.type === 'order.cancelled')!.payload).toMatchObject({ reason: 'CANCELLED_BY_ADMIN' });
+  });
+
   it('another customer’s order is not found; a shipped order is not cancellable', async () => {
     const order = await placed();
     const other = await h.app.services.orders.cancel(h.scope(h.customer()), { orderId: order.orderId, idempotencyKey: randomUUID() });

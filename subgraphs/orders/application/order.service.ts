@@ -9,10 +9,10 @@ import type { OutboxEntry } from '../../../platform/messaging/outbox.ts';
 import type { SqlClient } from '../../../platform/messaging/sql.ts';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination/connection.ts';
 import { textError } from '../../../platform/validation/text.ts';
-import { asAdmin, asCustomer, asVendor, orderVisibility } from '../domain/access.ts';
+import { asAdmin, asCanceller, asCustomer, asVendor, orderVisibility } from '../domain/access.ts';
 import { OrderErrorCodes } from '../domain/error-codes.ts';
 import { viewOrder, type OrderView } from '../domain/order-view.ts';
-import { CUSTOMER_CANCELLABLE, orderStatusFromParts, vendorOrderDelivery, type OrderStatus, type VendorOrderStatus } from '../domain/order.process.ts';
+import { CANCELLABLE, orderStatusFromParts, vendorOrderDelivery, type OrderStatus, type VendorOrderStatus } from '../domain/order.process.ts';
 import { draftOrder, MAX_ORDER_LINES, validatePlaceOrder, type OrderDraft, type OrderLine, type OrderStatusChange, type PlaceOrderInput, type PlaceOrderRequest, type VendorOrder } from '../domain/order.ts';
 import type { TaxRates } from '../domain/totals.ts';
 import type { OrderAggregate, OrderListFilter, OrderRepository, TimeCursor } from '../infra/order.repository.ts';
@@ -225,7 +225,8 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     },
 
     async cancel(scope, input) {
-      const customer = valueOrThrow(asCustomer(scope.viewer));
+      const caller = valueOrThrow(asCanceller(scope.viewer));
+      const byAdmin = caller.role === 'ADMIN';
       const errors: UserError[] = [];
       if (!IDEMPOTENCY_KEY.test(input.idempotencyKey)) errors.push(userError(ErrorCodes.VALIDATION_FAILED, 'The idempotency key must be 8 to 100 visible ASCII characters.', ['input', 'idempotencyKey']));
       if (errors.length > 0) return fail(...errors);
@@ -233,22 +234,22 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
       if (!isUuid(orderId)) return notFound(['input', 'orderId']);
       const outcome = await deps.orders.transaction(async (tx): Promise<Result<'cancelled' | 'unchanged'>> => {
         const aggregate = await deps.orders.lock(tx, orderId);
-        if (!aggregate || aggregate.order.customerId !== customer.userId) return notFound(['input', 'orderId']);
+        if (!aggregate || (!byAdmin && aggregate.order.customerId !== caller.userId)) return notFound(['input', 'orderId']);
         const { order } = aggregate;
         // A retried cancel (same key or not) finds its order cancelled: nothing more to do.
         if (order.status === 'CANCELLED' || order.status === 'REFUNDED') return ok('unchanged');
         const shipped = aggregate.vendorOrders.some((part) => part.status === 'SHIPPED' || part.status === 'DELIVERED');
-        if (!CUSTOMER_CANCELLABLE.includes(order.status) || shipped) {
+        if (!CANCELLABLE.includes(order.status) || shipped) {
           return fail(userError(OrderErrorCodes.ORDER_NOT_CANCELLABLE, 'This order has shipped and can no longer be cancelled.', ['input', 'orderId']));
         }
         // Both compensations, whatever the step: each is idempotent and a no-op where nothing is held.
-        await deps.saga.cancel(tx, aggregate, 'CANCELLED_BY_CUSTOMER', ['inventory.release', 'payments.cancel'], scope.requestId);
+        await deps.saga.cancel(tx, aggregate, byAdmin ? 'CANCELLED_BY_ADMIN' : 'CANCELLED_BY_CUSTOMER', ['inventory.release', 'payments.cancel'], scope.requestId);
         return ok('cancelled');
       });
       if (!outcome.ok) return outcome;
       if (outcome.value === 'cancelled') {
         deps.onSent?.();
-        component(scope).info({ orderId }, 'order cancelled by its customer');
+        component(scope).info({ orderId, by: caller.role, userId: caller.userId }, byAdmin ? 'order cancelled by an admin' : 'order cancelled by its customer');
       }
       const aggregate = await deps.orders.byId(orderId);
       return aggregate ? ok(whole(aggregate)) : notFound(['input', 'orderId']);

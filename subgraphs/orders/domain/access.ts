@@ -6,9 +6,17 @@ import { ok, type Result } from '../../../platform/errors/result.ts';
 // (`valueOrThrow`), because a client cannot fix it by changing its input. Not-yours is answered
 // as not found (null, or a NOT_FOUND userError), never as FORBIDDEN, so ids reveal nothing.
 
-/** Customers place and cancel their own orders and list them. */
+/** Customers place their own orders and list them. */
 export function asCustomer(viewer: Viewer | null): Result<Viewer> {
-  return withRole(viewer, ['CUSTOMER'], 'Only customers can place, cancel or list their orders.');
+  return withRole(viewer, ['CUSTOMER'], 'Only customers can place or list their orders.');
+}
+
+/**
+ * Who may cancel an order: its customer, or an admin (any order; fraud, a customer's phone call).
+ * Either way only before any part of it shipped.
+ */
+export function asCanceller(viewer: Viewer | null): Result<Viewer> {
+  return withRole(viewer, ['CUSTOMER', 'ADMIN'], 'Only the customer who placed an order, or an admin, can cancel it.');
 }
 
 /** A vendor account acting for its vendor. */

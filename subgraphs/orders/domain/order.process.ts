@@ -27,8 +27,8 @@ export const orderProcess = defineProcess<OrderStatus>('order', 'PENDING', {
 /** States in which the saga still waits for a reply (and the sweeper watches a deadline). */
 export const SAGA_STATES: readonly OrderStatus[] = ['PENDING', 'STOCK_RESERVED', 'PAYMENT_AUTHORIZED'];
 
-/** States from which a customer may still cancel (CONFIRMED only while no vendor order shipped). */
-export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ['PENDING', 'STOCK_RESERVED', 'PAYMENT_AUTHORIZED', 'CONFIRMED'];
+/** States from which its customer or an admin may still cancel an order (CONFIRMED only while no vendor order shipped). */
+export const CANCELLABLE: readonly OrderStatus[] = ['PENDING', 'STOCK_RESERVED', 'PAYMENT_AUTHORIZED', 'CONFIRMED'];
 
 /** Why an order was cancelled: the order.cancelled contract's reasons. */
 export const CancelReasons = ['PAYMENT_DECLINED', 'OUT_OF_STOCK', 'TIMED_OUT', 'CANCELLED_BY_CUSTOMER', 'CANCELLED_BY_ADMIN', 'PAYMENT_FAILED'] as const;
