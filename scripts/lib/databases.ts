@@ -44,10 +44,15 @@ export async function ensureDatabase(serverUrl: string, database: string): Promi
  * runs without it (this machine's does), so plans see the tables as they are.
  */
 export async function vacuumAnalyze(serverUrl: string, database: string): Promise<void> {
+  await withDatabaseClient(serverUrl, database, (client) => client.query('VACUUM (ANALYZE)'));
+}
+
+/** Runs `work` on a connection of its own to one database, closed afterwards. */
+export async function withDatabaseClient<T>(serverUrl: string, database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client(poolConfigFromUrl(databaseUrl(serverUrl, database)));
   await client.connect();
   try {
-    await client.query('VACUUM (ANALYZE)');
+    return await work(client);
   } finally {
     await client.end();
   }
