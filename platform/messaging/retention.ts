@@ -101,10 +101,9 @@ export interface RetentionJob {
 /**
  * Deletes what the bus no longer needs, in bounded batches: published outbox rows, handled inbox
  * rows, and whatever else a service registers (inventory: stored idempotency outcomes;
- * notifications: settled emails). Every
- * process on the bus runs one (through createBusRetentionJob); several instances at once are fine
- * (each batch skips rows another holds). A failing task is logged and retried on the next run; the
- * others still run.
+ * notifications: settled emails). Every process on the bus runs one (through
+ * createBusRetentionJob); several instances at once are fine (each batch skips rows another
+ * holds). A failing task is logged and retried on the next run; the others still run.
  */
 export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
   const log = options.logger.child({ component: 'retention' });
@@ -150,7 +149,7 @@ export interface BusRetentionJobOptions {
   tables: readonly MessagingTable[];
   settings: RetentionSettings;
   logger: Logger;
-  /** The service's own expiring rows (inventory: stored idempotency outcomes), cleaned after the messaging tables. */
+  /** The service's own expiring rows (inventory: stored idempotency outcomes; notifications: settled emails), cleaned after the messaging tables. */
   serviceTasks?: readonly RetentionTask[];
 }
 

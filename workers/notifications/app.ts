@@ -17,9 +17,10 @@ import { createSmtpMailer } from './infra/smtp-mailer.ts';
 
 /**
  * Wires the notifications worker: the order-events consumer (records owed emails), the sender
- * (delivers them over SMTP, reading names and addresses from users' internal route), and the
- * internal listener, and the retention job (handled inbox rows, settled emails). Neither SMTP nor users is a readiness check: while they are down the
- * emails wait in Postgres, and taking the worker out of rotation would help nobody.
+ * (delivers them over SMTP, reading names and addresses from users' internal route), the retention
+ * job (handled inbox rows, settled emails) and the internal listener. Neither SMTP nor users is a
+ * readiness check: while they are down the emails wait in Postgres, and taking the worker out of
+ * rotation would help nobody.
  * `close()` stops consuming, lets the sender finish its batch and the retention job its run, then
  * closes the connections.
  */
