@@ -25,18 +25,14 @@ export function prismaConfigPath(subgraph: string): string {
 
 /** Creates the database if it does not exist yet. */
 export async function ensureDatabase(serverUrl: string, database: string): Promise<boolean> {
-  const client = new pg.Client(poolConfigFromUrl(databaseUrl(serverUrl, 'postgres')));
-  await client.connect();
-  try {
+  return withDatabaseClient(serverUrl, 'postgres', async (client) => {
     const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (existing.rowCount) return false;
     // Identifiers cannot be bound parameters; the name is validated by the caller's config regex.
     if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`refusing odd database name ${database}`);
     await client.query(`CREATE DATABASE "${database}"`);
     return true;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
@@ -61,9 +57,7 @@ export async function withDatabaseClient<T>(serverUrl: string, database: string,
 /** Drops a database (tests and the checkout bench start from a clean one). */
 export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`refusing odd database name ${database}`);
-  const client = new pg.Client(poolConfigFromUrl(databaseUrl(serverUrl, 'postgres')));
-  await client.connect();
-  try {
+  await withDatabaseClient(serverUrl, 'postgres', async (client) => {
     // A pool's end() resolves before its connections have closed: give them a moment to go, so FORCE
     // only ends connections left open (terminating one that is closing errors in its client).
     const deadline = Date.now() + 2_000;
@@ -73,9 +67,7 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
